@@ -1,0 +1,60 @@
+"""The `neurodebug` command: one entry point, one module per subcommand, logs on stderr.
+
+Each module in `COMMAND_MODULES` exposes `register(subparsers)`, which adds its parser and sets
+`handler(args) -> int` as the default. Add a subcommand by adding its module here, with the issue
+that makes it work; there are no placeholder commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from neurodebug import __version__
+from neurodebug.extras import MissingExtraError
+from neurodebug.logs import configure_logging
+
+COMMAND_MODULES: tuple[str, ...] = ("neurodebug.commands.analyze",)
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="neurodebug",
+        description=(
+            "Static analysis, performance hints and a neural debugger for Python. "
+            "Logs go to stderr; results to stdout."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"neurodebug {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more logging on stderr (-v, -vv)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit status (0 ok, 1 findings, 2 usage or errors)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    if getattr(args, "handler", None) is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except MissingExtraError as error:
+        print(f"neurodebug: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("neurodebug: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""One module per `neurodebug` subcommand; each exposes `register(subparsers)`."""

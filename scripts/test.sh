@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the tests need, then run the whole test suite (fast tests first, e2e last).
+# This is README command (2) and what .ci/run executes. It uses `python3` from PATH, so it works
+# the same in a virtual environment. Idempotent: a second run installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Debian packages some end-to-end tests drive (a real editor, a browser).
+if [ -n "${NEURODEBUG_APT_PACKAGES:-}" ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq $NEURODEBUG_APT_PACKAGES >/dev/null
+fi
+
+# torch is pinned to the CPU build that lies on this machine's disk; an unpinned torch pulls CUDA.
+"$PYTHON" -m pip install -q --root-user-action=ignore "torch==2.13.0" -e ".[neural,test]"
+"$PYTHON" -c "import neurodebug, torch, pytest_lsp" # fail early if the install did not take
+
+"$PYTHON" -m pytest -m "not e2e" "$@"
+"$PYTHON" -m pytest -m "e2e" "$@" || { code=$?; [ "$code" -eq 5 ] || exit "$code"; }

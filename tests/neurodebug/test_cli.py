@@ -1,0 +1,41 @@
+"""The `neurodebug` command as a user meets it: help, version, exit statuses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from neurodebug import __version__
+
+from ..conftest import run_neurodebug
+
+
+def test_version_prints_package_version() -> None:
+    completed = run_neurodebug("--version")
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"neurodebug {__version__}"
+
+
+def test_help_lists_analyze_and_exits_zero() -> None:
+    completed = run_neurodebug("--help")
+    assert completed.returncode == 0
+    assert "analyze" in completed.stdout
+    assert re.search(r"usage: neurodebug", completed.stdout)
+
+
+def test_no_subcommand_is_a_usage_error() -> None:
+    completed = run_neurodebug()
+    assert completed.returncode == 2
+    assert "usage" in completed.stderr
+
+
+def test_unknown_subcommand_is_a_usage_error() -> None:
+    completed = run_neurodebug("frobnicate")
+    assert completed.returncode == 2
+    assert "invalid choice" in completed.stderr
+
+
+def test_analyze_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    completed = run_neurodebug("analyze", str(tmp_path / "nope"))
+    assert completed.returncode == 2
+    assert "no such file or folder" in completed.stderr

@@ -1,0 +1,183 @@
+"""Run the registered rules over one source file: parse once, query once, filter, suppress.
+
+One tree-sitter query collects every node type the rules look at in a single pass in C, so
+adding a rule costs only its own work on the nodes it asks for, never another tree walk.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import tree_sitter
+from neurodebug.analyzers.parsing import parse, python_language, syntax_errors
+
+from neurodebug.config import Settings
+
+from .base import Context, Finding, Rule
+
+SYNTAX_ERROR_CODE = "ND000"
+SYNTAX_ERROR_NAME = "syntax-error"
+
+QUERIED_TYPES = (
+    "for_statement",
+    "while_statement",
+    "call",
+    "comparison_operator",
+    "boolean_operator",
+    "function_definition",
+    "subscript",
+    "augmented_assignment",
+    "assignment",
+    "delete_statement",
+    "try_statement",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "generator_expression",
+    "list",
+    "import_statement",
+    "import_from_statement",
+    "comment",
+)
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Za-z]+[0-9]+(?:[\s,]+[A-Za-z]+[0-9]+)*))?", re.I)
+_IGNORE = re.compile(r"#\s*neurodebug:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)
+ALL_CODES = "*"
+
+
+@cache
+def _query() -> tree_sitter.Query:
+    pattern = " ".join(f"({kind}) @{kind}" for kind in QUERIED_TYPES)
+    return tree_sitter.Query(python_language(), pattern)
+
+
+def collect_nodes(tree: tree_sitter.Tree) -> dict[str, list[tree_sitter.Node]]:
+    """Every node of the queried types, grouped by type, in source order."""
+    captures = tree_sitter.QueryCursor(_query()).captures(tree.root_node)
+    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in captures.items()}
+
+
+def suppressions(ctx: Context) -> dict[int, set[str]]:
+    """Line → codes suppressed there by `# noqa[: CODES]` or `# neurodebug: ignore[CODES]`.
+
+    A bare `# noqa` or `# neurodebug: ignore` suppresses everything on its line (`*`).
+    """
+    result: dict[int, set[str]] = {}
+    for comment in ctx.of_type("comment"):
+        text = ctx.text(comment)
+        codes: set[str] = set()
+        for match in _NOQA.finditer(text):
+            listed = match.group("codes")
+            codes.update(re.split(r"[\s,]+", listed.upper()) if listed else {ALL_CODES})
+        for match in _IGNORE.finditer(text):
+            listed = match.group("codes")
+            codes.update(
+                {c.strip().upper() for c in listed.split(",") if c.strip()}
+                if listed
+                else {ALL_CODES}
+            )
+        if codes:
+            result.setdefault(comment.start_point.row + 1, set()).update(codes)
+    return result
+
+
+def _matches(rule_code: str, equivalents: tuple[str, ...], selector: str) -> bool:
+    return rule_code.startswith(selector) or any(eq.startswith(selector) for eq in equivalents)
+
+
+def rule_enabled(rule: Rule, settings: Settings, path: Path | None) -> bool:
+    """Whether `rule` runs for `path` under `settings` (select, ignore, per-file, version)."""
+    if settings.select and not any(
+        _matches(rule.code, rule.equivalents, s) for s in settings.select
+    ):
+        return False
+    if any(_matches(rule.code, rule.equivalents, s) for s in settings.ignored_for(path)):
+        return False
+    return rule.applies_to(settings.target_version)
+
+
+def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
+    """A finding is suppressed by a comment on the line where it starts."""
+    codes = lines.get(finding.line)
+    if not codes:
+        return False
+    return (
+        ALL_CODES in codes
+        or finding.code in codes
+        or any(eq.upper() in codes for eq in finding.equivalents)
+    )
+
+
+def check_tree(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    path: Path | None,
+    settings: Settings,
+    rules: tuple[Rule, ...],
+) -> list[Finding]:
+    """Findings for an already parsed file; see `check_source`."""
+    findings: list[Finding] = []
+    syntax_rule_on = not settings.select or any(
+        SYNTAX_ERROR_CODE.startswith(s) or s.startswith(SYNTAX_ERROR_CODE) for s in settings.select
+    )
+    broken = tree.root_node.has_error
+    if broken and syntax_rule_on:
+        findings.extend(
+            Finding(
+                code=SYNTAX_ERROR_CODE,
+                name=SYNTAX_ERROR_NAME,
+                message=problem.message,
+                severity="error",
+                line=problem.line,
+                column=problem.column - 1,
+                end_line=problem.end_line,
+                end_column=problem.end_column - 1,
+            )
+            for problem in syntax_errors(tree)
+        )
+    ctx = Context(source, tree, collect_nodes(tree), settings.target_version)
+    for rule in rules:
+        if not rule_enabled(rule, settings, path):
+            continue
+        for hit in rule.check(ctx):
+            node = hit.node
+            if broken and node.has_error:
+                continue
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    message=hit.message,
+                    severity=rule.severity,
+                    line=node.start_point.row + 1,
+                    column=node.start_point.column,
+                    end_line=node.end_point.row + 1,
+                    end_column=node.end_point.column,
+                    start_byte=node.start_byte,
+                    end_byte=node.end_byte,
+                    # a fix on a broken file could make things worse: report only
+                    fix=None if broken else hit.fix,
+                    equivalents=rule.equivalents,
+                )
+            )
+    lines = suppressions(ctx)
+    if lines:
+        findings = [f for f in findings if f.code == SYNTAX_ERROR_CODE or not _suppressed(f, lines)]
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return findings
+
+
+def check_source(
+    source: bytes, path: Path | None, settings: Settings, rules: tuple[Rule, ...] | None = None
+) -> list[Finding]:
+    """Every finding in `source`, sorted by position; syntax errors come as `ND000` findings.
+
+    `path` is used only for per-file ignores; `rules` defaults to the whole registry.
+    """
+    if rules is None:
+        from .registry import RULES
+
+        rules = RULES
+    return check_tree(source, parse(source), path, settings, rules)

@@ -1,0 +1,68 @@
+"""The engine: one finding per problem, suppression comments, select/ignore, version gates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from neurodebug.analyzers.rules import RULES, Settings, check_source, rule_by_code
+
+CAST = b"xs = [1, 2]\nfor x in list(xs):\n    print(x)\n"
+
+
+def codes(source: bytes, settings: Settings | None = None, path: Path | None = None) -> list[str]:
+    return [f.code for f in check_source(source, path, settings or Settings())]
+
+
+def test_finding_positions_are_one_based_lines_and_byte_columns() -> None:
+    (finding,) = [f for f in check_source(CAST, None, Settings()) if f.code == "ND101"]
+    assert (finding.line, finding.column, finding.end_line, finding.end_column) == (2, 9, 2, 17)
+    assert CAST[finding.start_byte : finding.end_byte] == b"list(xs)"
+    assert finding.equivalents == ("PERF101", "W8101")
+    assert finding.fix is not None and finding.fix.safety == "safe"
+
+
+def test_noqa_forms_suppress_only_what_they_name() -> None:
+    line = b"for x in list(xs):"
+    for comment, suppressed in [
+        (b"  # noqa", True),
+        (b"  # noqa: ND101", True),
+        (b"  # noqa: PERF101", True),
+        (b"  # noqa: W8101, E501", True),
+        (b"  # noqa: ND999", False),
+        (b"  # neurodebug: ignore[ND101]", True),
+        (b"  # neurodebug: ignore", True),
+        (b"  # neurodebug: ignore[ND102]", False),
+    ]:
+        source = CAST.replace(line, line + comment)
+        assert ("ND101" not in codes(source)) is suppressed, comment
+
+
+def test_noqa_inside_a_string_does_not_suppress() -> None:
+    source = CAST.replace(b"print(x)", b"print(x, '# noqa')")
+    assert "ND101" in codes(source)
+
+
+def test_select_and_ignore_accept_our_codes_and_peer_codes() -> None:
+    assert "ND101" not in codes(CAST, Settings(ignore=("PERF101",)))
+    assert "ND101" not in codes(CAST, Settings(select=("ND2",)))
+    assert "ND101" in codes(CAST, Settings(select=("ND1",)))
+    assert "ND101" not in codes(
+        CAST, Settings(per_file_ignores=(("gen_*.py", ("ND1",)),)), Path("gen_x.py")
+    )
+    assert "ND101" in codes(
+        CAST, Settings(per_file_ignores=(("gen_*.py", ("ND1",)),)), Path("other.py")
+    )
+
+
+def test_syntax_errors_are_nd000_findings() -> None:
+    found = check_source(b"def broken(:\n    pass\n", None, Settings())
+    assert [f.code for f in found] == ["ND000"]
+    assert found[0].message == "SyntaxError: missing ')'"
+
+
+def test_registry_codes_are_unique_and_documented() -> None:
+    assert len({rule.code for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule_by_code(rule.code) is rule
+        for heading in ("What it finds", "Why it is slow", "Example", "Use instead", "Fix safety"):
+            assert f"## {heading}" in rule.doc, (rule.code, heading)

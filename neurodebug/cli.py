@@ -16,7 +16,11 @@ from neurodebug import __version__
 from neurodebug.extras import MissingExtraError
 from neurodebug.logs import configure_logging
 
-COMMAND_MODULES: tuple[str, ...] = ("neurodebug.commands.analyze",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "neurodebug.commands.analyze",
+    "neurodebug.commands.serve",
+    "neurodebug.commands.trace_corpus",
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

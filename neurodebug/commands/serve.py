@@ -1,0 +1,54 @@
+"""`neurodebug serve`: run the language server over stdio (default) or TCP.
+
+stdout is the LSP channel in stdio mode, so everything else — logs included — goes to stderr
+(and, once a client is connected, to its log through `window/logMessage`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+LOG = logging.getLogger(__name__)
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """`HOST:PORT` (or `:PORT` for localhost) → (host, port); raises ArgumentTypeError."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
+    return host or "127.0.0.1", int(port)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the language server (stdio by default)",
+        description="Run the neurodebug language server for an editor: stdio by default.",
+    )
+    transport = parser.add_mutually_exclusive_group()
+    transport.add_argument(
+        "--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)"
+    )
+    transport.add_argument(
+        "--tcp",
+        type=parse_address,
+        metavar="HOST:PORT",
+        help="listen for one editor on a TCP address instead, e.g. 127.0.0.1:2087",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from neurodebug.server.app import create_server
+
+    server = create_server()
+    if args.tcp is not None:
+        host, port = args.tcp
+        print(f"neurodebug: serving LSP on {host}:{port}", file=sys.stderr, flush=True)
+        server.start_tcp(host, port)
+    else:
+        LOG.info("serving LSP on stdio")
+        server.start_io()
+    return 0

@@ -1,0 +1,107 @@
+"""The neurodebug language server object: state shared by the feature handlers.
+
+Handlers live in `neurodebug.server.features.*`, one module per LSP feature; each module's
+`register(server)` attaches its handlers with `@server.feature(...)`. Everything that touches
+the connection runs on the event loop; heavy work runs in worker threads on snapshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+from neurodebug.server.analysis import Report
+from neurodebug.server.documents import Document, PositionEncoding
+from neurodebug.server.options import ServerOptions
+from pygls.lsp.server import LanguageServer
+
+from neurodebug import __version__
+
+LOG = logging.getLogger(__name__)
+
+FEATURE_MODULES: tuple[str, ...] = (
+    "neurodebug.server.features.lifecycle",
+    "neurodebug.server.features.diagnostics",
+    "neurodebug.server.features.sync",
+)
+"""One module per feature; each exposes `register(server)`."""
+
+
+@dataclass
+class ServerState:
+    """What the handlers share: open documents, their latest reports, settings."""
+
+    options: ServerOptions = field(default_factory=ServerOptions)
+    documents: dict[str, Document] = field(default_factory=dict)
+    reports: dict[str, Report] = field(default_factory=dict)
+    pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    push_diagnostics: bool = True
+    """False when the client pulls diagnostics itself (it would show them twice otherwise)."""
+    change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)
+    """Called as `hook(server, uri)` after each edit (e.g. to invalidate predictions)."""
+    options_generation: int = 0
+    """Bumped on every settings change, so pull diagnostics know cached results are stale."""
+
+
+class NeurodebugServer(LanguageServer):
+    """The pygls server plus neurodebug's state."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            name="neurodebug",
+            version=__version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.state = ServerState()
+
+    @property
+    def encoding(self) -> PositionEncoding:
+        """The negotiated position encoding as "utf-8", "utf-16" or "utf-32"."""
+        try:
+            kind: Any = self.workspace.position_encoding
+        except RuntimeError:
+            return "utf-16"
+        value = getattr(kind, "value", kind)
+        return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"
+
+    def log_to_client(self, message: str, level: types.MessageType) -> None:
+        """Send `window/logMessage` (call on the event loop)."""
+        self.window_log_message(types.LogMessageParams(type=level, message=message))
+
+
+class ClientLogHandler(logging.Handler):
+    """Forwards log records to the client's log (`window/logMessage`) from any thread."""
+
+    _LEVELS = (
+        (logging.ERROR, types.MessageType.Error),
+        (logging.WARNING, types.MessageType.Warning),
+        (logging.INFO, types.MessageType.Info),
+    )
+
+    def __init__(self, server: NeurodebugServer, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(level=logging.INFO)
+        self.server = server
+        self.loop = loop
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = next(
+            (kind for threshold, kind in self._LEVELS if record.levelno >= threshold),
+            types.MessageType.Log,
+        )
+        message = f"{record.name}: {record.getMessage()}"
+        with contextlib.suppress(RuntimeError):  # a closed loop: the session is over
+            self.loop.call_soon_threadsafe(self.server.log_to_client, message, level)
+
+
+def create_server() -> NeurodebugServer:
+    """A server with every feature module's handlers registered."""
+    server = NeurodebugServer()
+    for module_name in FEATURE_MODULES:
+        importlib.import_module(module_name).register(server)
+    return server

@@ -1,0 +1,201 @@
+"""Diagnostics: pushed after a debounce with the document version, or pulled by the client.
+
+Push: each edit restarts a short timer per document; when it fires, the document is snapshotted
+and analysed on a worker thread, and the result is published with the snapshot's version
+(dropped when a newer edit arrived meanwhile — its own run follows). Pull:
+`textDocument/diagnostic` answers from the report of the current version, or computes it;
+`workspace/diagnostic` checks the workspace's Python files that are not open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from lsprotocol import types
+from neurodebug.analyzers.parsing import UnreadableSourceError, parse, read_source
+from neurodebug.server.analysis import Report, analyze, uri_path
+from neurodebug.server.app import NeurodebugServer
+from neurodebug.server.convert import Lines, lsp_diagnostic, lsp_syntax_diagnostic
+from neurodebug.server.documents import PositionEncoding, Snapshot, line_starts
+from pygls.uris import from_fs_path
+
+from neurodebug.files import iter_python_files
+
+LOG = logging.getLogger(__name__)
+
+IDENTIFIER = "neurodebug"
+MAX_WORKSPACE_FILES = 2000
+
+
+def lsp_diagnostics(
+    report: Report, lines: Lines, encoding: PositionEncoding
+) -> list[types.Diagnostic]:
+    """A report's syntax errors and findings as LSP diagnostics, in source order."""
+    diagnostics = [lsp_syntax_diagnostic(problem, lines, encoding) for problem in report.syntax]
+    diagnostics.extend(lsp_diagnostic(finding, lines, encoding) for finding in report.findings)
+    diagnostics.sort(key=lambda d: (d.range.start.line, d.range.start.character))
+    return diagnostics
+
+
+def _analyze_snapshot(server: NeurodebugServer, snapshot: Snapshot) -> Report:
+    return analyze(
+        snapshot.uri, snapshot.version, snapshot.source, snapshot.tree, server.state.options
+    )
+
+
+async def current_report(server: NeurodebugServer, uri: str) -> tuple[Report, Snapshot] | None:
+    """The report for the open document's current version, computing it when needed."""
+    document = server.state.documents.get(uri)
+    if document is None:
+        return None
+    snapshot = document.snapshot()
+    report = server.state.reports.get(uri)
+    if report is None or report.version != snapshot.version:
+        report = await asyncio.to_thread(_analyze_snapshot, server, snapshot)
+        current = server.state.documents.get(uri)
+        if current is not None and current.version == snapshot.version:
+            server.state.reports[uri] = report
+    return report, snapshot
+
+
+async def _publish_later(server: NeurodebugServer, uri: str, delay: float) -> None:
+    if delay > 0:
+        await asyncio.sleep(delay)
+    document = server.state.documents.get(uri)
+    if document is None:
+        return
+    snapshot = document.snapshot()
+    report = await asyncio.to_thread(_analyze_snapshot, server, snapshot)
+    current = server.state.documents.get(uri)
+    if current is None or current.version != snapshot.version:
+        return  # a newer edit arrived; its own run publishes
+    server.state.reports[uri] = report
+    if server.state.push_diagnostics:
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri,
+                version=snapshot.version,
+                diagnostics=lsp_diagnostics(report, snapshot, server.encoding),
+            )
+        )
+
+
+def schedule(server: NeurodebugServer, uri: str, immediately: bool = False) -> None:
+    """(Re)start the debounce timer of one document."""
+    pending = server.state.pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    delay = 0.0 if immediately else server.state.options.debounce_ms / 1000
+    task = asyncio.ensure_future(_publish_later(server, uri, delay))
+    server.state.pending[uri] = task
+    task.add_done_callback(lambda done: _finished(server, uri, done))
+
+
+def _finished(server: NeurodebugServer, uri: str, task: asyncio.Task[None]) -> None:
+    if server.state.pending.get(uri) is task:
+        del server.state.pending[uri]
+    if not task.cancelled() and task.exception() is not None:
+        LOG.error("diagnostics for %s failed: %r", uri, task.exception())
+
+
+def forget(server: NeurodebugServer, uri: str) -> None:
+    """Stop tracking a closed document and clear its pushed diagnostics."""
+    pending = server.state.pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    server.state.reports.pop(uri, None)
+    if server.state.push_diagnostics:
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
+
+def refresh_all(server: NeurodebugServer) -> None:
+    """Re-check every open document (after a settings change)."""
+    server.state.reports.clear()
+    for uri in list(server.state.documents):
+        schedule(server, uri, immediately=True)
+    if not server.state.push_diagnostics:
+        server.workspace_diagnostic_refresh(None)
+
+
+class _FileLines:
+    """Line access for a file that is not open (for converting positions)."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+        self.starts = line_starts(source)
+
+    def line_bytes(self, line: int) -> bytes:
+        if line >= len(self.starts):
+            return b""
+        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.source)
+        return self.source[self.starts[line] : end]
+
+
+def _workspace_reports(
+    server: NeurodebugServer, roots: list[Path], open_uris: set[str], encoding: PositionEncoding
+) -> list[types.WorkspaceDocumentDiagnosticReport]:
+    items: list[types.WorkspaceDocumentDiagnosticReport] = []
+    for index, path in enumerate(iter_python_files(roots)):
+        if index >= MAX_WORKSPACE_FILES:
+            LOG.warning("workspace/diagnostic: stopped after %d files", MAX_WORKSPACE_FILES)
+            break
+        uri = from_fs_path(str(path)) or path.as_uri()
+        if uri in open_uris:
+            continue
+        try:
+            source = read_source(path)
+        except UnreadableSourceError:
+            continue
+        report = analyze(uri, None, source, parse(source), server.state.options)
+        items.append(
+            types.WorkspaceFullDocumentDiagnosticReport(
+                uri=uri,
+                version=None,
+                items=lsp_diagnostics(report, _FileLines(source), encoding),
+            )
+        )
+    return items
+
+
+def register(server: NeurodebugServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(
+            identifier=IDENTIFIER, inter_file_dependencies=False, workspace_diagnostics=True
+        ),
+    )
+    async def document_diagnostic(
+        ls: NeurodebugServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport:
+        """Answer a pull for one open document."""
+        found = await current_report(ls, params.text_document.uri)
+        if found is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        report, snapshot = found
+        result_id = f"{snapshot.version}:{ls.state.options_generation}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return types.RelatedFullDocumentDiagnosticReport(
+            items=lsp_diagnostics(report, snapshot, ls.encoding), result_id=result_id
+        )
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(
+        ls: NeurodebugServer, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        """Check the Python files of the workspace folders that are not open."""
+        roots = [
+            path
+            for folder in ls.workspace.folders.values()
+            if (path := uri_path(folder.uri)) is not None and path.is_dir()
+        ]
+        if not roots and ls.workspace.root_path:
+            roots = [Path(ls.workspace.root_path)]
+        items = await asyncio.to_thread(
+            _workspace_reports, ls, roots, set(ls.state.documents), ls.encoding
+        )
+        return types.WorkspaceDiagnosticReport(items=items)

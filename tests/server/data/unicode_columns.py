@@ -1,0 +1,3 @@
+def greet(name):
+    label = "héllo 🐍"; oops = (
+    return label + name

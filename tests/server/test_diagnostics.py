@@ -1,0 +1,119 @@
+"""Diagnostics end to end: pushed with the document version, pulled, and kept in step with edits."""
+
+from __future__ import annotations
+
+import pytest
+from lsprotocol import types
+from neurodebug.analyzers.parsing import parse, syntax_errors
+from pytest_lsp import LanguageClient
+
+from .conftest import DATA, RecordingClient, open_file, start_session, wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def _change(
+    client: LanguageClient,
+    uri: str,
+    version: int,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    text: str,
+) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(*start), types.Position(*end)), text=text
+                )
+            ],
+        )
+    )
+
+
+async def test_syntax_error_is_pushed_with_its_line(client: LanguageClient) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "syntax_error.py")
+    await wait_until(lambda: uri in client.diagnostics)
+    errors = [d for d in client.diagnostics[uri] if d.code == "ND000"]
+    assert errors, client.diagnostics[uri]
+    assert errors[0].severity == types.DiagnosticSeverity.Error
+    assert errors[0].range.start.line == 7  # `def broken(x:` on line 8
+    assert errors[0].source == "neurodebug"
+
+
+async def test_incremental_edits_fix_and_break_the_file(client: LanguageClient) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "syntax_error.py")
+    await wait_until(lambda: any(d.code == "ND000" for d in client.diagnostics.get(uri, [])))
+    # Close the parenthesis: `def broken(x:` -> `def broken(x):`
+    _change(client, uri, 2, (7, 12), (7, 13), "):")
+    await wait_until(lambda: not any(d.code == "ND000" for d in client.diagnostics.get(uri, [])))
+    # Break line 2 again, far from the first edit, then a multi-line insertion above it.
+    _change(client, uri, 3, (1, 14), (1, 14), " +")
+    _change(client, uri, 4, (0, 0), (0, 0), "import os\n\n")
+    await wait_until(lambda: any(d.code == "ND000" for d in client.diagnostics.get(uri, [])))
+    errors = [d for d in client.diagnostics[uri] if d.code == "ND000"]
+    # The same text parsed from scratch gives the same errors as the incremental re-parses.
+    lines = (DATA / "syntax_error.py").read_text().splitlines(keepends=True)
+    lines[7] = lines[7].replace("broken(x:", "broken(x):")
+    lines[1] = lines[1][:14] + " +" + lines[1][14:]
+    final = ("import os\n\n" + "".join(lines)).encode()
+    expected = [problem.line - 1 for problem in syntax_errors(parse(final))]
+    assert expected
+    assert [d.range.start.line for d in errors] == expected
+
+
+async def test_published_version_matches_the_last_edit(client: RecordingClient) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "clean.py")
+    versions = lambda: [version for published, version in client.published if published == uri]  # noqa: E731
+    await wait_until(lambda: 1 in versions())
+    for version in range(2, 12):  # ten quick edits: debounced into few runs
+        _change(client, uri, version, (1, 4), (1, 4), "")
+    await wait_until(lambda: 11 in versions())
+    assert versions()[-1] == 11
+    assert len(versions()) < 11
+
+
+async def test_columns_are_utf16_after_non_ascii_text(client: LanguageClient) -> None:
+    await start_session(client)
+    path = DATA / "unicode_columns.py"
+    uri = open_file(client, path)
+    await wait_until(lambda: any(d.code == "ND000" for d in client.diagnostics.get(uri, [])))
+    error = next(d for d in client.diagnostics[uri] if d.code == "ND000")
+    line = path.read_text().splitlines()[error.range.start.line]
+    # tree-sitter flags `oops`, 27 bytes in; after `é` and the emoji that is 24 UTF-16 units.
+    oops_utf16 = len(line[: line.index("oops")].encode("utf-16-le")) // 2
+    assert error.range.start.line == 1
+    assert error.range.start.character == oops_utf16 == 24
+
+
+async def test_pull_diagnostics_for_open_and_unopened_files(client: LanguageClient) -> None:
+    result = await start_session(client, capabilities="neovim@v0.11.0")
+    assert result.capabilities.diagnostic_provider is not None
+    uri = open_file(client, DATA / "syntax_error.py")
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert next(d.range.start.line for d in report.items if d.code == "ND000") == 7
+    again = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), previous_result_id=report.result_id
+        )
+    )
+    assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
+
+    workspace = await client.workspace_diagnostic_async(
+        types.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
+    by_name = {item.uri.rsplit("/", 1)[-1]: item for item in workspace.items}
+    assert "syntax_error.py" not in by_name  # it is open: reported per document
+    assert "unicode_columns.py" in by_name
+    unicode_report = by_name["unicode_columns.py"]
+    assert isinstance(unicode_report, types.WorkspaceFullDocumentDiagnosticReport)
+    assert any(d.code == "ND000" for d in unicode_report.items)
+    assert list(by_name["clean.py"].items) == []
+    assert uri not in client.diagnostics  # a pulling client gets no pushed duplicates

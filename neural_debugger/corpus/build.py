@@ -1,0 +1,156 @@
+"""Build a trace corpus: generate programs, trace them in sandbox workers, keep the good ones.
+
+The pipeline: the generator (in this process; it only writes source text) → dedup by the
+AST-normalized source hash → sandbox workers trace each program's calls in forked, limited
+children → filter (finished normally or with an intended exception, within the step budget) →
+split by program hash → sharded JSONL + manifest.json → READY.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurodebug.neural_debugger.corpus.features import constructs, source_hash
+from neurodebug.neural_debugger.corpus.generator import Program, generate_program, new_call
+from neurodebug.neural_debugger.corpus.writer import ShardWriter, split_of
+from neurodebug.neural_debugger.sandbox import Job, WorkerPool
+from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.tracer import Limits
+
+log = logging.getLogger(__name__)
+
+GENERATOR_BUG_EXCEPTIONS = frozenset(
+    {"NameError", "UnboundLocalError", "TypeError", "AttributeError", "SyntaxError", "RuntimeError"}
+)
+"""Exceptions that mean the generator wrote a wrong program, not an intended error path."""
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    """How a corpus is built; stored in its manifest so a corpus can be rebuilt."""
+
+    programs: int
+    workers: int = 2
+    seed: int = 0
+    max_steps: int = 256
+    min_steps: int = 4
+    calls_per_program: int = 1
+    shard_size: int = 5000
+    timeout_s: float = 2.0
+    memory_mb: int = 256
+    origin: str = "synthetic"
+
+
+@dataclass
+class _Pending:
+    program: Program
+    program_hash: str
+    call_number: int
+    origin: str
+
+
+def _synthetic_jobs(
+    settings: CorpusSettings, seen: set[str], dropped: Counter[str], pending: dict[int, _Pending]
+) -> Iterator[Job]:
+    rng = random.Random(settings.seed)
+    index = 0
+    while True:
+        program = generate_program(rng)
+        try:
+            program_hash = source_hash(program.source)
+        except SyntaxError:
+            dropped["syntax_error"] += 1
+            continue
+        if program_hash in seen:
+            dropped["duplicate"] += 1
+            continue
+        seen.add(program_hash)
+        calls = [program.call]
+        for _ in range(settings.calls_per_program - 1):
+            call = new_call(rng, program)
+            if call not in calls:
+                calls.append(call)
+        for number, call in enumerate(calls):
+            pending[index] = _Pending(program, program_hash, number, settings.origin)
+            index += 1
+            yield Job(source=program.source, call=call)
+
+
+def rejection(trace: Trace, settings: CorpusSettings) -> str | None:
+    """Why a trace is not kept (a drop-reason key for the manifest), or None to keep it."""
+    if trace.status not in ("ok", "exception"):
+        return trace.status
+    if trace.exception and trace.exception.split(":")[0] in GENERATOR_BUG_EXCEPTIONS:
+        return "generator_bug"
+    if len(trace.steps) < settings.min_steps:
+        return "too_short"
+    if len(trace.steps) > settings.max_steps:
+        return "step_limit"
+    return None
+
+
+def make_record(pending: _Pending, call: str, trace: Trace) -> dict[str, Any]:
+    """One corpus record (the format is documented in the package docstring)."""
+    source = pending.program.source
+    return {
+        "id": f"{pending.program_hash[:12]}-{pending.call_number}",
+        "source": source,
+        "function": pending.program.function,
+        "call": call,
+        "trace": trace.to_json(),
+        "meta": {
+            "origin": pending.origin,
+            "split": split_of(pending.program_hash),
+            "hash": pending.program_hash,
+            "constructs": constructs(source),
+            "lines": len(source.splitlines()),
+            "steps": len(trace.steps),
+            "max_depth": max((step.depth for step in trace.steps), default=0),
+        },
+    }
+
+
+def build_corpus(out: Path, settings: CorpusSettings) -> dict[str, Any]:
+    """Write a corpus of `settings.programs` kept records into `out`; returns the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "READY").unlink(missing_ok=True)
+    limits = Limits(
+        timeout_s=settings.timeout_s, max_steps=settings.max_steps + 1, memory_mb=settings.memory_mb
+    )
+    writer = ShardWriter(out, settings.shard_size)
+    dropped: Counter[str] = Counter()
+    seen: set[str] = set()
+    pending: dict[int, _Pending] = {}
+    calls: dict[int, str] = {}
+
+    def jobs() -> Iterator[Job]:
+        for position, job in enumerate(_synthetic_jobs(settings, seen, dropped, pending)):
+            calls[position] = job.call
+            yield job
+
+    kept = 0
+    with WorkerPool(settings.workers, limits) as pool:
+        for index, trace in pool.run_unordered(jobs()):
+            info, call = pending.pop(index), calls.pop(index)
+            reason = rejection(trace, settings)
+            if reason is not None:
+                dropped[reason] += 1
+                continue
+            writer.write(make_record(info, call, trace))
+            kept += 1
+            if kept % 1000 == 0:
+                log.info("corpus: %d / %d records", kept, settings.programs)
+            if kept >= settings.programs:
+                break
+    writer.close()
+    manifest = writer.manifest(settings={**settings.__dict__}, dropped=dict(dropped.most_common()))
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / "READY").write_text(f"{manifest['records']} records\n")
+    return manifest

@@ -1,0 +1,115 @@
+"""The synthetic generator, the corpus features and the sharded corpus with its manifest."""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+from pathlib import Path
+
+from neurodebug.neural_debugger.corpus.build import CorpusSettings, build_corpus
+from neurodebug.neural_debugger.corpus.features import constructs, source_hash
+from neurodebug.neural_debugger.corpus.generator import generate_program, new_call
+from neurodebug.neural_debugger.corpus.writer import split_of
+from neurodebug.neural_debugger.trace import Trace
+
+from ..conftest import run_neurodebug
+
+
+def test_generated_programs_are_valid_small_functions() -> None:
+    rng = random.Random(123)
+    programs = [generate_program(rng) for _ in range(300)]
+    for program in programs:
+        tree = ast.parse(program.source)
+        names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+        assert program.function in names
+        call = ast.parse(program.call, mode="eval").body
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+        assert call.func.id == program.function and len(call.args) == len(program.params)
+        assert 4 <= len(program.source.splitlines()) <= 60
+    distinct = {program.source for program in programs}
+    assert len(distinct) > 290
+    lines = sorted(len(program.source.splitlines()) for program in programs)
+    assert 8 <= lines[len(lines) // 2] <= 40  # the median program is in the requested range
+
+
+def test_generator_is_deterministic_per_seed() -> None:
+    first = [generate_program(random.Random(5)).source for _ in range(3)]
+    assert first[0] == first[1] == first[2]
+    assert generate_program(random.Random(6)).source != first[0]
+    program = generate_program(random.Random(5))
+    assert new_call(random.Random(1), program).startswith(program.function + "(")
+
+
+def test_generated_programs_cover_the_constructs() -> None:
+    rng = random.Random(7)
+    seen: set[str] = set()
+    for _ in range(400):
+        seen.update(constructs(generate_program(rng).source))
+    wanted = {"for", "while", "if", "try", "raise", "recursion", "helper_call", "list_comprehension",
+              "dict_comprehension", "slicing", "generator", "class", "closure", "float_arithmetic",
+              "tuple_unpacking", "builtin_call", "break", "lambda"}  # fmt: skip
+    assert wanted <= seen, wanted - seen
+
+
+def test_constructs_and_normalized_hash() -> None:
+    source = "def f(xs):\n    return [x for x in xs[1:] if x] + [f(xs[1:])]\n"
+    assert {"list_comprehension", "slicing", "recursion", "if"} - {"if"} <= set(constructs(source))
+    assert "while" not in constructs(source)
+    reformatted = "def f(xs):  # comment\n\n    return [x for x in xs[1:] if x]+[f(xs[1:])]\n"
+    assert source_hash(source) == source_hash(reformatted)
+    assert source_hash(source) != source_hash(source.replace("1:", "2:"))
+
+
+def test_split_is_by_hash_and_roughly_90_5_5() -> None:
+    rng = random.Random(0)
+    hashes = [f"{rng.getrandbits(160):040x}" for _ in range(4000)]
+    splits = [split_of(h) for h in hashes]
+    assert splits == [split_of(h) for h in hashes]
+    assert 0.86 < splits.count("train") / len(splits) < 0.94
+    assert splits.count("val") > 100 and splits.count("test") > 100
+
+
+def test_build_corpus_writes_shards_manifest_and_ready(tmp_path: Path) -> None:
+    settings = CorpusSettings(programs=60, workers=1, seed=3, shard_size=25, calls_per_program=2)
+    manifest = build_corpus(tmp_path, settings)
+    assert (tmp_path / "READY").exists()
+    assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
+    assert manifest["records"] == 60
+    records = []
+    for split, info in manifest["splits"].items():
+        lines = 0
+        for shard in info["shards"]:
+            for line in (tmp_path / shard).read_text().splitlines():
+                record = json.loads(line)
+                assert record["meta"]["split"] == split == split_of(record["meta"]["hash"])
+                records.append(record)
+                lines += 1
+        assert lines == info["records"]
+    assert len(records) == 60
+    assert len(manifest["splits"]["train"]["shards"]) >= 2  # 25 records per shard
+    by_hash: dict[str, set[str]] = {}
+    for record in records:
+        trace = Trace.from_json(record["trace"])
+        assert trace.status in ("ok", "exception")
+        assert settings.min_steps <= len(trace.steps) <= settings.max_steps
+        assert record["meta"]["steps"] == len(trace.steps)
+        assert record["meta"]["hash"] == source_hash(record["source"])
+        assert record["call"].startswith(record["function"] + "(")
+        by_hash.setdefault(record["meta"]["hash"], set()).add(record["id"])
+    assert len(by_hash) < 60  # two calls per program share the program's hash
+    distributions = manifest["distributions"]
+    assert sum(distributions["steps"].values()) == 60
+    assert distributions["constructs"]["if"] > 0 and distributions["events"]["line"] > 0
+
+
+def test_trace_corpus_command(tmp_path: Path) -> None:
+    completed = run_neurodebug(
+        "trace-corpus", "--out", str(tmp_path / "c"), "--programs", "20", "--workers", "1"
+    )
+    assert completed.returncode == 0, completed.stderr
+    summary = json.loads(completed.stdout)
+    assert summary["records"] == 20 and sum(summary["splits"].values()) == 20
+    assert (tmp_path / "c" / "READY").exists()
+    bad = run_neurodebug("trace-corpus", "--out", str(tmp_path / "d"), "--programs", "0")
+    assert bad.returncode == 2

@@ -1,4 +1,44 @@
 """Static analysis of Python with tree-sitter: parsing, dependencies, control flow and rules.
 
-Nothing here knows about LSP; the server and the CLI translate these dataclasses.
+Nothing here knows about LSP; the server and the CLI translate these dataclasses. Lines are
+1-based; `EXIT_LINE` (0) means "leaves the function". Columns are 0-based UTF-8 byte offsets
+within the line unless a name says UTF-16 (`SourceDocument` converts LSP positions).
+
+Public API (stable; import from the modules named):
+
+- `document.analyze_source(source: bytes) -> ModuleFacts` and `document.SourceDocument(source)`
+  with `apply_edit(start_line, start_col, end_line, end_col, new_text, utf16=True)` (0-based
+  LSP positions; `Tree.edit` + incremental re-parse), `.tree`, `.facts`, `replace_all(source)`,
+  and `utf16_to_byte_column` / `byte_to_utf16_column` helpers.
+- `document.ModuleFacts`: `functions` (the module body first, kind "module"; then every def
+  and class body in source order, with Python-style qualnames), `function_at(line)`,
+  `functions_named(name)`, `syntax_errors`, `name_at(line, col)` (see `scopes`),
+  `compute_all()`.
+- `facts.FunctionFacts` (computed lazily per function, cached): `name`, `qualname`, `kind`,
+  `def_line`, `end_line`, `is_async`, `params`; `cfg: ControlFlowGraph` (`blocks` of `Block(id,
+  kind, start_line, end_line, lines, successors, exception_successors)`, `entry`, `exit`);
+  `definitions: list[Definition(var, line, how, data, control)]` where `data`/`control` are
+  `VarLine(var, line)` tuples; `uses`; `data_edges: list[DataEdge(var, def_line, use_line)]`;
+  `reaching_definitions(line, var) -> set[int]`; `data_dependencies(line)`;
+  `control_dependencies(line) -> list[ControlEdge(condition_line, line, variables)]`;
+  `next_lines(line) -> set[int]`; `lines_that_may_write(var)`; `writes_at(line)`;
+  `reads_at(line)`; `backward_slice(line, var)`; `forward_slice(line, var)`;
+  `information_flow(line, var) -> set[VarLine]`; `loops: list[Loop(kind, header_line,
+  body_start_line, body_end_line, is_async, targets, written, read)]`; `statement_lines()`;
+  `statement_line(line)` (first line of the statement spanning a line).
+- `scopes.name_at(facts, line, col) -> Binding | None`: the scope-resolved binding of the
+  name at a position, with all its definition and use occurrences.
+- `parsing`: `parse`, `syntax_errors`, `read_source`.
+
+Semantics: a use depends on the definitions of its variable that reach it (reaching
+definitions over the statement-level CFG, exceptional edges in `try` bodies included).
+Mutation counts as a definition that does not kill earlier ones: `xs.append(v)` (any method
+call on a name except known pure ones), `obj.attr = v`, `d[k] = v`, `del d[k]`. Control
+dependence comes from post-dominators; only conditions (if/elif/while/for/case/except) are
+reported. Nested function bodies are separate `FunctionFacts`; lambdas and comprehensions are
+expressions of the line they are on (their free variables count as reads there).
 """
+
+from .facts import EXIT_LINE
+
+__all__ = ["EXIT_LINE"]

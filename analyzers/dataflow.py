@@ -1,0 +1,271 @@
+"""The analyses over a lowered function: reaching definitions, post-dominators, control
+dependence and basic blocks.
+
+Sets of definitions are Python ints used as bitsets (one bit per definition site): union,
+kill and comparison are single big-int operations, which keeps the fixpoint cheap enough to run
+on every function of the standard library in a few seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .extract import ENTRY, EXIT, StatementGraph, StatementNode
+
+
+@dataclass(slots=True)
+class DefSite:
+    """One definition: node `node` writes `var`; `kills` is False for mutations."""
+
+    node: int
+    var: str
+    kills: bool
+    how: str
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything computed once per function; `FunctionFacts` answers queries from it."""
+
+    defs: list[DefSite]
+    reach_in: list[int]  # per node: bitset of definitions reaching its start
+    var_mask: dict[str, int]  # per variable: bitset of its definitions
+    node_defs: list[list[int]]  # per node: its definition ids
+    control_parents: list[list[int]]  # per node: nodes it is directly control dependent on
+    block_of: list[int]  # per node: its basic block index
+    blocks: list[list[int]]  # per block: node ids in execution order
+    block_succ: list[list[int]]
+    block_exc: list[list[int]]
+
+
+def reverse_postorder(successors: list[list[int]], start: int) -> list[int]:
+    """Nodes reachable from `start` in reverse postorder, iteratively."""
+    seen = [False] * len(successors)
+    order: list[int] = []
+    stack: list[tuple[int, int]] = [(start, 0)]
+    seen[start] = True
+    while stack:
+        node, position = stack[-1]
+        edges = successors[node]
+        if position < len(edges):
+            stack[-1] = (node, position + 1)
+            nxt = edges[position]
+            if not seen[nxt]:
+                seen[nxt] = True
+                stack.append((nxt, 0))
+        else:
+            stack.pop()
+            order.append(node)
+    order.reverse()
+    return order
+
+
+def reaching_definitions(
+    graph: StatementGraph,
+) -> tuple[list[DefSite], list[int], dict[str, int], list[list[int]]]:
+    """Forward may-analysis over normal and exceptional edges; mutations generate, never kill."""
+    nodes = graph.nodes
+    count = len(nodes)
+    defs: list[DefSite] = []
+    var_mask: dict[str, int] = {}
+    node_defs: list[list[int]] = [[] for _ in range(count)]
+    for index, node in enumerate(nodes):
+        for var, kills, how in node.defs:
+            bit = len(defs)
+            defs.append(DefSite(index, var, kills, how))
+            node_defs[index].append(bit)
+            var_mask[var] = var_mask.get(var, 0) | (1 << bit)
+    gen = [0] * count
+    keep = [-1] * count
+    for index in range(count):
+        kill = 0
+        for bit in node_defs[index]:
+            gen[index] |= 1 << bit
+            site = defs[bit]
+            if site.kills:
+                kill |= var_mask[site.var]
+        keep[index] = ~kill
+    successors = [node.succ + node.exc if node.exc else node.succ for node in nodes]
+    order = reverse_postorder(successors, ENTRY)
+    preds: list[list[int]] = [[] for _ in range(count)]
+    for index in order:
+        for nxt in successors[index]:
+            preds[nxt].append(index)
+    reach_in = [0] * count
+    out = [0] * count
+    changed = True
+    while changed:
+        changed = False
+        for index in order:
+            incoming = 0
+            for pred in preds[index]:
+                incoming |= out[pred]
+            reach_in[index] = incoming
+            new_out = (incoming & keep[index]) | gen[index]
+            if new_out != out[index]:
+                out[index] = new_out
+                changed = True
+    return defs, reach_in, var_mask, node_defs
+
+
+def bits(mask: int) -> list[int]:
+    """Indices of the set bits of `mask`, lowest first."""
+    found: list[int] = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
+
+
+def post_dominator_tree(graph: StatementGraph) -> list[int]:
+    """Immediate post-dominator of every node over normal edges (-1 where undefined).
+
+    Nodes that cannot reach the exit (endless loops) get a virtual edge to it, the usual
+    augmentation, so that every reachable node has a post-dominator.
+    """
+    nodes = graph.nodes
+    count = len(nodes)
+    forward = [list(node.succ) for node in nodes]
+    reverse: list[list[int]] = [[] for _ in range(count)]
+    for index, edges in enumerate(forward):
+        for nxt in edges:
+            reverse[nxt].append(index)
+    reaches_exit = set(reverse_postorder(reverse, EXIT))
+    reachable = reverse_postorder(forward, ENTRY)
+    for index in reachable:
+        if index not in reaches_exit:
+            forward[index].append(EXIT)
+            reverse[EXIT].append(index)
+    order = reverse_postorder(reverse, EXIT)
+    rank = [-1] * count
+    for position, index in enumerate(order):
+        rank[index] = position
+    ipdom = [-1] * count
+    ipdom[EXIT] = EXIT
+    changed = True
+    while changed:
+        changed = False
+        for index in order:
+            if index == EXIT:
+                continue
+            new = -1
+            for succ in forward[index]:
+                if ipdom[succ] == -1:
+                    continue
+                if new == -1:
+                    new = succ
+                    continue
+                a, b = succ, new
+                while a != b:
+                    while rank[a] > rank[b]:
+                        a = ipdom[a]
+                    while rank[b] > rank[a]:
+                        b = ipdom[b]
+                new = a
+            if new != ipdom[index]:
+                ipdom[index] = new
+                changed = True
+    return ipdom
+
+
+def control_dependence(graph: StatementGraph, ipdom: list[int]) -> list[list[int]]:
+    """For every node, the branch nodes it is directly control dependent on (Ferrante et al.)."""
+    parents: list[list[int]] = [[] for _ in range(len(graph.nodes))]
+    for index, node in enumerate(graph.nodes):
+        if len(node.succ) < 2:
+            continue
+        stop = ipdom[index]
+        for succ in node.succ:
+            runner = succ
+            while runner != stop and runner != -1 and runner != EXIT:
+                if index not in parents[runner]:
+                    parents[runner].append(index)
+                runner = ipdom[runner]
+    # An except clause decides whether its body runs; the matching is modelled with an
+    # exceptional edge, so attach the body's outermost statements to the clause here.
+    for header, start, end in graph.handlers:
+        for index in range(start, end):
+            if not any(start <= parent < end for parent in parents[index]):
+                parents[index] = [header]
+    return parents
+
+
+def basic_blocks(
+    graph: StatementGraph,
+) -> tuple[list[list[int]], list[int], list[list[int]], list[list[int]]]:
+    """Group statement nodes into maximal straight-line blocks over normal edges."""
+    nodes = graph.nodes
+    count = len(nodes)
+    pred_count = [0] * count
+    exc_target = [False] * count
+    for node in nodes:
+        for nxt in node.succ:
+            pred_count[nxt] += 1
+        for nxt in node.exc:
+            exc_target[nxt] = True
+    block_of = [-1] * count
+    blocks: list[list[int]] = []
+    for start in range(count):
+        if block_of[start] != -1:
+            continue
+        if start not in (ENTRY, EXIT) and pred_count[start] == 1 and not exc_target[start]:
+            # a follower: it joins its predecessor's block when that one is visited first
+            continue
+        _grow(nodes, start, blocks, block_of, pred_count, exc_target)
+    for start in range(count):  # followers of unreachable or cyclic chains
+        if block_of[start] == -1:
+            _grow(nodes, start, blocks, block_of, pred_count, exc_target)
+    block_succ: list[list[int]] = []
+    block_exc: list[list[int]] = []
+    for members in blocks:
+        last = nodes[members[-1]]
+        block_succ.append(_unique(block_of[n] for n in last.succ))
+        block_exc.append(_unique(block_of[n] for m in members for n in nodes[m].exc))
+    return blocks, block_of, block_succ, block_exc
+
+
+def _grow(
+    nodes: list[StatementNode],
+    start: int,
+    blocks: list[list[int]],
+    block_of: list[int],
+    pred_count: list[int],
+    exc_target: list[bool],
+) -> None:
+    members = [start]
+    block_of[start] = len(blocks)
+    current = start
+    while current not in (ENTRY, EXIT):
+        succ = nodes[current].succ
+        if len(succ) != 1:
+            break
+        nxt = succ[0]
+        if nxt in (ENTRY, EXIT) or pred_count[nxt] != 1 or exc_target[nxt] or block_of[nxt] != -1:
+            break
+        if nodes[current].condition or nodes[nxt].condition:
+            break
+        members.append(nxt)
+        block_of[nxt] = len(blocks)
+        current = nxt
+    blocks.append(members)
+
+
+def _unique(values: Iterable[int]) -> list[int]:
+    found: list[int] = []
+    for value in values:
+        if value not in found:
+            found.append(value)
+    return found
+
+
+def analyse(graph: StatementGraph) -> Analysis:
+    """Run every analysis of one function."""
+    defs, reach_in, var_mask, node_defs = reaching_definitions(graph)
+    ipdom = post_dominator_tree(graph)
+    parents = control_dependence(graph, ipdom)
+    blocks, block_of, block_succ, block_exc = basic_blocks(graph)
+    return Analysis(
+        defs, reach_in, var_mask, node_defs, parents, block_of, blocks, block_succ, block_exc
+    )

@@ -1,0 +1,342 @@
+"""What one statement or expression reads and writes, from tree-sitter nodes.
+
+The scanners walk expressions with an explicit stack (deep `a + b + c …` chains would overflow
+recursion) and know Python's binding rules: lambda and comprehension variables are local to
+them, a walrus binds in the enclosing function, `x.m(...)` may mutate `x` unless `m` is known to
+be pure, `obj.attr = v` and `d[k] = v` mutate their root name.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Method calls that never mutate their receiver; every other `x.m(...)` counts as a write of x.
+PURE_METHODS = frozenset(
+    _words(
+        """copy count index get keys values items startswith endswith format join split rsplit strip
+        lstrip rstrip lower upper replace find rfind encode decode isdigit isalpha isspace
+        issubset issuperset union intersection difference symmetric_difference splitlines
+        bit_length hex is_integer conjugate"""
+    )
+)
+
+_COMPREHENSIONS = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
+)
+_LEAVES = frozenset(
+    _words(
+        """integer float true false none comment ellipsis string_start string_content string_end
+        escape_sequence type_conversion keyword_separator positional_separator line_continuation"""
+    )
+)
+_TARGET_GROUPS = frozenset(
+    _words(
+        """tuple list pattern_list tuple_pattern list_pattern parenthesized_expression
+        list_splat_pattern list_splat expression_list as_pattern_target"""
+    )
+)
+
+
+def text_of(node: tree_sitter.Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def line_of(node: tree_sitter.Node) -> int:
+    return node.start_point.row + 1
+
+
+def end_line_of(node: tree_sitter.Node) -> int:
+    return node.end_point.row + 1
+
+
+def _root_name(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The identifier at the root of `a.b[c].d`, or None when the chain starts elsewhere."""
+    while True:
+        kind = node.type
+        if kind == "identifier":
+            return node
+        if kind == "attribute":
+            child = node.child_by_field_name("object")
+        elif kind == "subscript":
+            child = node.child_by_field_name("value")
+        elif kind == "parenthesized_expression" and node.named_child_count == 1:
+            child = node.named_children[0]
+        else:
+            return None
+        if child is None:
+            return None
+        node = child
+
+
+def parameter_names(parameters: tree_sitter.Node | None) -> list[tuple[str, tree_sitter.Node]]:
+    """Names a `parameters`/`lambda_parameters` node binds, with their identifier nodes."""
+    names: list[tuple[str, tree_sitter.Node]] = []
+    if parameters is None:
+        return names
+    for child in parameters.named_children:
+        kind = child.type
+        target: tree_sitter.Node | None = child
+        if kind in ("default_parameter", "typed_default_parameter"):
+            target = child.child_by_field_name("name")
+        elif kind == "typed_parameter":
+            target = child.named_children[0] if child.named_child_count else None
+        if target is not None and target.type in (
+            "list_splat_pattern",
+            "dictionary_splat_pattern",
+        ):
+            target = target.named_children[0] if target.named_child_count else None
+        if target is not None and target.type == "identifier":
+            names.append((text_of(target), target))
+    return names
+
+
+def parameter_defaults(parameters: tree_sitter.Node | None) -> list[tree_sitter.Node]:
+    """Default values and annotations: evaluated in the enclosing scope at definition time."""
+    found: list[tree_sitter.Node] = []
+    if parameters is None:
+        return found
+    for child in parameters.named_children:
+        if child.type in ("default_parameter", "typed_default_parameter", "typed_parameter"):
+            for name in ("value", "type"):
+                value = child.child_by_field_name(name)
+                if value is not None:
+                    found.append(value)
+    return found
+
+
+class Scan:
+    """Accumulates the names one statement reads and writes."""
+
+    __slots__ = ("defs", "uses", "yields")
+
+    def __init__(self) -> None:
+        self.uses: list[str] = []
+        self.defs: list[tuple[str, bool, str]] = []
+        self.yields = False
+
+    def expr(self, root: tree_sitter.Node) -> None:
+        """Record the names `root` reads (and any walrus / mutating method call it contains)."""
+        stack: list[tuple[tree_sitter.Node, frozenset[str] | None]] = [(root, None)]
+        uses = self.uses
+        while stack:
+            node, bound = stack.pop()
+            kind = node.type
+            if kind == "identifier":
+                name = text_of(node)
+                if bound is None or name not in bound:
+                    uses.append(name)
+            elif kind in _LEAVES:
+                continue
+            elif kind == "attribute":
+                obj = node.child_by_field_name("object")
+                if obj is not None:
+                    stack.append((obj, bound))
+            elif kind == "keyword_argument":
+                value = node.child_by_field_name("value")
+                if value is not None:
+                    stack.append((value, bound))
+            elif kind == "call":
+                function = node.child_by_field_name("function")
+                if function is not None and function.type == "attribute":
+                    method = function.child_by_field_name("attribute")
+                    obj = function.child_by_field_name("object")
+                    receiver = _root_name(obj) if obj is not None else None
+                    if (
+                        receiver is not None
+                        and method is not None
+                        and text_of(method) not in PURE_METHODS
+                    ):
+                        name = text_of(receiver)
+                        if bound is None or name not in bound:
+                            self.defs.append((name, False, "mutation"))
+                stack.extend((child, bound) for child in node.named_children)
+            elif kind == "named_expression":
+                name_node = node.child_by_field_name("name")
+                if name_node is not None:
+                    self.defs.append((text_of(name_node), True, "walrus"))
+                value = node.child_by_field_name("value")
+                if value is not None:
+                    stack.append((value, bound))
+            elif kind == "lambda":
+                parameters = node.child_by_field_name("parameters")
+                stack.extend((default, bound) for default in parameter_defaults(parameters))
+                names = frozenset(name for name, _ in parameter_names(parameters))
+                body = node.child_by_field_name("body")
+                if body is not None:
+                    stack.append((body, names if bound is None else bound | names))
+            elif kind in _COMPREHENSIONS:
+                targets: set[str] = set()
+                inner: list[tree_sitter.Node] = []
+                first = True
+                for child in node.named_children:
+                    if child.type == "for_in_clause":
+                        left = child.child_by_field_name("left")
+                        right = child.child_by_field_name("right")
+                        if left is not None:
+                            _target_names(left, targets)
+                        if right is not None:
+                            if first:
+                                stack.append((right, bound))
+                            else:
+                                inner.append(right)
+                        first = False
+                    else:
+                        inner.append(child)
+                new_bound = frozenset(targets) if bound is None else bound | targets
+                stack.extend((child, new_bound) for child in inner)
+            elif kind == "yield":
+                self.yields = True
+                stack.extend((child, bound) for child in node.named_children)
+            elif kind in ("function_definition", "class_definition"):
+                continue  # only reachable from broken code; their bodies are other scopes
+            else:
+                stack.extend((child, bound) for child in node.named_children)
+
+    def target(self, node: tree_sitter.Node, how: str) -> None:
+        """Record an assignment target: names bound, containers mutated, names read."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            kind = current.type
+            if kind == "identifier":
+                self.defs.append((text_of(current), True, how))
+            elif kind in _TARGET_GROUPS:
+                stack.extend(current.named_children)
+            elif kind in ("attribute", "subscript"):
+                root = _root_name(current)
+                if root is not None:
+                    self.defs.append((text_of(root), False, "mutation"))
+                self.expr(current)
+            else:
+                self.expr(current)
+
+
+def _target_names(node: tree_sitter.Node, into: set[str]) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier":
+            into.add(text_of(current))
+        elif current.type in _TARGET_GROUPS:
+            stack.extend(current.named_children)
+
+
+def scan_pattern(pattern: tree_sitter.Node, scan: Scan) -> None:
+    """A `case` pattern: capture names are definitions, dotted value patterns are reads."""
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind == "dotted_name":
+            parts = node.named_children
+            if len(parts) == 1:
+                name = text_of(parts[0])
+                if name != "_":
+                    scan.defs.append((name, True, "match"))
+            elif parts:
+                scan.uses.append(text_of(parts[0]))
+        elif kind == "class_pattern":
+            children = node.named_children
+            if children and children[0].type == "dotted_name":
+                scan.uses.append(text_of(children[0].named_children[0]))
+                children = children[1:]
+            stack.extend(children)
+        elif kind == "keyword_pattern":
+            children = node.named_children
+            stack.extend(children[1:])
+        elif kind in ("as_pattern", "splat_pattern", "dictionary_splat_pattern"):
+            for child in node.named_children:
+                if child.type == "identifier":
+                    name = text_of(child)
+                    if name != "_":
+                        scan.defs.append((name, True, "match"))
+                else:
+                    stack.append(child)
+        elif kind == "dict_pattern":
+            for child in node.named_children:
+                if child.type in ("case_pattern", "splat_pattern", "dictionary_splat_pattern"):
+                    stack.append(child)
+                else:
+                    scan.expr(child)  # keys are value patterns
+        elif kind == "identifier":
+            name = text_of(node)
+            if name != "_":
+                scan.defs.append((name, True, "match"))
+        elif kind in _LEAVES or kind in ("string", "concatenated_string"):
+            continue
+        else:
+            stack.extend(node.named_children)
+
+
+def irrefutable(case_clause: tree_sitter.Node) -> bool:
+    """`case _:` or `case name:` without a guard always matches."""
+    if case_clause.child_by_field_name("guard") is not None:
+        return False
+    patterns = [c for c in case_clause.named_children if c.type == "case_pattern"]
+    if len(patterns) != 1:
+        return False
+    inner = patterns[0].named_children
+    if not inner:
+        return True
+    return len(inner) == 1 and inner[0].type == "dotted_name" and inner[0].named_child_count == 1
+
+
+def catches_everything(clause: tree_sitter.Node) -> bool:
+    values = [c for c in clause.named_children if c.type not in ("block", "comment")]
+    if not values:
+        return True
+    value = values[0]
+    if value.type == "as_pattern" and value.named_child_count:
+        value = value.named_children[0]
+    return value.type == "identifier" and text_of(value) == "BaseException"
+
+
+def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
+    for child in stmt.named_children:
+        kind = child.type
+        if kind == "assignment":
+            current: tree_sitter.Node | None = child
+            while current is not None and current.type == "assignment":
+                left = current.child_by_field_name("left")
+                annotation = current.child_by_field_name("type")
+                right = current.child_by_field_name("right")
+                if annotation is not None:
+                    scan.expr(annotation)
+                if left is not None and right is not None:
+                    scan.target(left, "assign")
+                elif left is not None and left.type != "identifier":
+                    scan.expr(left)
+                current = right
+            if current is not None:
+                scan.expr(current)
+        elif kind == "augmented_assignment":
+            left = child.child_by_field_name("left")
+            right = child.child_by_field_name("right")
+            if left is not None:
+                if left.type == "identifier":
+                    name = text_of(left)
+                    scan.uses.append(name)
+                    scan.defs.append((name, True, "augmented"))
+                else:
+                    scan.target(left, "augmented")
+            if right is not None:
+                scan.expr(right)
+        else:
+            scan.expr(child)
+
+
+def scan_import(stmt: tree_sitter.Node, scan: Scan) -> None:
+    for name in stmt.children_by_field_name("name"):
+        if name.type == "aliased_import":
+            alias = name.child_by_field_name("alias")
+            if alias is not None:
+                scan.defs.append((text_of(alias), True, "import"))
+        elif name.type == "dotted_name" and name.named_child_count:
+            parts = name.named_children
+            bound = parts[0] if stmt.type == "import_statement" else parts[-1]
+            scan.defs.append((text_of(bound), True, "import"))

@@ -1,0 +1,518 @@
+"""Lower one function's tree-sitter body into statement nodes: what each reads, writes and where
+control may go next.
+
+This is the only module that walks statements; everything downstream (basic blocks, reaching
+definitions, post-dominators, slices) works on the flat `StatementGraph` it returns, so the
+tree is walked once per function and the analyses never touch tree-sitter nodes. Expressions
+are walked with an explicit stack (deep `a + b + c …` chains would overflow recursion).
+
+Node 0 is the entry (the `def` line, where parameters are defined) and node 1 the exit.
+Edges come in two kinds: `succ` (normal flow, explicit `raise` included) and `exc` (the implicit
+"this statement may raise" edges inside `try` bodies), kept apart so that a statement in a
+`try` body is not reported as control dependent on every statement before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from .expressions import (
+    Scan,
+    catches_everything,
+    end_line_of,
+    irrefutable,
+    line_of,
+    parameter_defaults,
+    parameter_names,
+    scan_expression_statement,
+    scan_import,
+    scan_pattern,
+    text_of,
+)
+
+ENTRY = 0
+EXIT = 1
+
+
+@dataclass(slots=True)
+class StatementNode:
+    """One statement (or compound-statement header) of a function, lines 1-based."""
+
+    line: int
+    end_line: int
+    kind: str
+    defs: list[tuple[str, bool, str]] = field(default_factory=list)  # (var, kills, how)
+    uses: list[str] = field(default_factory=list)
+    succ: list[int] = field(default_factory=list)
+    exc: list[int] = field(default_factory=list)
+    condition: bool = False  # a branch whose outcome decides what runs (if, while, for, case…)
+    untraced: bool = False  # may run without a `sys.settrace` line event of its own
+    yields: bool = False
+
+
+@dataclass(slots=True)
+class LoopInfo:
+    """A `for`/`while` loop: its header node and the node ids of its body (else excluded)."""
+
+    kind: str
+    header: int
+    first_body: int
+    end_body: int  # node ids in [header, end_body) belong to the loop
+    body_start_line: int
+    body_end_line: int
+    is_async: bool = False
+
+
+@dataclass(slots=True)
+class StatementGraph:
+    """The lowered function: statement nodes, loops, nested scopes found in its body."""
+
+    nodes: list[StatementNode]
+    loops: list[LoopInfo]
+    params: list[str]
+    nested: list[tree_sitter.Node]  # function/class definitions directly inside
+    handlers: list[tuple[int, int, int]]  # (except header, first body node, end body node)
+
+
+@dataclass(slots=True)
+class _LoopCtx:
+    header: int
+    breaks: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _HandlerCtx:
+    dispatch: int
+
+
+@dataclass(slots=True)
+class _FinallyCtx:
+    # (sources, jump kind, loop ctx or None, exceptional)
+    pending: list[tuple[list[int], str, _LoopCtx | None, bool]] = field(default_factory=list)
+
+
+_Ctx = _LoopCtx | _HandlerCtx | _FinallyCtx
+
+
+class _Builder:
+    """Builds the statement graph of one scope body."""
+
+    def __init__(self) -> None:
+        self.nodes: list[StatementNode] = []
+        self.loops: list[LoopInfo] = []
+        self.nested: list[tree_sitter.Node] = []
+        self.ctx: list[_Ctx] = []
+        self.handlers: list[tuple[int, int, int]] = []
+
+    # -- nodes and edges ------------------------------------------------------------------
+    def new(self, line: int, end_line: int, kind: str, preds: list[int]) -> int:
+        index = len(self.nodes)
+        self.nodes.append(StatementNode(line, end_line, kind))
+        for pred in preds:
+            self.nodes[pred].succ.append(index)
+        for ctx in reversed(self.ctx):
+            if isinstance(ctx, _HandlerCtx):
+                self.nodes[index].exc.append(ctx.dispatch)
+                break
+            if isinstance(ctx, _FinallyCtx):
+                ctx.pending.append(([index], "raise", None, True))
+                break
+        return index
+
+    def link(self, sources: list[int], target: int, exceptional: bool = False) -> None:
+        for source in sources:
+            edges = self.nodes[source].exc if exceptional else self.nodes[source].succ
+            if target not in edges:
+                edges.append(target)
+
+    def route(
+        self,
+        sources: list[int],
+        jump: str,
+        loop: _LoopCtx | None,
+        exceptional: bool,
+        depth: int | None = None,
+    ) -> None:
+        """Send a return/break/continue/raise from `sources` to its target through finallys."""
+        top = len(self.ctx) if depth is None else depth
+        for position in range(top - 1, -1, -1):
+            ctx = self.ctx[position]
+            if isinstance(ctx, _FinallyCtx):
+                ctx.pending.append((sources, jump, loop, exceptional))
+                return
+            if jump == "raise" and isinstance(ctx, _HandlerCtx):
+                self.link(sources, ctx.dispatch, exceptional)
+                return
+            if ctx is loop and isinstance(ctx, _LoopCtx):
+                if jump == "break":
+                    ctx.breaks.extend(sources)
+                else:
+                    self.link(sources, ctx.header)
+                return
+        self.link(sources, EXIT, exceptional)
+
+    def simple(self, stmt: tree_sitter.Node, preds: list[int], kind: str, scan: Scan) -> int:
+        index = self.new(line_of(stmt), end_line_of(stmt), kind, preds)
+        node = self.nodes[index]
+        node.defs = scan.defs
+        node.uses = scan.uses
+        node.yields = scan.yields
+        return index
+
+    def header(
+        self, stmt: tree_sitter.Node, until: tree_sitter.Node | None, kind: str, preds: list[int]
+    ) -> int:
+        end = end_line_of(until) if until is not None else line_of(stmt)
+        index = self.new(line_of(stmt), end, kind, preds)
+        self.nodes[index].condition = True
+        return index
+
+    # -- statements -----------------------------------------------------------------------
+    def block(self, block: tree_sitter.Node | None, preds: list[int]) -> list[int]:
+        if block is None:
+            return preds
+        for stmt in block.named_children:
+            if stmt.type != "comment":
+                preds = self.statement(stmt, preds)
+        return preds
+
+    def statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        kind = stmt.type
+        handler = _COMPOUND.get(kind)
+        if handler is not None:
+            return handler(self, stmt, preds)
+        scan = Scan()
+        if kind == "expression_statement":
+            scan_expression_statement(stmt, scan)
+        elif kind == "delete_statement":
+            for child in stmt.named_children:
+                scan.target(child, "del")
+        elif kind in ("import_statement", "import_from_statement", "future_import_statement"):
+            scan_import(stmt, scan)
+        elif kind in ("global_statement", "nonlocal_statement", "pass_statement"):
+            pass
+        elif kind == "type_alias_statement":
+            left = stmt.child_by_field_name("left")
+            right = stmt.child_by_field_name("right")
+            if left is not None and left.named_child_count:
+                scan.defs.append((text_of(left.named_children[0]), True, "assign"))
+            if right is not None:
+                scan.expr(right)
+        else:
+            for child in stmt.named_children:
+                scan.expr(child)
+        short = kind.removesuffix("_statement")
+        index = self.simple(stmt, preds, short, scan)
+        if kind == "return_statement":
+            self.route([index], "return", None, False)
+            return []
+        if kind == "raise_statement":
+            self.route([index], "raise", None, False)
+            return []
+        if kind in ("break_statement", "continue_statement"):
+            loop = next((c for c in reversed(self.ctx) if isinstance(c, _LoopCtx)), None)
+            if loop is None:
+                return []  # a syntax error; nothing follows
+            self.route([index], "break" if kind == "break_statement" else "continue", loop, False)
+            return []
+        return [index]
+
+    def definition(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        scan = Scan()
+        definition = stmt
+        if stmt.type == "decorated_definition":
+            for child in stmt.named_children:
+                if child.type == "decorator":
+                    scan.expr(child)
+            inner = stmt.child_by_field_name("definition")
+            if inner is None:
+                return [self.simple(stmt, preds, "def", scan)]
+            definition = inner
+        name = definition.child_by_field_name("name")
+        if name is not None:
+            scan.defs.append((text_of(name), True, "def"))
+        if definition.type == "function_definition":
+            parameters = definition.child_by_field_name("parameters")
+            for default in parameter_defaults(parameters):
+                scan.expr(default)
+            returns = definition.child_by_field_name("return_type")
+            if returns is not None:
+                scan.expr(returns)
+        else:
+            superclasses = definition.child_by_field_name("superclasses")
+            if superclasses is not None:
+                scan.expr(superclasses)
+        self.nested.append(definition)
+        body = definition.child_by_field_name("body")
+        index = self.new(
+            line_of(stmt),
+            line_of(body) - 1 if body is not None else end_line_of(stmt),
+            "def",
+            preds,
+        )
+        node = self.nodes[index]
+        node.defs, node.uses = scan.defs, scan.uses
+        node.end_line = max(node.end_line, node.line)
+        return [index]
+
+    def if_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        condition = stmt.child_by_field_name("condition")
+        test = self.header(stmt, condition, "if", preds)
+        if condition is not None:
+            self._scan_into(test, condition)
+        ends = self.block(stmt.child_by_field_name("consequence"), [test])
+        last = test
+        has_else = False
+        for clause in stmt.children_by_field_name("alternative"):
+            if clause.type == "elif_clause":
+                cond = clause.child_by_field_name("condition")
+                elif_test = self.header(clause, cond, "elif", [last])
+                if cond is not None:
+                    self._scan_into(elif_test, cond)
+                ends = ends + self.block(clause.child_by_field_name("consequence"), [elif_test])
+                last = elif_test
+            elif clause.type == "else_clause":
+                ends = ends + self.block(clause.child_by_field_name("body"), [last])
+                has_else = True
+        return ends if has_else else [*ends, last]
+
+    def for_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        left = stmt.child_by_field_name("left")
+        right = stmt.child_by_field_name("right")
+        head = self.header(stmt, right, "for", preds)
+        scan = Scan()
+        if right is not None:
+            scan.expr(right)
+        if left is not None:
+            scan.target(left, "for")
+        node = self.nodes[head]
+        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        is_async = any(child.type == "async" for child in stmt.children[:1])
+        return self._loop(stmt, head, "for", is_async)
+
+    def while_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        condition = stmt.child_by_field_name("condition")
+        head = self.header(stmt, condition, "while", preds)
+        if condition is not None:
+            self._scan_into(head, condition)
+        always = condition is not None and (
+            condition.type == "true"
+            or (condition.type == "integer" and text_of(condition) not in ("0", "0x0", "0b0"))
+        )
+        return self._loop(stmt, head, "while", False, always)
+
+    def _loop(
+        self, stmt: tree_sitter.Node, head: int, kind: str, is_async: bool, always: bool = False
+    ) -> list[int]:
+        ctx = _LoopCtx(head)
+        self.ctx.append(ctx)
+        body = stmt.child_by_field_name("body")
+        first_body = len(self.nodes)
+        ends = self.block(body, [head])
+        self.link(ends, head)
+        self.ctx.pop()
+        body_end_line = end_line_of(body) if body is not None else line_of(stmt)
+        self.loops.append(
+            LoopInfo(
+                kind,
+                head,
+                first_body,
+                len(self.nodes),
+                line_of(body) if body is not None else line_of(stmt),
+                body_end_line,
+                is_async,
+            )
+        )
+        alternative = stmt.child_by_field_name("alternative")
+        exits: list[int] = [] if always else [head]
+        if alternative is not None:
+            exits = self.block(alternative.child_by_field_name("body"), exits)
+        return exits + ctx.breaks
+
+    def with_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        body = stmt.child_by_field_name("body")
+        clause = next((c for c in stmt.named_children if c.type == "with_clause"), None)
+        head = self.new(
+            line_of(stmt), line_of(body) - 1 if body is not None else line_of(stmt), "with", preds
+        )
+        scan = Scan()
+        if clause is not None:
+            for item in clause.named_children:
+                value = item.child_by_field_name("value") if item.type == "with_item" else item
+                if value is None:
+                    continue
+                if value.type == "as_pattern":
+                    children = value.named_children
+                    alias = value.child_by_field_name("alias")
+                    for child in children:
+                        if child.type != "as_pattern_target":
+                            scan.expr(child)
+                    if alias is not None:
+                        scan.target(alias, "with")
+                else:
+                    scan.expr(value)
+        node = self.nodes[head]
+        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        node.end_line = max(node.end_line, node.line)
+        ends = self.block(body, [head])
+        exit_node = self.new(line_of(stmt), line_of(stmt), "with_exit", ends)
+        self.nodes[exit_node].untraced = True
+        return [exit_node]
+
+    def try_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        handlers = [
+            c for c in stmt.named_children if c.type in ("except_clause", "except_group_clause")
+        ]
+        else_clause = next((c for c in stmt.named_children if c.type == "else_clause"), None)
+        finally_clause = next((c for c in stmt.named_children if c.type == "finally_clause"), None)
+        final_ctx = _FinallyCtx() if finally_clause is not None else None
+        if final_ctx is not None:
+            self.ctx.append(final_ctx)
+        # `try:` has a line event of its own; its edge to the first handler exists for
+        # control dependence (an exception somewhere in the body), not as a next line
+        head = self.new(line_of(stmt), line_of(stmt), "try", preds)
+        headers = [self._except_header(clause) for clause in handlers]
+        if headers:
+            self.link([head], headers[0])
+            self.ctx.append(_HandlerCtx(headers[0]))
+        ends = self.block(stmt.child_by_field_name("body"), [head])
+        if headers:
+            self.ctx.pop()
+        if else_clause is not None:
+            ends = self.block(else_clause.child_by_field_name("body"), ends)
+        for position, clause in enumerate(handlers):
+            header = headers[position]
+            body = next((c for c in clause.named_children if c.type == "block"), None)
+            first_body = len(self.nodes)
+            ends = ends + self.block(body, [header])
+            self.handlers.append((header, first_body, len(self.nodes)))
+            if position + 1 < len(headers):
+                self.link([header], headers[position + 1])
+            elif not catches_everything(clause):
+                # no handler matched: the exception propagates (through finally, if any)
+                self.route([header], "raise", None, True)
+        if final_ctx is None or finally_clause is None:
+            return ends
+        self.ctx.pop()
+        entry_preds = list(ends)
+        first_final = len(self.nodes)
+        body = next((c for c in finally_clause.named_children if c.type == "block"), None)
+        final_ends = self.block(body, [])
+        if first_final < len(self.nodes):
+            target = first_final
+            self.link(entry_preds, target)
+            for sources, _jump, _loop, exceptional in final_ctx.pending:
+                self.link(sources, target, exceptional)
+        else:  # an empty finally (broken code): jumps pass straight through
+            final_ends = entry_preds
+        seen: set[tuple[str, int, bool]] = set()
+        for sources, jump, loop, exceptional in final_ctx.pending:
+            key = (jump, id(loop), exceptional)
+            if key in seen and first_final < len(self.nodes):
+                continue
+            seen.add(key)
+            origin = final_ends if first_final < len(self.nodes) else sources
+            self.route(list(origin), jump, loop, exceptional or jump == "raise")
+        return final_ends if first_final < len(self.nodes) else entry_preds
+
+    def _except_header(self, clause: tree_sitter.Node) -> int:
+        body = next((c for c in clause.named_children if c.type == "block"), None)
+        end = line_of(body) - 1 if body is not None else line_of(clause)
+        # allocated before the try body so that body nodes can point at it; no predecessors yet
+        saved, self.ctx = self.ctx, []
+        index = self.new(line_of(clause), max(end, line_of(clause)), "except", [])
+        self.ctx = saved
+        node = self.nodes[index]
+        node.condition = True
+        scan = Scan()
+        for child in clause.named_children:
+            if child.type == "block":
+                continue
+            if child.type == "as_pattern":
+                alias = child.child_by_field_name("alias")
+                for part in child.named_children:
+                    if part.type != "as_pattern_target":
+                        scan.expr(part)
+                if alias is not None:
+                    scan.target(alias, "except")
+            else:
+                scan.expr(child)
+        node.defs, node.uses = scan.defs, scan.uses
+        return index
+
+    def match_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
+        subject = stmt.child_by_field_name("subject")
+        head = self.new(
+            line_of(stmt), end_line_of(subject) if subject else line_of(stmt), "match", preds
+        )
+        if subject is not None:
+            self._scan_into(head, subject)
+        body = stmt.child_by_field_name("body")
+        cases = [] if body is None else [c for c in body.named_children if c.type == "case_clause"]
+        ends: list[int] = []
+        previous = head
+        fallthrough = True
+        for clause in cases:
+            consequence = clause.child_by_field_name("consequence")
+            end = line_of(consequence) - 1 if consequence is not None else line_of(clause)
+            case = self.new(line_of(clause), max(end, line_of(clause)), "case", [previous])
+            node = self.nodes[case]
+            node.condition = True
+            scan = Scan()
+            for child in clause.named_children:
+                if child.type == "case_pattern":
+                    scan_pattern(child, scan)
+            guard = clause.child_by_field_name("guard")
+            if guard is not None:
+                scan.expr(guard)
+            node.defs, node.uses = scan.defs, scan.uses
+            ends = ends + self.block(consequence, [case])
+            previous = case
+            if irrefutable(clause):
+                fallthrough = False
+                break
+        if fallthrough:
+            ends.append(previous)
+        return ends
+
+    def _scan_into(self, index: int, expression: tree_sitter.Node) -> None:
+        scan = Scan()
+        scan.expr(expression)
+        node = self.nodes[index]
+        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+
+
+_COMPOUND = {
+    "if_statement": _Builder.if_statement,
+    "for_statement": _Builder.for_statement,
+    "while_statement": _Builder.while_statement,
+    "with_statement": _Builder.with_statement,
+    "try_statement": _Builder.try_statement,
+    "match_statement": _Builder.match_statement,
+    "function_definition": _Builder.definition,
+    "class_definition": _Builder.definition,
+    "decorated_definition": _Builder.definition,
+}
+
+
+def build_statement_graph(
+    scope: tree_sitter.Node, first_line: int, last_line: int
+) -> StatementGraph:
+    """Lower a module, function or class node into statement nodes with CFG edges."""
+    builder = _Builder()
+    builder.nodes.append(StatementNode(first_line, first_line, "entry"))
+    builder.nodes.append(StatementNode(last_line, last_line, "exit"))
+    params: list[str] = []
+    if scope.type == "function_definition":
+        params = [name for name, _ in parameter_names(scope.child_by_field_name("parameters"))]
+        builder.nodes[ENTRY].defs = [(name, True, "param") for name in params]
+        body = scope.child_by_field_name("body")
+    elif scope.type == "class_definition":
+        body = scope.child_by_field_name("body")
+    else:
+        body = scope
+    ends = builder.block(body, [ENTRY])
+    builder.link(ends, EXIT)
+    return StatementGraph(builder.nodes, builder.loops, params, builder.nested, builder.handlers)

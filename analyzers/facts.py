@@ -1,0 +1,471 @@
+"""Per-function facts: the public, LSP-free answers the server, the rules and the neural
+debugger ask for (control-flow graph, definitions with their data and control sources,
+dependencies, slices, the lines that can run next).
+
+A `FunctionFacts` lowers its tree-sitter node and runs the analyses on first use and caches
+them, so opening a large file costs only the functions somebody asks about. Lines are 1-based
+like an editor's gutter; `EXIT_LINE` (0) stands for "leaves the function".
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from .dataflow import Analysis, analyse, bits
+from .extract import ENTRY, EXIT, StatementGraph, build_statement_graph
+
+EXIT_LINE = 0
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class VarLine:
+    """A variable at a line: a definition site, or a variable read by a condition."""
+
+    var: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A basic block: statements that run one after the other with no branch in between."""
+
+    id: int
+    kind: str  # "entry", "body" or "exit"
+    start_line: int
+    end_line: int
+    lines: tuple[int, ...]  # first lines of the statements in the block, in order
+    successors: tuple[int, ...]
+    exception_successors: tuple[int, ...]  # handlers reached when a statement here raises
+
+
+@dataclass(frozen=True, slots=True)
+class ControlFlowGraph:
+    """The basic blocks of one function; `entry` and `exit` are block ids."""
+
+    blocks: tuple[Block, ...]
+    entry: int
+    exit: int
+
+    def block_at(self, line: int) -> Block | None:
+        """The block holding the statement that starts at `line`."""
+        return next((block for block in self.blocks if line in block.lines), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A variable written at a line, with where its value and its being-run come from.
+
+    `data`: the reaching definitions of every variable the statement reads.
+    `control`: the variables read by each condition the statement is control dependent on.
+    `how`: param, assign, augmented, mutation, for, with, except, match, walrus, import, def,
+    del.
+    """
+
+    var: str
+    line: int
+    how: str
+    data: tuple[VarLine, ...]
+    control: tuple[VarLine, ...]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DataEdge:
+    """The value of `var` written at `def_line` may be read at `use_line`."""
+
+    var: str
+    def_line: int
+    use_line: int
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ControlEdge:
+    """Whether `line` runs is decided by the condition at `condition_line`."""
+
+    condition_line: int
+    line: int
+    variables: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """A `for`/`while` loop: where it is and what its body writes and reads."""
+
+    kind: str  # "for" or "while"
+    header_line: int
+    body_start_line: int
+    body_end_line: int
+    is_async: bool
+    targets: frozenset[str]  # names the header binds (for-loop targets, walrus in a condition)
+    written: frozenset[str]  # names written anywhere in the header or body (mutations included)
+    read: frozenset[str]  # names read anywhere in the header or body
+
+
+@dataclass
+class FunctionFacts:
+    """Facts about one function, class body or the module body (kind "module")."""
+
+    name: str
+    qualname: str
+    kind: str  # "module", "function" or "class"
+    def_line: int
+    end_line: int
+    is_async: bool
+    node: tree_sitter.Node = field(repr=False)
+    _graph: StatementGraph | None = field(default=None, repr=False)
+    _analysis: Analysis | None = field(default=None, repr=False)
+    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+
+    # -- lowering and analyses (lazy) -------------------------------------------------------
+    @property
+    def graph(self) -> StatementGraph:
+        """The statement-level graph (internal representation; prefer the methods below)."""
+        if self._graph is None:
+            first = self.def_line if self.kind != "module" else 0
+            self._graph = build_statement_graph(self.node, first, self.end_line)
+        return self._graph
+
+    @property
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = analyse(self.graph)
+        return self._analysis
+
+    @property
+    def params(self) -> list[str]:
+        return list(self.graph.params)
+
+    def _nodes_at(self, line: int) -> list[int]:
+        table = self._cache.get("nodes_at")
+        if table is None:
+            built: dict[int, list[int]] = {}
+            for index, node in enumerate(self.graph.nodes):
+                if index != EXIT and node.line > 0:
+                    built.setdefault(node.line, []).append(index)
+            self._cache["nodes_at"] = built
+            table = built
+        assert isinstance(table, dict)
+        found: list[int] = table.get(line, [])
+        return found
+
+    def statement_lines(self) -> list[int]:
+        """The first lines of every statement (and the `def` line), sorted."""
+        return sorted({n.line for i, n in enumerate(self.graph.nodes) if i != EXIT and n.line})
+
+    def statement_line(self, line: int) -> int | None:
+        """The first line of the innermost statement of this function spanning `line`."""
+        best: tuple[int, int] | None = None
+        for index, node in enumerate(self.graph.nodes):
+            if index == EXIT or node.line <= 0:
+                continue
+            if node.line <= line <= node.end_line and (best is None or node.line >= best[0]):
+                best = (node.line, index)
+        return best[0] if best else None
+
+    # -- control flow ---------------------------------------------------------------------
+    @property
+    def cfg(self) -> ControlFlowGraph:
+        cached = self._cache.get("cfg")
+        if isinstance(cached, ControlFlowGraph):
+            return cached
+        nodes = self.graph.nodes
+        analysis = self.analysis
+        blocks: list[Block] = []
+        for index, members in enumerate(analysis.blocks):
+            first = nodes[members[0]]
+            kind = "entry" if members[0] == ENTRY else "exit" if members[0] == EXIT else "body"
+            lines = tuple(dict.fromkeys(nodes[m].line for m in members if nodes[m].line > 0))
+            end = max((nodes[m].end_line for m in members), default=first.line)
+            blocks.append(
+                Block(
+                    index,
+                    kind,
+                    first.line,
+                    end if kind != "exit" else first.line,
+                    lines if kind != "exit" else (),
+                    tuple(analysis.block_succ[index]),
+                    tuple(analysis.block_exc[index]),
+                )
+            )
+        graph = ControlFlowGraph(tuple(blocks), analysis.block_of[ENTRY], analysis.block_of[EXIT])
+        self._cache["cfg"] = graph
+        return graph
+
+    def next_lines(self, line: int, exceptions: bool = True) -> set[int]:
+        """Lines whose line event can come next after `line` runs; `EXIT_LINE` means the
+        function returns (or, for a `yield`, suspends). Includes the `try` handlers a raising
+        statement jumps to when `exceptions`; exceptions that leave the function are not listed.
+        """
+        nodes = self.graph.nodes
+        found: set[int] = set()
+        stack: list[int] = []
+        seen: set[int] = set()
+        for index in self._nodes_at(line):
+            node = nodes[index]
+            if node.yields:
+                found.add(EXIT_LINE)
+            stack.extend(node.succ[:1] if node.kind == "try" else node.succ)
+            if exceptions:
+                stack.extend(node.exc)
+        while stack:
+            index = stack.pop()
+            if index in seen:
+                continue
+            seen.add(index)
+            if index == EXIT:
+                found.add(EXIT_LINE)
+                continue
+            node = nodes[index]
+            found.add(node.line)
+            if node.untraced or node.line == line:
+                stack.extend(node.succ[:1] if node.kind == "try" else node.succ)
+                if exceptions:
+                    stack.extend(node.exc)
+        return found
+
+    @property
+    def loops(self) -> list[Loop]:
+        cached = self._cache.get("loops")
+        if isinstance(cached, list):
+            return cached
+        nodes = self.graph.nodes
+        result: list[Loop] = []
+        for info in self.graph.loops:
+            members = [info.header, *range(info.first_body, info.end_body)]
+            written = frozenset(var for m in members for var, _, _ in nodes[m].defs)
+            read = frozenset(var for m in members for var in nodes[m].uses)
+            targets = frozenset(var for var, _, _ in nodes[info.header].defs)
+            result.append(
+                Loop(
+                    info.kind,
+                    nodes[info.header].line,
+                    info.body_start_line,
+                    info.body_end_line,
+                    info.is_async,
+                    targets,
+                    written,
+                    read,
+                )
+            )
+        result.sort(key=lambda loop: loop.header_line)
+        self._cache["loops"] = result
+        return result
+
+    # -- definitions and dependencies -------------------------------------------------------
+    def _reaching_nodes(self, node: int, var: str) -> list[int]:
+        analysis = self.analysis
+        mask = analysis.reach_in[node] & analysis.var_mask.get(var, 0)
+        return [analysis.defs[bit].node for bit in bits(mask)]
+
+    def _condition_vars(self, node: int) -> tuple[str, ...]:
+        """Names a condition reads, without builtins the function never rebinds."""
+        mask = self.analysis.var_mask
+        return tuple(
+            dict.fromkeys(
+                var
+                for var in self.graph.nodes[node].uses
+                if var not in BUILTIN_NAMES or var in mask
+            )
+        )
+
+    def _condition_parents(self, node: int) -> list[int]:
+        nodes = self.graph.nodes
+        parents = self.analysis.control_parents
+        found: list[int] = []
+        seen = {node}
+        stack = list(parents[node])
+        while stack:
+            parent = stack.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if nodes[parent].condition:
+                found.append(parent)
+            else:
+                stack.extend(parents[parent])
+        return found
+
+    @property
+    def definitions(self) -> list[Definition]:
+        """Every variable written, once per (var, line), in line order."""
+        cached = self._cache.get("definitions")
+        if isinstance(cached, list):
+            return cached
+        nodes = self.graph.nodes
+        analysis = self.analysis
+        merged: dict[tuple[str, int], tuple[str, set[VarLine], set[VarLine]]] = {}
+        for index, node in enumerate(nodes):
+            if not node.defs:
+                continue
+            data: set[VarLine] = set()
+            for var in set(node.uses):
+                for bit in bits(analysis.reach_in[index] & analysis.var_mask.get(var, 0)):
+                    data.add(VarLine(var, nodes[analysis.defs[bit].node].line))
+            control: set[VarLine] = set()
+            for parent in self._condition_parents(index):
+                line = nodes[parent].line
+                control.update(VarLine(var, line) for var in self._condition_vars(parent))
+            for var, _kills, how in node.defs:
+                key = (var, node.line)
+                entry = merged.get(key)
+                if entry is None:
+                    merged[key] = (how, set(data), set(control))
+                else:
+                    entry[1].update(data)
+                    entry[2].update(control)
+        result = [
+            Definition(var, line, how, tuple(sorted(data)), tuple(sorted(control)))
+            for (var, line), (how, data, control) in sorted(
+                merged.items(), key=lambda item: (item[0][1], item[0][0])
+            )
+        ]
+        self._cache["definitions"] = result
+        return result
+
+    @property
+    def uses(self) -> list[VarLine]:
+        """Every variable read, once per (var, line)."""
+        return sorted(
+            {
+                VarLine(var, node.line)
+                for i, node in enumerate(self.graph.nodes)
+                if i != EXIT
+                for var in node.uses
+            }
+        )
+
+    @property
+    def data_edges(self) -> list[DataEdge]:
+        """All def-use edges of the function."""
+        cached = self._cache.get("data_edges")
+        if isinstance(cached, list):
+            return cached
+        nodes = self.graph.nodes
+        analysis = self.analysis
+        edges: set[DataEdge] = set()
+        for index, node in enumerate(nodes):
+            for var in set(node.uses):
+                for bit in bits(analysis.reach_in[index] & analysis.var_mask.get(var, 0)):
+                    edges.add(DataEdge(var, nodes[analysis.defs[bit].node].line, node.line))
+        result = sorted(edges)
+        self._cache["data_edges"] = result
+        return result
+
+    def reaching_definitions(self, line: int, var: str) -> set[int]:
+        """Lines whose definition of `var` may reach the statement(s) starting at `line`."""
+        nodes = self.graph.nodes
+        at = self._nodes_at(line)
+        readers = [index for index in at if var in nodes[index].uses] or at[:1]
+        return {nodes[d].line for index in readers for d in self._reaching_nodes(index, var)}
+
+    def data_dependencies(self, line: int) -> list[DataEdge]:
+        """The def-use edges into the statement(s) starting at `line`."""
+        return [edge for edge in self.data_edges if edge.use_line == line]
+
+    def control_dependencies(self, line: int) -> list[ControlEdge]:
+        """The conditions deciding whether `line` runs, with the variables each reads."""
+        nodes = self.graph.nodes
+        found: dict[int, ControlEdge] = {}
+        for index in self._nodes_at(line):
+            for parent in self._condition_parents(index):
+                condition = nodes[parent]
+                variables = self._condition_vars(parent)
+                found[condition.line] = ControlEdge(condition.line, line, variables)
+        return sorted(found.values())
+
+    def lines_that_may_write(self, var: str) -> set[int]:
+        """Lines with a definition of `var` (assignment, mutation, binding of any kind)."""
+        return {node.line for node in self.graph.nodes if any(d[0] == var for d in node.defs)}
+
+    def writes_at(self, line: int) -> set[str]:
+        """Variables the statement(s) starting at `line` may write."""
+        nodes = self.graph.nodes
+        return {var for index in self._nodes_at(line) for var, _, _ in nodes[index].defs}
+
+    def reads_at(self, line: int) -> set[str]:
+        """Variables the statement(s) starting at `line` read."""
+        nodes = self.graph.nodes
+        return {var for index in self._nodes_at(line) for var in nodes[index].uses}
+
+    # -- slices and information flow ---------------------------------------------------------
+    def _criterion_nodes(self, line: int, var: str) -> list[int]:
+        nodes = self.graph.nodes
+        at = self._nodes_at(line)
+        seeds = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
+        readers = [index for index in at if var in nodes[index].uses] or at[:1]
+        for index in readers:
+            seeds.extend(self._reaching_nodes(index, var))
+        seeds.extend(at)
+        return seeds
+
+    def _backward_nodes(self, seeds: list[int]) -> set[int]:
+        nodes = self.graph.nodes
+        parents = self.analysis.control_parents
+        seen: set[int] = set()
+        stack = list(seeds)
+        while stack:
+            index = stack.pop()
+            if index in seen:
+                continue
+            seen.add(index)
+            for var in set(nodes[index].uses):
+                stack.extend(self._reaching_nodes(index, var))
+            stack.extend(parents[index])
+        return seen
+
+    def backward_slice(self, line: int, var: str) -> set[int]:
+        """Lines that may affect the value of `var` at `line` (data and control)."""
+        nodes = self.graph.nodes
+        found = self._backward_nodes(self._criterion_nodes(line, var))
+        result = {nodes[index].line for index in found if index != EXIT and nodes[index].line}
+        result.add(line)
+        return result
+
+    def forward_slice(self, line: int, var: str) -> set[int]:
+        """Lines whose values or execution may be affected by `var` as written at `line`."""
+        nodes = self.graph.nodes
+        analysis = self.analysis
+        children: list[list[int]] = [[] for _ in nodes]
+        for index, parents in enumerate(analysis.control_parents):
+            for parent in parents:
+                children[parent].append(index)
+        at = self._nodes_at(line)
+        stack = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
+        if not stack:
+            stack = [index for index in at if var in nodes[index].uses]
+        seen: set[int] = set()
+        while stack:
+            index = stack.pop()
+            if index in seen:
+                continue
+            seen.add(index)
+            for bit in analysis.node_defs[index]:
+                site = analysis.defs[bit]
+                flag = 1 << bit
+                for user, node in enumerate(nodes):
+                    if analysis.reach_in[user] & flag and site.var in node.uses:
+                        stack.append(user)
+            stack.extend(children[index])
+        return {nodes[index].line for index in seen if index != EXIT and nodes[index].line}
+
+    def information_flow(self, line: int, var: str) -> set[VarLine]:
+        """Every definition and condition variable `var` at `line` may depend on, transitively,
+        through data dependencies and implicit (control) flows.
+        """
+        nodes = self.graph.nodes
+        found: set[VarLine] = set()
+        for index in self._backward_nodes(self._criterion_nodes(line, var)):
+            node = nodes[index]
+            for name, _, _ in node.defs:
+                found.add(VarLine(name, node.line))
+            if node.condition:
+                for name in self._condition_vars(index):
+                    found.add(VarLine(name, node.line))
+        return found
+
+    def compute_all(self) -> None:
+        """Force every fact (the benchmark and `deps` use it)."""
+        _ = self.cfg, self.definitions, self.data_edges, self.loops

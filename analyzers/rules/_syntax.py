@@ -10,6 +10,8 @@ hoisted expression that reads a name the loop writes).
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -441,10 +443,10 @@ def is_invariant(ctx: Context, expr: tree_sitter.Node, loop: tree_sitter.Node) -
                 if ctx.text(attribute) in ("copy", "keys", "values", "items"):
                     return False
             elif function.type == "identifier":
-                if ctx.text(function) not in PURE_BUILTINS or ctx.text(function) in (
-                    "sorted",
-                    "reversed",
-                ):
+                callee = ctx.text(function)
+                if callee in pure_functions(ctx):
+                    continue
+                if callee not in PURE_BUILTINS or callee in ("sorted", "reversed"):
                     return False
             else:
                 return False
@@ -579,3 +581,245 @@ def literal_kind(ctx: Context, value: tree_sitter.Node) -> str | None:
         if name in ("list", "tuple", "set", "dict", "str", "bytes", "sorted"):
             return "list" if name == "sorted" else name
     return None
+
+
+def is_async(node: tree_sitter.Node) -> bool:
+    """Whether a for/with statement is the `async` form."""
+    return node.child_count > 0 and node.children[0].type == "async"
+
+
+def single_body(loop: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter.Node | None] | None:
+    """(the only statement, its `if` condition or None) of a loop without `else` or comments.
+
+    `for x in y: stmt` gives (stmt, None); `for x in y: if c: stmt` gives (stmt, c).
+    """
+    if loop.child_by_field_name("alternative") is not None or is_async(loop):
+        return None
+    body = loop.child_by_field_name("body")
+    statements = body.named_children if body is not None else []
+    if len(statements) != 1:
+        return None
+    statement = statements[0]
+    if statement.type == "if_statement":
+        if statement.child_by_field_name("alternative") is not None:
+            return None
+        consequence = statement.child_by_field_name("consequence")
+        inner = consequence.named_children if consequence is not None else []
+        condition = statement.child_by_field_name("condition")
+        if len(inner) != 1 or condition is None:
+            return None
+        return inner[0], condition
+    return statement, None
+
+
+def has_comment(node: tree_sitter.Node) -> bool:
+    """Whether any comment lies inside `node` (a rewrite would drop it)."""
+    return any(child.type == "comment" for child in walk(node, into_scopes=True))
+
+
+def previous_statement(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The statement just before `node` in the same block, comments skipped."""
+    sibling = node.prev_named_sibling
+    while sibling is not None and sibling.type == "comment":
+        sibling = sibling.prev_named_sibling
+    return sibling
+
+
+def appended(
+    ctx: Context, statement: tree_sitter.Node, method: str = "append"
+) -> tuple[str, tree_sitter.Node] | None:
+    """(list name, value) for a statement `name.append(value)` (or another one-arg method)."""
+    expression = expression_of(statement)
+    if expression is None or expression.type != "call":
+        return None
+    called = method_call(ctx, expression)
+    args = positional_args(expression)
+    if called is None or called[1] != method or args is None or len(args) != 1:
+        return None
+    receiver = called[0]
+    if receiver.type != "identifier":
+        return None
+    return ctx.text(receiver), args[0]
+
+
+def for_clause(ctx: Context, loop: tree_sitter.Node) -> str:
+    """`for TARGET in ITER` of a for statement, for building a comprehension."""
+    left = loop.child_by_field_name("left")
+    right = loop.child_by_field_name("right")
+    return f"for {text(ctx, left)} in {text(ctx, right)}"
+
+
+def module_imports(ctx: Context) -> dict[str, str]:
+    """Local name → module for `import m` / `import m as n` / `from p import m` at any level."""
+    key = "imports"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, dict):
+        return cached
+    names: dict[str, str] = {}
+    for node in ctx.of_type("import_statement"):
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                full = ctx.text(child)
+                names[full.split(".")[0]] = full.split(".")[0]
+            elif child.type == "aliased_import":
+                name = child.child_by_field_name("name")
+                alias = child.child_by_field_name("alias")
+                if name is not None and alias is not None:
+                    names[ctx.text(alias)] = ctx.text(name)
+    for node in ctx.of_type("import_from_statement"):
+        module = node.child_by_field_name("module_name")
+        for child in node.children_by_field_name("name"):
+            if child.type == "dotted_name":
+                names[ctx.text(child)] = f"{text(ctx, module)}.{ctx.text(child)}"
+            elif child.type == "aliased_import":
+                name = child.child_by_field_name("name")
+                alias = child.child_by_field_name("alias")
+                if name is not None and alias is not None:
+                    names[ctx.text(alias)] = f"{text(ctx, module)}.{ctx.text(name)}"
+    ctx.cache[key] = names
+    return names
+
+
+def qualified_call(ctx: Context, call: tree_sitter.Node) -> str:
+    """The callee as a module path when it comes from an import (`re.match`, `copy.deepcopy`)."""
+    name = call_name(ctx, call)
+    if not name:
+        return ""
+    head, _, rest = name.partition(".")
+    module = module_imports(ctx).get(head)
+    if module is None:
+        return name
+    return f"{module}.{rest}" if rest else module
+
+
+def fresh_name(ctx: Context, wanted: str) -> str:
+    """`wanted`, or `wanted_2`, … — a name that appears nowhere in the file."""
+    candidate = wanted
+    counter = 2
+    while re.search(rf"\b{re.escape(candidate)}\b", ctx.source.decode("utf-8", "replace")):
+        candidate = f"{wanted}_{counter}"
+        counter += 1
+    return candidate
+
+
+def name_for(ctx: Context, expression: tree_sitter.Node, fallback: str = "value") -> str:
+    """A readable variable name derived from an expression (`name.lower()` → `name_lower`)."""
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", ctx.text(expression))
+    words = [w.lower().strip("_") for w in words if w not in ("self",) and not keyword.iskeyword(w)]
+    joined = "_".join(w for w in words if w)[:30].strip("_")
+    if not joined or joined[0].isdigit():
+        joined = fallback
+    return fresh_name(ctx, joined)
+
+
+def pure_functions(ctx: Context) -> set[str]:
+    """Module-level functions with no side effects: only pure builtins, pure methods, locals.
+
+    Computed to a fixpoint, so a function calling only pure functions of the file is pure too.
+    """
+    key = "pure"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, set):
+        return cached
+    functions = {
+        ctx.text(name): node
+        for node in ctx.of_type("function_definition")
+        if node.parent is not None
+        and node.parent.type == "module"
+        and (name := node.child_by_field_name("name")) is not None
+    }
+    pure: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for function_name, node in functions.items():
+            if function_name not in pure and _is_pure_body(ctx, node, pure | {function_name}):
+                pure.add(function_name)
+                changed = True
+    ctx.cache[key] = pure
+    return pure
+
+
+def _is_pure_body(ctx: Context, function: tree_sitter.Node, pure: set[str]) -> bool:
+    body = function.child_by_field_name("body")
+    if body is None:
+        return False
+    for node in walk(body):
+        kind = node.type
+        if kind in (
+            "global_statement",
+            "nonlocal_statement",
+            "yield",
+            "await",
+            "delete_statement",
+            "function_definition",
+            "class_definition",
+            "lambda",
+            "raise_statement",
+            "with_statement",
+            "import_statement",
+            "import_from_statement",
+        ):
+            return False
+        if kind in ("assignment", "augmented_assignment"):
+            left = node.child_by_field_name("left")
+            if left is None or left.type in ("attribute", "subscript"):
+                return False
+        if kind == "call":
+            function_node = node.child_by_field_name("function")
+            if function_node is None:
+                return False
+            if function_node.type == "identifier":
+                callee = ctx.text(function_node)
+                if callee not in PURE_BUILTINS and callee not in pure:
+                    return False
+            elif function_node.type == "attribute":
+                attribute = function_node.child_by_field_name("attribute")
+                if attribute is None or ctx.text(attribute) not in PURE_METHODS:
+                    return False
+            else:
+                return False
+    return True
+
+
+def builtin_shadowed(ctx: Context, name: str) -> bool:
+    """Whether the file defines or assigns `name` itself (so it may not be the builtin)."""
+    key = f"shadow:{name}"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, bool):
+        return cached
+    pattern = rf"^\s*(?:(?:def|class)\s+{name}\b|{name}\s*(?::[^=\n]*)?=[^=]|.*\bas\s+{name}\b)"
+    found = re.search(pattern.encode(), ctx.source, re.M) is not None
+    ctx.cache[key] = found
+    return found
+
+
+def rebound_in(ctx: Context, node: tree_sitter.Node) -> set[str]:
+    """Names (re)bound anywhere inside `node` (assignments, loop targets, walrus, `as`)."""
+    names: set[str] = set()
+    for current in walk(node):
+        if current.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
+            target = current.child_by_field_name("left")
+            if target is not None:
+                names.update(target_names(target))
+        elif current.type == "named_expression":
+            name = current.child_by_field_name("name")
+            if name is not None:
+                names.add(ctx.text(name))
+        elif current.type == "as_pattern_target":
+            for child in current.named_children:
+                names.update(target_names(child))
+    return names
+
+
+def is_store(node: tree_sitter.Node) -> bool:
+    """Whether `node` is written rather than read: an assignment target or a `del` target."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "delete_statement":
+        return True
+    return (
+        parent.type in ("assignment", "augmented_assignment")
+        and parent.child_by_field_name("left") == node
+    )

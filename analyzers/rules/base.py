@@ -146,3 +146,12 @@ class Context:
     def fix(self, description: str, safety: FixSafety, *edits: Edit) -> Fix:
         """A fix from edits, in source order."""
         return Fix(tuple(sorted(edits, key=lambda e: e.start_byte)), safety, description)
+
+
+def make_doc(finds: str, why: str, example: str, instead: str, safety: str) -> str:
+    """A rule doc with the five standard headings (examples are Python code blocks)."""
+    return (
+        f"## What it finds\n{finds.strip()}\n\n## Why it is slow\n{why.strip()}\n\n"
+        f"## Example\n```python\n{example.strip()}\n```\n\n"
+        f"## Use instead\n```python\n{instead.strip()}\n```\n\n## Fix safety\n{safety.strip()}\n"
+    )

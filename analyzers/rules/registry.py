@@ -11,7 +11,41 @@ import importlib
 
 from .base import Rule
 
-RULE_MODULES: tuple[str, ...] = ("nd101_unnecessary_list_cast",)
+RULE_MODULES: tuple[str, ...] = (
+    "nd101_unnecessary_list_cast",
+    "nd102_incorrect_dict_iterator",
+    "nd103_try_except_in_loop",
+    "nd104_manual_list_comprehension",
+    "nd105_manual_list_copy",
+    "nd106_manual_dict_comprehension",
+    "nd107_loop_invariant_statement",
+    "nd108_global_name_in_loop",
+    "nd109_memoryview_over_bytes",
+    "nd110_dotted_import_in_loop",
+    "nd111_tuple_over_list",
+    "nd201_unnecessary_generator",
+    "nd202_unnecessary_list_comprehension_call",
+    "nd203_unnecessary_collection_call",
+    "nd204_unnecessary_double_cast",
+    "nd205_unnecessary_comprehension",
+    "nd206_unnecessary_map",
+    "nd207_comprehension_in_call",
+    "nd208_dict_fromkeys",
+    "nd209_reimplemented_any_all",
+    "nd210_in_dict_keys",
+    "nd211_first_element_of_copy",
+    "nd212_quadratic_list_summation",
+    "nd213_unnecessary_key_check",
+    "nd214_repeated_equality_comparison",
+    "nd215_unnecessary_dict_index_lookup",
+    "nd216_unnecessary_list_index_lookup",
+    "nd217_for_loop_writes",
+    "nd218_readlines_in_for",
+    "nd219_delete_full_slice",
+    "nd220_check_and_remove_from_set",
+    "nd221_for_loop_set_mutations",
+    "nd222_sorted_min_max",
+)
 
 
 def _load() -> tuple[Rule, ...]:

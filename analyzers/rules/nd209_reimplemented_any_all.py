@@ -1,0 +1,60 @@
+"""ND209: a loop that returns True/False on the first match → `any()` / `all()`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ._syntax import for_clause, has_comment, single_body
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "`for x in xs: if cond: return True` followed by `return False` (or the `False`/`True` "
+    "mirror image, which is `all`).",
+    "The loop dispatches bytecode for the test, the branch and the jump on every element; "
+    "`any()`/`all()` over a generator runs the iteration in C and reads as one expression.",
+    "def has_negative(xs):\n    for x in xs:\n        if x < 0:\n            return True\n"
+    "    return False",
+    "def has_negative(xs):\n    return any(x < 0 for x in xs)",
+    "Safe: both stop at the first element deciding the answer and return a bool.",
+)
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.of_type("for_statement"):
+        shape = single_body(loop)
+        if shape is None or shape[1] is None or has_comment(loop):
+            continue
+        statement, condition = shape
+        after = loop.next_named_sibling
+        if statement.type != "return_statement" or after is None:
+            continue
+        if after.type != "return_statement":
+            continue
+        inside = ctx.text(statement).replace("return", "", 1).strip()
+        outside = ctx.text(after).replace("return", "", 1).strip()
+        assert condition is not None
+        clause = for_clause(ctx, loop)
+        if (inside, outside) == ("True", "False"):
+            new = f"return any({ctx.text(condition)} {clause})"
+            builtin = "any"
+        elif (inside, outside) == ("False", "True"):
+            new = f"return all(not ({ctx.text(condition)}) {clause})"
+            builtin = "all"
+        else:
+            continue
+        if condition.type == "named_expression" or "await" in ctx.text(condition):
+            continue
+        edit = ctx.replace_range(loop.start_byte, after.end_byte, new)
+        fix = ctx.fix(f"Replace the loop with `{builtin}()`", "safe", edit)
+        yield Hit(loop, f"Use `{builtin}()` instead of a `for` loop", fix)
+
+
+RULE = Rule(
+    code="ND209",
+    name="reimplemented-any-all",
+    summary="loop returning True/False on first match → `any()` / `all()`",
+    doc=DOC,
+    check=check,
+    equivalents=("SIM110", "SIM111", "C0501"),
+    fix="safe",
+)

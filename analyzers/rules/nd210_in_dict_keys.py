@@ -1,0 +1,67 @@
+"""ND210: `key in d.keys()` / `for k in d.keys()` → `key in d` / `for k in d`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import method_call, positional_args
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A membership test or a `for` loop over `d.keys()`.",
+    "`d.keys()` creates a view object and an extra method call before doing exactly what "
+    "`in d` / iterating `d` does.",
+    "if name in users.keys():\n    ...",
+    "if name in users:\n    ...",
+    "Safe for dicts; for a duck-typed object whose `keys()` differs from its iteration it "
+    "would not be, so the fix is offered only when the receiver is a plain name or attribute.",
+)
+
+
+def _keys_call(ctx: Context, node: tree_sitter.Node | None) -> tree_sitter.Node | None:
+    if node is None or node.type != "call" or positional_args(node) != []:
+        return None
+    called = method_call(ctx, node)
+    if called is None or called[1] != "keys":
+        return None
+    return called[0]
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for comparison in ctx.of_type("comparison_operator"):
+        operators = [c.type for c in comparison.children if not c.is_named]
+        if operators not in (["in"], ["not in"]):
+            continue
+        right = comparison.named_children[-1]
+        receiver = _keys_call(ctx, right)
+        if receiver is None or receiver.type not in ("identifier", "attribute"):
+            continue
+        fix = ctx.fix("Drop `.keys()`", "safe", ctx.replace(right, ctx.text(receiver)))
+        yield Hit(right, f"Use `{operators[0]} {ctx.text(receiver)}` instead of `.keys()`", fix)
+    for loop in ctx.of_type("for_statement"):
+        iterable = loop.child_by_field_name("right")
+        receiver = _keys_call(ctx, iterable)
+        if receiver is None or iterable is None or receiver.type not in ("identifier", "attribute"):
+            continue
+        body = loop.child_by_field_name("body")
+        name = ctx.text(receiver)
+        if body is not None and (
+            f"del {name}[" in ctx.text(body) or f"{name}.pop(" in ctx.text(body)
+        ):
+            continue  # deleting while iterating needs the keys view (pylint#9594)
+        fix = ctx.fix("Drop `.keys()`", "safe", ctx.replace(iterable, name))
+        yield Hit(iterable, f"Iterate over `{name}` instead of `.keys()`", fix)
+
+
+RULE = Rule(
+    code="ND210",
+    name="in-dict-keys",
+    summary="`k in d.keys()` / `for k in d.keys()` → `k in d`",
+    doc=DOC,
+    check=check,
+    severity="hint",
+    equivalents=("SIM118", "C0201"),
+    fix="safe",
+)

@@ -1,0 +1,77 @@
+"""ND214: `x == a or x == b or …` → `x in (a, b, …)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import unparen
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A chain of `or`-ed `==` comparisons (or `and`-ed `!=`) of the same expression.",
+    "Each comparison re-evaluates the left side and dispatches a comparison; a membership "
+    "test against a tuple of constants does it in one C loop.",
+    "if status == 'new' or status == 'open' or status == 'retry':\n    ...",
+    "if status in ('new', 'open', 'retry'):\n    ...",
+    "Unsafe: `in` tries identity before `==`, so objects with a custom `__eq__` (NaN, numpy "
+    "arrays) may compare differently.",
+)
+
+
+def _leaves(node: tree_sitter.Node, operator: str) -> list[tree_sitter.Node]:
+    node = unparen(node)
+    if node.type == "boolean_operator":
+        op = node.child_by_field_name("operator")
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if op is not None and op.type == operator and left is not None and right is not None:
+            return _leaves(left, operator) + _leaves(right, operator)
+    return [node]
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for node in ctx.of_type("boolean_operator"):
+        parent = node.parent
+        operator_node = node.child_by_field_name("operator")
+        if operator_node is None:
+            continue
+        operator = operator_node.type
+        if parent is not None and parent.type == "boolean_operator":
+            parent_op = parent.child_by_field_name("operator")
+            if parent_op is not None and parent_op.type == operator:
+                continue  # only the outermost of a chain
+        comparison = "==" if operator == "or" else "!="
+        leaves = _leaves(node, operator)
+        subjects: list[str] = []
+        values: list[str] = []
+        for leaf in leaves:
+            ops = [c.type for c in leaf.children if not c.is_named]
+            if leaf.type != "comparison_operator" or ops != [comparison]:
+                break
+            left, right = leaf.named_children
+            subjects.append(ctx.text(left))
+            values.append(ctx.text(right))
+        else:
+            if len(set(subjects)) != 1 or len(values) < 2:
+                continue
+            subject = leaves[0].named_children[0]
+            if subject.type not in ("identifier", "attribute", "subscript"):
+                continue
+            membership = "in" if operator == "or" else "not in"
+            new = f"{subjects[0]} {membership} ({', '.join(values)})"
+            fix = ctx.fix(f"Merge into one `{membership}` test", "unsafe", ctx.replace(node, new))
+            yield Hit(node, f"Consider merging multiple comparisons: `{new}`", fix)
+
+
+RULE = Rule(
+    code="ND214",
+    name="repeated-equality-comparison",
+    summary="`x == a or x == b` → `x in (a, b)`",
+    doc=DOC,
+    check=check,
+    severity="hint",
+    equivalents=("PLR1714", "R1714"),
+    fix="unsafe",
+)

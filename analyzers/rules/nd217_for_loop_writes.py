@@ -1,0 +1,63 @@
+"""ND217: `for x in xs: f.write(…)` → `f.writelines(…)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ._syntax import (
+    expression_of,
+    for_clause,
+    has_comment,
+    method_call,
+    names_read,
+    positional_args,
+    single_body,
+)
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A `for` loop whose only statement is `f.write(expression)`.",
+    "Each iteration looks up and calls `write` from bytecode; `writelines` takes a generator "
+    "and loops in C.",
+    "for row in rows:\n    out.write(f'{row}\\n')",
+    "out.writelines(f'{row}\\n' for row in rows)",
+    "Safe: the same strings are written in the same order; the fix is offered only when the "
+    "written expression does not read the file object.",
+)
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.of_type("for_statement"):
+        shape = single_body(loop)
+        if shape is None or shape[1] is not None or has_comment(loop):
+            continue
+        expression = expression_of(shape[0])
+        if expression is None or expression.type != "call":
+            continue
+        called = method_call(ctx, expression)
+        args = positional_args(expression)
+        if called is None or called[1] != "write" or args is None or len(args) != 1:
+            continue
+        receiver = called[0]
+        if receiver.type not in ("identifier", "attribute"):
+            continue
+        receiver_name = ctx.text(receiver).split(".")[0]
+        left = loop.child_by_field_name("left")
+        if receiver_name in names_read(args[0]) or left is None or receiver_name in ctx.text(left):
+            continue
+        new = f"{ctx.text(receiver)}.writelines({ctx.text(args[0])} {for_clause(ctx, loop)})"
+        fix = ctx.fix("Use `writelines`", "safe", ctx.replace(loop, new))
+        yield Hit(
+            loop, f"Use `{ctx.text(receiver)}.writelines(...)` instead of a loop of writes", fix
+        )
+
+
+RULE = Rule(
+    code="ND217",
+    name="for-loop-writes",
+    summary="loop of `f.write(...)` → `f.writelines(...)`",
+    doc=DOC,
+    check=check,
+    equivalents=("FURB122",),
+    fix="safe",
+)

@@ -66,7 +66,7 @@ def byte_to_utf16_column(line_text: bytes, byte_column: int) -> int:
     return len(prefix.decode("utf-8", errors="replace").encode("utf-16-le")) // 2
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceDocument:
     """One file's text and tree; `apply_edit` keeps both current with incremental parsing."""
 
@@ -147,7 +147,7 @@ class SourceDocument:
         return self._facts
 
 
-@dataclass
+@dataclass(eq=False)
 class ModuleFacts:
     """Every function of a module (the module body first, as kind "module")."""
 

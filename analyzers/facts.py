@@ -104,7 +104,7 @@ class Loop:
     read: frozenset[str]  # names read anywhere in the header or body
 
 
-@dataclass
+@dataclass(eq=False)
 class FunctionFacts:
     """Facts about one function, class body or the module body (kind "module")."""
 
@@ -173,24 +173,36 @@ class FunctionFacts:
             return cached
         nodes = self.graph.nodes
         analysis = self.analysis
+
+        # number blocks in reading order: entry first, then by first line, exit last
+        def rank(members: list[int]) -> tuple[int, int, int]:
+            first = members[0]
+            group = 0 if first == ENTRY else 2 if first == EXIT else 1
+            return (group, nodes[first].line, first)
+
+        order = sorted(range(len(analysis.blocks)), key=lambda b: rank(analysis.blocks[b]))
+        new_id = {old: new for new, old in enumerate(order)}
         blocks: list[Block] = []
-        for index, members in enumerate(analysis.blocks):
+        for old in order:
+            members = analysis.blocks[old]
             first = nodes[members[0]]
             kind = "entry" if members[0] == ENTRY else "exit" if members[0] == EXIT else "body"
             lines = tuple(dict.fromkeys(nodes[m].line for m in members if nodes[m].line > 0))
             end = max((nodes[m].end_line for m in members), default=first.line)
             blocks.append(
                 Block(
-                    index,
+                    new_id[old],
                     kind,
                     first.line,
                     end if kind != "exit" else first.line,
                     lines if kind != "exit" else (),
-                    tuple(analysis.block_succ[index]),
-                    tuple(analysis.block_exc[index]),
+                    tuple(new_id[b] for b in analysis.block_succ[old]),
+                    tuple(new_id[b] for b in analysis.block_exc[old]),
                 )
             )
-        graph = ControlFlowGraph(tuple(blocks), analysis.block_of[ENTRY], analysis.block_of[EXIT])
+        graph = ControlFlowGraph(
+            tuple(blocks), new_id[analysis.block_of[ENTRY]], new_id[analysis.block_of[EXIT]]
+        )
         self._cache["cfg"] = graph
         return graph
 
@@ -263,12 +275,11 @@ class FunctionFacts:
     def _condition_vars(self, node: int) -> tuple[str, ...]:
         """Names a condition reads, without builtins the function never rebinds."""
         mask = self.analysis.var_mask
+        condition = self.graph.nodes[node]
+        if condition.kind == "except":  # the exception classes are what the clause tests
+            return tuple(dict.fromkeys(condition.uses))
         return tuple(
-            dict.fromkeys(
-                var
-                for var in self.graph.nodes[node].uses
-                if var not in BUILTIN_NAMES or var in mask
-            )
+            dict.fromkeys(var for var in condition.uses if var not in BUILTIN_NAMES or var in mask)
         )
 
     def _condition_parents(self, node: int) -> list[int]:
@@ -296,31 +307,37 @@ class FunctionFacts:
             return cached
         nodes = self.graph.nodes
         analysis = self.analysis
-        merged: dict[tuple[str, int], tuple[str, set[VarLine], set[VarLine]]] = {}
+        reach_in, var_mask, defs = analysis.reach_in, analysis.var_mask, analysis.defs
+        # plain tuples while merging and sorting: dataclass comparisons are slow in bulk
+        merged: dict[tuple[int, str], tuple[str, set[tuple[str, int]], set[tuple[str, int]]]] = {}
         for index, node in enumerate(nodes):
             if not node.defs:
                 continue
-            data: set[VarLine] = set()
+            data: set[tuple[str, int]] = set()
             for var in set(node.uses):
-                for bit in bits(analysis.reach_in[index] & analysis.var_mask.get(var, 0)):
-                    data.add(VarLine(var, nodes[analysis.defs[bit].node].line))
-            control: set[VarLine] = set()
+                mask = reach_in[index] & var_mask.get(var, 0)
+                if mask:
+                    data.update((var, nodes[defs[bit].node].line) for bit in bits(mask))
+            control: set[tuple[str, int]] = set()
             for parent in self._condition_parents(index):
                 line = nodes[parent].line
-                control.update(VarLine(var, line) for var in self._condition_vars(parent))
+                control.update((var, line) for var in self._condition_vars(parent))
             for var, _kills, how in node.defs:
-                key = (var, node.line)
+                key = (node.line, var)
                 entry = merged.get(key)
                 if entry is None:
-                    merged[key] = (how, set(data), set(control))
+                    merged[key] = (how, data, control)
                 else:
-                    entry[1].update(data)
-                    entry[2].update(control)
+                    merged[key] = (entry[0], entry[1] | data, entry[2] | control)
         result = [
-            Definition(var, line, how, tuple(sorted(data)), tuple(sorted(control)))
-            for (var, line), (how, data, control) in sorted(
-                merged.items(), key=lambda item: (item[0][1], item[0][0])
+            Definition(
+                var,
+                line,
+                how,
+                tuple(VarLine(*pair) for pair in sorted(data)),
+                tuple(VarLine(*pair) for pair in sorted(control)),
             )
+            for (line, var), (how, data, control) in sorted(merged.items())
         ]
         self._cache["definitions"] = result
         return result
@@ -345,12 +362,15 @@ class FunctionFacts:
             return cached
         nodes = self.graph.nodes
         analysis = self.analysis
-        edges: set[DataEdge] = set()
+        reach_in, var_mask, defs = analysis.reach_in, analysis.var_mask, analysis.defs
+        edges: set[tuple[str, int, int]] = set()
         for index, node in enumerate(nodes):
             for var in set(node.uses):
-                for bit in bits(analysis.reach_in[index] & analysis.var_mask.get(var, 0)):
-                    edges.add(DataEdge(var, nodes[analysis.defs[bit].node].line, node.line))
-        result = sorted(edges)
+                mask = reach_in[index] & var_mask.get(var, 0)
+                if mask:
+                    line = node.line
+                    edges.update((var, nodes[defs[bit].node].line, line) for bit in bits(mask))
+        result = [DataEdge(*edge) for edge in sorted(edges)]
         self._cache["data_edges"] = result
         return result
 

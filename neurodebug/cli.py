@@ -18,6 +18,8 @@ from neurodebug.logs import configure_logging
 
 COMMAND_MODULES: tuple[str, ...] = (
     "neurodebug.commands.analyze",
+    "neurodebug.commands.bench",
+    "neurodebug.commands.deps",
     "neurodebug.commands.serve",
     "neurodebug.commands.trace_corpus",
 )

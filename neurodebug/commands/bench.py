@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-BENCH_MODULES: tuple[str, ...] = ()
+BENCH_MODULES: tuple[str, ...] = ("neurodebug.commands.bench_analyze",)
 
 RESULTS_DIR = Path("benchmarks") / "results"
 

@@ -19,6 +19,7 @@ from lsprotocol import types
 from neurodebug.server.analysis import Report
 from neurodebug.server.documents import Document, PositionEncoding
 from neurodebug.server.options import ServerOptions
+from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
 
 from neurodebug import __version__
@@ -29,6 +30,12 @@ FEATURE_MODULES: tuple[str, ...] = (
     "neurodebug.server.features.lifecycle",
     "neurodebug.server.features.diagnostics",
     "neurodebug.server.features.sync",
+    "neurodebug.server.features.hover",
+    "neurodebug.server.features.highlight",
+    "neurodebug.server.features.code_actions",
+    "neurodebug.server.features.code_lens",
+    "neurodebug.server.features.inlay_hints",
+    "neurodebug.server.commands",
 )
 """One module per feature; each exposes `register(server)`."""
 
@@ -43,6 +50,8 @@ class ServerState:
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     push_diagnostics: bool = True
     """False when the client pulls diagnostics itself (it would show them twice otherwise)."""
+    runs: RunStore = field(default_factory=RunStore)
+    """Predicted and real traces per document and function."""
     change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)
     """Called as `hook(server, uri)` after each edit (e.g. to invalidate predictions)."""
     options_generation: int = 0
@@ -69,6 +78,12 @@ class NeurodebugServer(LanguageServer):
             return "utf-16"
         value = getattr(kind, "value", kind)
         return value if value in ("utf-8", "utf-16", "utf-32") else "utf-16"
+
+    def refresh_hints(self) -> None:
+        """Ask the client to re-request inlay hints (after predictions appear or vanish)."""
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.inlay_hint and workspace.inlay_hint.refresh_support:
+            self.workspace_inlay_hint_refresh(None)
 
     def log_to_client(self, message: str, level: types.MessageType) -> None:
         """Send `window/logMessage` (call on the event loop)."""

@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import tree_sitter
 from neurodebug.analyzers.parsing import new_parser
+
+if TYPE_CHECKING:
+    from neurodebug.analyzers.document import ModuleFacts
 
 PositionEncoding = str
 """An LSP position encoding: "utf-8", "utf-16" (the default) or "utf-32"."""
@@ -61,6 +65,16 @@ class Document:
     tree: tree_sitter.Tree
     starts: list[int] = field(default_factory=list)
     parser: tree_sitter.Parser = field(default_factory=new_parser, repr=False)
+    _facts: ModuleFacts | None = field(default=None, repr=False)
+
+    @property
+    def facts(self) -> ModuleFacts:
+        """The static facts of the current text (functions analysed lazily, on first question)."""
+        if self._facts is None:
+            from neurodebug.analyzers.document import module_facts
+
+            self._facts = module_facts(self.source, self.tree)
+        return self._facts
 
     @staticmethod
     def open(uri: str, version: int, text: str) -> Document:
@@ -98,6 +112,7 @@ class Document:
         self.source = text.encode("utf-8")
         self.starts = line_starts(self.source)
         self.tree = self.parser.parse(self.source)
+        self._facts = None
 
     def apply_edit(
         self,
@@ -129,6 +144,7 @@ class Document:
             new_end_point=new_end_point,
         )
         self.tree = self.parser.parse(self.source, self.tree)
+        self._facts = None
 
     def _shift_line_starts(
         self, first_row: int, last_row: int, start_byte: int, inserted: bytes, end_byte: int

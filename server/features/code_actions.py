@@ -1,0 +1,139 @@
+"""Code actions: a quick fix per fixable finding, fix-all (safe fixes), ignore a code on a line."""
+
+from __future__ import annotations
+
+import re
+
+from lsprotocol import types
+from neurodebug.server.app import NeurodebugServer
+from neurodebug.server.convert import lsp_position, lsp_text_edit
+from neurodebug.server.features.diagnostics import current_report
+
+FIX_ALL_KIND = types.CodeActionKind.SourceFixAll.value + ".neurodebug"
+"""`source.fixAll.neurodebug`: editors run it on save when asked to."""
+
+_IGNORE_COMMENT = re.compile(rb"#\s*neurodebug:\s*ignore\[([^\]]*)\]")
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    start_a, end_a = (a.start.line, a.start.character), (a.end.line, a.end.character)
+    start_b, end_b = (b.start.line, b.start.character), (b.end.line, b.end.character)
+    return start_a <= end_b and start_b <= end_a
+
+
+def _ignore_edit(line_text: bytes, code: str) -> tuple[int, int, str]:
+    """(start byte col, end byte col, text) that adds `code` to the line's ignore comment."""
+    match = _IGNORE_COMMENT.search(line_text)
+    if match is not None:
+        listed = match.group(1).decode("utf-8", errors="replace").strip()
+        codes = f"{listed}, {code}" if listed else code
+        return match.start(1), match.end(1), codes
+    end = len(line_text.rstrip())
+    return end, len(line_text), f"  # neurodebug: ignore[{code}]"
+
+
+def register(server: NeurodebugServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND],
+            resolve_provider=False,
+        ),
+    )
+    async def code_action(
+        ls: NeurodebugServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        """Offer the fixes of the findings under the cursor, fix-all and ignore-comments."""
+        uri = params.text_document.uri
+        found = await current_report(ls, uri)
+        if found is None:
+            return None
+        report, snapshot = found
+        encoding = ls.encoding
+        only = params.context.only
+        actions: list[types.CodeAction] = []
+
+        def wanted(kind: str) -> bool:
+            return only is None or any(kind.startswith(str(prefix)) for prefix in only)
+
+        def workspace_edit(edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+            return types.WorkspaceEdit(
+                document_changes=[
+                    types.TextDocumentEdit(
+                        text_document=types.OptionalVersionedTextDocumentIdentifier(
+                            uri=uri, version=snapshot.version
+                        ),
+                        edits=list(edits),
+                    )
+                ]
+            )
+
+        in_range = [
+            finding
+            for finding in report.findings
+            if finding.severity != "error"
+            and _overlaps(
+                types.Range(
+                    lsp_position(snapshot, finding.line - 1, finding.column, encoding),
+                    lsp_position(snapshot, finding.end_line - 1, finding.end_column, encoding),
+                ),
+                params.range,
+            )
+        ]
+        diagnostics = {(d.code, d.range.start.line): d for d in params.context.diagnostics}
+        if wanted(types.CodeActionKind.QuickFix):
+            for finding in in_range:
+                diagnostic = diagnostics.get((finding.code, finding.line - 1))
+                if finding.fix is not None:
+                    safety = "" if finding.fix.safety == "safe" else " (unsafe)"
+                    actions.append(
+                        types.CodeAction(
+                            title=f"{finding.fix.description}{safety} [{finding.code}]",
+                            kind=types.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic] if diagnostic else None,
+                            is_preferred=finding.fix.safety == "safe",
+                            edit=workspace_edit(
+                                [lsp_text_edit(e, snapshot, encoding) for e in finding.fix.edits]
+                            ),
+                        )
+                    )
+                start, end, text = _ignore_edit(snapshot.line_bytes(finding.line - 1), finding.code)
+                actions.append(
+                    types.CodeAction(
+                        title=f"Ignore {finding.code} on this line",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic] if diagnostic else None,
+                        edit=workspace_edit(
+                            [
+                                types.TextEdit(
+                                    range=types.Range(
+                                        lsp_position(snapshot, finding.line - 1, start, encoding),
+                                        lsp_position(snapshot, finding.line - 1, end, encoding),
+                                    ),
+                                    new_text=text,
+                                )
+                            ]
+                        ),
+                    )
+                )
+        if wanted(FIX_ALL_KIND):
+            safe = [
+                finding.fix
+                for finding in report.findings
+                if finding.fix is not None and finding.fix.safety == "safe"
+            ]
+            if safe:
+                from neurodebug.analyzers.fixes import apply_fixes
+
+                _, applied = apply_fixes(snapshot.source, safe)
+                edits = [
+                    lsp_text_edit(edit, snapshot, encoding) for fix in applied for edit in fix.edits
+                ]
+                actions.append(
+                    types.CodeAction(
+                        title=f"neurodebug: apply {len(applied)} safe fix(es)",
+                        kind=FIX_ALL_KIND,
+                        edit=workspace_edit(edits),
+                    )
+                )
+        return actions

@@ -16,6 +16,7 @@ import tree_sitter
 
 from .facts import FunctionFacts
 from .parsing import SyntaxProblem, new_parser, syntax_errors
+from .scopes import Binding, NameIndex, build_name_index
 
 _COMPOUND_BODIES = (
     "if_statement",
@@ -155,7 +156,7 @@ class ModuleFacts:
     tree: tree_sitter.Tree = field(repr=False)
     functions: list[FunctionFacts]
     _syntax: list[SyntaxProblem] | None = field(default=None, repr=False)
-    _names: object = field(default=None, repr=False)
+    _names: NameIndex | None = field(default=None, repr=False)
 
     @property
     def module(self) -> FunctionFacts:
@@ -166,6 +167,17 @@ class ModuleFacts:
         if self._syntax is None:
             self._syntax = syntax_errors(self.tree)
         return self._syntax
+
+    @property
+    def names(self) -> NameIndex:
+        """Every identifier resolved to its binding (built on first use)."""
+        if self._names is None:
+            self._names = build_name_index(self.tree)
+        return self._names
+
+    def name_at(self, line: int, col: int) -> Binding | None:
+        """The binding of the name at 1-based `line`, 0-based byte `col` (None off a name)."""
+        return self.names.at(line, col)
 
     def function_at(self, line: int) -> FunctionFacts:
         """The innermost function or class whose body holds `line` (1-based), else the module."""

@@ -66,7 +66,9 @@ def fix_source(
     applied_total = 0
     findings = check_source(source, path, settings)
     for _ in range(MAX_ROUNDS):
-        fixes = [f.fix for f in findings if f.fix is not None and fixable(f, unsafe)]
+        # the dataflow rules first: hoisting out of a loop beats rewriting the loop itself
+        ordered = sorted(findings, key=lambda f: (not f.code.startswith("ND3"), f.start_byte))
+        fixes = [f.fix for f in ordered if f.fix is not None and fixable(f, unsafe)]
         if not fixes:
             break
         new_source, applied = apply_fixes(source, fixes)

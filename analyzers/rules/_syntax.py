@@ -340,14 +340,15 @@ def loop_facts(ctx: Context, loop: tree_sitter.Node) -> LoopFacts:
             parts.append(condition)
     else:
         parts = [loop]
+    pure = pure_functions(ctx)
     for part in parts:
         for node in walk(part):
-            _record(node, facts)
+            _record(node, facts, pure)
     ctx.cache[key] = facts
     return facts
 
 
-def _record(node: tree_sitter.Node, facts: LoopFacts) -> None:
+def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
     kind = node.type
     if kind in ("assignment", "augmented_assignment"):
         left = node.child_by_field_name("left")
@@ -398,7 +399,8 @@ def _record(node: tree_sitter.Node, facts: LoopFacts) -> None:
                     facts.mutated.add(receiver)
                 facts.calls_unknown = True
         elif function.type == "identifier":
-            if (function.text or b"").decode() not in PURE_BUILTINS:
+            callee = (function.text or b"").decode()
+            if callee not in PURE_BUILTINS and callee not in pure:
                 facts.calls_unknown = True
                 # arguments passed to an unknown function may be mutated by it
                 for arg in call_args(node):

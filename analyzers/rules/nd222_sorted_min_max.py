@@ -45,7 +45,10 @@ def check(ctx: Context) -> Iterator[Hit]:
         else:
             smallest = (position == "0") != reverse
             function = "min" if smallest else "max"
-            new = f"{function}({', '.join(kept)})"
+            if len(kept) == 1 and args[0].type == "generator_expression":
+                new = f"{function}{kept[0]}"
+            else:
+                new = f"{function}({', '.join(kept)})"
             fix = ctx.fix(f"Use `{function}()`", "unsafe", ctx.replace(subscript, new))
             yield Hit(subscript, f"Use `{function}()` instead of sorting to take one element", fix)
 

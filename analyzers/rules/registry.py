@@ -45,6 +45,22 @@ RULE_MODULES: tuple[str, ...] = (
     "nd220_check_and_remove_from_set",
     "nd221_for_loop_set_mutations",
     "nd222_sorted_min_max",
+    "nd301_loop_invariant_expression",
+    "nd302_membership_in_list_in_loop",
+    "nd303_list_pop_front",
+    "nd304_string_concat_in_loop",
+    "nd305_regex_literal_in_loop",
+    "nd306_quadratic_search_own_collection",
+    "nd307_nested_loop_join",
+    "nd308_deepcopy_in_loop",
+    "nd309_len_of_copy",
+    "nd310_repeated_pure_call",
+    "nd311_numpy_elementwise_loop",
+    "nd312_pandas_row_iteration",
+    "nd313_pandas_concat_in_loop",
+    "nd314_file_read_in_loop",
+    "nd315_naive_recursion",
+    "nd316_membership_in_copy",
 )
 
 

@@ -1,27 +1,74 @@
-"""`neurodebug analyze PATH…`: check Python files, for people and for CI.
+"""`neurodebug analyze PATH…`: check Python files for syntax errors and performance problems.
 
-Reports syntax errors as `path:line:col: message`; exit status 0 when clean, 1 with findings,
-2 on usage errors. Unreadable or binary files are reported and skipped, never fatal.
+For people and for CI: text, JSON, SARIF 2.1.0 or GitHub annotations on stdout, logs and the
+summary on stderr. Exit status 0 when clean (or `--exit-zero`), 1 with findings (or, with
+`--diff`, when a fix would change something), 2 on usage errors. Unreadable or binary files
+are reported on stderr and skipped, never fatal. Files are analysed in parallel, and results
+of unchanged files come from a content-hash cache (`--no-cache` turns it off).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from neurodebug.analyzers.parsing import UnreadableSourceError, parse, read_source, syntax_errors
+from neurodebug.analysis import CACHE_DIR_NAME, FileResult, Job, ResultCache, default_jobs, run_jobs
+from neurodebug.config import load_settings, parse_target_version
 from neurodebug.files import iter_python_files
+from neurodebug.report_formats import FORMATTERS, statistics
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="check Python files (syntax errors, performance hints)",
-        description="Check Python files under PATHs, recursively, skipping what .gitignore ignores.",
+        description=(
+            "Check Python files under PATHs, recursively, skipping what .gitignore ignores. "
+            "Settings come from [tool.neurodebug] in the nearest pyproject.toml."
+        ),
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parser.add_argument(
+        "--format", choices=sorted(FORMATTERS), default="text", help="output format (text)"
+    )
+    parser.add_argument(
+        "--select", type=_codes, help="only these code prefixes, comma-separated (ND1,PERF401)"
+    )
+    parser.add_argument(
+        "--ignore", type=_codes, help="also skip these code prefixes (ours or peer codes)"
+    )
+    parser.add_argument("--target-version", help="oldest Python to support, e.g. py310")
+    parser.add_argument("--fix", action="store_true", help="apply safe fixes to the files")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix or --diff: unsafe fixes too"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="show the fixes as a unified diff; write nothing"
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    parser.add_argument(
+        "--statistics", action="store_true", help="print counts per rule instead of findings"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="worker processes (default: every available core)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -33,24 +80,106 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path`'s content via a temporary file in the same folder: never half-written."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _unified_diff(result: FileResult) -> str:
+    assert result.original is not None and result.fixed is not None
+    return "".join(
+        difflib.unified_diff(
+            result.original.decode("utf-8").splitlines(keepends=True),
+            result.fixed.decode("utf-8").splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if not path.exists()]
     if missing:
         for path in missing:
             print(f"neurodebug analyze: no such file or folder: {path}", file=sys.stderr)
         return 2
-    problem_count = 0
+    target = None
+    if args.target_version:
+        target = parse_target_version(args.target_version)
+        if target is None:
+            print(
+                f"neurodebug analyze: bad --target-version {args.target_version!r} "
+                "(expected e.g. py311)",
+                file=sys.stderr,
+            )
+            return 2
+    if args.jobs < 0:
+        print("neurodebug analyze: --jobs must be >= 0", file=sys.stderr)
+        return 2
+    fixing = args.fix or args.diff
+    jobs: list[Job] = []
     for path in iter_python_files(args.paths):
-        shown = display_path(path)
-        try:
-            source = read_source(path)
-        except UnreadableSourceError as error:
-            print(f"{shown}: warning: {error}", file=sys.stderr)
+        settings = load_settings(path)
+        if args.select is not None:
+            settings = replace(settings, select=args.select)
+        if args.ignore:
+            settings = replace(settings, ignore=(*settings.ignore, *args.ignore))
+        if target is not None:
+            settings = replace(settings, target_version=target)
+        jobs.append(Job(str(path), display_path(path), settings, fixing, args.unsafe_fixes))
+    cache = None if args.no_cache or fixing else ResultCache(Path.cwd() / CACHE_DIR_NAME)
+    records: list[dict[str, Any]] = []
+    applied = 0
+    changed_files = 0
+    keys: set[str] = set()
+    for result in run_jobs(jobs, cache, args.jobs or default_jobs()):
+        if result.warning is not None:
+            print(f"{result.path}: warning: {result.warning}", file=sys.stderr)
             continue
-        for problem in syntax_errors(parse(source)):
-            problem_count += 1
-            print(f"{shown}:{problem.line}:{problem.column}: {problem.message}")
-    if problem_count:
-        print(f"Found {problem_count} problem{'s' if problem_count != 1 else ''}.", file=sys.stderr)
-        return 1
+        if result.key is not None:
+            keys.add(result.key)
+        if fixing and result.fixed is not None and result.fixed != result.original:
+            changed_files += 1
+            applied += result.applied
+            if args.diff:
+                sys.stdout.write(_unified_diff(result))
+            else:
+                write_atomically(
+                    Path(next(j.path for j in jobs if j.shown == result.path)), result.fixed
+                )
+        records.extend({"path": result.path, **record} for record in result.records)
+    if cache is not None:
+        cache.save(keys)
+    if args.diff:
+        verb = "Would fix"
+        print(
+            f"{verb} {applied} problem{'s' if applied != 1 else ''} in {changed_files} file"
+            f"{'s' if changed_files != 1 else ''}.",
+            file=sys.stderr,
+        )
+        return 1 if changed_files and not args.exit_zero else 0
+    if args.statistics:
+        sys.stdout.write(statistics(records))
+    else:
+        sys.stdout.write(FORMATTERS[args.format](records))
+    if args.fix and applied:
+        print(f"Fixed {applied} problem{'s' if applied != 1 else ''}.", file=sys.stderr)
+    if records:
+        count = len(records)
+        safeties = [r["fix"]["safety"] for r in records if r["fix"]]
+        fixable, unsafe = safeties.count("safe"), safeties.count("unsafe")
+        print(f"Found {count} problem{'s' if count != 1 else ''}.", file=sys.stderr)
+        if fixable and not args.fix:
+            print(f"[*] {fixable} fixable with --fix.", file=sys.stderr)
+        if unsafe and not args.unsafe_fixes:
+            print(f"{unsafe} more fixable with --fix --unsafe-fixes.", file=sys.stderr)
+        return 0 if args.exit_zero else 1
     return 0

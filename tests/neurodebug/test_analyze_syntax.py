@@ -18,7 +18,7 @@ def test_syntax_error_reported_with_position_and_status_one(tmp_path: Path) -> N
     (tmp_path / "bad.py").write_text("def ok():\n    return 1\n\ndef broken(:\n    pass\n")
     completed = run_neurodebug("analyze", str(tmp_path), cwd=tmp_path)
     assert completed.returncode == 1
-    assert completed.stdout.splitlines() == ["bad.py:4:12: SyntaxError: missing ')'"]
+    assert completed.stdout.splitlines() == ["bad.py:4:12: ND000 SyntaxError: missing ')'"]
     assert "Found 1 problem." in completed.stderr
 
 

@@ -1,0 +1,85 @@
+"""ND301: a pure call inside a loop whose value is the same on every iteration → hoist it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import enclosing_loop, is_invariant, name_for, walk
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A call inside a loop (body or `while` condition) that reads nothing the loop rebinds or "
+    "mutates and calls only pure code: builtins such as `len`/`max`, non-mutating `str`/"
+    "`dict`/`set` methods, and functions of the same file proven side-effect free. Never "
+    "flagged when the expression reads a name the loop writes.",
+    "The same value is recomputed on every iteration; for `name.lower()` or `median(values)` "
+    "that turns an O(n) loop into O(n·m).",
+    "for word in words:\n    if word == name.lower():\n        total += 1",
+    "name_lower = name.lower()\nfor word in words:\n    if word == name_lower:\n        total += 1",
+    "Unsafe: the hoisted call then runs even when the loop runs zero times (an exception it "
+    "raises, e.g. on a wrong type, moves before the loop). No peer offers this fix.",
+)
+
+_STATEMENT_ASSIGNMENT = ("assignment",)
+
+
+def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The loop to hoist `call` out of, if it is an invariant for/while body expression."""
+    loop = enclosing_loop(call)
+    if loop is None or loop.type not in ("for_statement", "while_statement"):
+        return None
+    parent = call.parent
+    # a whole `name = call()` statement directly in the body is ND107's (statement hoisting)
+    if (
+        parent is not None
+        and parent.type == "assignment"
+        and parent.parent is not None
+        and parent.parent.parent == loop.child_by_field_name("body")
+    ):
+        return None
+    # only the outermost invariant call of an expression
+    ancestor = call.parent
+    while ancestor is not None and ancestor != loop:
+        if ancestor.type == "call" and is_invariant(ctx, ancestor, loop):
+            return None
+        ancestor = ancestor.parent
+    return loop if is_invariant(ctx, call, loop) else None
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    done: set[tuple[int, str]] = set()
+    for call in ctx.of_type("call"):
+        loop = _candidate(ctx, call)
+        if loop is None:
+            continue
+        expression = ctx.text(call)
+        if (loop.id, expression) in done:
+            continue
+        done.add((loop.id, expression))
+        name = name_for(ctx, call)
+        same = [
+            node
+            for node in walk(loop)
+            if node.type == "call"
+            and ctx.text(node) == expression
+            and _candidate(ctx, node) == loop
+        ]
+        indent = ctx.line_indent(loop)
+        edits = [ctx.insert_before_line(loop, f"{indent}{name} = {expression}\n")]
+        edits.extend(ctx.replace(node, name) for node in same)
+        fix = ctx.fix(f"Hoist `{expression}` out of the loop", "unsafe", *edits)
+        yield Hit(call, f"`{expression}` is loop-invariant: compute it once before the loop", fix)
+
+
+RULE = Rule(
+    code="ND301",
+    name="loop-invariant-expression",
+    summary="pure call recomputed on every iteration → hoisted before the loop (with fix)",
+    doc=DOC,
+    check=check,
+    equivalents=("W8201",),
+    fix="unsafe",
+    dataflow=True,
+)

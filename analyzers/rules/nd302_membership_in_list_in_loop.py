@@ -1,0 +1,78 @@
+"""ND302: `x in some_list` inside a loop → a set built once (quadratic membership)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ._syntax import enclosing_loop, fresh_name, known_kind, loop_facts, walk
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A membership test `x in xs` / `x not in xs` inside a loop, where `xs` is a name bound to "
+    "a list or tuple (by its literal, constructor or annotation).",
+    "A list membership test scans the list: O(len(xs)) per test, so O(n·m) for the loop. A "
+    "set answers in O(1). When the loop itself grows the list (`visited.append(...)`), keep a "
+    "set alongside it instead.",
+    "for word in words:\n    if word not in STOP_WORDS:\n        kept.append(word)",
+    "stop_words = set(STOP_WORDS)\nfor word in words:\n    if word not in stop_words:\n"
+    "        kept.append(word)",
+    "Unsafe: `set(xs)` needs hashable elements and compares by hash and `==` rather than by "
+    "`==` alone. Offered only when the loop does not change `xs`; otherwise no fix.",
+)
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    done: set[tuple[int, str]] = set()
+    for comparison in ctx.of_type("comparison_operator"):
+        operators = [c.type for c in comparison.children if not c.is_named]
+        if operators not in (["in"], ["not in"]) or comparison.named_child_count != 2:
+            continue
+        container = comparison.named_children[1]
+        if container.type != "identifier":
+            continue
+        loop = enclosing_loop(comparison)
+        if loop is None or loop.type not in ("for_statement", "while_statement"):
+            continue
+        if known_kind(ctx, container) not in ("list", "tuple"):
+            continue
+        name = ctx.text(container)
+        facts = loop_facts(ctx, loop)
+        if name in facts.assigned:
+            continue
+        if name in facts.mutated:
+            yield Hit(
+                container,
+                f"`{operators[0]} {name}` scans a list that the loop grows: keep a set alongside",
+            )
+            continue
+        if (loop.id, name) in done:
+            continue
+        done.add((loop.id, name))
+        new_name = fresh_name(ctx, f"{name.lower()}_set")
+        uses = [
+            node
+            for node in walk(loop)
+            if node.type == "identifier"
+            and ctx.text(node) == name
+            and node.parent is not None
+            and node.parent.type == "comparison_operator"
+            and node == node.parent.named_children[-1]
+        ]
+        edits = [ctx.insert_before_line(loop, f"{ctx.line_indent(loop)}{new_name} = set({name})\n")]
+        edits.extend(ctx.replace(use, new_name) for use in uses)
+        fix = ctx.fix(f"Test membership against a set built once from `{name}`", "unsafe", *edits)
+        yield Hit(
+            container, f"`{operators[0]} {name}` scans a list on every iteration: use a set", fix
+        )
+
+
+RULE = Rule(
+    code="ND302",
+    name="membership-in-list-in-loop",
+    summary="`x in list` inside a loop (quadratic) → set built once",
+    doc=DOC,
+    check=check,
+    equivalents=("PLR6201", "R6201"),
+    fix="unsafe",
+    dataflow=True,
+)

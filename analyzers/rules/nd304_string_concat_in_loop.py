@@ -1,0 +1,66 @@
+"""ND304: `s += piece` on a string inside a loop → `"".join(...)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ._syntax import enclosing_loop, for_clause, has_comment, known_kind, names_read, single_body
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "`text += piece` inside a loop, where `text` is bound to a string.",
+    "Strings are immutable: each `+=` may copy everything accumulated so far, O(n²) in the "
+    "final length (CPython's in-place trick only helps while no other reference exists and "
+    "not on other interpreters). Collecting pieces and joining once is linear.",
+    "text = ''\nfor row in rows:\n    text += f'{row}\\n'",
+    "text = ''\ntext += ''.join(f'{row}\\n' for row in rows)",
+    "Safe when the loop's only statement is the `+=` (maybe under an `if`) and the piece does "
+    "not read the string: the same pieces are joined in the same order. Otherwise no fix.",
+)
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for statement in ctx.of_type("augmented_assignment"):
+        operator = statement.child_by_field_name("operator")
+        left = statement.child_by_field_name("left")
+        right = statement.child_by_field_name("right")
+        if operator is None or left is None or right is None or ctx.text(operator) != "+=":
+            continue
+        if left.type != "identifier" or known_kind(ctx, left) != "str":
+            continue
+        loop = enclosing_loop(statement)
+        if loop is None or loop.type not in ("for_statement", "while_statement"):
+            continue
+        name = ctx.text(left)
+        fix = None
+        shape = single_body(loop) if loop.type == "for_statement" else None
+        if (
+            shape is not None
+            and shape[0].named_children
+            and shape[0].named_children[0] == statement
+            and name not in names_read(right)
+            and not has_comment(loop)
+        ):
+            iterable = loop.child_by_field_name("right")
+            condition = shape[1]
+            if (
+                iterable is not None
+                and name not in names_read(iterable)
+                and (condition is None or name not in names_read(condition))
+            ):
+                suffix = f" if {ctx.text(condition)}" if condition is not None else ""
+                new = f'{name} += "".join({ctx.text(right)} {for_clause(ctx, loop)}{suffix})'
+                fix = ctx.fix("Join the pieces once", "safe", ctx.replace(loop, new))
+        yield Hit(statement, f"`{name} +=` in a loop copies the string: collect and `join`", fix)
+
+
+RULE = Rule(
+    code="ND304",
+    name="string-concat-in-loop",
+    summary='`str +=` in a loop (quadratic) → `"".join(...)`',
+    doc=DOC,
+    check=check,
+    equivalents=("R1713",),
+    fix="safe",
+    dataflow=True,
+)

@@ -1,0 +1,118 @@
+"""ND305: `re.match(r"literal", …)` run repeatedly → compile the pattern once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import call_args, enclosing_loop, enclosing_scope, fresh_name, qualified_call
+from .base import Context, Edit, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A call of `re.match`, `search`, `fullmatch`, `findall`, `finditer`, `split`, `sub` or "
+    "`subn` with a string-literal pattern, either inside a loop or in a function that the same "
+    "file calls from a loop.",
+    "Every call looks the pattern up in `re`'s internal cache (hashing the pattern and flags) "
+    "before matching, and recompiles it once the cache (512 entries) overflows. A module-"
+    "level compiled pattern skips both.",
+    "def parse(line):\n    return re.match(r'(\\w+)=(\\d+)', line)",
+    "PAIR = re.compile(r'(\\w+)=(\\d+)')\n\ndef parse(line):\n    return PAIR.match(line)",
+    "Safe: `re.compile(p).match(s)` is what `re.match(p, s)` does, and the pattern is a "
+    "literal, so compiling it once at import gives the same object behaviour.",
+)
+
+_FUNCTIONS = {
+    "match": 1,
+    "search": 1,
+    "fullmatch": 1,
+    "findall": 1,
+    "finditer": 1,
+    "split": 1,
+    "sub": 2,
+    "subn": 2,
+}
+
+
+def _called_in_loop(ctx: Context) -> set[str]:
+    names: set[str] = set()
+    for call in ctx.of_type("call"):
+        function = call.child_by_field_name("function")
+        if function is not None and function.type == "identifier" and enclosing_loop(call):
+            names.add(ctx.text(function))
+    return names
+
+
+def _last_import(ctx: Context, head: str) -> tree_sitter.Node | None:
+    """The last top-level import, if a top-level import binds `head` (else None)."""
+    last = None
+    binds = False
+    for node in ctx.tree.root_node.named_children:
+        if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
+            last = node
+            if node.type == "import_statement" and re.search(rf"\b{head}\b", ctx.text(node)):
+                binds = True
+    return last if binds else None
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    hot = None
+    taken: set[str] = set()
+    for call in ctx.of_type("call"):
+        qualified = qualified_call(ctx, call)
+        module, _, function = qualified.rpartition(".")
+        if module != "re" or function not in _FUNCTIONS:
+            continue
+        args = call_args(call)
+        if (
+            not args
+            or args[0].type != "string"
+            or ctx.text(args[0]).lstrip("rRbBuU")[:1] not in "'\""
+        ):
+            continue
+        if enclosing_loop(call) is None:
+            scope = enclosing_scope(call)
+            if scope.type != "function_definition":
+                continue
+            hot = _called_in_loop(ctx) if hot is None else hot
+            name_node = scope.child_by_field_name("name")
+            if name_node is None or ctx.text(name_node) not in hot:
+                continue
+        fix = None
+        positional = [a for a in args if a.type != "keyword_argument"]
+        callee = call.child_by_field_name("function")
+        prefix = ctx.text(callee).rpartition(".")[0] if callee is not None else "re"
+        anchor = _last_import(ctx, prefix.split(".")[0]) if prefix else None
+        if len(args) == len(positional) == _FUNCTIONS[function] + 1 and anchor is not None:
+            base = re.sub(r"\W", "_", f"{function}_pattern").upper()
+            constant = fresh_name(ctx, base)
+            while constant in taken:
+                constant = fresh_name(ctx, f"{constant}_")
+            taken.add(constant)
+            rest = ", ".join(ctx.text(a) for a in positional[1:])
+            insertion: Edit = ctx.replace_range(
+                anchor.end_byte,
+                anchor.end_byte,
+                f"\n\n{constant} = {prefix}.compile({ctx.text(args[0])})",
+            )
+            fix = ctx.fix(
+                "Compile the pattern once at module level",
+                "safe",
+                insertion,
+                ctx.replace(call, f"{constant}.{function}({rest})"),
+            )
+        yield Hit(
+            call, f"`re.{function}` with a literal pattern runs repeatedly: compile it once", fix
+        )
+
+
+RULE = Rule(
+    code="ND305",
+    name="regex-literal-in-loop",
+    summary="`re` call with a literal pattern in a loop (or a function called in one) → compile once",
+    doc=DOC,
+    check=check,
+    fix="safe",
+    dataflow=True,
+)

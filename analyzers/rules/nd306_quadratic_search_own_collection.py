@@ -1,0 +1,60 @@
+"""ND306: `xs.count(x)` / `xs.index(x)` / `x in xs` inside `for x in xs` (quadratic)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ._syntax import loop_facts, method_call, walk
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "Inside `for x in xs`, a linear search of `xs` itself: `xs.count(...)`, `xs.index(...)` "
+    "or a membership test against `xs`.",
+    "Each search scans the whole collection, so the loop does O(n²) work; counting once with "
+    "`collections.Counter` (or an index dict built once) makes it O(n).",
+    "for client in clients:\n    if clients.count(client) > limit:\n        noisy.add(client)",
+    "from collections import Counter\n\ncounts = Counter(clients)\nfor client in clients:\n"
+    "    if counts[client] > limit:\n        noisy.add(client)",
+    "No fix: the replacement depends on what the counts are used for.",
+)
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    for loop in ctx.of_type("for_statement"):
+        iterable = loop.child_by_field_name("right")
+        body = loop.child_by_field_name("body")
+        if iterable is None or body is None or iterable.type != "identifier":
+            continue
+        name = ctx.text(iterable)
+        facts = loop_facts(ctx, loop)
+        if name in facts.assigned:
+            continue
+        for node in walk(body):
+            if node.type == "call":
+                called = method_call(ctx, node)
+                if called is None or called[1] not in ("count", "index"):
+                    continue
+                if called[0].type != "identifier" or ctx.text(called[0]) != name:
+                    continue
+                yield Hit(
+                    node,
+                    f"`{ctx.text(node)}` scans `{name}` on each of its own iterations (O(n²)): "
+                    "count once with `collections.Counter` or a dict",
+                )
+            elif node.type == "comparison_operator":
+                operators = [c.type for c in node.children if not c.is_named]
+                if operators in (["in"], ["not in"]) and ctx.text(node.named_children[-1]) == name:
+                    yield Hit(
+                        node,
+                        f"Membership test against `{name}` inside a loop over `{name}` (O(n²))",
+                    )
+
+
+RULE = Rule(
+    code="ND306",
+    name="quadratic-search-own-collection",
+    summary="`xs.count` / `xs.index` / `in xs` inside `for x in xs` (quadratic)",
+    doc=DOC,
+    check=check,
+    dataflow=True,
+)

@@ -1,0 +1,94 @@
+"""ND310: the same pure call evaluated twice in one loop-body statement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import (
+    PURE_BUILTINS,
+    PURE_METHODS,
+    enclosing_loop,
+    method_call,
+    pure_functions,
+    rebound_in,
+    walk,
+)
+from .base import Context, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "Inside a loop, one statement evaluating the same pure call twice, e.g. `d.get(k)` in "
+    "both the condition and the result, when nothing between the two can change its inputs.",
+    "Each repetition redoes the work (a hash lookup, a scan, a call of a pure function of the "
+    "same file) on every iteration.",
+    "for key in keys:\n    if stats.get(key) and stats.get(key) > limit:\n        hot.append(key)",
+    "for key in keys:\n    value = stats.get(key)\n    if value and value > limit:\n        hot.append(key)",
+    "No fix: the temporary's name and place are left to the author.",
+)
+
+_STATEMENTS = (
+    "expression_statement",
+    "return_statement",
+    "if_statement",
+    "while_statement",
+)
+
+
+def _pure(ctx: Context, call: tree_sitter.Node) -> bool:
+    function = call.child_by_field_name("function")
+    if function is None:
+        return False
+    if function.type == "identifier":
+        name = ctx.text(function)
+        return (
+            name in PURE_BUILTINS and name not in ("sorted", "reversed")
+        ) or name in pure_functions(ctx)
+    called = method_call(ctx, call)
+    return (
+        called is not None
+        and called[1] in PURE_METHODS
+        and called[1] not in ("copy", "keys", "values", "items")
+    )
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    seen: set[tuple[int, str]] = set()
+    for call in ctx.of_type("call"):
+        if not call.named_children or enclosing_loop(call) is None:
+            continue
+        statement = call.parent
+        while statement is not None and statement.type not in _STATEMENTS:
+            statement = statement.parent
+        if statement is None:
+            continue
+        part = (
+            statement.child_by_field_name("condition")
+            if statement.type in ("if_statement", "while_statement")
+            else statement
+        )
+        if part is None or not (part.start_byte <= call.start_byte < part.end_byte):
+            continue
+        expression = ctx.text(call)
+        key = (statement.id, expression)
+        if key in seen or ctx.text(part).count(expression) < 2 or not _pure(ctx, call):
+            continue
+        seen.add(key)
+        same = [n for n in walk(part) if n.type == "call" and ctx.text(n) == expression]
+        if len(same) < 2 or rebound_in(ctx, part):
+            continue
+        yield Hit(
+            same[1],
+            f"`{expression}` is computed again in the same statement: reuse the first result",
+        )
+
+
+RULE = Rule(
+    code="ND310",
+    name="repeated-pure-call",
+    summary="same pure call evaluated twice in one statement of a loop body",
+    doc=DOC,
+    check=check,
+    severity="hint",
+    dataflow=True,
+)

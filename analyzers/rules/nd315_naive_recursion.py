@@ -1,0 +1,94 @@
+"""ND315: a pure function calling itself twice on overlapping arguments → `functools.cache`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import tree_sitter
+
+from ._syntax import call_name, pure_functions, walk
+from .base import Context, Edit, Hit, Rule, make_doc
+
+DOC = make_doc(
+    "A module-level function that is free of side effects, has only plain parameters, is not "
+    "already memoized, and makes two or more recursive calls in one evaluation "
+    "(naive Fibonacci, lattice path counts).",
+    "The recursive calls solve the same sub-problems again and again: exponential time. "
+    "Memoizing makes each distinct argument tuple cost one evaluation.",
+    "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)",
+    "import functools\n\n@functools.cache\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)",
+    "Unsafe: arguments must be hashable, results are kept alive for the life of the process, "
+    "and a caller that mutates a returned object would see the change on the next call.",
+)
+
+_MEMO = re.compile(r"\b(cache|lru_cache|memoize|cached)\b")
+
+
+def _plain_parameters(function: tree_sitter.Node) -> bool:
+    parameters = function.child_by_field_name("parameters")
+    if parameters is None:
+        return False
+    return all(
+        (p.type in ("identifier", "typed_parameter") and p.named_children[:1] != [])
+        or p.type == "identifier"
+        for p in parameters.named_children
+    )
+
+
+def _import_edit(ctx: Context) -> Edit | None:
+    """Insert `import functools` after the last top-level import (or at the top)."""
+    if re.search(rb"^import functools\b", ctx.source, re.M):
+        return None
+    last = None
+    for node in ctx.tree.root_node.named_children:
+        if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
+            last = node
+    if last is not None:
+        gap = "\n\n" if last.type == "future_import_statement" else "\n"
+        return ctx.replace_range(last.end_byte, last.end_byte, f"{gap}import functools")
+    return ctx.replace_range(0, 0, "import functools\n\n")
+
+
+def check(ctx: Context) -> Iterator[Hit]:
+    pure = pure_functions(ctx)
+    for function in ctx.of_type("function_definition"):
+        name_node = function.child_by_field_name("name")
+        body = function.child_by_field_name("body")
+        if name_node is None or body is None or ctx.text(name_node) not in pure:
+            continue
+        holder = function.parent
+        if holder is not None and holder.type == "decorated_definition":
+            continue  # any decorator may memoize or change the calling convention
+        if not _plain_parameters(function):
+            continue
+        name = ctx.text(name_node)
+        recursive = [n for n in walk(body) if n.type == "call" and call_name(ctx, n) == name]
+        statements: dict[int, int] = {}
+        for call in recursive:
+            statement = call.parent
+            while statement is not None and statement.parent != body and statement != body:
+                statement = statement.parent
+            if statement is not None:
+                statements[statement.id] = statements.get(statement.id, 0) + 1
+        if not statements or max(statements.values()) < 2:
+            continue
+        if _MEMO.search(ctx.text(body)):
+            continue
+        edits = [ctx.insert_before_line(function, f"{ctx.line_indent(function)}@functools.cache\n")]
+        import_edit = _import_edit(ctx)
+        if import_edit is not None:
+            edits.append(import_edit)
+        fix = ctx.fix("Memoize with `functools.cache`", "unsafe", *edits)
+        yield Hit(name_node, f"`{name}` recomputes overlapping sub-problems: memoize it", fix)
+
+
+RULE = Rule(
+    code="ND315",
+    name="naive-recursion",
+    summary="recursion without memoization on overlapping arguments → `functools.cache`",
+    doc=DOC,
+    check=check,
+    fix="unsafe",
+    dataflow=True,
+)

@@ -356,9 +356,14 @@ class _Builder:
         node = self.nodes[head]
         node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
         node.end_line = max(node.end_line, node.line)
+        # the with line runs again on the way out (__exit__), also for return/break/raise
+        ctx = _FinallyCtx()
+        self.ctx.append(ctx)
         ends = self.block(body, [head])
+        self.ctx.pop()
         exit_node = self.new(line_of(stmt), line_of(stmt), "with_exit", ends)
         self.nodes[exit_node].untraced = True
+        self._drain(ctx, exit_node, [exit_node])
         return [exit_node]
 
     def try_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
@@ -375,11 +380,11 @@ class _Builder:
         head = self.new(line_of(stmt), line_of(stmt), "try", preds)
         headers = [self._except_header(clause) for clause in handlers]
         if headers:
-            self.link([head], headers[0])
             self.ctx.append(_HandlerCtx(headers[0]))
         ends = self.block(stmt.child_by_field_name("body"), [head])
         if headers:
             self.ctx.pop()
+            self.link([head], headers[0])  # after the body's first statement: succ[0] is it
         if else_clause is not None:
             ends = self.block(else_clause.child_by_field_name("body"), ends)
         for position, clause in enumerate(handlers):
@@ -396,26 +401,25 @@ class _Builder:
         if final_ctx is None or finally_clause is None:
             return ends
         self.ctx.pop()
-        entry_preds = list(ends)
         first_final = len(self.nodes)
         body = next((c for c in finally_clause.named_children if c.type == "block"), None)
-        final_ends = self.block(body, [])
-        if first_final < len(self.nodes):
-            target = first_final
-            self.link(entry_preds, target)
-            for sources, _jump, _loop, exceptional in final_ctx.pending:
-                self.link(sources, target, exceptional)
-        else:  # an empty finally (broken code): jumps pass straight through
-            final_ends = entry_preds
+        final_ends = self.block(body, ends)
+        if first_final == len(self.nodes):  # an empty finally (broken code): a stand-in node
+            final_ends = [self.new(line_of(finally_clause), line_of(finally_clause), "pass", ends)]
+        self._drain(final_ctx, first_final, final_ends)
+        return final_ends
+
+    def _drain(self, ctx: _FinallyCtx, target: int, ends: list[int]) -> None:
+        """Send the jumps `ctx` collected into `target` (a finally body or a with's exit), and
+        from `ends`, where that code finishes, on to each jump's own destination."""
         seen: set[tuple[str, int, bool]] = set()
-        for sources, jump, loop, exceptional in final_ctx.pending:
-            key = (jump, id(loop), exceptional)
-            if key in seen and first_final < len(self.nodes):
-                continue
-            seen.add(key)
-            origin = final_ends if first_final < len(self.nodes) else sources
-            self.route(list(origin), jump, loop, exceptional or jump == "raise")
-        return final_ends if first_final < len(self.nodes) else entry_preds
+        for sources, jump, loop, exceptional in ctx.pending:
+            self.link(sources, target, exceptional)
+            onward = exceptional or jump == "raise"
+            key = (jump, id(loop), onward)
+            if key not in seen:
+                seen.add(key)
+                self.route(list(ends), jump, loop, onward)
 
     def _except_header(self, clause: tree_sitter.Node) -> int:
         body = next((c for c in clause.named_children if c.type == "block"), None)

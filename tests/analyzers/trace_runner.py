@@ -1,0 +1,63 @@
+"""Run generated programs under `sys.settrace` and print what happened, as JSON on stdout.
+
+Executed only as a subprocess by the soundness test (never imported): it reads
+`[[source, [args...]], ...]` on stdin and, per program and argument tuple, writes the line
+events of `f`'s frame with the local variables whose value changed since the previous event
+(mutations included, detected by comparing `repr`s).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from types import FrameType
+from typing import Any
+
+STEP_LIMIT = 5000
+
+
+class _Limit(Exception):
+    pass
+
+
+def trace_one(source: str, args: list[int]) -> dict[str, Any]:
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<generated>", "exec"), namespace)
+    events: list[list[Any]] = []
+    previous: dict[str, str] = {}
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_name != "f":
+            return None
+        if len(events) > STEP_LIMIT:
+            raise _Limit
+        current = {name: repr(value) for name, value in frame.f_locals.items()}
+        changed = sorted(n for n, v in current.items() if previous.get(n) != v)
+        previous.clear()
+        previous.update(current)
+        events.append([event, frame.f_lineno, changed])
+        return tracer
+
+    outcome = "return"
+    sys.settrace(tracer)
+    try:
+        namespace["f"](*args)
+    except _Limit:
+        outcome = "limit"
+    except Exception as error:  # the program's own uncaught exception is part of the trace
+        outcome = type(error).__name__
+    finally:
+        sys.settrace(None)
+    return {"events": events, "outcome": outcome}
+
+
+def main() -> None:
+    programs = json.load(sys.stdin)
+    results = [
+        [trace_one(source, list(args)) for args in arguments] for source, arguments in programs
+    ]
+    json.dump(results, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -127,6 +127,11 @@ PURE_BUILTINS = frozenset(
     ]
 )
 
+# Builtins with effects that never change the objects passed to them.
+ARGUMENT_PRESERVING = frozenset(
+    {"open", "print", "range", "enumerate", "zip", "map", "filter", "list", "set", "dict", "id"}
+)
+
 
 def text(ctx: Context, node: tree_sitter.Node | None) -> str:
     """Source text of `node` ("" for None)."""
@@ -402,6 +407,8 @@ def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
             callee = (function.text or b"").decode()
             if callee not in PURE_BUILTINS and callee not in pure:
                 facts.calls_unknown = True
+                if callee in ARGUMENT_PRESERVING:
+                    return
                 # arguments passed to an unknown function may be mutated by it
                 for arg in call_args(node):
                     if arg.type == "identifier" and arg.text:
@@ -597,16 +604,14 @@ def single_body(loop: tree_sitter.Node) -> tuple[tree_sitter.Node, tree_sitter.N
     """
     if loop.child_by_field_name("alternative") is not None or is_async(loop):
         return None
-    body = loop.child_by_field_name("body")
-    statements = body.named_children if body is not None else []
+    statements = body_statements(loop.child_by_field_name("body"))
     if len(statements) != 1:
         return None
     statement = statements[0]
     if statement.type == "if_statement":
         if statement.child_by_field_name("alternative") is not None:
             return None
-        consequence = statement.child_by_field_name("consequence")
-        inner = consequence.named_children if consequence is not None else []
+        inner = body_statements(statement.child_by_field_name("consequence"))
         condition = statement.child_by_field_name("condition")
         if len(inner) != 1 or condition is None:
             return None

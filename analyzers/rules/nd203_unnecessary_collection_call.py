@@ -27,7 +27,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         args = call_args(call)
         if args and (name != "dict" or any(a.type != "keyword_argument" for a in args)):
             continue
-        if has_comment(call) or builtin_shadowed(ctx, name):
+        if builtin_shadowed(ctx, name):
             continue
         if args:
             pairs = []
@@ -40,9 +40,11 @@ def check(ctx: Context) -> Iterator[Hit]:
             else:
                 new = "{" + ", ".join(pairs) + "}"
                 fix = ctx.fix("Rewrite as a dict literal", "safe", ctx.replace(call, new))
+                fix = None if has_comment(call) else fix
                 yield Hit(call, "Unnecessary `dict()` call: rewrite as a literal", fix)
             continue
         fix = ctx.fix("Rewrite as a literal", "safe", ctx.replace(call, _EMPTY[name]))
+        fix = None if has_comment(call) else fix
         yield Hit(call, f"Unnecessary `{name}()` call: rewrite as `{_EMPTY[name]}`", fix)
 
 

@@ -27,7 +27,7 @@ def check(ctx: Context) -> Iterator[Hit]:
     for kind, constructor in _KINDS.items():
         for node in ctx.of_type(kind):
             clauses = [c for c in node.named_children if c.type in ("for_in_clause", "if_clause")]
-            if len(clauses) != 1 or clauses[0].type != "for_in_clause" or has_comment(node):
+            if len(clauses) != 1 or clauses[0].type != "for_in_clause":
                 continue
             clause = clauses[0]
             if any(c.type == "async" for c in clause.children):
@@ -54,10 +54,14 @@ def check(ctx: Context) -> Iterator[Hit]:
                 continue
             if builtin_shadowed(ctx, constructor):
                 continue
-            fix = ctx.fix(
-                f"Rewrite as `{constructor}()`",
-                "safe",
-                ctx.replace(node, f"{constructor}({ctx.text(right)})"),
+            fix = (
+                None
+                if has_comment(node)
+                else ctx.fix(
+                    f"Rewrite as `{constructor}()`",
+                    "safe",
+                    ctx.replace(node, f"{constructor}({ctx.text(right)})"),
+                )
             )
             yield Hit(node, f"Unnecessary comprehension: rewrite as `{constructor}(...)`", fix)
 

@@ -22,7 +22,7 @@ DOC = make_doc(
 def check(ctx: Context) -> Iterator[Hit]:
     for loop in ctx.of_type("for_statement"):
         shape = single_body(loop)
-        if shape is None or shape[1] is None or has_comment(loop):
+        if shape is None or shape[1] is None:
             continue
         statement, condition = shape
         after = loop.next_named_sibling
@@ -45,7 +45,11 @@ def check(ctx: Context) -> Iterator[Hit]:
         if condition.type == "named_expression" or "await" in ctx.text(condition):
             continue
         edit = ctx.replace_range(loop.start_byte, after.end_byte, new)
-        fix = ctx.fix(f"Replace the loop with `{builtin}()`", "safe", edit)
+        fix = (
+            None
+            if has_comment(loop)
+            else ctx.fix(f"Replace the loop with `{builtin}()`", "safe", edit)
+        )
         yield Hit(loop, f"Use `{builtin}()` instead of a `for` loop", fix)
 
 

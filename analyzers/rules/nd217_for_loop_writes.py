@@ -29,7 +29,7 @@ DOC = make_doc(
 def check(ctx: Context) -> Iterator[Hit]:
     for loop in ctx.of_type("for_statement"):
         shape = single_body(loop)
-        if shape is None or shape[1] is not None or has_comment(loop):
+        if shape is None or shape[1] is not None:
             continue
         expression = expression_of(shape[0])
         if expression is None or expression.type != "call":
@@ -46,7 +46,11 @@ def check(ctx: Context) -> Iterator[Hit]:
         if receiver_name in names_read(args[0]) or left is None or receiver_name in ctx.text(left):
             continue
         new = f"{ctx.text(receiver)}.writelines({ctx.text(args[0])} {for_clause(ctx, loop)})"
-        fix = ctx.fix("Use `writelines`", "safe", ctx.replace(loop, new))
+        fix = (
+            None
+            if has_comment(loop)
+            else ctx.fix("Use `writelines`", "safe", ctx.replace(loop, new))
+        )
         yield Hit(
             loop, f"Use `{ctx.text(receiver)}.writelines(...)` instead of a loop of writes", fix
         )

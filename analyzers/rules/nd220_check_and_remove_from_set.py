@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import expression_of, has_comment, known_kind, method_call, positional_args
+from ._syntax import (
+    body_statements,
+    expression_of,
+    has_comment,
+    known_kind,
+    method_call,
+    positional_args,
+)
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -24,14 +31,14 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if statement.child_by_field_name("condition") != comparison:
             continue
-        if statement.child_by_field_name("alternative") is not None or has_comment(statement):
+        if statement.child_by_field_name("alternative") is not None:
             continue
         operators = [c.type for c in comparison.children if not c.is_named]
         if operators != ["in"] or comparison.named_child_count != 2:
             continue
         element, container = comparison.named_children
         consequence = statement.child_by_field_name("consequence")
-        body = consequence.named_children if consequence is not None else []
+        body = body_statements(consequence)
         if len(body) != 1:
             continue
         call = expression_of(body[0])
@@ -46,7 +53,11 @@ def check(ctx: Context) -> Iterator[Hit]:
         if known_kind(ctx, container) != "set":
             continue
         new = f"{ctx.text(container)}.discard({ctx.text(element)})"
-        fix = ctx.fix("Use `discard`", "safe", ctx.replace(statement, new))
+        fix = (
+            None
+            if has_comment(statement)
+            else ctx.fix("Use `discard`", "safe", ctx.replace(statement, new))
+        )
         yield Hit(statement, f"Use `{new}` instead of check and `remove`", fix)
 
 

@@ -21,7 +21,7 @@ DOC = make_doc(
 def check(ctx: Context) -> Iterator[Hit]:
     for loop in ctx.of_type("for_statement"):
         shape = single_body(loop)
-        if shape is None or shape[1] is not None or has_comment(loop):
+        if shape is None or shape[1] is not None:
             continue
         for method, bulk in (("add", "update"), ("discard", "difference_update")):
             found = appended(ctx, shape[0], method)
@@ -39,7 +39,11 @@ def check(ctx: Context) -> Iterator[Hit]:
                 new = f"{name}.{bulk}({ctx.text(right)})"
             else:
                 new = f"{name}.{bulk}({ctx.text(value)} {for_clause(ctx, loop)})"
-            fix = ctx.fix(f"Use `{bulk}`", "safe", ctx.replace(loop, new))
+            fix = (
+                None
+                if has_comment(loop)
+                else ctx.fix(f"Use `{bulk}`", "safe", ctx.replace(loop, new))
+            )
             yield Hit(loop, f"Use `{name}.{bulk}(...)` instead of a loop of `{method}`", fix)
 
 

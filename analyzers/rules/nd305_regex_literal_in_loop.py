@@ -36,11 +36,17 @@ _FUNCTIONS = {
 
 
 def _called_in_loop(ctx: Context) -> set[str]:
+    """Names of functions called inside a loop anywhere in the file (memoised in `ctx.cache`
+    under "called_in_loop", so the server's per-statement re-checks can supply it)."""
+    cached = ctx.cache.get("called_in_loop")
+    if isinstance(cached, set):
+        return cached
     names: set[str] = set()
     for call in ctx.of_type("call"):
         function = call.child_by_field_name("function")
         if function is not None and function.type == "identifier" and enclosing_loop(call):
             names.add(ctx.text(function))
+    ctx.cache["called_in_loop"] = names
     return names
 
 

@@ -19,3 +19,9 @@ fi
 
 "$PYTHON" -m pytest -m "not e2e" "$@"
 "$PYTHON" -m pytest -m "e2e" "$@" || { code=$?; [ "$code" -eq 5 ] || exit "$code"; }
+
+# The VS Code extension: npm ci from the committed lock file, the esbuild bundle, unit tests with
+# `vscode` stubbed, the integration test against the real server (started with $PYTHON), and the
+# check of what the .vsix holds.
+(cd vscode-extension && npm ci --no-audit --no-fund && npm run build \
+  && NEURODEBUG_TEST_PYTHON="$PYTHON" npm test && npm run package)

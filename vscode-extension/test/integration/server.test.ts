@@ -1,0 +1,151 @@
+// The extension's side of the protocol against the real server: started with the exact command
+// line the extension builds, fed the settings the extension sends, called with the command
+// arguments the extension's builders make, and its answers read by the extension's readers.
+
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+    CodeLensRequest,
+    DidOpenTextDocumentNotification,
+    DocumentDiagnosticRequest,
+    ExecuteCommandRequest,
+    type CodeLens,
+    type Diagnostic,
+    type FullDocumentDiagnosticReport,
+} from 'vscode-languageserver-protocol/node';
+import { CLIENT_COMMANDS } from '../../src/common/commands';
+import { readRanges, SERVER_COMMANDS, sliceArgs } from '../../src/common/protocol';
+import { isNeurodebugImportable } from '../../src/common/python';
+import { settingsFrom, startSession, within, type Session } from './lspSession';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const FIXTURES = path.join(ROOT, 'test', 'integration', 'fixtures');
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const properties = manifest.contributes.configuration.properties;
+
+const uriOf = (name: string): string => `file://${path.join(FIXTURES, name)}`;
+
+async function open(session: Session, name: string): Promise<string> {
+    const uri = uriOf(name);
+    const text = readFileSync(path.join(FIXTURES, name), 'utf8');
+    await session.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'python', version: 1, text },
+    });
+    return uri;
+}
+
+async function diagnostics(session: Session, uri: string): Promise<Diagnostic[]> {
+    const report = await within(
+        session.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }),
+        20_000,
+        'textDocument/diagnostic',
+    );
+    return (report as FullDocumentDiagnosticReport).items;
+}
+
+function execute(session: Session, command: string, args: unknown): Promise<unknown> {
+    return within(
+        session.connection.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] }),
+        30_000,
+        command,
+    );
+}
+
+describe('the real server, driven as the extension drives it', () => {
+    let session: Session;
+
+    before(async () => {
+        const python = process.env.NEURODEBUG_TEST_PYTHON ?? 'python3';
+        assert.ok(await isNeurodebugImportable([python]), `neurodebug must be importable by ${python} (pip install -e .)`);
+        session = await startSession(FIXTURES, settingsFrom(properties));
+    });
+
+    after(async () => {
+        await session?.close();
+    });
+
+    it('starts from the command line the extension builds', () => {
+        const python = process.env.NEURODEBUG_TEST_PYTHON ?? 'python3';
+        assert.deepEqual(session.commandLine, [python, '-m', 'neurodebug', 'serve']);
+        assert.equal(session.initialized.serverInfo?.name, 'neurodebug');
+    });
+
+    it('knows every command the server advertises, and shares no ID with the client', () => {
+        const advertised = session.initialized.capabilities.executeCommandProvider?.commands ?? [];
+        const known = new Set<string>(Object.values(SERVER_COMMANDS));
+        assert.ok(advertised.includes(SERVER_COMMANDS.slice));
+        assert.ok(advertised.includes(SERVER_COMMANDS.functionHints));
+        for (const command of advertised) {
+            assert.ok(known.has(command), `the client does not know the server command ${command}`);
+        }
+        const client = new Set<string>(Object.values(CLIENT_COMMANDS));
+        assert.deepEqual(advertised.filter((command) => client.has(command)), []);
+    });
+
+    it('accepts the settings the extension sends without a warning', async () => {
+        const uri = await open(session, 'hints.py');
+        await diagnostics(session, uri); // by now the server has asked for its configuration
+        assert.ok(session.configurationRequests.length > 0, 'the server asked for workspace/configuration');
+        const log = session.stderr.join('');
+        assert.doesNotMatch(log, /unknown setting|invalid value/);
+    });
+
+    it('reports syntax errors and performance hints to a pulling client', async () => {
+        const broken = await diagnostics(session, await open(session, 'broken.py'));
+        assert.ok(broken.some((each) => each.code === 'ND000' && each.range.start.line === 0), JSON.stringify(broken));
+        const hints = await diagnostics(session, uriOf('hints.py'));
+        assert.ok(hints.some((each) => each.code === 'ND104' && each.range.start.line === 10), JSON.stringify(hints));
+    });
+
+    it('puts only commands the client handles on its code lenses, with {uri, line} of the def', async () => {
+        const uri = uriOf('hints.py');
+        const lenses = (await within(
+            session.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }),
+            20_000,
+            'textDocument/codeLens',
+        )) as CodeLens[];
+        const known = new Set<string>(Object.values(SERVER_COMMANDS));
+        assert.ok(lenses.length >= 2);
+        for (const lens of lenses) {
+            assert.ok(lens.command !== undefined && known.has(lens.command.command), JSON.stringify(lens));
+            assert.deepEqual(lens.command.arguments, [{ uri, line: lens.range.start.line }]);
+        }
+        const defLines = [...new Set(lenses.map((lens) => lens.range.start.line))].sort();
+        assert.deepEqual(defLines, [1, 8]);
+    });
+
+    it('answers a functionHints lens with the hints the client lists', async () => {
+        const answer = (await execute(session, SERVER_COMMANDS.functionHints, { uri: uriOf('hints.py'), line: 8 })) as {
+            hints: { code: string; range: { start: { line: number } } }[];
+        };
+        assert.deepEqual(
+            answer.hints.map((hint) => [hint.code, hint.range.start.line]),
+            [['ND104', 10]],
+        );
+    });
+
+    it('answers the slice command with ranges the client can highlight', async () => {
+        // `acc` in `acc += x` (line 4): its slice holds `acc = 0`, the loop header and itself.
+        const answer = await execute(session, SERVER_COMMANDS.slice, sliceArgs(uriOf('hints.py'), 4, 8));
+        const lines = readRanges(answer).map((range) => range.start.line);
+        for (const line of [2, 3, 4]) {
+            assert.ok(lines.includes(line), `slice lines ${JSON.stringify(lines)} lack ${line}`);
+        }
+        assert.ok(!lines.includes(10), 'another function is not in the slice');
+    });
+});
+
+describe('settings from the editor change what the server reports', () => {
+    it('an ignored rule code is not reported', async () => {
+        const session = await startSession(FIXTURES, settingsFrom(properties, { ignore: ['ND104'] }));
+        try {
+            const uri = await open(session, 'hints.py');
+            const items = await diagnostics(session, uri);
+            assert.ok(!items.some((each) => each.code === 'ND104'), JSON.stringify(items));
+        } finally {
+            await session.close();
+        }
+    });
+});

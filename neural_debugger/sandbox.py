@@ -189,6 +189,8 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(),
+            # a fixed hash seed: set and dict-of-str orders (and so traces) are reproducible
+            env={**os.environ, "PYTHONHASHSEED": "0"},
         )
         self.inflight: list[int] = []
 

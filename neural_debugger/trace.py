@@ -35,11 +35,18 @@ class Step:
     locals: dict[str, str] = field(default_factory=dict)
     value: str | None = None
     """The return value's repr at a `return` event, the exception's at an `exception` event."""
+    yielded: bool = False
+    """At a `return` event: the frame is a generator that yielded `value` and may resume.
+
+    Serialized only when true, so traces without generators keep the original JSON shape. A
+    debugger treats a yield differently from a return (it does not stop back in the caller)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if data["value"] is None:
             del data["value"]
+        if not data["yielded"]:
+            del data["yielded"]
         return data
 
     @staticmethod
@@ -51,6 +58,7 @@ class Step:
             depth=int(data["depth"]),
             locals={str(k): str(v) for k, v in data.get("locals", {}).items()},
             value=data.get("value"),
+            yielded=bool(data.get("yielded", False)),
         )
 
 

@@ -15,7 +15,8 @@ Conventions (the model and the actions rely on them):
   is depth 0, a helper it calls is depth 1. Library frames are neither traced nor counted.
 - `call` steps carry the arguments as locals; `line` steps the locals *before* the line runs;
   `return` steps the final locals and `value` = repr of the returned (or yielded) value, or no
-  `value` when the frame exits because an exception propagates out of it; `exception` steps carry
+  `value` when the frame exits because an exception propagates out of it (`yielded` marks a
+  generator's yield); `exception` steps carry
   `value` = `"TypeName: message"` of the exception raised at that line.
 - Object reprs lose their memory addresses (`<Foo object>`), so traces are deterministic.
 """
@@ -41,7 +42,8 @@ MAX_OUTPUT_CHARS = 20_000
 """Captured stdout / stderr beyond this many characters is dropped (a huge output is contained)."""
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_NORMAL_EXITS = frozenset({dis.opmap["RETURN_VALUE"], dis.opmap["YIELD_VALUE"]})
+_RETURN = dis.opmap["RETURN_VALUE"]
+_YIELD = dis.opmap["YIELD_VALUE"]
 _CALL_FILENAME = "<neurodebug-call>"
 
 
@@ -76,8 +78,8 @@ def _render(value: Any, budget: int) -> str:
         return _render_container(value, budget)
     try:
         text = repr(value)
-    except Exception as error:  # a user __repr__ may fail; that must not end the trace
-        text = f"<{kind.__name__} object (repr failed: {type(error).__name__})>"
+    except Exception:  # a user __repr__ may fail (e.g. in __init__): show what debuggers show
+        text = object.__repr__(value)
     return _ADDRESS.sub("", text[: budget * 4])
 
 
@@ -128,11 +130,11 @@ def exception_text(error: BaseException) -> str:
 
 
 def frame_locals(frame: FrameType) -> dict[str, str]:
-    """The frame's locals as reprs, without dunder names (debuggers hide them too)."""
+    """The frame's locals as reprs, without dunder names and comprehensions' hidden `.0`."""
     return {
         name: safe_repr(value)
         for name, value in frame.f_locals.items()
-        if not (name.startswith("__") and name.endswith("__"))
+        if not (name.startswith("__") and name.endswith("__")) and not name.startswith(".")
     }
 
 
@@ -201,12 +203,12 @@ class _Recorder:
         if event == "line":
             self.add(Step(frame.f_lineno, "line", code.co_name, depth, frame_locals(frame)))
         elif event == "return":
-            normal = code.co_code[frame.f_lasti] in _NORMAL_EXITS
-            value = safe_repr(arg) if normal else None
+            opcode = code.co_code[frame.f_lasti]
+            value = safe_repr(arg) if opcode in (_RETURN, _YIELD) else None
             self.depths.pop(id(frame), None)
-            self.add(
-                Step(frame.f_lineno, "return", code.co_name, depth, frame_locals(frame), value)
-            )
+            locals_ = frame_locals(frame)
+            yielded = opcode == _YIELD
+            self.add(Step(frame.f_lineno, "return", code.co_name, depth, locals_, value, yielded))
         elif event == "exception":
             if isinstance(arg[1], StepLimitReached):
                 return None

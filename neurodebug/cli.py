@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "neurodebug.commands.deps",
     "neurodebug.commands.serve",
     "neurodebug.commands.trace_corpus",
+    "neurodebug.commands.verify",
 )
 
 EXIT_OK = 0

@@ -234,4 +234,4 @@ def test_safe_repr_summarises_and_cuts() -> None:
         def __repr__(self) -> str:
             raise RuntimeError("no")
 
-    assert safe_repr(Broken()) == "<Broken object (repr failed: RuntimeError)>"
+    assert safe_repr(Broken()).endswith(".Broken object>")  # the default repr, no address

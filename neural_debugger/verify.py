@@ -1,0 +1,230 @@
+"""Check a real debugpy session against the tracer's view of the same run, stop by stop.
+
+`verify_entry(path, function, call, action, breakpoints, timeout) -> VerifyResult` is the domain
+call behind `neurodebug verify` and the server's "verify with debugpy" command (LSP-free). It
+runs the entry twice — once under debugpy, repeating the action; once under the sandboxed tracer
+— turns the tracer's trace into the stops a line debugger would make for that action
+(`actions.debugger_stops`), and reports every disagreement in line, function, depth, locals,
+result or exception.
+
+Locals are compared by name and value; a value cut short (`...`) on either side matches on its
+common prefix. At a stop back in a caller after a return, only the names are compared: the
+tracer knows the caller's locals from before the call, the debugger shows them after it (a
+callee may have mutated a shared list).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neurodebug.neural_debugger.actions import DebuggerStop, debugger_stops, return_lines
+from neurodebug.neural_debugger.debugpy_runner import debug_entry
+from neurodebug.neural_debugger.trace import Step, Trace
+from neurodebug.neural_debugger.tracer import Limits, trace_entry
+
+
+class EntryError(ValueError):
+    """The entry cannot be verified: no such file, function, or a malformed call."""
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One difference between what debugpy did and what the tracer says it should do."""
+
+    stop: int
+    """0-based stop number (-1 for the outcome: result / exception / status)."""
+    field: str
+    expected: str
+    actual: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stop": self.stop,
+            "field": self.field,
+            "tracer": self.expected,
+            "debugpy": self.actual,
+        }
+
+
+@dataclass
+class VerifyResult:
+    """debugpy's stops, the tracer's expected stops, and how they differ."""
+
+    path: str
+    function: str
+    call: str
+    action: str
+    breakpoints: list[int]
+    debugger: Trace
+    tracer: Trace
+    expected: list[DebuggerStop]
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    @property
+    def agree(self) -> bool:
+        return not self.disagreements
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape `predict` uses (`stops`, `result` / `exception`) plus the comparison."""
+        return {
+            "entry": f"{self.path}::{self.function}",
+            "call": self.call,
+            "action": self.action,
+            "breakpoints": self.breakpoints,
+            "stops": [_stop_json(step) for step in self.debugger.steps],
+            "result": self.debugger.result,
+            "exception": self.debugger.exception,
+            "status": self.debugger.status,
+            "tracer": {
+                "stops": [
+                    {
+                        "event": "line",
+                        "line": s.line,
+                        "function": s.function,
+                        "depth": s.depth,
+                        "locals": s.locals,
+                    }
+                    for s in self.expected
+                ],
+                "result": self.tracer.result,
+                "exception": self.tracer.exception,
+                "status": self.tracer.status,
+            },
+            "agree": self.agree,
+            "disagreements": [item.to_json() for item in self.disagreements],
+        }
+
+
+def _stop_json(step: Step) -> dict[str, Any]:
+    return {
+        "event": step.event,
+        "line": step.line,
+        "function": step.function,
+        "depth": step.depth,
+        "locals": step.locals,
+    }
+
+
+_EQUIVALENT = {"set()": "{}", "frozenset()": "frozenset({})"}
+"""Tracer reprs that pydevd writes differently (it shows an empty set as `{}`)."""
+
+
+def values_agree(expected: str, actual: str) -> bool:
+    """Equal, or equal up to where the shorter one was cut (`...`)."""
+    if expected == actual or _EQUIVALENT.get(expected) == actual:
+        return True
+    for cut, other in ((expected, actual), (actual, expected)):
+        if cut.endswith("...") and other.startswith(cut[:-3].rstrip(", ")):
+            return True
+    return False
+
+
+def compare(
+    expected: Sequence[DebuggerStop],
+    actual: Sequence[Step],
+    tracer: Trace,
+    debugger: Trace,
+    returns: Collection[int],
+) -> list[Disagreement]:
+    """Every disagreement between expected and actual stops and outcomes."""
+    found: list[Disagreement] = []
+    for number, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        found.extend(
+            Disagreement(number, name, str(getattr(want, name)), str(getattr(got, name)))
+            for name in ("line", "function", "depth")
+            if getattr(want, name) != getattr(got, name)
+        )
+        if want.index in returns:
+            if set(want.locals) != set(got.locals):
+                found.append(
+                    Disagreement(number, "locals", _names(want.locals), _names(got.locals))
+                )
+            continue
+        for name in sorted(set(want.locals) | set(got.locals)):
+            left, right = want.locals.get(name), got.locals.get(name)
+            if left is None or right is None or not values_agree(left, right):
+                found.append(Disagreement(number, f"locals.{name}", str(left), str(right)))
+    if len(expected) != len(actual) and debugger.status != "step_limit":
+        found.append(Disagreement(-1, "stops", str(len(expected)), str(len(actual))))
+    if debugger.status not in ("step_limit", "timeout", "crashed"):
+        for name in ("result", "exception"):
+            left, right = getattr(tracer, name), getattr(debugger, name)
+            if left != right:
+                found.append(Disagreement(-1, name, str(left), str(right)))
+    else:
+        found.append(Disagreement(-1, "status", tracer.status, debugger.status))
+    return found
+
+
+def _names(values: dict[str, str]) -> str:
+    return ", ".join(sorted(values))
+
+
+def check_entry(path: Path, function: str, call: str | None) -> str:
+    """Validate `FILE::FUNC` and the call; returns the call text to use."""
+    if not path.is_file():
+        raise EntryError(f"no such file: {path}")
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (SyntaxError, UnicodeDecodeError) as error:
+        raise EntryError(f"cannot parse {path}: {error}") from error
+    names = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    if function not in names:
+        raise EntryError(f"no function {function!r} in {path}")
+    text = call or f"{function}()"
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        raise EntryError(f"the call is not an expression: {text!r} ({error.msg})") from error
+    return text
+
+
+def verify_entry(
+    path: Path | str,
+    function: str,
+    call: str | None = None,
+    action: str = "step_into",
+    breakpoints: Collection[int] = (),
+    timeout: float = 30.0,
+    max_stops: int = 500,
+) -> VerifyResult:
+    """Run the entry under debugpy and under the tracer, and compare the stops (see module doc)."""
+    file = Path(path).resolve()
+    text = check_entry(file, function, call)
+    if action == "continue" and not breakpoints:
+        raise EntryError("continue needs at least one --breakpoint")
+    debugger = debug_entry(
+        file,
+        function,
+        text,
+        action=action,
+        breakpoints=breakpoints,
+        max_stops=max_stops,
+        timeout=timeout,
+    )
+    tracer = trace_entry(file, function, text, limits=Limits(timeout_s=timeout, max_steps=100_000))
+    yield_stops = return_lines(file.read_text(encoding="utf-8"))
+    expected = debugger_stops(
+        tracer, action, breakpoints, max_stops=max_stops, yield_stops=yield_stops
+    )
+    returns = {stop.index for stop in expected if tracer.steps[stop.index].event == "return"}
+    result = VerifyResult(
+        path=str(path),
+        function=function,
+        call=text,
+        action=action,
+        breakpoints=sorted(set(breakpoints)),
+        debugger=debugger,
+        tracer=tracer,
+        expected=expected,
+    )
+    result.disagreements = compare(expected, debugger.steps, tracer, debugger, returns)
+    return result

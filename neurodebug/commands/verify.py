@@ -1,0 +1,97 @@
+"""`neurodebug verify FILE::FUNC --call "…"`: walk an entry in a real debugpy session.
+
+Prints debugpy's stops with their locals (text or JSON) and checks them against the tracer's
+view of the same run. Exit status: 0 when they agree, 1 on any disagreement, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from neurodebug.neural_debugger.actions import FORWARD_ACTIONS
+from neurodebug.neural_debugger.verify import EntryError, VerifyResult, verify_entry
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="walk FILE::FUNC in a real debugpy session and check it against the tracer",
+        description=__doc__,
+    )
+    parser.add_argument("entry", metavar="FILE::FUNC", help="the file and the function to call")
+    parser.add_argument("--call", help='the call expression, e.g. "f(3, [1, 2])" (default: FUNC())')
+    parser.add_argument(
+        "--action",
+        choices=FORWARD_ACTIONS,
+        default="step_into",
+        help="the debugger action to repeat",
+    )
+    parser.add_argument(
+        "--breakpoint",
+        dest="breakpoints",
+        type=int,
+        action="append",
+        default=[],
+        metavar="LINE",
+        help="a breakpoint line (repeatable; needed by --action continue)",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds for the whole session")
+    parser.add_argument(
+        "--max-stops", type=int, default=500, help="stop the walk after this many stops"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path, sep, function = args.entry.rpartition("::")
+    if not sep or not path or not function:
+        print("neurodebug verify: the entry must look like FILE::FUNC", file=sys.stderr)
+        return 2
+    try:
+        result = verify_entry(
+            Path(path),
+            function,
+            args.call,
+            action=args.action,
+            breakpoints=args.breakpoints,
+            timeout=args.timeout,
+            max_stops=args.max_stops,
+        )
+    except EntryError as error:
+        print(f"neurodebug verify: {error}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(render_text(result))
+    return 0 if result.agree else 1
+
+
+def render_text(result: VerifyResult) -> str:
+    """A table of debugpy's stops, marking each that disagrees with the tracer, then the outcome."""
+    wrong = {item.stop for item in result.disagreements}
+    lines = [f"{result.path}::{result.function}  {result.call}  ({result.action})"]
+    for number, step in enumerate(result.debugger.steps):
+        shown = ", ".join(f"{name}={value}" for name, value in step.locals.items())
+        mark = "!!" if number in wrong else "ok"
+        lines.append(
+            f"  {mark} {number:>3}  line {step.line:<4} {'  ' * step.depth}{step.function}  {shown}"
+        )
+    if result.debugger.exception is not None:
+        lines.append(f"exception: {result.debugger.exception}")
+    else:
+        lines.append(f"result: {result.debugger.result}")
+    if result.agree:
+        lines.append(f"debugpy and the tracer agree on {len(result.debugger.steps)} stops.")
+    else:
+        lines.append(f"{len(result.disagreements)} disagreement(s) with the tracer:")
+        for item in result.disagreements:
+            where = "outcome" if item.stop < 0 else f"stop {item.stop}"
+            lines.append(
+                f"  {where}: {item.field}: tracer {item.expected!r}, debugpy {item.actual!r}"
+            )
+    return "\n".join(lines)

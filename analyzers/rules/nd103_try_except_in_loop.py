@@ -46,7 +46,7 @@ def check(ctx: Context) -> Iterator[Hit]:
 RULE = Rule(
     code="ND103",
     name="try-except-in-loop",
-    summary="`try`/`except` in a loop when every handler leaves the loop (targets < 3.11)",
+    summary="`try`/`except` in a loop when every handler leaves the loop",
     doc=DOC,
     check=check,
     equivalents=("PERF203", "R8203"),

@@ -6,7 +6,7 @@ import keyword
 from collections.abc import Iterator
 
 from ._syntax import builtin_shadowed, call_args, call_name, has_comment
-from .base import Context, Hit, Rule, make_doc
+from .base import Context, Fix, Hit, Rule, make_doc
 
 DOC = make_doc(
     "Calls of `dict()`, `list()` or `tuple()` without arguments, and `dict(key=value, …)`.",
@@ -39,7 +39,9 @@ def check(ctx: Context) -> Iterator[Hit]:
                 pairs.append(f'"{ctx.text(key)}": {ctx.text(value)}')
             else:
                 new = "{" + ", ".join(pairs) + "}"
-                fix = ctx.fix("Rewrite as a dict literal", "safe", ctx.replace(call, new))
+                fix: Fix | None = ctx.fix(
+                    "Rewrite as a dict literal", "safe", ctx.replace(call, new)
+                )
                 fix = None if has_comment(call) else fix
                 yield Hit(call, "Unnecessary `dict()` call: rewrite as a literal", fix)
             continue

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import tree_sitter
+
 from ._syntax import enclosing_loop, fresh_name, known_kind, loop_facts, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A membership test `x in xs` / `x not in xs` inside a loop, where `xs` is a name bound to "
+    "A membership test `x in xs` / `x not in xs` inside a loop or comprehension, where `xs` is a name bound to "
     "a list or tuple (by its literal, constructor or annotation).",
     "A list membership test scans the list: O(len(xs)) per test, so O(n·m) for the loop. A "
     "set answers in O(1). When the loop itself grows the list (`visited.append(...)`), keep a "
@@ -21,6 +23,22 @@ DOC = make_doc(
 )
 
 
+def hoisting_point(loop: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The statement before which a value used by `loop` can be computed once.
+
+    A loop statement is its own point. A comprehension's is the statement holding it, unless
+    that is a `while` (whose condition re-runs) or a function/lambda boundary lies between.
+    """
+    if loop.type in ("for_statement", "while_statement"):
+        return loop
+    node = loop
+    while node.parent is not None and node.parent.type not in ("block", "module"):
+        node = node.parent
+        if node.type in ("lambda", "function_definition", "class_definition", "while_statement"):
+            return None
+    return node if node.parent is not None else None
+
+
 def check(ctx: Context) -> Iterator[Hit]:
     done: set[tuple[int, str]] = set()
     for comparison in ctx.of_type("comparison_operator"):
@@ -31,7 +49,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         if container.type != "identifier":
             continue
         loop = enclosing_loop(comparison)
-        if loop is None or loop.type not in ("for_statement", "while_statement"):
+        if loop is None:
             continue
         if known_kind(ctx, container) not in ("list", "tuple"):
             continue
@@ -58,9 +76,15 @@ def check(ctx: Context) -> Iterator[Hit]:
             and node.parent.type == "comparison_operator"
             and node == node.parent.named_children[-1]
         ]
-        edits = [ctx.insert_before_line(loop, f"{ctx.line_indent(loop)}{new_name} = set({name})\n")]
-        edits.extend(ctx.replace(use, new_name) for use in uses)
-        fix = ctx.fix(f"Test membership against a set built once from `{name}`", "unsafe", *edits)
+        anchor = hoisting_point(loop)
+        fix = None
+        if anchor is not None:
+            line = f"{ctx.line_indent(anchor)}{new_name} = set({name})\n"
+            edits = [ctx.insert_before_line(anchor, line)]
+            edits.extend(ctx.replace(use, new_name) for use in uses)
+            fix = ctx.fix(
+                f"Test membership against a set built once from `{name}`", "unsafe", *edits
+            )
         yield Hit(
             container, f"`{operators[0]} {name}` scans a list on every iteration: use a set", fix
         )

@@ -1,0 +1,194 @@
+"""`neurodebug analyze` as CI uses it: formats, fixes, diff, exit codes, config, cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from ..conftest import REPO_ROOT, run_neurodebug
+
+SLOW = (
+    "def keep(words, stop: list[str]):\n"
+    "    kept = []\n"
+    "    for w in words:\n"
+    "        if w not in stop:\n"
+    "            kept.append(w)\n"
+    "    return kept\n"
+)
+SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json"
+
+
+def write(folder: Path, name: str = "slow.py", text: str = SLOW) -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_text_output_and_exit_status_one(tmp_path: Path) -> None:
+    write(tmp_path)
+    completed = run_neurodebug("analyze", "--no-cache", ".", cwd=tmp_path)
+    assert completed.returncode == 1
+    assert completed.stdout.splitlines() == [
+        "slow.py:3:5: ND104 [*] Build `kept` with a list comprehension instead of a loop",
+        "slow.py:4:21: ND302 `not in stop` scans a list on every iteration: use a set",
+    ]
+    assert "Found 2 problems." in completed.stderr
+
+
+def test_json_findings_carry_codes_equivalents_positions_and_fixes(tmp_path: Path) -> None:
+    write(tmp_path)
+    completed = run_neurodebug("analyze", "--format", "json", "slow.py", cwd=tmp_path)
+    findings = json.loads(completed.stdout)
+    by_code = {finding["code"]: finding for finding in findings}
+    manual = by_code["ND104"]
+    assert manual["equivalents"] == ["PERF401", "W8401", "R1728"]
+    assert (manual["path"], manual["line"], manual["column"]) == ("slow.py", 3, 5)
+    assert (manual["end_line"], manual["end_column"]) == (5, 27)
+    assert manual["severity"] == "warning"
+    assert manual["fix"]["safety"] == "safe"
+    assert manual["fix"]["edits"][0]["new_text"] == "kept = [w for w in words if w not in stop]"
+    assert by_code["ND302"]["fix"]["safety"] == "unsafe"
+
+
+def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
+    write(tmp_path)
+    write(tmp_path, "broken.py", "def f(:\n    pass\n")
+    completed = run_neurodebug("analyze", "--format", "sarif", ".", cwd=tmp_path)
+    log = json.loads(completed.stdout)
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    assert {result["ruleId"] for result in run["results"]} == {"ND000", "ND104", "ND302"}
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+    fixed = next(r for r in run["results"] if r["ruleId"] == "ND104")
+    assert fixed["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"] == "slow.py"
+    # the schema is strict enough to catch a wrong level
+    fixed["level"] = "warn"
+    try:
+        jsonschema.validate(log, schema)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("schema accepted an invalid level")
+
+
+def test_github_annotations(tmp_path: Path) -> None:
+    write(tmp_path)
+    completed = run_neurodebug("analyze", "--format", "github", "slow.py", cwd=tmp_path)
+    first = completed.stdout.splitlines()[0]
+    assert first.startswith("::warning title=neurodebug (ND104),file=slow.py,line=3,col=5,")
+    assert first.endswith("::ND104 Build `kept` with a list comprehension instead of a loop")
+
+
+def test_fix_writes_safe_fixes_only_and_is_idempotent(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    completed = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
+    assert completed.returncode == 1  # the unsafe ND302 finding remains
+    text = path.read_text()
+    assert "kept = [w for w in words if w not in stop]" in text
+    assert "set(stop)" not in text
+    again = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
+    assert path.read_text() == text
+    assert "Fixed" not in again.stderr
+    assert not list(tmp_path.glob(".slow.py.*")), "temporary file left behind"
+
+
+def test_unsafe_fixes_and_diff_does_not_write(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    diff = run_neurodebug("analyze", "--diff", "--unsafe-fixes", "slow.py", cwd=tmp_path)
+    assert diff.returncode == 1
+    assert path.read_text() == SLOW
+    assert "+    stop_set = set(stop)" in diff.stdout
+    assert diff.stdout.startswith("--- a/slow.py\n+++ b/slow.py\n")
+    fixed = run_neurodebug("analyze", "--fix", "--unsafe-fixes", "slow.py", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout
+    assert "stop_set = set(stop)" in path.read_text()
+
+
+def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
+    write(tmp_path)
+    stats = run_neurodebug("analyze", "--statistics", "--exit-zero", ".", cwd=tmp_path)
+    assert stats.returncode == 0
+    assert [line.split("\t")[:2] for line in stats.stdout.splitlines()] == [
+        ["1", "ND104"],
+        ["1", "ND302"],
+    ]
+    only = run_neurodebug("analyze", "--select", "PERF401", ".", cwd=tmp_path)
+    assert [line.split()[1] for line in only.stdout.splitlines()] == ["ND104"]
+    none = run_neurodebug("analyze", "--ignore", "ND1,ND3", ".", cwd=tmp_path)
+    assert none.returncode == 0 and none.stdout == ""
+
+
+def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.neurodebug]\nignore = ["ND302"]\nper-file-ignores = { "gen_*.py" = ["ND1"] }\n'
+        'target-version = "python-three"\n'
+    )
+    write(tmp_path)
+    write(tmp_path, "gen_a.py")
+    write(tmp_path, "quiet.py", SLOW.replace("for w in words:", "for w in words:  # noqa"))
+    completed = run_neurodebug("analyze", ".", cwd=tmp_path)
+    assert [line.split(":")[0] for line in completed.stdout.splitlines()] == ["slow.py"]
+    assert "ND302" not in completed.stdout
+    assert "target-version 'python-three'" in completed.stderr
+
+
+def test_usage_errors_exit_two(tmp_path: Path) -> None:
+    assert run_neurodebug("analyze", "missing.py", cwd=tmp_path).returncode == 2
+    assert run_neurodebug("analyze", "--format", "xml", ".", cwd=tmp_path).returncode == 2
+    bad = run_neurodebug("analyze", "--target-version", "3", ".", cwd=tmp_path)
+    assert bad.returncode == 2
+
+
+def test_cache_reuses_results_and_no_cache_skips_it(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    first = run_neurodebug("analyze", ".", cwd=tmp_path)
+    cache_file = tmp_path / ".neurodebug_cache" / "analyze-v1.json"
+    assert cache_file.exists()
+    entries = json.loads(cache_file.read_text())["entries"]
+    assert len(entries) == 1
+    # poison the cached records: a cache hit must show them, proving no re-analysis
+    key = next(iter(entries))
+    entries[key][0]["message"] = "from the cache"
+    cache_file.write_text(json.dumps({**json.loads(cache_file.read_text()), "entries": entries}))
+    second = run_neurodebug("analyze", ".", cwd=tmp_path)
+    assert "from the cache" in second.stdout
+    fresh = run_neurodebug("analyze", "--no-cache", ".", cwd=tmp_path)
+    assert fresh.stdout == first.stdout
+    path.write_text(SLOW.replace("kept = []", "kept = [0]"))
+    changed = run_neurodebug("analyze", ".", cwd=tmp_path)
+    assert "from the cache" not in changed.stdout
+
+
+def test_many_files_in_parallel_match_serial(tmp_path: Path) -> None:
+    for index in range(12):
+        write(tmp_path, f"m{index:02}.py")
+    parallel = run_neurodebug("analyze", "--no-cache", "-j", "2", ".", cwd=tmp_path)
+    serial = run_neurodebug("analyze", "--no-cache", "-j", "1", ".", cwd=tmp_path)
+    assert parallel.stdout == serial.stdout
+    assert len(parallel.stdout.splitlines()) == 24
+
+
+def test_examples_have_their_documented_problems() -> None:
+    completed = run_neurodebug(
+        "analyze", "--no-cache", "--format", "json", str(REPO_ROOT / "examples")
+    )
+    codes = {(Path(f["path"]).name, f["code"]) for f in json.loads(completed.stdout)}
+    for expected in [
+        ("graph_search.py", "ND303"),
+        ("graph_search.py", "ND315"),
+        ("log_parser.py", "ND305"),
+        ("log_parser.py", "ND306"),
+        ("inventory_report.py", "ND307"),
+        ("inventory_report.py", "ND302"),
+        ("inventory_report.py", "ND304"),
+        ("csv_summary.py", "ND222"),
+        ("csv_summary.py", "ND308"),
+        ("text_tokenizer.py", "ND301"),
+        ("text_tokenizer.py", "ND309"),
+    ]:
+        assert expected in codes, expected

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "neurodebug.commands.analyze",
     "neurodebug.commands.bench",
     "neurodebug.commands.deps",
+    "neurodebug.commands.rules",
     "neurodebug.commands.serve",
     "neurodebug.commands.trace_corpus",
     "neurodebug.commands.verify",

@@ -20,6 +20,7 @@ from neurodebug.server.options import ServerOptions
 
 if TYPE_CHECKING:
     from neurodebug.analyzers.rules.base import Finding
+    from neurodebug.server.incremental import RuleCache
 
     from neurodebug.config import Settings
 
@@ -67,11 +68,16 @@ def _rules_engine() -> Any:
 
 
 def rule_findings(
-    source: bytes, tree: tree_sitter.Tree, path: Path | None, options: ServerOptions
+    source: bytes,
+    tree: tree_sitter.Tree,
+    path: Path | None,
+    options: ServerOptions,
+    cache: RuleCache | None = None,
 ) -> list[Finding] | None:
     """The rules' findings (syntax errors included, as ND000), or None without the engine.
 
-    Uses the server's already (incrementally) parsed tree instead of parsing again.
+    Uses the server's already (incrementally) parsed tree instead of parsing again, and with a
+    `cache` re-checks only the top-level statements that changed since the last call.
     """
     engine = _rules_engine()
     if engine is None:
@@ -79,7 +85,11 @@ def rule_findings(
     from neurodebug.analyzers.rules.registry import RULES
 
     settings = project_settings(path, options)
+    if settings is None:
+        return None
     try:
+        if cache is not None:
+            return cache.check(source, tree, path, settings, RULES)
         return list(engine.check_tree(source, tree, path, settings, RULES))
     except Exception:
         LOG.exception("the rules failed on %s", path or "an unsaved document")
@@ -87,10 +97,15 @@ def rule_findings(
 
 
 def analyze(
-    uri: str, version: int | None, source: bytes, tree: tree_sitter.Tree, options: ServerOptions
+    uri: str,
+    version: int | None,
+    source: bytes,
+    tree: tree_sitter.Tree,
+    options: ServerOptions,
+    cache: RuleCache | None = None,
 ) -> Report:
     """Syntax errors and rule findings for one document version."""
-    findings = rule_findings(source, tree, uri_path(uri), options)
+    findings = rule_findings(source, tree, uri_path(uri), options, cache)
     if findings is None:
         return Report(uri=uri, version=version, syntax=syntax_errors(tree))
     return Report(uri=uri, version=version, findings=findings)

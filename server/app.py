@@ -18,6 +18,7 @@ from typing import Any
 from lsprotocol import types
 from neurodebug.server.analysis import Report
 from neurodebug.server.documents import Document, PositionEncoding
+from neurodebug.server.incremental import RuleCache
 from neurodebug.server.options import ServerOptions
 from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
@@ -50,6 +51,8 @@ class ServerState:
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     push_diagnostics: bool = True
     """False when the client pulls diagnostics itself (it would show them twice otherwise)."""
+    rule_caches: dict[str, RuleCache] = field(default_factory=dict)
+    """Per-document findings of each top-level statement, so edits re-check only what changed."""
     runs: RunStore = field(default_factory=RunStore)
     """Predicted and real traces per document and function."""
     change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)

@@ -32,7 +32,7 @@ def line_starts(source: bytes) -> list[int]:
 
 def byte_column(line_text: bytes, column: int, encoding: PositionEncoding) -> int:
     """Convert a column in `encoding` units on one line to a UTF-8 byte column (clamped)."""
-    if encoding == "utf-8":
+    if encoding == "utf-8" or line_text.isascii():
         return min(column, len(line_text))
     text = line_text.decode("utf-8", errors="replace")
     if encoding == "utf-32":
@@ -47,7 +47,7 @@ def byte_column(line_text: bytes, column: int, encoding: PositionEncoding) -> in
 
 def encoded_column(line_text: bytes, byte_col: int, encoding: PositionEncoding) -> int:
     """Convert a UTF-8 byte column on one line to a column in `encoding` units."""
-    if encoding == "utf-8":
+    if encoding == "utf-8" or line_text.isascii():
         return byte_col
     prefix = line_text[:byte_col].decode("utf-8", errors="replace")
     if encoding == "utf-32":

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from lsprotocol import types
+from neurodebug.analyzers.rules.base import Finding, Fix
+from neurodebug.analyzers.rules.registry import RULES
+from neurodebug.server.analysis import project_settings, uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_position, lsp_text_edit
 from neurodebug.server.features.diagnostics import current_report
+from neurodebug.server.incremental import fresh_fix
 
 FIX_ALL_KIND = types.CodeActionKind.SourceFixAll.value + ".neurodebug"
 """`source.fixAll.neurodebug`: editors run it on save when asked to."""
@@ -68,6 +73,18 @@ def register(server: NeurodebugServer) -> None:
                 ]
             )
 
+        async def fix_of(finding: Finding) -> Fix | None:
+            """The finding's fix; cached findings may carry an edit-less one to recompute."""
+            if finding.fix is None or finding.fix.edits:
+                return finding.fix
+            path = uri_path(uri)
+            settings = project_settings(path, ls.state.options)
+            if settings is None:
+                return None
+            return await asyncio.to_thread(
+                fresh_fix, snapshot.source, snapshot.tree, finding, path, settings, RULES
+            )
+
         in_range = [
             finding
             for finding in report.findings
@@ -84,16 +101,17 @@ def register(server: NeurodebugServer) -> None:
         if wanted(types.CodeActionKind.QuickFix):
             for finding in in_range:
                 diagnostic = diagnostics.get((finding.code, finding.line - 1))
-                if finding.fix is not None:
-                    safety = "" if finding.fix.safety == "safe" else " (unsafe)"
+                fix = await fix_of(finding)
+                if fix is not None and fix.edits:
+                    safety = "" if fix.safety == "safe" else " (unsafe)"
                     actions.append(
                         types.CodeAction(
-                            title=f"{finding.fix.description}{safety} [{finding.code}]",
+                            title=f"{fix.description}{safety} [{finding.code}]",
                             kind=types.CodeActionKind.QuickFix,
                             diagnostics=[diagnostic] if diagnostic else None,
-                            is_preferred=finding.fix.safety == "safe",
+                            is_preferred=fix.safety == "safe",
                             edit=workspace_edit(
-                                [lsp_text_edit(e, snapshot, encoding) for e in finding.fix.edits]
+                                [lsp_text_edit(e, snapshot, encoding) for e in fix.edits]
                             ),
                         )
                     )
@@ -118,9 +136,11 @@ def register(server: NeurodebugServer) -> None:
                 )
         if wanted(FIX_ALL_KIND):
             safe = [
-                finding.fix
+                fix
                 for finding in report.findings
-                if finding.fix is not None and finding.fix.safety == "safe"
+                if finding.fix is not None
+                and finding.fix.safety == "safe"
+                and (fix := await fix_of(finding)) is not None
             ]
             if safe:
                 from neurodebug.analyzers.fixes import apply_fixes

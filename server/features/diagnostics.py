@@ -19,6 +19,7 @@ from neurodebug.server.analysis import Report, analyze, uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import Lines, lsp_diagnostic, lsp_syntax_diagnostic
 from neurodebug.server.documents import PositionEncoding, Snapshot, line_starts
+from neurodebug.server.incremental import RuleCache
 from pygls.uris import from_fs_path
 
 from neurodebug.files import iter_python_files
@@ -40,8 +41,9 @@ def lsp_diagnostics(
 
 
 def _analyze_snapshot(server: NeurodebugServer, snapshot: Snapshot) -> Report:
+    cache = server.state.rule_caches.setdefault(snapshot.uri, RuleCache())
     return analyze(
-        snapshot.uri, snapshot.version, snapshot.source, snapshot.tree, server.state.options
+        snapshot.uri, snapshot.version, snapshot.source, snapshot.tree, server.state.options, cache
     )
 
 
@@ -106,6 +108,7 @@ def forget(server: NeurodebugServer, uri: str) -> None:
     if pending is not None:
         pending.cancel()
     server.state.reports.pop(uri, None)
+    server.state.rule_caches.pop(uri, None)
     if server.state.push_diagnostics:
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])

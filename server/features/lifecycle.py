@@ -47,8 +47,11 @@ async def fetch_configuration(server: NeurodebugServer) -> None:
 def apply_options(server: NeurodebugServer, raw: object, origin: str) -> None:
     """Merge settings and decide how diagnostics are delivered."""
     state = server.state
-    state.options = merge_options(state.options, raw, origin)
-    state.options_generation += 1
+    merged = merge_options(state.options, raw, origin)
+    if merged != state.options:
+        state.options = merged
+        state.options_generation += 1
+        state.reports.clear()
     mode = state.options.diagnostic_mode
     pulls = _client_pulls_diagnostics(server.client_capabilities)
     state.push_diagnostics = mode == "push" or (mode == "auto" and not pulls)

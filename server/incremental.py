@@ -1,0 +1,341 @@
+"""Rule findings recomputed per top-level statement, so an edit re-checks only what it touched.
+
+Running every rule over a 10k-line file takes seconds; an edit inside one function changes
+only that function's findings. The module is split into its top-level statements ("chunks");
+each chunk's findings are cached under the hash of its text plus a module signature (the text
+of the module-level statements that are not definitions, and the names of the definitions —
+what rules such as "global name in a loop" read outside the chunk). A cached chunk that moved
+is shifted by its line and byte offset; findings whose fixes edit outside their own chunk
+(e.g. "add `import functools`") are never cached, since those edits do not move with it.
+
+Mirrors `neurodebug.analyzers.rules.engine.check_tree` (the same rules, suppressions, syntax
+errors as `ND000`, no fixes in broken files) on a sub-tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import tree_sitter
+from neurodebug.analyzers.parsing import python_language, syntax_errors
+from neurodebug.analyzers.rules.base import Context, Edit, Finding, Fix, Rule
+from neurodebug.analyzers.rules.engine import (
+    ALL_CODES,
+    QUERIED_TYPES,
+    SYNTAX_ERROR_CODE,
+    SYNTAX_ERROR_NAME,
+    rule_enabled,
+    suppressions,
+)
+
+from neurodebug.config import Settings
+
+_DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
+MAX_CACHED_CHUNKS = 20_000
+
+
+@cache
+def _query() -> tree_sitter.Query:
+    pattern = " ".join(f"({kind}) @{kind}" for kind in QUERIED_TYPES)
+    return tree_sitter.Query(python_language(), pattern)
+
+
+def _collect(node: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
+    captures = tree_sitter.QueryCursor(_query()).captures(node)
+    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in captures.items()}
+
+
+def _definition_name(node: tree_sitter.Node) -> bytes:
+    inner = node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+    name = inner.child_by_field_name("name") if inner is not None else None
+    return (name.text or b"") if name is not None else b""
+
+
+def module_signature(source: bytes, root: tree_sitter.Node) -> str:
+    """What rules may read outside a chunk: module-level statements and definition names."""
+    digest = hashlib.blake2b(digest_size=16)
+    for node in root.named_children:
+        if node.type in _DEFINITIONS:
+            digest.update(b"def " + _definition_name(node) + b"\n")
+        elif node.type != "comment":
+            digest.update(source[node.start_byte : node.end_byte] + b"\n")
+    return digest.hexdigest()
+
+
+def _shift_edit(edit: Edit, lines: int, nbytes: int) -> Edit:
+    return replace(
+        edit,
+        line=edit.line + lines,
+        end_line=edit.end_line + lines,
+        start_byte=edit.start_byte + nbytes,
+        end_byte=edit.end_byte + nbytes,
+    )
+
+
+def _shift(finding: Finding, lines: int, nbytes: int) -> Finding:
+    """The finding moved down by `lines` lines and `nbytes` bytes (columns stay: chunks start
+    at column 0)."""
+    if lines == 0 and nbytes == 0:
+        return finding
+    fix = finding.fix
+    if fix is not None:
+        fix = Fix(
+            tuple(_shift_edit(e, lines, nbytes) for e in fix.edits), fix.safety, fix.description
+        )
+    return replace(
+        finding,
+        line=finding.line + lines,
+        end_line=finding.end_line + lines,
+        start_byte=finding.start_byte + nbytes,
+        end_byte=finding.end_byte + nbytes,
+        fix=fix,
+    )
+
+
+def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
+    codes = lines.get(finding.line)
+    if not codes:
+        return False
+    return (
+        ALL_CODES in codes
+        or finding.code in codes
+        or any(eq.upper() in codes for eq in finding.equivalents)
+    )
+
+
+def _portable(finding: Finding, start: int, end: int) -> Finding:
+    """The finding as it can be cached: a fix that edits outside its chunk (e.g. adds an import
+    at the top) would not move with the chunk, so only its safety and description are kept —
+    an edit-less `Fix` that `fresh_fix` recomputes when a code action needs it."""
+    fix = finding.fix
+    if fix is None or all(start <= e.start_byte and e.end_byte <= end for e in fix.edits):
+        return finding
+    return replace(finding, fix=Fix((), fix.safety, fix.description))
+
+
+def fresh_fix(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    finding: Finding,
+    path: Path | None,
+    settings: Settings,
+    rules: tuple[Rule, ...],
+) -> Fix | None:
+    """Recompute the fix of a finding whose cached fix lost its edits (see `_portable`)."""
+    root = tree.root_node
+    chunk = next(
+        (c for c in root.named_children if c.start_byte <= finding.start_byte < c.end_byte), None
+    )
+    if chunk is None:
+        return None
+    enabled = tuple(rule for rule in rules if rule_enabled(rule, settings, path))
+    for found in check_chunk(source, tree, chunk, enabled, settings, root.has_error):
+        if (found.code, found.line, found.column) == (finding.code, finding.line, finding.column):
+            return found.fix
+    return None
+
+
+@dataclass(frozen=True)
+class ModuleShared:
+    """Module-wide facts the rules memoise in `Context.cache`, computed once per check from
+    the top-level statements only (imports, pure module-level functions)."""
+
+    cache: dict[str, object]
+    key: str
+
+
+def module_shared(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    target: tuple[int, int],
+    called_in_loop: set[str] | None = None,
+) -> ModuleShared:
+    """Imports and pure functions of the module, as `_syntax.module_imports` /
+    `pure_functions` would compute them on the whole file."""
+    from neurodebug.analyzers.rules._syntax import module_imports, pure_functions
+
+    nodes: dict[str, list[tree_sitter.Node]] = {}
+    for node in tree.root_node.named_children:
+        inner = (
+            node.child_by_field_name("definition") if node.type == "decorated_definition" else node
+        )
+        if inner is not None and inner.type in (
+            "import_statement",
+            "import_from_statement",
+            "function_definition",
+        ):
+            nodes.setdefault(inner.type, []).append(inner)
+    ctx = Context(source, tree, nodes, target)
+    imports = module_imports(ctx)
+    pure = pure_functions(ctx)
+    cache: dict[str, object] = {"imports": imports, "pure": pure}
+    if called_in_loop is not None:
+        cache["called_in_loop"] = set(called_in_loop)
+    facts = (sorted(imports.items()), sorted(pure), sorted(called_in_loop or ()))
+    key = hashlib.blake2b(repr(facts).encode(), digest_size=16).hexdigest()
+    return ModuleShared(cache, key)
+
+
+def check_chunk(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    chunk: tree_sitter.Node,
+    rules: tuple[Rule, ...],
+    settings: Settings,
+    broken: bool,
+    shared: ModuleShared | None = None,
+) -> list[Finding]:
+    """The rule findings inside one top-level statement (absolute positions)."""
+    if shared is None:
+        called: set[str] = set()
+        for top in tree.root_node.named_children:
+            called |= _loop_calls(source, top)
+        shared = module_shared(source, tree, settings.target_version, called)
+    nodes = _collect(chunk)
+    imports = dict(shared.cache["imports"])  # type: ignore[call-overload]
+    local = Context(source, tree, nodes, settings.target_version)
+    from neurodebug.analyzers.rules._syntax import module_imports
+
+    imports.update(module_imports(local))  # imports inside the chunk count too
+    ctx = Context(source, tree, nodes, settings.target_version)
+    ctx.cache.update(shared.cache)
+    ctx.cache["imports"] = imports
+    findings: list[Finding] = []
+    for rule in rules:
+        for hit in rule.check(ctx):
+            node = hit.node
+            if broken and node.has_error:
+                continue
+            if not (chunk.start_byte <= node.start_byte and node.end_byte <= chunk.end_byte):
+                continue
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    name=rule.name,
+                    message=hit.message,
+                    severity=rule.severity,
+                    line=node.start_point.row + 1,
+                    column=node.start_point.column,
+                    end_line=node.end_point.row + 1,
+                    end_column=node.end_point.column,
+                    start_byte=node.start_byte,
+                    end_byte=node.end_byte,
+                    fix=None if broken else hit.fix,
+                    equivalents=rule.equivalents,
+                )
+            )
+    lines = suppressions(ctx)
+    if lines:
+        findings = [f for f in findings if not _suppressed(f, lines)]
+    return findings
+
+
+@dataclass
+class RuleCache:
+    """Per-document cache of chunk findings; safe to share between worker threads."""
+
+    entries: dict[tuple[str, ...], tuple[Finding, ...]] = field(default_factory=dict)
+    loop_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per chunk digest: names of functions called inside a loop in that chunk."""
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    hits: int = 0
+    misses: int = 0
+
+    def check(
+        self,
+        source: bytes,
+        tree: tree_sitter.Tree,
+        path: Path | None,
+        settings: Settings,
+        rules: tuple[Rule, ...],
+    ) -> list[Finding]:
+        """Every finding of the file, like the engine's `check_tree`, re-checking only changed
+        chunks."""
+        root = tree.root_node
+        broken = root.has_error
+        enabled = tuple(rule for rule in rules if rule_enabled(rule, settings, path))
+        settings_key = str(hash((enabled, settings.target_version)))
+        chunks = root.named_children
+        digests = [
+            hashlib.blake2b(source[c.start_byte : c.end_byte], digest_size=16).hexdigest()
+            for c in chunks
+        ]
+        called: set[str] = set()
+        for chunk, digest in zip(chunks, digests, strict=True):
+            with self.lock:
+                names = self.loop_calls.get(digest)
+            if names is None:
+                names = _loop_calls(source, chunk)
+                with self.lock:
+                    self.loop_calls[digest] = names
+            called |= names
+        shared = module_shared(source, tree, settings.target_version, called)
+        signature = module_signature(source, root)
+        findings = _syntax_findings(tree, settings) if broken else []
+        live: set[tuple[str, ...]] = set()
+        for chunk, digest in zip(chunks, digests, strict=True):
+            key = (digest, signature, shared.key, str(broken), settings_key)
+            base_line, base_byte = chunk.start_point.row, chunk.start_byte
+            movable = chunk.start_point.column == 0
+            with self.lock:
+                cached = self.entries.get(key) if movable else None
+            if cached is not None:
+                self.hits += 1
+                findings.extend(_shift(f, base_line, base_byte) for f in cached)
+                live.add(key)
+                continue
+            self.misses += 1
+            found = check_chunk(source, tree, chunk, enabled, settings, broken, shared)
+            findings.extend(found)
+            if movable:
+                live.add(key)
+                portable = tuple(
+                    _shift(_portable(f, chunk.start_byte, chunk.end_byte), -base_line, -base_byte)
+                    for f in found
+                )
+                with self.lock:
+                    self.entries[key] = portable
+        with self.lock:
+            if len(self.entries) > MAX_CACHED_CHUNKS or len(self.entries) > 2 * len(live) + 64:
+                self.entries = {k: v for k, v in self.entries.items() if k in live}
+                kept = set(digests)
+                self.loop_calls = {k: v for k, v in self.loop_calls.items() if k in kept}
+        findings.sort(key=lambda f: (f.line, f.column, f.code))
+        return findings
+
+
+def _syntax_findings(tree: tree_sitter.Tree, settings: Settings) -> list[Finding]:
+    """Syntax errors as `ND000` findings, unless `select` leaves them out (as the engine does)."""
+    if settings.select and not any(
+        SYNTAX_ERROR_CODE.startswith(s) or s.startswith(SYNTAX_ERROR_CODE) for s in settings.select
+    ):
+        return []
+    return [
+        Finding(
+            code=SYNTAX_ERROR_CODE,
+            name=SYNTAX_ERROR_NAME,
+            message=problem.message,
+            severity="error",
+            line=problem.line,
+            column=problem.column - 1,
+            end_line=problem.end_line,
+            end_column=problem.end_column - 1,
+        )
+        for problem in syntax_errors(tree)
+    ]
+
+
+def _loop_calls(source: bytes, chunk: tree_sitter.Node) -> frozenset[str]:
+    """Plain-name calls made inside a loop within `chunk` (what ND305 asks of the whole file)."""
+    from neurodebug.analyzers.rules._syntax import enclosing_loop
+
+    names: set[str] = set()
+    for call in _collect(chunk).get("call", []):
+        function = call.child_by_field_name("function")
+        if function is not None and function.type == "identifier" and enclosing_loop(call):
+            names.add(source[function.start_byte : function.end_byte].decode("utf-8", "replace"))
+    return frozenset(names)

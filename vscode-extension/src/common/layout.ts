@@ -100,9 +100,16 @@ function effectStop(steps: Step[], index: number): Step | undefined {
     return undefined;
 }
 
-/** Names whose value differs between two stops, in the order the later stop lists them. */
+/**
+ * Names whose value differs between two stops, in the order the later stop lists them; when the
+ * later stop is the frame's return (or an exception) at this line, what it returns (or raises).
+ */
 function written(before: Step, after: Step): [string, string][] {
-    return Object.entries(after.locals).filter(([name, value]) => before.locals[name] !== value);
+    const changed = Object.entries(after.locals).filter(([name, value]) => before.locals[name] !== value);
+    if (after.value !== undefined && after.line === before.line && (after.event === 'return' || after.event === 'exception')) {
+        changed.push([after.event === 'return' ? 'return' : 'raise', after.value]);
+    }
+    return changed;
 }
 
 /** Ghost text per line: what the line wrote on its last run that wrote, and how often it ran. */
@@ -127,9 +134,10 @@ export function ghostValues(trace: Trace, width: number): GhostValue[] {
         if (values.length === 0) {
             continue;
         }
-        const assignments = values.map(([name, value]) => `${name} = ${value}`).join(', ');
+        const shown = values.map(([name, value]) => (name === 'return' || name === 'raise' ? `${name} ${value}` : `${name} = ${value}`));
+        const assignments = shown.join(', ');
         const times = runs > 1 ? `  (×${runs})` : '';
-        const hover = values.map(([name, value]) => `${name} = ${value}`).join('\n');
+        const hover = shown.join('\n');
         ghosts.push({
             line: editorLine(line),
             text: cut(assignments, width) + times,

@@ -40,6 +40,8 @@ export interface Step {
     function: string;
     depth: number;
     locals: Record<string, string>;
+    /** At a return: the returned value's repr; at an exception: "TypeName: message". */
+    value?: string;
 }
 
 export interface Trace {
@@ -86,13 +88,17 @@ export function readStep(value: unknown): Step | undefined {
     if (!isRecord(value) || typeof value.line !== 'number' || !Number.isInteger(value.line)) {
         return undefined;
     }
-    return {
+    const step: Step = {
         line: value.line,
         event: typeof value.event === 'string' ? value.event : 'line',
         function: typeof value.function === 'string' ? value.function : '',
         depth: typeof value.depth === 'number' ? value.depth : 0,
         locals: readLocals(value.locals),
     };
+    if (typeof value.value === 'string') {
+        step.value = value.value;
+    }
+    return step;
 }
 
 /**

@@ -2,9 +2,11 @@
 // marker goes, and which lines are dimmed.
 
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { cut, dimmedLines, enclosingFunction, ghostValues, layoutPrediction } from '../../src/common/layout';
-import type { Step, Trace } from '../../src/common/protocol';
+import { readTrace, type Step, type Trace } from '../../src/common/protocol';
 
 const SOURCE = [
     'def total(items):', // 0
@@ -21,8 +23,15 @@ const SOURCE = [
 ];
 
 /** Steps with 1-based lines, as the tracer writes them. */
-function steps(...stops: [number, Record<string, string>, string?][]): Step[] {
-    return stops.map(([line, locals, event]) => ({ line, event: event ?? 'line', function: 'total', depth: 1, locals }));
+function steps(...stops: [number, Record<string, string>, string?, string?][]): Step[] {
+    return stops.map(([line, locals, event, value]) => ({
+        line,
+        event: event ?? 'line',
+        function: 'total',
+        depth: 1,
+        locals,
+        ...(value === undefined ? {} : { value }),
+    }));
 }
 
 // total([2, 4]): every item even, so the else branch never runs.
@@ -37,7 +46,7 @@ const TRACE: Trace = {
         [6, { items: '[2, 4]', acc: '2', x: '4' }],
         [4, { items: '[2, 4]', acc: '6', x: '4' }],
         [9, { items: '[2, 4]', acc: '6', x: '4' }],
-        [9, { items: '[2, 4]', acc: '6', x: '4' }, 'return'],
+        [9, { items: '[2, 4]', acc: '6', x: '4' }, 'return', '6'],
     ),
     result: '6',
     exception: null,
@@ -52,6 +61,7 @@ describe('ghost values', () => {
                 [2, 'acc = 0'],
                 [3, 'x = 4  (×3)'],
                 [5, 'acc = 6  (×2)'],
+                [8, 'return 6'],
             ],
         );
         assert.match(ghosts[2].hover, /acc = 6\n\nlast of 2 runs/);
@@ -69,6 +79,18 @@ describe('ghost values', () => {
         assert.ok(ghost.text.endsWith('…'));
         assert.ok(ghost.hover.includes(long));
         assert.equal(cut('abc', 0), 'abc');
+    });
+
+    it('shows what a line raises', () => {
+        const trace: Trace = {
+            steps: steps([3, { d: '0' }], [3, { d: '0' }, 'exception', 'ZeroDivisionError: division by zero']),
+            result: null,
+            exception: 'ZeroDivisionError: division by zero',
+        };
+        assert.deepEqual(
+            ghostValues(trace, 60).map((ghost) => ghost.text),
+            ['raise ZeroDivisionError: division by zero'],
+        );
     });
 
     it('reads the effect of a line in the same frame, not inside a call it makes', () => {
@@ -118,7 +140,7 @@ describe('dimmed lines and the next stop', () => {
         const layout = layoutPrediction(SOURCE, span, TRACE, 2, 40);
         assert.equal(layout.nextStop, 4);
         assert.deepEqual(layout.dimmed, [7]);
-        assert.equal(layout.ghosts.length, 3);
+        assert.equal(layout.ghosts.length, 4);
         const empty = layoutPrediction(SOURCE, span, { steps: [], result: null, exception: null }, 0, 40);
         assert.deepEqual(empty, { ghosts: [], nextStop: undefined, dimmed: [] });
     });
@@ -148,5 +170,30 @@ describe('enclosing function', () => {
     it('finds nothing at module level', () => {
         assert.equal(enclosingFunction(source, 0), undefined);
         assert.equal(enclosingFunction(source, 9), undefined);
+    });
+});
+
+describe('layout of a trace recorded by the real tracer', () => {
+    // total.trace.json: `neurodebug.neural_debugger.tracer.trace_source` on total.py, entry
+    // total([2, 4]), written with Trace.to_json() (call event first, depth 0, return value).
+    const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'unit', 'fixtures');
+    const lines = readFileSync(path.join(fixtures, 'total.py'), 'utf8').replace(/\n$/, '').split('\n');
+    const trace = readTrace(JSON.parse(readFileSync(path.join(fixtures, 'total.trace.json'), 'utf8')));
+
+    it('reads the schema and lays out values, the marker and the dimmed branch', () => {
+        assert.ok(trace !== undefined);
+        assert.equal(trace.result, '6');
+        const layout = layoutPrediction(lines, enclosingFunction(lines, 3), trace, 1, 40);
+        assert.deepEqual(
+            layout.ghosts.map((ghost) => [ghost.line, ghost.text]),
+            [
+                [2, 'acc = 0'],
+                [3, 'x = 4  (×3)'],
+                [5, 'acc = 6  (×2)'],
+                [8, 'return 6'],
+            ],
+        );
+        assert.equal(layout.nextStop, 2);
+        assert.deepEqual(layout.dimmed, [7]);
     });
 });

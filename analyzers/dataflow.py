@@ -94,7 +94,9 @@ def reaching_definitions(
             preds[nxt].append(index)
     reach_in = [0] * count
     out = [0] * count
+    # without loops the graph is acyclic and one pass in reverse postorder is the fixpoint
     changed = True
+    cyclic = bool(graph.loops)
     while changed:
         changed = False
         for index in order:
@@ -105,7 +107,7 @@ def reaching_definitions(
             new_out = (incoming & keep[index]) | gen[index]
             if new_out != out[index]:
                 out[index] = new_out
-                changed = True
+                changed = cyclic
     return defs, reach_in, var_mask, node_defs
 
 
@@ -132,13 +134,15 @@ def post_dominator_tree(graph: StatementGraph) -> list[int]:
     for index, edges in enumerate(forward):
         for nxt in edges:
             reverse[nxt].append(index)
-    reaches_exit = set(reverse_postorder(reverse, EXIT))
-    reachable = reverse_postorder(forward, ENTRY)
-    for index in reachable:
-        if index not in reaches_exit:
-            forward[index].append(EXIT)
-            reverse[EXIT].append(index)
     order = reverse_postorder(reverse, EXIT)
+    if len(order) < count:
+        reaches_exit = set(order)
+        stranded = [i for i in reverse_postorder(forward, ENTRY) if i not in reaches_exit]
+        if stranded:
+            for index in stranded:
+                forward[index].append(EXIT)
+                reverse[EXIT].append(index)
+            order = reverse_postorder(reverse, EXIT)
     rank = [-1] * count
     for position, index in enumerate(order):
         rank[index] = position
@@ -263,8 +267,10 @@ def _unique(values: Iterable[int]) -> list[int]:
 def analyse(graph: StatementGraph) -> Analysis:
     """Run every analysis of one function."""
     defs, reach_in, var_mask, node_defs = reaching_definitions(graph)
-    ipdom = post_dominator_tree(graph)
-    parents = control_dependence(graph, ipdom)
+    if any(len(node.succ) > 1 for node in graph.nodes):
+        parents = control_dependence(graph, post_dominator_tree(graph))
+    else:  # straight-line code (most small functions): nothing is control dependent
+        parents = [[] for _ in graph.nodes]
     blocks, block_of, block_succ, block_exc = basic_blocks(graph)
     return Analysis(
         defs, reach_in, var_mask, node_defs, parents, block_of, blocks, block_succ, block_exc

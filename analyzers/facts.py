@@ -299,6 +299,30 @@ class FunctionFacts:
                 stack.extend(parents[parent])
         return found
 
+    def _sources(self) -> list[set[tuple[str, int]]]:
+        """Per node: (var, definition line) for every definition reaching a variable it reads."""
+        cached = self._cache.get("sources")
+        if isinstance(cached, list):
+            return cached
+        nodes = self.graph.nodes
+        analysis = self.analysis
+        reach_in, var_mask, defs = analysis.reach_in, analysis.var_mask, analysis.defs
+        def_lines = [nodes[site.node].line for site in defs]
+        result: list[set[tuple[str, int]]] = []
+        for index, node in enumerate(nodes):
+            found: set[tuple[str, int]] = set()
+            if node.uses:
+                reaching = reach_in[index]
+                for var in node.uses:
+                    mask = reaching & var_mask.get(var, 0)
+                    while mask:
+                        low = mask & -mask
+                        found.add((var, def_lines[low.bit_length() - 1]))
+                        mask ^= low
+            result.append(found)
+        self._cache["sources"] = result
+        return result
+
     @property
     def definitions(self) -> list[Definition]:
         """Every variable written, once per (var, line), in line order."""
@@ -306,22 +330,19 @@ class FunctionFacts:
         if isinstance(cached, list):
             return cached
         nodes = self.graph.nodes
-        analysis = self.analysis
-        reach_in, var_mask, defs = analysis.reach_in, analysis.var_mask, analysis.defs
+        sources = self._sources()
+        parents = self.analysis.control_parents
         # plain tuples while merging and sorting: dataclass comparisons are slow in bulk
         merged: dict[tuple[int, str], tuple[str, set[tuple[str, int]], set[tuple[str, int]]]] = {}
         for index, node in enumerate(nodes):
             if not node.defs:
                 continue
-            data: set[tuple[str, int]] = set()
-            for var in set(node.uses):
-                mask = reach_in[index] & var_mask.get(var, 0)
-                if mask:
-                    data.update((var, nodes[defs[bit].node].line) for bit in bits(mask))
+            data = sources[index]
             control: set[tuple[str, int]] = set()
-            for parent in self._condition_parents(index):
-                line = nodes[parent].line
-                control.update((var, line) for var in self._condition_vars(parent))
+            if parents[index]:
+                for parent in self._condition_parents(index):
+                    line = nodes[parent].line
+                    control.update((var, line) for var in self._condition_vars(parent))
             for var, _kills, how in node.defs:
                 key = (node.line, var)
                 entry = merged.get(key)
@@ -334,8 +355,8 @@ class FunctionFacts:
                 var,
                 line,
                 how,
-                tuple(VarLine(*pair) for pair in sorted(data)),
-                tuple(VarLine(*pair) for pair in sorted(control)),
+                tuple(VarLine(*pair) for pair in sorted(data)) if data else (),
+                tuple(VarLine(*pair) for pair in sorted(control)) if control else (),
             )
             for (line, var), (how, data, control) in sorted(merged.items())
         ]
@@ -361,15 +382,11 @@ class FunctionFacts:
         if isinstance(cached, list):
             return cached
         nodes = self.graph.nodes
-        analysis = self.analysis
-        reach_in, var_mask, defs = analysis.reach_in, analysis.var_mask, analysis.defs
-        edges: set[tuple[str, int, int]] = set()
-        for index, node in enumerate(nodes):
-            for var in set(node.uses):
-                mask = reach_in[index] & var_mask.get(var, 0)
-                if mask:
-                    line = node.line
-                    edges.update((var, nodes[defs[bit].node].line, line) for bit in bits(mask))
+        edges = {
+            (var, def_line, nodes[index].line)
+            for index, found in enumerate(self._sources())
+            for var, def_line in found
+        }
         result = [DataEdge(*edge) for edge in sorted(edges)]
         self._cache["data_edges"] = result
         return result

@@ -1,8 +1,10 @@
 """`neurodebug bench analyze`: static-analysis speed over the CPython standard library.
 
-Measures, in one process and one run, tree-sitter parsing alone and parsing plus every
-per-function fact (CFG, definitions with data and control sources, def-use edges, loops) for
-each file of this interpreter's stdlib (test folders skipped). Prints a table and writes JSON.
+Measures, in one process and one run, tree-sitter parsing alone and parsing plus every fact
+(per function: CFG, definitions with data and control sources, def-use edges, loops; per
+module: the scope-resolved name index) for each file of this interpreter's stdlib (test
+folders skipped). Prints a table and writes JSON. Both wall-clock and process CPU time are
+reported: on a machine shared with other jobs, CPU time is the steadier figure.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from neurodebug.analyzers.document import module_facts
 from neurodebug.analyzers.parsing import new_parser
 from neurodebug.commands.bench import add_output_argument, write_results
+from neurodebug.commands.bench_peers import add_peers_arguments, run_peers_command
 
 SKIPPED_FOLDERS = frozenset(
     {"test", "tests", "idle_test", "__pycache__", "site-packages", "dist-packages"}
@@ -56,45 +59,59 @@ def stdlib_corpus(root: Path | None = None, limit: int | None = None) -> Corpus:
     return Corpus(base, sources)
 
 
-def measure_parse(corpus: Corpus) -> float:
+@dataclass
+class Timing:
+    """Wall-clock and CPU seconds of one stage (CPU time is steadier on a shared machine)."""
+
+    wall: float
+    cpu: float
+
+
+def measure_parse(corpus: Corpus) -> Timing:
     """Seconds to parse every file once."""
     parser = new_parser()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     for source in corpus.sources:
         parser.parse(source)
-    return time.perf_counter() - start
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu)
 
 
-def measure_facts(corpus: Corpus) -> tuple[float, dict[str, int]]:
+def measure_facts(corpus: Corpus) -> tuple[Timing, dict[str, int]]:
     """Seconds to parse every file and compute every fact of every function, plus counts."""
     parser = new_parser()
-    counts = {"functions": 0, "blocks": 0, "definitions": 0, "data_edges": 0}
-    start = time.perf_counter()
+    counts = {"functions": 0, "blocks": 0, "definitions": 0, "data_edges": 0, "bindings": 0}
+    start, start_cpu = time.perf_counter(), time.process_time()
     for source in corpus.sources:
         facts = module_facts(source, parser.parse(source))
+        counts["bindings"] += len(facts.names.keys)
         for function in facts.functions:
             function.compute_all()
             counts["functions"] += 1
             counts["blocks"] += len(function.cfg.blocks)
             counts["definitions"] += len(function.definitions)
             counts["data_edges"] += len(function.data_edges)
-    return time.perf_counter() - start, counts
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu), counts
 
 
 def run_benchmark(corpus: Corpus) -> dict[str, Any]:
     """Both measurements on the same corpus, in the same process."""
     lines = corpus.lines
-    parse_seconds = measure_parse(corpus)
-    facts_seconds, counts = measure_facts(corpus)
+    parse = measure_parse(corpus)
+    facts, counts = measure_facts(corpus)
     return {
         "benchmark": "analyze",
         "corpus": str(corpus.root),
         "files": len(corpus.sources),
         "lines": lines,
-        "parse_seconds": round(parse_seconds, 3),
-        "parse_lines_per_second": round(lines / parse_seconds),
-        "facts_seconds": round(facts_seconds, 3),
-        "facts_lines_per_second": round(lines / facts_seconds),
+        "parse_seconds": round(parse.wall, 3),
+        "parse_lines_per_second": round(lines / parse.wall),
+        "parse_cpu_seconds": round(parse.cpu, 3),
+        "parse_lines_per_cpu_second": round(lines / parse.cpu),
+        "facts_seconds": round(facts.wall, 3),
+        "facts_lines_per_second": round(lines / facts.wall),
+        "facts_cpu_seconds": round(facts.cpu, 3),
+        "facts_lines_per_cpu_second": round(lines / facts.cpu),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "counts": counts,
         "python": sys.version.split()[0],
         "machine": platform.machine(),
@@ -105,12 +122,22 @@ def run_benchmark(corpus: Corpus) -> dict[str, Any]:
 def format_table(results: dict[str, Any]) -> str:
     """The human-readable table printed on stdout."""
     rows = [
-        ("tree-sitter parse", results["parse_seconds"], results["parse_lines_per_second"]),
-        ("parse + all facts", results["facts_seconds"], results["facts_lines_per_second"]),
+        ("tree-sitter parse", "parse"),
+        ("parse + all facts", "facts"),
     ]
-    header = f"{results['files']} files, {results['lines']} lines ({results['corpus']})"
-    lines = [header, f"{'stage':<20} {'seconds':>9} {'lines/s':>10}"]
-    lines.extend(f"{name:<20} {seconds:>9.2f} {rate:>10,}" for name, seconds, rate in rows)
+    header = (
+        f"{results['files']} files, {results['lines']} lines ({results['corpus']}), "
+        f"load average {results['load_average_1min']}"
+    )
+    lines = [
+        header,
+        f"{'stage':<20} {'wall s':>8} {'lines/s':>10} {'cpu s':>8} {'lines/cpu s':>12}",
+    ]
+    lines.extend(
+        f"{name:<20} {results[key + '_seconds']:>8.2f} {results[key + '_lines_per_second']:>10,}"
+        f" {results[key + '_cpu_seconds']:>8.2f} {results[key + '_lines_per_cpu_second']:>12,}"
+        for name, key in rows
+    )
     return "\n".join(lines)
 
 
@@ -127,6 +154,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--limit", type=int, default=None, help="only the first N files (quick runs)"
     )
     add_output_argument(parser, "analyze")
+    add_peers_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -134,6 +162,8 @@ def run(args: argparse.Namespace) -> int:
     if args.root is not None and not args.root.is_dir():
         print(f"neurodebug bench analyze: no such folder: {args.root}", file=sys.stderr)
         return 2
+    if args.peers:
+        return run_peers_command(args)
     corpus = stdlib_corpus(args.root, args.limit)
     if not corpus.sources:
         print("neurodebug bench analyze: no Python files found", file=sys.stderr)

@@ -362,7 +362,6 @@ class _Builder:
         ends = self.block(body, [head])
         self.ctx.pop()
         exit_node = self.new(line_of(stmt), line_of(stmt), "with_exit", ends)
-        self.nodes[exit_node].untraced = True
         self._drain(ctx, exit_node, [exit_node])
         return [exit_node]
 
@@ -372,12 +371,12 @@ class _Builder:
         ]
         else_clause = next((c for c in stmt.named_children if c.type == "else_clause"), None)
         finally_clause = next((c for c in stmt.named_children if c.type == "finally_clause"), None)
-        final_ctx = _FinallyCtx() if finally_clause is not None else None
-        if final_ctx is not None:
-            self.ctx.append(final_ctx)
         # `try:` has a line event of its own; its edge to the first handler exists for
         # control dependence (an exception somewhere in the body), not as a next line
         head = self.new(line_of(stmt), line_of(stmt), "try", preds)
+        final_ctx = _FinallyCtx() if finally_clause is not None else None
+        if final_ctx is not None:
+            self.ctx.append(final_ctx)
         headers = [self._except_header(clause) for clause in handlers]
         if headers:
             self.ctx.append(_HandlerCtx(headers[0]))
@@ -471,7 +470,8 @@ class _Builder:
             guard = clause.child_by_field_name("guard")
             if guard is not None:
                 scan.expr(guard)
-            node.defs, node.uses = scan.defs, scan.uses
+            # matching reads the subject: captures take their values from it
+            node.defs, node.uses = scan.defs, [*self.nodes[head].uses, *scan.uses]
             ends = ends + self.block(consequence, [case])
             previous = case
             if irrefutable(clause):

@@ -141,14 +141,16 @@ class _Session:
     def request(self, command: str, arguments: dict[str, Any]) -> dict[str, Any]:
         return self.client.request(command, arguments, timeout=min(self.remaining(), 10.0))
 
-    def frame_locals(self, frame_id: int) -> dict[str, str]:
+    def frame_locals(self, frame_id: int, raw: bool = False) -> dict[str, str]:
         scopes = self.request("scopes", {"frameId": frame_id})["scopes"]
         local = next((scope for scope in scopes if scope.get("name") == "Locals"), None)
         if local is None:
             return {}
         variables = self.request("variables", {"variablesReference": local["variablesReference"]})
         return {
-            var["name"]: clean_value(str(var.get("value", "")))
+            var["name"]: str(var.get("value", ""))
+            if raw
+            else clean_value(str(var.get("value", "")))
             for var in variables.get("variables", [])
             if _is_shown(var["name"])
         }
@@ -335,7 +337,7 @@ def _run_session(
 
 def _read_outcome(session: _Session, trace: Trace, frame_id: int) -> None:
     """Read the wrapper's `neurodebug_result` / `neurodebug_exception` (string literals)."""
-    values = session.frame_locals(frame_id)
+    values = session.frame_locals(frame_id, raw=True)
     result = _literal(values.get("neurodebug_result"))
     exception = _literal(values.get("neurodebug_exception"))
     trace.result = result

@@ -16,6 +16,7 @@ callee may have mutated a shared list).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,13 +114,27 @@ _EQUIVALENT = {"set()": "{}", "frozenset()": "frozenset({})"}
 """Tracer reprs that pydevd writes differently (it shows an empty set as `{}`)."""
 
 
+_CUT = re.compile(r"\.\.\.[\]\)\}]*$")
+"""A value cut short: by the repr limit (`...`) or a summarised container (`, ...]`)."""
+
+
+def _prefix(text: str) -> str | None:
+    match = _CUT.search(text)
+    return text[: match.start()].rstrip(", ") if match else None
+
+
 def values_agree(expected: str, actual: str) -> bool:
-    """Equal, or equal up to where the shorter one was cut (`...`)."""
+    """Equal, or equal up to where either one was cut short."""
     if expected == actual or _EQUIVALENT.get(expected) == actual:
         return True
-    for cut, other in ((expected, actual), (actual, expected)):
-        if cut.endswith("...") and other.startswith(cut[:-3].rstrip(", ")):
-            return True
+    left, right = _prefix(expected), _prefix(actual)
+    if left is not None and right is not None:
+        shorter, longer = sorted((left, right), key=len)
+        return longer.startswith(shorter)
+    if left is not None:
+        return actual.startswith(left)
+    if right is not None:
+        return expected.startswith(right)
     return False
 
 

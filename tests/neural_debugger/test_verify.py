@@ -1,0 +1,105 @@
+"""`neurodebug verify`: the comparison logic, and the command end to end with real debugpy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from neurodebug.neural_debugger.actions import DebuggerStop
+from neurodebug.neural_debugger.trace import Step, Trace
+from neurodebug.neural_debugger.verify import compare, values_agree
+
+from ..conftest import run_neurodebug
+
+DATA = Path(__file__).parent / "data" / "debugpy"
+
+
+def test_values_agree_on_cut_values_and_pydevd_spellings() -> None:
+    assert values_agree("[1, 2]", "[1, 2]")
+    assert not values_agree("[1, 2]", "[1, 3]")
+    assert values_agree("[0, 1, 2, 3, ...]", "[0, 1, 2, 3, 4, 5]")
+    assert values_agree("'abcdef'", "'abc...")
+    assert values_agree("set()", "{}")
+
+
+def test_compare_reports_each_kind_of_difference() -> None:
+    expected = [
+        DebuggerStop(1, 2, "f", 0, {"x": "1"}),
+        DebuggerStop(2, 3, "f", 0, {"x": "1", "y": "2"}),
+    ]
+    actual = [Step(2, "line", "f", 0, {"x": "1"}), Step(4, "line", "g", 1, {"x": "1", "y": "3"})]
+    tracer, debugger = Trace(steps=[], result="5"), Trace(steps=actual, result="6")
+    found = {(d.stop, d.field) for d in compare(expected, actual, tracer, debugger, returns=set())}
+    assert found == {(1, "line"), (1, "function"), (1, "depth"), (1, "locals.y"), (-1, "result")}
+    same = compare(
+        expected[:1], actual[:1], Trace(steps=[], result="5"), Trace(steps=[], result="5"), set()
+    )
+    assert same == []
+    # back in a caller after a return only the names are compared (the callee may mutate values)
+    mutated = [Step(2, "line", "f", 0, {"x": "[1, 2]"})]
+    assert compare(expected[:1], mutated, tracer, Trace(steps=[], result="5"), returns={1}) == []
+
+
+@pytest.mark.e2e
+def test_verify_json_has_the_predict_shape_and_agrees() -> None:
+    completed = run_neurodebug(
+        "verify", f"{DATA / 'recursion.py'}::f", "--call", "f(3)", "--format", "json"
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    data = json.loads(completed.stdout)
+    assert data["agree"] is True and data["disagreements"] == []
+    assert data["result"] == "7" and data["exception"] is None
+    first = data["stops"][0]
+    assert set(first) == {"event", "line", "function", "depth", "locals"}
+    assert (first["line"], first["function"], first["depth"], first["locals"]) == (
+        9,
+        "f",
+        0,
+        {"n": "3"},
+    )
+    assert [
+        s["locals"].get("n") for s in data["stops"] if s["function"] == "fact" and s["line"] == 2
+    ] == [
+        "3",
+        "2",
+        "1",
+    ]
+    assert len(data["tracer"]["stops"]) == len(data["stops"])
+
+
+@pytest.mark.e2e
+def test_verify_text_with_breakpoints() -> None:
+    completed = run_neurodebug(
+        "verify", f"{DATA / 'loops.py'}::f", "--call", "f(3, [1])", "--action", "continue",
+        "--breakpoint", "5", "--breakpoint", "10",
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = completed.stdout.splitlines()
+    stops = [line for line in lines if line.strip().startswith("ok")]
+    assert len(stops) == 3 and "line 5" in stops[0] and "line 10" in stops[2]
+    assert "result: 2" in completed.stdout and "agree on 3 stops" in completed.stdout
+
+
+@pytest.mark.e2e
+def test_verify_reports_disagreement_with_exit_1(tmp_path: Path) -> None:
+    program = tmp_path / "pid.py"
+    program.write_text("import os\n\ndef f():\n    pid = os.getpid()\n    return pid\n")
+    completed = run_neurodebug("verify", f"{program}::f")
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "disagreement" in completed.stdout and "locals.pid" in completed.stdout
+
+
+def test_verify_usage_errors(tmp_path: Path) -> None:
+    program = tmp_path / "p.py"
+    program.write_text("def f():\n    return 1\n")
+    for args in (
+        [str(program)],
+        [f"{tmp_path / 'missing.py'}::f"],
+        [f"{program}::g"],
+        [f"{program}::f", "--call", "f("],
+        [f"{program}::f", "--action", "continue"],
+    ):
+        completed = run_neurodebug("verify", *args)
+        assert completed.returncode == 2, (args, completed.stdout, completed.stderr)
+        assert completed.stderr.startswith("neurodebug verify:") or "usage" in completed.stderr

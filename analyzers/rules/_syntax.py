@@ -10,6 +10,7 @@ hoisted expression that reads a name the loop writes).
 
 from __future__ import annotations
 
+import bisect
 import keyword
 import re
 from collections.abc import Iterator
@@ -169,6 +170,15 @@ def positional_args(call: tree_sitter.Node) -> list[tree_sitter.Node] | None:
 
 def call_name(ctx: Context, call: tree_sitter.Node) -> str:
     """`f` or `a.b.c` for a call's callee when it is a (dotted) name, else ""."""
+    memo = ctx.cache.setdefault("call-names", {})
+    assert isinstance(memo, dict)
+    name = memo.get(call.id)
+    if name is None:
+        name = memo[call.id] = _call_name(ctx, call)
+    return str(name)
+
+
+def _call_name(ctx: Context, call: tree_sitter.Node) -> str:
     function = call.child_by_field_name("function")
     if function is None:
         return ""
@@ -210,6 +220,38 @@ def expression_of(statement: tree_sitter.Node) -> tree_sitter.Node | None:
     if statement.type != "expression_statement" or statement.named_child_count != 1:
         return None
     return statement.named_children[0]
+
+
+def _loop_spans(ctx: Context) -> tuple[list[int], list[int]]:
+    """Sorted starts and running maximum ends of every loop and comprehension in the file."""
+    cached = ctx.cache.get("loop-spans")
+    if isinstance(cached, tuple):
+        return cached
+    spans = sorted(
+        (node.start_byte, node.end_byte)
+        for kind in ("for_statement", "while_statement", *COMPREHENSION_TYPES)
+        for node in ctx.of_type(kind)
+    )
+    starts = [start for start, _ in spans]
+    reach: list[int] = []
+    furthest = -1
+    for _, end in spans:
+        furthest = max(furthest, end)
+        reach.append(furthest)
+    ctx.cache["loop-spans"] = (starts, reach)
+    return starts, reach
+
+
+def maybe_in_loop(ctx: Context, node: tree_sitter.Node) -> bool:
+    """A cheap test: False means no loop or comprehension contains `node` at all."""
+    starts, reach = _loop_spans(ctx)
+    index = bisect.bisect_right(starts, node.start_byte) - 1
+    return index >= 0 and reach[index] > node.start_byte
+
+
+def loop_of(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """`enclosing_loop`, skipping the walk up the tree for nodes outside every loop."""
+    return enclosing_loop(node) if maybe_in_loop(ctx, node) else None
 
 
 def enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -257,14 +299,17 @@ def enclosing_scope(node: tree_sitter.Node) -> tree_sitter.Node:
 
 
 def walk(node: tree_sitter.Node, into_scopes: bool = False) -> Iterator[tree_sitter.Node]:
-    """Every node below `node` (pre-order), not entering nested functions/classes/lambdas."""
-    stack = list(reversed(node.children))
+    """Every named node below `node` (pre-order), not entering nested functions/classes/lambdas.
+
+    Anonymous tokens (punctuation, keywords) are skipped: no rule looks at them this way.
+    """
+    stack = node.named_children[::-1]
     while stack:
         current = stack.pop()
         yield current
         if not into_scopes and current.type in SCOPE_TYPES:
             continue
-        stack.extend(reversed(current.children))
+        stack.extend(current.named_children[::-1])
 
 
 def target_names(target: tree_sitter.Node) -> Iterator[str]:
@@ -701,11 +746,16 @@ def qualified_call(ctx: Context, call: tree_sitter.Node) -> str:
 
 def fresh_name(ctx: Context, wanted: str) -> str:
     """`wanted`, or `wanted_2`, … — a name that appears nowhere in the file."""
+    names = ctx.cache.get("identifiers")
+    if not isinstance(names, set):
+        names = set(re.findall(r"[A-Za-z_]\w*", ctx.source.decode("utf-8", "replace")))
+        ctx.cache["identifiers"] = names
     candidate = wanted
     counter = 2
-    while re.search(rf"\b{re.escape(candidate)}\b", ctx.source.decode("utf-8", "replace")):
+    while candidate in names:
         candidate = f"{wanted}_{counter}"
         counter += 1
+    names.add(candidate)
     return candidate
 
 
@@ -789,16 +839,16 @@ def _is_pure_body(ctx: Context, function: tree_sitter.Node, pure: set[str]) -> b
     return True
 
 
+_BINDING = re.compile(rb"\b(?:def|class|as|import)\s+(\w+)|^[ \t]*(\w+)[ \t]*(?::|=[^=])", re.M)
+
+
 def builtin_shadowed(ctx: Context, name: str) -> bool:
-    """Whether the file defines or assigns `name` itself (so it may not be the builtin)."""
-    key = f"shadow:{name}"
-    cached = ctx.cache.get(key)
-    if isinstance(cached, bool):
-        return cached
-    pattern = rf"^\s*(?:(?:def|class)\s+{name}\b|{name}\s*(?::[^=\n]*)?=[^=]|.*\bas\s+{name}\b)"
-    found = re.search(pattern.encode(), ctx.source, re.M) is not None
-    ctx.cache[key] = found
-    return found
+    """Whether the file defines, imports or assigns `name` itself (so it may not be the builtin)."""
+    bound = ctx.cache.get("bound-names")
+    if not isinstance(bound, set):
+        bound = {(first or second).decode() for first, second in _BINDING.findall(ctx.source)}
+        ctx.cache["bound-names"] = bound
+    return name in bound
 
 
 def rebound_in(ctx: Context, node: tree_sitter.Node) -> set[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import expression_of, has_comment, is_invariant, walk
+from ._syntax import expression_of, has_comment, is_invariant, is_store, target_names, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -38,30 +39,44 @@ def invariant_assignment(
         n.type in ("call", "binary_operator") for n in (right, *walk(right))
     ):
         return None
-    name = ctx.text(left)
-    bindings = 0
-    body = loop.child_by_field_name("body")
-    for node in walk(body) if body is not None else ():
-        if node.type in ("assignment", "augmented_assignment", "named_expression", "for_statement"):
-            target = node.child_by_field_name("left") or node.child_by_field_name("name")
-            if target is not None and name in ctx.text(target).replace(" ", "").split(","):
-                bindings += 1
-    if bindings != 1 or body is None:
+    if not is_invariant(ctx, right, loop):
         return None
-    read_before = any(
-        node.type == "identifier"
-        and node.end_byte <= statement.start_byte
-        and ctx.text(node) == name
-        for node in walk(body)
-    )
-    if read_before:
+    name = ctx.text(left)
+    bindings, first_read = _loop_index(ctx, loop)
+    if (
+        bindings.get(name, 0) != 1
+        or first_read.get(name, statement.start_byte) < statement.start_byte
+    ):
         return None
     if loop.type == "while_statement":
         condition = loop.child_by_field_name("condition")
         if condition is not None and name in ctx.text(condition):
             return None
-    # the loop's other code rebinds nothing the value reads: checked with the name excluded
-    return right if is_invariant(ctx, right, loop) else None
+    return right
+
+
+def _loop_index(ctx: Context, loop: tree_sitter.Node) -> tuple[Counter[str], dict[str, int]]:
+    """How often the loop body binds each name, and where each name is first read."""
+    key = f"nd107:{loop.id}"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, tuple):
+        return cached
+    bindings: Counter[str] = Counter()
+    first_read: dict[str, int] = {}
+    body = loop.child_by_field_name("body")
+    for node in walk(body) if body is not None else ():
+        if node.type in ("assignment", "augmented_assignment", "for_statement"):
+            target = node.child_by_field_name("left")
+            if target is not None:
+                bindings.update(target_names(target))
+        elif node.type == "named_expression":
+            target = node.child_by_field_name("name")
+            if target is not None:
+                bindings[ctx.text(target)] += 1
+        elif node.type == "identifier" and not is_store(node):
+            first_read.setdefault(ctx.text(node), node.start_byte)
+    ctx.cache[key] = (bindings, first_read)
+    return bindings, first_read
 
 
 def check(ctx: Context) -> Iterator[Hit]:

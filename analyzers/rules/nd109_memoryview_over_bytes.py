@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_loop, known_kind
+from ._syntax import known_kind, loop_of
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -24,7 +24,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         value = subscript.child_by_field_name("value")
         if index is None or value is None or index.type != "slice":
             continue
-        if enclosing_loop(subscript) is None or known_kind(ctx, value) != "bytes":
+        if loop_of(ctx, subscript) is None or known_kind(ctx, value) != "bytes":
             continue
         yield Hit(subscript, f"Slicing bytes `{ctx.text(value)}` copies: use a memoryview")
 

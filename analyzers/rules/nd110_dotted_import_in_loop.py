@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_loop, enclosing_scope, module_imports
+from ._syntax import enclosing_scope, loop_of, module_imports
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -30,7 +30,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         obj = function.child_by_field_name("object")
         if obj is None or obj.type != "identifier" or ctx.text(obj) not in modules:
             continue
-        if enclosing_loop(call) is None or enclosing_scope(call).type != "function_definition":
+        if loop_of(ctx, call) is None or enclosing_scope(call).type != "function_definition":
             continue
         yield Hit(function, f"`{ctx.text(function)}` is looked up on every iteration")
 

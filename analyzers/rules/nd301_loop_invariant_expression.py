@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import enclosing_loop, is_invariant, name_for, walk
+from ._syntax import is_invariant, loop_of, name_for, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -27,7 +27,7 @@ _STATEMENT_ASSIGNMENT = ("assignment",)
 
 def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
     """The loop to hoist `call` out of, if it is an invariant for/while body expression."""
-    loop = enclosing_loop(call)
+    loop = loop_of(ctx, call)
     if loop is None or loop.type not in ("for_statement", "while_statement"):
         return None
     parent = call.parent

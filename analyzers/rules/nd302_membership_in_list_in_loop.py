@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import enclosing_loop, fresh_name, known_kind, loop_facts, walk
+from ._syntax import fresh_name, known_kind, loop_facts, loop_of, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -48,7 +48,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         container = comparison.named_children[1]
         if container.type != "identifier":
             continue
-        loop = enclosing_loop(comparison)
+        loop = loop_of(ctx, comparison)
         if loop is None:
             continue
         if known_kind(ctx, container) not in ("list", "tuple"):

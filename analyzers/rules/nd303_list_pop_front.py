@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_loop, known_kind, method_call, positional_args
+from ._syntax import known_kind, loop_of, method_call, positional_args
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -29,7 +29,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if (method == "pop" and len(args) != 1) or (method == "insert" and len(args) != 2):
             continue
-        if receiver.type != "identifier" or enclosing_loop(call) is None:
+        if receiver.type != "identifier" or loop_of(ctx, call) is None:
             continue
         if known_kind(ctx, receiver) != "list":
             continue

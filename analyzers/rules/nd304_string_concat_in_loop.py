@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_loop, for_clause, has_comment, known_kind, names_read, single_body
+from ._syntax import for_clause, has_comment, known_kind, loop_of, names_read, single_body
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -28,7 +28,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if left.type != "identifier" or known_kind(ctx, left) != "str":
             continue
-        loop = enclosing_loop(statement)
+        loop = loop_of(ctx, statement)
         if loop is None or loop.type not in ("for_statement", "while_statement"):
             continue
         name = ctx.text(left)

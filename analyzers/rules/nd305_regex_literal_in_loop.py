@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import call_args, enclosing_loop, enclosing_scope, fresh_name, qualified_call
+from ._syntax import call_args, enclosing_scope, fresh_name, loop_of, qualified_call
 from .base import Context, Edit, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -44,7 +44,7 @@ def _called_in_loop(ctx: Context) -> set[str]:
     names: set[str] = set()
     for call in ctx.of_type("call"):
         function = call.child_by_field_name("function")
-        if function is not None and function.type == "identifier" and enclosing_loop(call):
+        if function is not None and function.type == "identifier" and loop_of(ctx, call):
             names.add(ctx.text(function))
     ctx.cache["called_in_loop"] = names
     return names
@@ -77,7 +77,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             or ctx.text(args[0]).lstrip("rRbBuU")[:1] not in "'\""
         ):
             continue
-        if enclosing_loop(call) is None:
+        if loop_of(ctx, call) is None:
             scope = enclosing_scope(call)
             if scope.type != "function_definition":
                 continue

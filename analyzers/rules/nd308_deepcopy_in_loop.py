@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import call_args, enclosing_loop, loop_facts, names_read, qualified_call
+from ._syntax import call_args, loop_facts, loop_of, names_read, qualified_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -23,7 +23,7 @@ def check(ctx: Context) -> Iterator[Hit]:
     for call in ctx.of_type("call"):
         if qualified_call(ctx, call) != "copy.deepcopy":
             continue
-        loop = enclosing_loop(call)
+        loop = loop_of(ctx, call)
         if loop is None:
             continue
         args = call_args(call)

@@ -9,7 +9,7 @@ import tree_sitter
 from ._syntax import (
     PURE_BUILTINS,
     PURE_METHODS,
-    enclosing_loop,
+    loop_of,
     method_call,
     pure_functions,
     rebound_in,
@@ -55,7 +55,7 @@ def _pure(ctx: Context, call: tree_sitter.Node) -> bool:
 def check(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[int, str]] = set()
     for call in ctx.of_type("call"):
-        if not call.named_children or enclosing_loop(call) is None:
+        if not call.named_children or loop_of(ctx, call) is None:
             continue
         statement = call.parent
         while statement is not None and statement.type not in _STATEMENTS:

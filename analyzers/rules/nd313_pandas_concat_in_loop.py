@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_loop, method_call, module_imports, qualified_call
+from ._syntax import loop_of, method_call, module_imports, qualified_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -22,7 +22,7 @@ def check(ctx: Context) -> Iterator[Hit]:
     if "pandas" not in module_imports(ctx).values():
         return
     for call in ctx.of_type("call"):
-        if enclosing_loop(call) is None:
+        if loop_of(ctx, call) is None:
             continue
         if qualified_call(ctx, call) == "pandas.concat":
             yield Hit(call, "`concat` in a loop copies all rows each time: concatenate once")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import call_args, call_name, enclosing_loop, is_invariant, method_call
+from ._syntax import call_args, call_name, is_invariant, loop_of, method_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -23,7 +23,7 @@ DOC = make_doc(
 
 def check(ctx: Context) -> Iterator[Hit]:
     for call in ctx.of_type("call"):
-        loop = enclosing_loop(call)
+        loop = loop_of(ctx, call)
         if loop is None or loop.type not in ("for_statement", "while_statement"):
             continue
         if call_name(ctx, call) == "open":

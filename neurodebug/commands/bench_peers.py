@@ -57,6 +57,7 @@ def ensure_peer_venv(folder: Path) -> Path:
         return python
     print(f"creating {folder} with {', '.join(PEER_PACKAGES)} …", file=sys.stderr)
     venv.create(folder, with_pip=True, clear=True)
+    (folder / ".gitignore").write_text("*\n")  # never committed, never analysed
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *PEER_PACKAGES],
         check=True,

@@ -1,0 +1,218 @@
+"""What each construct defines and reads, and which definitions reach each use."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from neurodebug.analyzers.document import analyze_source
+from neurodebug.analyzers.facts import FunctionFacts, VarLine
+
+
+def function(source: str, name: str = "f") -> FunctionFacts:
+    return analyze_source(dedent(source).encode()).functions_named(name)[0]
+
+
+def defined(facts: FunctionFacts) -> set[tuple[str, int, str]]:
+    return {(d.var, d.line, d.how) for d in facts.definitions}
+
+
+def test_binding_forms() -> None:
+    facts = function(
+        """\
+        def f(a, *rest, key=1, **options):
+            import os.path, json as j
+            from collections import deque as dq, OrderedDict
+            b, (c, *d) = a, rest
+            for i, (k, v) in enumerate(options.items()):
+                pass
+            with open(a) as (h, g):
+                pass
+            try:
+                pass
+            except OSError as err:
+                pass
+            if (n := len(a)) > 2:
+                pass
+            total = 0
+            total += n
+            del b
+            type Alias = int
+            return c, d, h, g, err, i, k, v, total, dq, OrderedDict, os, j, Alias
+        """
+    )
+    assert defined(facts) == {
+        ("a", 1, "param"),
+        ("rest", 1, "param"),
+        ("key", 1, "param"),
+        ("options", 1, "param"),
+        ("os", 2, "import"),
+        ("j", 2, "import"),
+        ("dq", 3, "import"),
+        ("OrderedDict", 3, "import"),
+        ("b", 4, "assign"),
+        ("c", 4, "assign"),
+        ("d", 4, "assign"),
+        ("i", 5, "for"),
+        ("k", 5, "for"),
+        ("v", 5, "for"),
+        ("h", 7, "with"),
+        ("g", 7, "with"),
+        ("err", 11, "except"),
+        ("n", 13, "walrus"),
+        ("total", 15, "assign"),
+        ("total", 16, "augmented"),
+        ("b", 17, "del"),
+        ("Alias", 18, "assign"),
+    }
+    assert facts.params == ["a", "rest", "key", "options"]
+
+
+def test_match_captures_read_the_subject() -> None:
+    facts = function(
+        """\
+        def f(cmd):
+            match cmd:
+                case Point(x=0, y=yy) | {"k": yy}:
+                    return yy
+                case [first, *others] if first:
+                    return others
+                case Color.RED as red:
+                    return red
+        """
+    )
+    assert {(d.var, d.line) for d in facts.definitions if d.how == "match"} == {
+        ("yy", 3),
+        ("first", 5),
+        ("others", 5),
+        ("red", 7),
+    }
+    assert facts.reads_at(3) == {"cmd", "Point"}
+    assert "Color" in facts.reads_at(7)
+    red = next(d for d in facts.definitions if d.var == "red")
+    assert VarLine("cmd", 1) in red.data
+
+
+def test_nested_definitions_decorators_and_defaults_read_the_enclosing_scope() -> None:
+    facts = function(
+        """\
+        def f(limit, deco):
+            @deco
+            def inner(x=limit):
+                return x
+            class Box(Base):
+                size = limit
+            return inner, Box
+        """
+    )
+    assert ("inner", 2, "def") in defined(facts)
+    assert ("Box", 5, "def") in defined(facts)
+    assert facts.reads_at(2) == {"deco", "limit"}
+    assert facts.reads_at(5) == {"Base"}
+    assert facts.reaching_definitions(7, "inner") == {2}
+
+
+def test_lambda_and_comprehension_variables_are_not_locals_of_the_function() -> None:
+    facts = function(
+        """\
+        def f(xs, k):
+            ys = [x * k for x in xs if x]
+            g = lambda v, w=k: v + w + k
+            return ys, g
+        """
+    )
+    assert facts.reads_at(2) == {"xs", "k"}
+    assert facts.writes_at(2) == {"ys"}
+    assert facts.reads_at(3) == {"k"}
+    assert "x" not in facts.lines_that_may_write("x") | {d.var for d in facts.definitions}
+
+
+def test_mutations_define_the_container_without_killing_it() -> None:
+    facts = function(
+        """\
+        def f(v, k):
+            xs = []
+            d = {}
+            obj = make()
+            xs.append(v)
+            d[k] = v
+            obj.attr.inner = v
+            n = xs.count(v)
+            del d[k]
+            return xs, d, obj, n
+        """
+    )
+    assert facts.reaching_definitions(10, "xs") == {2, 5}
+    assert facts.reaching_definitions(10, "d") == {3, 6, 9}
+    assert facts.reaching_definitions(10, "obj") == {4, 7}
+    assert {(d.var, d.line, d.how) for d in facts.definitions if d.how == "mutation"} == {
+        ("xs", 5, "mutation"),
+        ("d", 6, "mutation"),
+        ("obj", 7, "mutation"),
+        ("d", 9, "mutation"),
+    }
+    assert facts.lines_that_may_write("xs") == {2, 5}  # xs.count is known to be pure
+
+
+def test_assignment_kills_and_branches_merge() -> None:
+    facts = function(
+        """\
+        def f(c):
+            x = 1
+            x = 2
+            if c:
+                x = 3
+            y = x
+            return y
+        """
+    )
+    assert facts.reaching_definitions(6, "x") == {3, 5}
+    edges = {(e.var, e.def_line, e.use_line) for e in facts.data_edges}
+    assert edges == {("c", 1, 4), ("x", 3, 6), ("x", 5, 6), ("y", 6, 7)}
+    assert [e.def_line for e in facts.data_dependencies(6)] == [3, 5]
+
+
+def test_loop_carried_dependency() -> None:
+    facts = function(
+        """\
+        def f(n):
+            total = 0
+            for i in range(n):
+                total = total + i
+            return total
+        """
+    )
+    assert facts.reaching_definitions(4, "total") == {2, 4}
+    assert facts.reaching_definitions(5, "total") == {2, 4}
+    definition = next(d for d in facts.definitions if (d.var, d.line) == ("total", 4))
+    assert definition.data == (VarLine("i", 3), VarLine("total", 2), VarLine("total", 4))
+    assert definition.control == (VarLine("n", 3),)
+
+
+def test_definitions_in_try_reach_the_handler_even_when_a_later_statement_raises() -> None:
+    facts = function(
+        """\
+        def f(s):
+            x = 0
+            try:
+                x = 1
+                x = int(s)
+            except ValueError:
+                return x
+            return x
+        """
+    )
+    assert facts.reaching_definitions(7, "x") == {2, 4, 5}
+    assert facts.reaching_definitions(8, "x") == {5}
+
+
+def test_global_and_nonlocal_names_are_still_written_here() -> None:
+    facts = function(
+        """\
+        def f():
+            global counter
+            counter = counter + 1
+            return counter
+        """
+    )
+    assert facts.reaching_definitions(4, "counter") == {3}
+    assert facts.reaching_definitions(3, "counter") == set()

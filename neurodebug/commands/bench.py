@@ -13,7 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-BENCH_MODULES: tuple[str, ...] = ("neurodebug.commands.bench_analyze",)
+BENCH_MODULES: tuple[str, ...] = (
+    "neurodebug.commands.bench_analyze",
+    "neurodebug.commands.bench_fixes",
+)
 
 RESULTS_DIR = Path("benchmarks") / "results"
 

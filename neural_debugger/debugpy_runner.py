@@ -174,12 +174,14 @@ def debug_entry(
     max_stops: int = 500,
     timeout: float = 30.0,
     python: Sequence[str] | None = None,
+    nodelay: bool = True,
 ) -> Trace:
     """Walk `FILE::FUNC` called as `call` in a real debugpy session, repeating `action`.
 
     Each stop in the user's file becomes a `line` step (the debugger's view; see
     `actions.debugger_stops` for the same view computed from a tracer trace). With `continue`,
     the stops are the `breakpoints` hit. The result or exception comes from the wrapper.
+    `nodelay=False` leaves out the TCP_NODELAY hook (only to measure what it saves).
     """
     if action not in DAP_ACTIONS:
         raise ValueError(f"unknown action {action!r}; expected one of {', '.join(DAP_ACTIONS)}")
@@ -198,8 +200,10 @@ def debug_entry(
         )
     )
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook_dir, os.environ.get("PYTHONPATH")]))
+    if nodelay:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook_dir, os.environ.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"  # the tracer's seed: sets of strings list in the same order
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # skips a start-up check and its stderr warning
     trace = Trace(steps=[])
     deadline = time.monotonic() + timeout
     client = DapClient([sys.executable, "-m", "debugpy.adapter"], cwd=workdir, timeout=10.0)

@@ -20,6 +20,120 @@ from neurodebug.analyzers.parsing import UnreadableSourceError, read_source
 
 SCHEMA_VERSION = 1
 
+_VAR_LINES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["var", "line"],
+        "properties": {"var": {"type": "string"}, "line": {"type": "integer", "minimum": 0}},
+        "additionalProperties": False,
+    },
+}
+_LINES = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+_IDS = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+
+# The JSON Schema of `--format json` output (documented in README; tests validate against it).
+JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["schema_version", "file", "syntax_errors", "functions"],
+    "properties": {
+        "schema_version": {"const": SCHEMA_VERSION},
+        "file": {"type": "string"},
+        "syntax_errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["line", "column", "message"],
+                "properties": {
+                    "line": {"type": "integer"},
+                    "column": {"type": "integer"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+        "functions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": [
+                    "name",
+                    "qualname",
+                    "kind",
+                    "line",
+                    "end_line",
+                    "params",
+                    "entry_block",
+                    "exit_block",
+                    "blocks",
+                    "definitions",
+                ],
+                "properties": {
+                    "name": {"type": "string"},
+                    "qualname": {"type": "string"},
+                    "kind": {"enum": ["module", "function", "class"]},
+                    "line": {"type": "integer"},
+                    "end_line": {"type": "integer"},
+                    "params": {"type": "array", "items": {"type": "string"}},
+                    "entry_block": {"type": "integer"},
+                    "exit_block": {"type": "integer"},
+                    "blocks": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": [
+                                "id",
+                                "kind",
+                                "start_line",
+                                "end_line",
+                                "lines",
+                                "successors",
+                                "exception_successors",
+                            ],
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "kind": {"enum": ["entry", "body", "exit"]},
+                                "start_line": {"type": "integer"},
+                                "end_line": {"type": "integer"},
+                                "lines": _LINES,
+                                "successors": _IDS,
+                                "exception_successors": _IDS,
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                    "definitions": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["var", "line", "how", "data", "control"],
+                            "properties": {
+                                "var": {"type": "string"},
+                                "line": {"type": "integer"},
+                                "how": {"type": "string"},
+                                "data": _VAR_LINES,
+                                "control": _VAR_LINES,
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                    "slice": {
+                        "type": "object",
+                        "required": ["line", "var", "lines"],
+                        "properties": {
+                            "line": {"type": "integer"},
+                            "var": {"type": "string"},
+                            "lines": _LINES,
+                        },
+                    },
+                },
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from neurodebug.analyzers.document import analyze_source
 
 FIXTURES = Path(__file__).with_name("fixtures") / "broken"

@@ -141,7 +141,7 @@ def _replace(model: nn.Module, name: str, layer: nn.Module) -> None:
 def quantize_model(
     model: nn.Module,
     bits: int,
-    group_size: int,
+    group_size: int = 64,
     scheme: Scheme = "asym",
     skip: Iterable[str] = (),
 ) -> nn.Module:

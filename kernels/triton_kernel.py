@@ -24,7 +24,7 @@ from .quant import QuantizedWeight
 
 
 @triton.jit
-def _qmatmul_kernel(
+def _qmatmul_kernel(  # type: ignore[no-untyped-def]  # triton reads the annotations
     x_ptr,
     packed_ptr,
     scales_ptr,

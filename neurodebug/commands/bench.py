@@ -16,6 +16,7 @@ from typing import Any
 BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.commands.bench_analyze",
     "neurodebug.commands.bench_fixes",
+    "neurodebug.commands.bench_kernels",
     "neurodebug.commands.bench_trace",
 )
 

@@ -13,8 +13,9 @@ if [ -n "${NEURODEBUG_APT_PACKAGES:-}" ] && command -v apt-get >/dev/null 2>&1; 
   apt-get update -qq && apt-get install -y -qq $NEURODEBUG_APT_PACKAGES >/dev/null
 fi
 
+# The gpu extra (triton) lets the tests check the Triton kernel under TRITON_INTERPRET=1.
 # torch is pinned to the CPU build that lies on this machine's disk; an unpinned torch pulls CUDA.
-"$PYTHON" -m pip install -q --root-user-action=ignore "torch==2.13.0" -e ".[neural,test]"
+"$PYTHON" -m pip install -q --root-user-action=ignore "torch==2.13.0" -e ".[neural,test,gpu]"
 "$PYTHON" -c "import neurodebug, torch, pytest_lsp" # fail early if the install did not take
 
 "$PYTHON" -m pytest -m "not e2e" "$@"

@@ -53,6 +53,8 @@ class ServerState:
     """False when the client pulls diagnostics itself (it would show them twice otherwise)."""
     rule_caches: dict[str, RuleCache] = field(default_factory=dict)
     """Per-document findings of each top-level statement, so edits re-check only what changed."""
+    published: dict[str, dict[tuple[object, ...], Any]] = field(default_factory=dict)
+    """Per document: the JSON of the diagnostics last pushed, by finding (reused if unchanged)."""
     runs: RunStore = field(default_factory=RunStore)
     """Predicted and real traces per document and function."""
     change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)

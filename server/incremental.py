@@ -67,32 +67,40 @@ def module_signature(source: bytes, root: tree_sitter.Node) -> str:
 
 
 def _shift_edit(edit: Edit, lines: int, nbytes: int) -> Edit:
-    return replace(
-        edit,
-        line=edit.line + lines,
-        end_line=edit.end_line + lines,
-        start_byte=edit.start_byte + nbytes,
-        end_byte=edit.end_byte + nbytes,
+    return Edit(
+        edit.line + lines,
+        edit.column,
+        edit.end_line + lines,
+        edit.end_column,
+        edit.new_text,
+        edit.start_byte + nbytes,
+        edit.end_byte + nbytes,
     )
 
 
 def _shift(finding: Finding, lines: int, nbytes: int) -> Finding:
     """The finding moved down by `lines` lines and `nbytes` bytes (columns stay: chunks start
-    at column 0)."""
+    at column 0). Built directly: `dataclasses.replace` is slow enough to show up here."""
     if lines == 0 and nbytes == 0:
         return finding
     fix = finding.fix
-    if fix is not None:
+    if fix is not None and fix.edits:
         fix = Fix(
             tuple(_shift_edit(e, lines, nbytes) for e in fix.edits), fix.safety, fix.description
         )
-    return replace(
-        finding,
-        line=finding.line + lines,
-        end_line=finding.end_line + lines,
-        start_byte=finding.start_byte + nbytes,
-        end_byte=finding.end_byte + nbytes,
-        fix=fix,
+    return Finding(
+        finding.code,
+        finding.name,
+        finding.message,
+        finding.severity,
+        finding.line + lines,
+        finding.column,
+        finding.end_line + lines,
+        finding.end_column,
+        finding.start_byte + nbytes,
+        finding.end_byte + nbytes,
+        fix,
+        finding.equivalents,
     )
 
 
@@ -153,6 +161,7 @@ def module_shared(
     tree: tree_sitter.Tree,
     target: tuple[int, int],
     called_in_loop: set[str] | None = None,
+    pure: set[str] | None = None,
 ) -> ModuleShared:
     """Imports and pure functions of the module, as `_syntax.module_imports` /
     `pure_functions` would compute them on the whole file."""
@@ -171,7 +180,8 @@ def module_shared(
             nodes.setdefault(inner.type, []).append(inner)
     ctx = Context(source, tree, nodes, target)
     imports = module_imports(ctx)
-    pure = pure_functions(ctx)
+    if pure is None:
+        pure = pure_functions(ctx)
     cache: dict[str, object] = {"imports": imports, "pure": pure}
     if called_in_loop is not None:
         cache["called_in_loop"] = set(called_in_loop)
@@ -241,6 +251,16 @@ class RuleCache:
     entries: dict[tuple[str, ...], tuple[Finding, ...]] = field(default_factory=dict)
     loop_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     """Per chunk digest: names of functions called inside a loop in that chunk."""
+    purity: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict)
+    """Per (function digest, the pure names it mentions): whether its body is pure."""
+    identifiers: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per function digest: the identifiers its body mentions."""
+    last_pure: tuple[dict[str, str], set[str]] | None = None
+    """The last module's function digests by name and its pure functions."""
+    absolute: dict[tuple[str, ...], tuple[int, int, tuple[Finding, ...]]] = field(
+        default_factory=dict
+    )
+    """Per cache key: the last shifted copy (reused while the chunk has not moved)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     hits: int = 0
     misses: int = 0
@@ -273,7 +293,8 @@ class RuleCache:
                 with self.lock:
                     self.loop_calls[digest] = names
             called |= names
-        shared = module_shared(source, tree, settings.target_version, called)
+        pure = self._pure_functions(source, tree, settings.target_version, chunks, digests)
+        shared = module_shared(source, tree, settings.target_version, called, pure)
         signature = module_signature(source, root)
         findings = _syntax_findings(tree, settings) if broken else []
         live: set[tuple[str, ...]] = set()
@@ -285,7 +306,15 @@ class RuleCache:
                 cached = self.entries.get(key) if movable else None
             if cached is not None:
                 self.hits += 1
-                findings.extend(_shift(f, base_line, base_byte) for f in cached)
+                with self.lock:
+                    last = self.absolute.get(key)
+                if last is not None and last[:2] == (base_line, base_byte):
+                    findings.extend(last[2])
+                else:
+                    moved = tuple(_shift(f, base_line, base_byte) for f in cached)
+                    with self.lock:
+                        self.absolute[key] = (base_line, base_byte, moved)
+                    findings.extend(moved)
                 live.add(key)
                 continue
             self.misses += 1
@@ -302,10 +331,106 @@ class RuleCache:
         with self.lock:
             if len(self.entries) > MAX_CACHED_CHUNKS or len(self.entries) > 2 * len(live) + 64:
                 self.entries = {k: v for k, v in self.entries.items() if k in live}
+                self.absolute = {k: v for k, v in self.absolute.items() if k in live}
                 kept = set(digests)
                 self.loop_calls = {k: v for k, v in self.loop_calls.items() if k in kept}
         findings.sort(key=lambda f: (f.line, f.column, f.code))
         return findings
+
+    def _pure_functions(
+        self,
+        source: bytes,
+        tree: tree_sitter.Tree,
+        target: tuple[int, int],
+        chunks: list[tree_sitter.Node],
+        digests: list[str],
+    ) -> set[str]:
+        """`_syntax.pure_functions` of the module, with each function's verdict cached.
+
+        A body's purity depends only on its text and on which of the names it mentions are
+        pure, so the fixpoint re-walks only functions whose text (or pure callees) changed.
+        """
+        by_name: dict[str, tuple[str, tree_sitter.Node]] = {}  # a later `def` wins, as at run time
+        for chunk, digest in zip(chunks, digests, strict=True):
+            if chunk.type != "function_definition":
+                continue
+            name_node = chunk.child_by_field_name("name")
+            if name_node is not None:
+                by_name[_text(source, name_node)] = (digest, chunk)
+        functions = [(name, digest, node) for name, (digest, node) in by_name.items()]
+        signature = {name: digest for name, digest, _ in functions}
+        for _name, digest, node in functions:
+            if digest not in self.identifiers:
+                self.identifiers[digest] = _identifiers(source, node)
+        last = self.last_pure
+        if last is not None and last[0].keys() == signature.keys():
+            changed_names = [n for n, d in signature.items() if last[0][n] != d]
+            if not changed_names:
+                return set(last[1])
+            if len(changed_names) == 1:
+                # One function's text changed. If it mentions no other module function, its
+                # verdict does not depend on the others; if that verdict is unchanged, no other
+                # function's is either, and the previous fixpoint still holds.
+                name = changed_names[0]
+                digest, node = by_name[name]
+                mentioned = self.identifiers[digest]
+                if not (mentioned & signature.keys()) - {name}:
+                    verdict = self._verdict(source, tree, target, digest, node, {name})
+                    if verdict == (name in last[1]):
+                        self.last_pure = (signature, set(last[1]))
+                        return set(last[1])
+        ctx = Context(source, tree, {}, target)
+        pure: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, digest, node in functions:
+                if name in pure:
+                    continue
+                assumed = (pure | {name}) & self.identifiers[digest]
+                verdict = self._verdict(source, tree, target, digest, node, assumed, ctx)
+                if verdict:
+                    pure.add(name)
+                    changed = True
+        if len(self.purity) > MAX_CACHED_CHUNKS:
+            self.purity.clear()
+            self.identifiers.clear()
+        self.last_pure = (signature, set(pure))
+        return pure
+
+    def _verdict(
+        self,
+        source: bytes,
+        tree: tree_sitter.Tree,
+        target: tuple[int, int],
+        digest: str,
+        node: tree_sitter.Node,
+        assumed: set[str],
+        ctx: Context | None = None,
+    ) -> bool:
+        """Whether the function body is pure when the names in `assumed` are (cached)."""
+        from neurodebug.analyzers.rules._syntax import _is_pure_body
+
+        key = (digest, frozenset(assumed))
+        verdict = self.purity.get(key)
+        if verdict is None:
+            verdict = _is_pure_body(ctx or Context(source, tree, {}, target), node, set(assumed))
+            self.purity[key] = verdict
+        return verdict
+
+
+def _text(source: bytes, node: tree_sitter.Node) -> str:
+    return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+
+@cache
+def _identifier_query() -> tree_sitter.Query:
+    return tree_sitter.Query(python_language(), "(identifier) @name")
+
+
+def _identifiers(source: bytes, node: tree_sitter.Node) -> frozenset[str]:
+    captures = tree_sitter.QueryCursor(_identifier_query()).captures(node)
+    return frozenset(_text(source, name) for name in captures.get("name", []))
 
 
 def _syntax_findings(tree: tree_sitter.Tree, settings: Settings) -> list[Finding]:

@@ -15,7 +15,7 @@ Keys (camelCase, as editors send them):
     runTimeout: 10.0         seconds allowed to a real run (verify with debugpy)
     predictTimeout: 30.0     seconds allowed to one rollout
     inlayHintWidth: 40       characters per inlay hint before it is cut
-    debounceMs: 20           quiet time after an edit before diagnostics are recomputed
+    debounceMs: 10           quiet time after an edit before diagnostics are recomputed
     diagnosticMode: "auto"   "push", "pull", or "auto" (pull when the client supports it)
 """
 
@@ -52,7 +52,7 @@ class ServerOptions:
     """Seconds one rollout may take."""
     inlay_hint_width: int = 40
     """Inlay hint labels longer than this are cut with `…`; the tooltip keeps the full value."""
-    debounce_ms: int = 20
+    debounce_ms: int = 10
     """Edits closer together than this share one diagnostics run."""
     diagnostic_mode: DiagnosticMode = "auto"
     """How diagnostics reach the client."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from neurodebug.analyzers.parsing import UnreadableSourceError, parse, read_source
@@ -20,6 +21,7 @@ from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import Lines, lsp_diagnostic, lsp_syntax_diagnostic
 from neurodebug.server.documents import PositionEncoding, Snapshot, line_starts
 from neurodebug.server.incremental import RuleCache
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 
 from neurodebug.files import iter_python_files
@@ -27,6 +29,7 @@ from neurodebug.files import iter_python_files
 LOG = logging.getLogger(__name__)
 
 IDENTIFIER = "neurodebug"
+_CONVERTER = default_converter()
 MAX_WORKSPACE_FILES = 2000
 
 
@@ -62,6 +65,61 @@ async def current_report(server: NeurodebugServer, uri: str) -> tuple[Report, Sn
     return report, snapshot
 
 
+def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list[Any]]:
+    """Analyse a snapshot and build the JSON of its diagnostics (on a worker thread).
+
+    Diagnostics that did not change since the last publication are reused as JSON: turning
+    hundreds of lsprotocol objects into JSON again would cost more than the cached analysis.
+    """
+    report = _analyze_snapshot(server, snapshot)
+    previous = server.state.published.get(snapshot.uri, {})
+    fresh: dict[tuple[object, ...], Any] = {}
+    items: list[Any] = [
+        _CONVERTER.unstructure(lsp_syntax_diagnostic(problem, snapshot, server.encoding))
+        for problem in report.syntax
+    ]
+    for finding in report.findings:
+        key = (
+            finding.code,
+            finding.line,
+            finding.column,
+            finding.end_line,
+            finding.end_column,
+            finding.message,
+            None if finding.fix is None else finding.fix.safety,
+            snapshot.line_bytes(finding.line - 1),
+            snapshot.line_bytes(finding.end_line - 1),
+            server.encoding,
+        )
+        item = previous.get(key)
+        if item is None:
+            item = _CONVERTER.unstructure(lsp_diagnostic(finding, snapshot, server.encoding))
+        fresh[key] = item
+        items.append(item)
+    server.state.published[snapshot.uri] = fresh
+    return report, items
+
+
+def publish_json(server: NeurodebugServer, uri: str, version: int, items: list[Any]) -> None:
+    """Send `textDocument/publishDiagnostics` from ready-made JSON (falls back to pygls types)."""
+    send = getattr(server.protocol, "_send_data", None)
+    if send is None:
+        server.text_document_publish_diagnostics(
+            _CONVERTER.structure(
+                {"uri": uri, "version": version, "diagnostics": items},
+                types.PublishDiagnosticsParams,
+            )
+        )
+        return
+    send(
+        {
+            "jsonrpc": "2.0",
+            "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            "params": {"uri": uri, "version": version, "diagnostics": items},
+        }
+    )
+
+
 async def _publish_later(server: NeurodebugServer, uri: str, delay: float) -> None:
     if delay > 0:
         await asyncio.sleep(delay)
@@ -69,19 +127,13 @@ async def _publish_later(server: NeurodebugServer, uri: str, delay: float) -> No
     if document is None:
         return
     snapshot = document.snapshot()
-    report = await asyncio.to_thread(_analyze_snapshot, server, snapshot)
+    report, items = await asyncio.to_thread(_prepare, server, snapshot)
     current = server.state.documents.get(uri)
     if current is None or current.version != snapshot.version:
         return  # a newer edit arrived; its own run publishes
     server.state.reports[uri] = report
     if server.state.push_diagnostics:
-        server.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(
-                uri=uri,
-                version=snapshot.version,
-                diagnostics=lsp_diagnostics(report, snapshot, server.encoding),
-            )
-        )
+        publish_json(server, uri, snapshot.version, items)
 
 
 def schedule(server: NeurodebugServer, uri: str, immediately: bool = False) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from neurodebug.neural_debugger.corpus.features import constructs, source_hash
 from neurodebug.neural_debugger.corpus.generator import Program, generate_program, new_call
+from neurodebug.neural_debugger.corpus.templates import template_call, template_program
 from neurodebug.neural_debugger.corpus.writer import ShardWriter, split_of
 from neurodebug.neural_debugger.sandbox import Job, WorkerPool
 from neurodebug.neural_debugger.trace import Trace
@@ -46,6 +47,10 @@ class CorpusSettings:
     timeout_s: float = 2.0
     memory_mb: int = 256
     origin: str = "synthetic"
+    template_share: float = 0.25
+    """Share of programs drawn from the classic-algorithm templates instead of the generator."""
+    template_calls: int = 3
+    """Calls per template program (their sources repeat more, so each gets more inputs)."""
 
 
 @dataclass
@@ -62,7 +67,8 @@ def _synthetic_jobs(
     rng = random.Random(settings.seed)
     index = 0
     while True:
-        program = generate_program(rng)
+        from_template = rng.random() < settings.template_share
+        program = template_program(rng) if from_template else generate_program(rng)
         try:
             program_hash = source_hash(program.source)
         except SyntaxError:
@@ -73,8 +79,11 @@ def _synthetic_jobs(
             continue
         seen.add(program_hash)
         calls = [program.call]
-        for _ in range(settings.calls_per_program - 1):
-            call = new_call(rng, program)
+        extra_calls = (
+            settings.calls_per_program - 1 + (settings.template_calls - 1 if from_template else 0)
+        )
+        for _ in range(extra_calls):
+            call = template_call(rng, program) if from_template else new_call(rng, program)
             if call not in calls:
                 calls.append(call)
         for number, call in enumerate(calls):

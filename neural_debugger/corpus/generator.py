@@ -133,6 +133,14 @@ class _Builder:
         var = self.pick_var("int")
         if var and self.rng.random() < 0.75:
             return var
+        if var is None and self.rng.random() < 0.6:  # no int in scope: measure something that is
+            sized = [
+                name
+                for name, kind in self.scope.items()
+                if kind in ("list", "str", "dict", "set", "words")
+            ]
+            if sized:
+                return f"len({self.rng.choice(sized)})"
         return str(self.rng.randint(0, 9))
 
     def expr(self, kind: str, depth: int = 0) -> str:
@@ -213,6 +221,8 @@ class _Builder:
         a, b = self.int_atom(), self.int_atom()
         if a.isdigit() and b.isdigit():
             a = self.pick_var("int") or "len(str(" + b + "))"
+        if a == b:
+            b = str(rng.randint(0, 9))
         op = rng.choice(("<", "<=", ">", ">=", "==", "!="))
         out = [f"{a} {op} {b}", f"{a} % 2 == 0", f"{a} > {rng.randint(0, 5)}"]
         if (xs := self.pick_var("list")) is not None:

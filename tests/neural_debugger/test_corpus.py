@@ -10,8 +10,11 @@ from pathlib import Path
 from neurodebug.neural_debugger.corpus.build import CorpusSettings, build_corpus
 from neurodebug.neural_debugger.corpus.features import constructs, source_hash
 from neurodebug.neural_debugger.corpus.generator import generate_program, new_call
+from neurodebug.neural_debugger.corpus.templates import TEMPLATES, template_call, template_program
 from neurodebug.neural_debugger.corpus.writer import split_of
+from neurodebug.neural_debugger.sandbox import Job, run_jobs
 from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.tracer import Limits
 
 from ..conftest import run_neurodebug
 
@@ -113,3 +116,23 @@ def test_trace_corpus_command(tmp_path: Path) -> None:
     assert (tmp_path / "c" / "READY").exists()
     bad = run_neurodebug("trace-corpus", "--out", str(tmp_path / "d"), "--programs", "0")
     assert bad.returncode == 2
+
+
+def test_every_template_gives_a_runnable_program_with_fresh_inputs() -> None:
+    rng = random.Random(11)
+    jobs, programs = [], []
+    for template in TEMPLATES:
+        program = template(rng)
+        programs.append(program)
+        ast.parse(program.source)
+        other = template_call(rng, program)
+        assert other.startswith(program.function + "(")
+        jobs += [Job(program.source, program.call), Job(program.source, other)]
+    traces = list(run_jobs(jobs, Limits(timeout_s=5, max_steps=2000), workers=2))
+    for job, trace in zip(jobs, traces, strict=True):
+        assert trace.status in ("ok", "exception"), (job, trace.status, trace.exception)
+        if trace.exception:  # only intended errors
+            assert trace.exception.startswith("ValueError"), (job, trace.exception)
+        assert len(trace.steps) >= 3
+    sources = {template_program(random.Random(seed)).source for seed in range(200)}
+    assert len(sources) > 100  # names, constants and variations differ per draw

@@ -114,9 +114,9 @@ def test_generators_comprehensions_closures_and_classes() -> None:
     functions = {step.function for step in trace.steps}
     assert {"f", "<listcomp>", "gen", "__init__", "scale"} <= functions
     yields = [
-        step.value for step in trace.steps if step.event == "return" and step.function == "gen"
+        (s.value, s.yielded) for s in trace.steps if s.event == "return" and s.function == "gen"
     ]
-    assert yields == ["0", "10", "None"]
+    assert yields == [("0", True), ("10", True), ("None", False)]  # two yields, then the return
     init = next(step for step in trace.steps if step.function == "__init__")
     assert init.locals["self"] == "<__neurodebug_main__.Box object>"  # no memory address
     scale_line = next(

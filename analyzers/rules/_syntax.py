@@ -880,3 +880,16 @@ def is_store(node: tree_sitter.Node) -> bool:
         parent.type in ("assignment", "augmented_assignment")
         and parent.child_by_field_name("left") == node
     )
+
+
+def binding_values(ctx: Context, name_node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The values assigned to a name in the nearest scope (function, then module) binding it."""
+    name = ctx.text(name_node)
+    scope = enclosing_scope(name_node)
+    for candidate in (scope, _module_of(scope)):
+        values = scope_bindings(ctx, candidate).values.get(name)
+        if values:
+            return values
+        if candidate.type == "module":
+            break
+    return []

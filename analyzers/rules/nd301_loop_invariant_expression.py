@@ -13,7 +13,8 @@ DOC = make_doc(
     "A call inside a loop (body or `while` condition) that reads nothing the loop rebinds or "
     "mutates and calls only pure code: builtins such as `len`/`max`, non-mutating `str`/"
     "`dict`/`set` methods, and functions of the same file proven side-effect free. Never "
-    "flagged when the expression reads a name the loop writes.",
+    "flagged when the expression reads a name the loop writes, nor when it sits in a branch "
+    "(an `if` body, an `else`, a `try`) that does not run on every iteration.",
     "The same value is recomputed on every iteration; for `name.lower()` or `median(values)` "
     "that turns an O(n) loop into O(n·m).",
     "for word in words:\n    if word == name.lower():\n        total += 1",
@@ -23,6 +24,50 @@ DOC = make_doc(
 )
 
 _STATEMENT_ASSIGNMENT = ("assignment",)
+
+
+_CONDITION_FIELDS = {
+    "if_statement": "condition",
+    "elif_clause": "condition",
+    "conditional_expression": None,
+    "boolean_operator": "left",
+    "match_statement": "subject",
+}
+_NEVER_SURE = frozenset(
+    {
+        "try_statement",
+        "except_clause",
+        "finally_clause",
+        "else_clause",
+        "with_statement",
+        "case_clause",
+    }
+)
+
+
+def runs_every_iteration(node: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """Whether `node` is evaluated on every pass through `loop`'s body (not in a branch).
+
+    Hoisting a branch's expression would run it even when the branch is not taken: wasted
+    work at best, a new exception at worst (`int(d['y'])` under `if key == 'y'`).
+    """
+    child = node
+    parent = node.parent
+    while parent is not None and parent != loop:
+        kind = parent.type
+        if kind in _NEVER_SURE:
+            return False
+        if kind in _CONDITION_FIELDS:
+            field = _CONDITION_FIELDS[kind]
+            if kind == "conditional_expression":
+                # `a if cond else b`: only `cond` (the middle operand) always runs
+                operands = parent.named_children
+                if len(operands) != 3 or child != operands[1]:
+                    return False
+            elif field is None or child != parent.child_by_field_name(field):
+                return False
+        child, parent = parent, parent.parent
+    return parent == loop
 
 
 def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -38,6 +83,8 @@ def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
         and parent.parent is not None
         and parent.parent.parent == loop.child_by_field_name("body")
     ):
+        return None
+    if not runs_every_iteration(call, loop):
         return None
     # only the outermost invariant call of an expression
     ancestor = call.parent

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import fresh_name, known_kind, loop_facts, loop_of, walk
+from ._syntax import binding_values, fresh_name, known_kind, loop_facts, loop_of, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -21,6 +21,21 @@ DOC = make_doc(
     "Unsafe: `set(xs)` needs hashable elements and compares by hash and `==` rather than by "
     "`==` alone. Offered only when the loop does not change `xs`; otherwise no fix.",
 )
+
+
+SMALL = 5
+"""Literal lists or tuples this short are not worth a set."""
+
+
+def _small_constant_literal(value: tree_sitter.Node) -> bool:
+    items = value.named_children
+    return (
+        value.type in ("list", "tuple")
+        and 0 < len(items) <= SMALL
+        and all(
+            item.type in ("string", "integer", "float", "true", "false", "none") for item in items
+        )
+    )
 
 
 def hoisting_point(loop: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -63,6 +78,9 @@ def check(ctx: Context) -> Iterator[Hit]:
                 f"`{operators[0]} {name}` scans a list that the loop grows: keep a set alongside",
             )
             continue
+        values = binding_values(ctx, container)
+        if values and all(_small_constant_literal(v) for v in values):
+            continue  # a handful of constants: a scan is as fast as hashing
         if (loop.id, name) in done:
             continue
         done.add((loop.id, name))

@@ -19,9 +19,11 @@ from lsprotocol import types
 from neurodebug.server.analysis import Report
 from neurodebug.server.documents import Document, PositionEncoding
 from neurodebug.server.incremental import RuleCache
+from neurodebug.server.neural import NeuralService
 from neurodebug.server.options import ServerOptions
 from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 
 from neurodebug import __version__
 
@@ -37,6 +39,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "neurodebug.server.features.code_lens",
     "neurodebug.server.features.inlay_hints",
     "neurodebug.server.commands",
+    "neurodebug.server.run_commands",
 )
 """One module per feature; each exposes `register(server)`."""
 
@@ -55,6 +58,12 @@ class ServerState:
     """Per-document findings of each top-level statement, so edits re-check only what changed."""
     published: dict[str, dict[tuple[object, ...], Any]] = field(default_factory=dict)
     """Per document: the JSON of the diagnostics last pushed, by finding (reused if unchanged)."""
+    verified: dict[str, dict[str, tuple[str, list[Any]]]] = field(default_factory=dict)
+    """Per document and function: (function text hash, JSON of the verification diagnostics)."""
+    neural: NeuralService = field(default_factory=NeuralService)
+    """The model, loaded on first use."""
+    converter: Any = field(default_factory=default_converter, repr=False)
+    """lsprotocol ⇄ JSON (cattrs)."""
     runs: RunStore = field(default_factory=RunStore)
     """Predicted and real traces per document and function."""
     change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)

@@ -97,6 +97,8 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
         fresh[key] = item
         items.append(item)
     server.state.published[snapshot.uri] = fresh
+    for _hash, verified in server.state.verified.get(snapshot.uri, {}).values():
+        items.extend(verified)
     return report, items
 
 
@@ -167,6 +169,15 @@ def forget(server: NeurodebugServer, uri: str) -> None:
         )
 
 
+def refresh_document(server: NeurodebugServer, uri: str) -> None:
+    """Publish one document's diagnostics again now (e.g. verification results changed)."""
+    server.state.reports.pop(uri, None)
+    server.state.options_generation += 1  # pulled result ids change too
+    schedule(server, uri, immediately=True)
+    if not server.state.push_diagnostics:
+        server.workspace_diagnostic_refresh(None)
+
+
 def refresh_all(server: NeurodebugServer) -> None:
     """Re-check every open document (after a settings change)."""
     server.state.reports.clear()
@@ -234,9 +245,10 @@ def register(server: NeurodebugServer) -> None:
         result_id = f"{snapshot.version}:{ls.state.options_generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return types.RelatedFullDocumentDiagnosticReport(
-            items=lsp_diagnostics(report, snapshot, ls.encoding), result_id=result_id
-        )
+        items = lsp_diagnostics(report, snapshot, ls.encoding)
+        for _hash, verified in ls.state.verified.get(snapshot.uri, {}).values():
+            items.extend(ls.state.converter.structure(item, types.Diagnostic) for item in verified)
+        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(

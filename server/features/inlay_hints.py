@@ -34,8 +34,24 @@ def invalidate_runs(server: NeurodebugServer, uri: str) -> None:
             if current.get(qualname) != run.text_hash:
                 del by_function[qualname]
                 changed = True
+    verified = server.state.verified.get(uri)
+    if verified:
+        for qualname, (old_hash, _items) in list(verified.items()):
+            if document is None or current_hash(server, uri, qualname) != old_hash:
+                del verified[qualname]
     if changed:
         server.refresh_hints()
+
+
+def current_hash(server: NeurodebugServer, uri: str, qualname: str) -> str | None:
+    """The text hash of a function as it is now, or None if it is gone."""
+    document = server.state.documents.get(uri)
+    if document is None:
+        return None
+    for function in document.facts.functions:
+        if function.qualname == qualname:
+            return text_hash(document.source, function.node.start_byte, function.node.end_byte)
+    return None
 
 
 def register(server: NeurodebugServer) -> None:

@@ -42,6 +42,31 @@ _TARGET_GROUPS = frozenset(
 )
 
 
+# node kinds `Scan.expr` treats specially; every other kind is just looked inside
+_SPECIAL = frozenset(
+    {
+        "string",
+        "attribute",
+        "keyword_argument",
+        "call",
+        "named_expression",
+        "lambda",
+        "yield",
+        "function_definition",
+        "class_definition",
+    }
+    | _COMPREHENSIONS
+)
+
+
+def is_plain_string(node: tree_sitter.Node) -> bool:
+    """A string literal without interpolations (not an f-/t-string): nothing inside to read."""
+    text = node.text or b""
+    quote = min((i for i in (text.find(b'"'), text.find(b"'")) if i >= 0), default=0)
+    prefix = text[:quote].lower()
+    return b"f" not in prefix and b"t" not in prefix
+
+
 def text_of(node: tree_sitter.Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
@@ -119,56 +144,51 @@ class Scan:
         self.defs: list[tuple[str, bool, str]] = []
         self.yields = False
 
-    def expr(self, root: tree_sitter.Node) -> None:
-        """Record the names `root` reads (and any walrus / mutating method call it contains)."""
-        stack: list[tuple[tree_sitter.Node, frozenset[str] | None]] = [(root, None)]
+    def expr(self, root: tree_sitter.Node, bound: frozenset[str] | None = None) -> None:
+        """Record the names `root` reads (and any walrus / mutating method call it contains);
+        names in `bound` belong to an enclosing lambda or comprehension, not the function."""
+        stack = [root]
         uses = self.uses
         while stack:
-            node, bound = stack.pop()
+            node = stack.pop()
             kind = node.type
             if kind == "identifier":
                 name = text_of(node)
                 if bound is None or name not in bound:
                     uses.append(name)
-            elif kind in _LEAVES:
-                continue
+            elif kind not in _SPECIAL:  # the common case: look inside
+                if kind not in _LEAVES:
+                    stack.extend(node.named_children)
+            elif kind == "string":
+                if not is_plain_string(node):
+                    stack.extend(node.named_children)
             elif kind == "attribute":
                 obj = node.child_by_field_name("object")
                 if obj is not None:
-                    stack.append((obj, bound))
+                    stack.append(obj)
             elif kind == "keyword_argument":
                 value = node.child_by_field_name("value")
                 if value is not None:
-                    stack.append((value, bound))
+                    stack.append(value)
             elif kind == "call":
                 function = node.child_by_field_name("function")
                 if function is not None and function.type == "attribute":
-                    method = function.child_by_field_name("attribute")
-                    obj = function.child_by_field_name("object")
-                    receiver = _root_name(obj) if obj is not None else None
-                    if (
-                        receiver is not None
-                        and method is not None
-                        and text_of(method) not in PURE_METHODS
-                    ):
-                        name = text_of(receiver)
-                        if bound is None or name not in bound:
-                            self.defs.append((name, False, "mutation"))
-                stack.extend((child, bound) for child in node.named_children)
+                    self._method_call(function, bound)
+                stack.extend(node.named_children)
             elif kind == "named_expression":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     self.defs.append((text_of(name_node), True, "walrus"))
                 value = node.child_by_field_name("value")
                 if value is not None:
-                    stack.append((value, bound))
+                    stack.append(value)
             elif kind == "lambda":
                 parameters = node.child_by_field_name("parameters")
-                stack.extend((default, bound) for default in parameter_defaults(parameters))
+                stack.extend(parameter_defaults(parameters))
                 names = frozenset(name for name, _ in parameter_names(parameters))
                 body = node.child_by_field_name("body")
                 if body is not None:
-                    stack.append((body, names if bound is None else bound | names))
+                    self.expr(body, names if bound is None else bound | names)
             elif kind in _COMPREHENSIONS:
                 targets: set[str] = set()
                 inner: list[tree_sitter.Node] = []
@@ -181,21 +201,30 @@ class Scan:
                             _target_names(left, targets)
                         if right is not None:
                             if first:
-                                stack.append((right, bound))
+                                stack.append(right)  # evaluated in the enclosing scope
                             else:
                                 inner.append(right)
                         first = False
                     else:
                         inner.append(child)
                 new_bound = frozenset(targets) if bound is None else bound | targets
-                stack.extend((child, new_bound) for child in inner)
+                for child in inner:
+                    self.expr(child, new_bound)
             elif kind == "yield":
                 self.yields = True
-                stack.extend((child, bound) for child in node.named_children)
-            elif kind in ("function_definition", "class_definition"):
-                continue  # only reachable from broken code; their bodies are other scopes
-            else:
-                stack.extend((child, bound) for child in node.named_children)
+                stack.extend(node.named_children)
+            # function/class definitions inside expressions only come from broken code; their
+            # bodies are other scopes, so they are skipped
+
+    def _method_call(self, function: tree_sitter.Node, bound: frozenset[str] | None) -> None:
+        """`x.m(...)` (or `x.a[i].m(...)`) may mutate `x` unless `m` is known to be pure."""
+        method = function.child_by_field_name("attribute")
+        obj = function.child_by_field_name("object")
+        receiver = _root_name(obj) if obj is not None else None
+        if receiver is not None and method is not None and text_of(method) not in PURE_METHODS:
+            name = text_of(receiver)
+            if bound is None or name not in bound:
+                self.defs.append((name, False, "mutation"))
 
     def target(self, node: tree_sitter.Node, how: str) -> None:
         """Record an assignment target: names bound, containers mutated, names read."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from .expressions import parameter_names, text_of
+from .expressions import is_plain_string, parameter_names, text_of
 
 _BUILTINS = frozenset(dir(builtins))
 _COMPREHENSIONS = frozenset(
@@ -38,6 +38,37 @@ _STORE_GROUPS = frozenset(
         "expression_list",
         "as_pattern_target",
     }
+)
+
+
+_LEAVES = frozenset(
+    {"string_content", "comment", "integer", "float", "escape_sequence", "true", "false", "none"}
+)
+# node kinds the walker treats specially; every other kind is just looked inside
+_SPECIAL = frozenset(
+    {
+        "string",
+        "function_definition",
+        "class_definition",
+        "lambda",
+        "attribute",
+        "keyword_argument",
+        "assignment",
+        "augmented_assignment",
+        "named_expression",
+        "for_statement",
+        "for_in_clause",
+        "as_pattern_target",
+        "delete_statement",
+        "import_statement",
+        "import_from_statement",
+        "global_statement",
+        "nonlocal_statement",
+        "case_pattern",
+        "keyword_pattern",
+        "type_alias_statement",
+    }
+    | _COMPREHENSIONS
 )
 
 
@@ -155,6 +186,12 @@ class _Walker:
             kind = node.type
             if kind == "identifier":
                 self.record(node, scope, False)
+            elif kind not in _SPECIAL:
+                if kind not in _LEAVES:
+                    stack.extend((child, scope) for child in node.named_children)
+            elif kind == "string":
+                if not is_plain_string(node):
+                    stack.extend((child, scope) for child in node.named_children)
             elif kind in ("function_definition", "class_definition"):
                 self.definition(node, scope, stack)
             elif kind == "lambda":
@@ -234,8 +271,6 @@ class _Walker:
                 right = node.child_by_field_name("right")
                 if right is not None:
                     stack.append((right, scope))
-            elif kind in ("string_content", "comment", "integer", "float", "escape_sequence"):
-                continue
             else:
                 stack.extend((child, scope) for child in node.named_children)
 

@@ -1,0 +1,17 @@
+# neurodebug: total([2, 4])
+def total(items):
+    """Sum the even items."""
+    acc = 0
+    for x in items:
+        if x % 2 == 0:
+            acc += x
+        else:
+            print("odd")
+    return acc
+
+
+def squares(n):
+    out = []
+    for i in range(n):
+        out.append(i * i)
+    return out

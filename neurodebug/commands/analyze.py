@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from neurodebug import ranking_cli
 from neurodebug.analysis import CACHE_DIR_NAME, FileResult, Job, ResultCache, default_jobs, run_jobs
 from neurodebug.config import load_settings, parse_target_version
 from neurodebug.files import iter_python_files
@@ -69,6 +70,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=0,
         help="worker processes (default: every available core)",
     )
+    ranking_cli.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -168,6 +170,12 @@ def run(args: argparse.Namespace) -> int:
         return 1 if changed_files and not args.exit_zero else 0
     if args.statistics:
         sys.stdout.write(statistics(records))
+    elif ranking_cli.wanted(args):
+        try:
+            sys.stdout.write(ranking_cli.ranked_output(args, records, FORMATTERS))
+        except ranking_cli.RankingError as error:
+            print(f"neurodebug analyze: {error}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(FORMATTERS[args.format](records))
     if args.fix and applied:

@@ -9,10 +9,11 @@ Public API (stable; import from the modules named):
 - `document.analyze_source(source: bytes) -> ModuleFacts` and `document.SourceDocument(source)`
   with `apply_edit(start_line, start_col, end_line, end_col, new_text, utf16=True)` (0-based
   LSP positions; `Tree.edit` + incremental re-parse), `.tree`, `.facts`, `replace_all(source)`,
-  and `utf16_to_byte_column` / `byte_to_utf16_column` helpers.
+  `binding_at(line, character)` and `lsp_range(occurrence)` (LSP coordinates), and the
+  `utf16_to_byte_column` / `byte_to_utf16_column` helpers.
 - `document.ModuleFacts`: `functions` (the module body first, kind "module"; then every def
   and class body in source order, with Python-style qualnames), `function_at(line)`,
-  `functions_named(name)`, `syntax_errors`, `name_at(line, col)` (see `scopes`),
+  `functions_named(name)`, `syntax_errors`, `name_at(line, col)`, `names` (the index),
   `compute_all()`.
 - `facts.FunctionFacts` (computed lazily per function, cached): `name`, `qualname`, `kind`,
   `def_line`, `end_line`, `is_async`, `params`; `cfg: ControlFlowGraph` (`blocks` of `Block(id,
@@ -26,8 +27,9 @@ Public API (stable; import from the modules named):
   `information_flow(line, var) -> set[VarLine]`; `loops: list[Loop(kind, header_line,
   body_start_line, body_end_line, is_async, targets, written, read)]`; `statement_lines()`;
   `statement_line(line)` (first line of the statement spanning a line).
-- `scopes.name_at(facts, line, col) -> Binding | None`: the scope-resolved binding of the
-  name at a position, with all its definition and use occurrences.
+- `ModuleFacts.name_at(line, col) -> scopes.Binding | None`: the scope-resolved binding of
+  the name at a position (`Binding(name, scope_kind, scope_name, definitions, uses)`, each an
+  `Occurrence(line, col, end_col, is_definition)`).
 - `parsing`: `parse`, `syntax_errors`, `read_source`.
 
 Semantics: a use depends on the definitions of its variable that reach it (reaching

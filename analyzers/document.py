@@ -16,7 +16,7 @@ import tree_sitter
 
 from .facts import FunctionFacts
 from .parsing import SyntaxProblem, new_parser, syntax_errors
-from .scopes import Binding, NameIndex, build_name_index
+from .scopes import Binding, NameIndex, Occurrence, build_name_index
 
 _COMPOUND_BODIES = (
     "if_statement",
@@ -139,6 +139,22 @@ class SourceDocument:
         self.tree = self._parser.parse(source)
         self._line_starts = _line_starts(source)
         self._facts = None
+
+    def binding_at(self, line: int, character: int) -> Binding | None:
+        """The binding of the name at an LSP position (0-based line, UTF-16 column)."""
+        byte_column = utf16_to_byte_column(self.line_text(line), character)
+        return self.facts.name_at(line + 1, byte_column)
+
+    def lsp_range(self, occurrence: Occurrence) -> tuple[int, int, int, int]:
+        """An occurrence as an LSP range: (line, character, end line, end character), 0-based
+        lines and UTF-16 columns."""
+        text = self.line_text(occurrence.line - 1)
+        return (
+            occurrence.line - 1,
+            byte_to_utf16_column(text, occurrence.col),
+            occurrence.line - 1,
+            byte_to_utf16_column(text, occurrence.end_col),
+        )
 
     @property
     def facts(self) -> ModuleFacts:

@@ -79,3 +79,13 @@ def test_replace_all_resets_the_document() -> None:
     document.replace_all(b"def h():\n    return 1\n")
     assert document.facts is not first
     assert [f.qualname for f in document.facts.functions] == ["<module>", "h"]
+
+
+def test_binding_at_lsp_positions_and_ranges_back() -> None:
+    document = SourceDocument('s = "🐍"; total = 1\nprint(total)\n'.encode())
+    binding = document.binding_at(0, 12)  # `total` after a 2-unit snake: UTF-16 column 10..15
+    assert binding is not None and binding.name == "total"
+    [definition] = binding.definitions
+    assert document.lsp_range(definition) == (0, 10, 0, 15)
+    assert [document.lsp_range(use) for use in binding.uses] == [(1, 6, 1, 11)]
+    assert document.binding_at(0, 8) is None  # on `;`

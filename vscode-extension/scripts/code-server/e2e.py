@@ -1,6 +1,7 @@
 """Drive the extension inside a real VS Code host (code-server) with Chromium, and check what a
-user sees: a diagnostic, the code lenses, the status bar item, the install offer for a Python
-without neurodebug, and (unless --no-prediction) predicted values drawn after Predict Trace.
+user sees: a diagnostic, the code lenses, the status bar item, a slice highlight, the install
+offer for a Python without neurodebug, and (unless --no-prediction) predicted values drawn after
+Predict Trace.
 
 Started by e2e.sh, which installs code-server and the .vsix and serves the workspace; run
 directly: python e2e.py --url http://127.0.0.1:8765/?folder=/ws --workspace /ws --out shots/
@@ -147,6 +148,23 @@ def main() -> int:
             ),
         )
         page.screenshot(path=str(args.out / "diagnostics.png"))
+
+        # Show Slice on `acc` in `return acc`: whole-line highlights appear on its slice.
+        page.locator(".monaco-editor .view-lines").first.click()
+        before = page.locator(".view-overlays [class*='ced-']").count()
+        go_to_line(page, 10)
+        page.keyboard.press("End")
+        run_command(page, "neurodebug: Show Slice")
+        checked(
+            "slice",
+            lambda: wait_for(
+                lambda: page.locator(".view-overlays [class*='ced-']").count() - before >= 4,
+                30,
+                "slice highlights on at least 4 lines",
+            ),
+        )
+        page.screenshot(path=str(args.out / "slice.png"))
+        run_command(page, "neurodebug: Clear Predictions")
 
         if not args.no_prediction:
             page.locator(".monaco-editor .view-lines").first.click()

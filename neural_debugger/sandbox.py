@@ -52,6 +52,8 @@ class Job:
     """The name the code objects carry; only frames from this file are traced."""
     module_dir: str | None = None
     """Put first on the child's `sys.path` (the user file's folder, for sibling imports)."""
+    context_module: str | None = None
+    """Run the source inside a copy of this module's globals (harvested library functions)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,7 +78,13 @@ def _child(job: dict[str, Any], write_fd: int, workdir: str) -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024 * 1024, 16 * 1024 * 1024))
     if job.get("module_dir"):
         sys.path.insert(0, job["module_dir"])
-    trace = record_call(job["source"], job["filename"], job["call"], int(job["max_steps"]))
+    trace = record_call(
+        job["source"],
+        job["filename"],
+        job["call"],
+        int(job["max_steps"]),
+        context_module=job.get("context_module"),
+    )
     if os.getpid() != me:  # a process the user code forked: it must not answer
         os._exit(0)
     try:

@@ -24,6 +24,7 @@ Conventions (the model and the actions rely on them):
 from __future__ import annotations
 
 import dis
+import importlib
 import io
 import re
 import sys
@@ -220,11 +221,19 @@ class _Recorder:
 
 
 def record_call(
-    source: str, filename: str, call: str, max_steps: int, module_name: str = "__neurodebug_main__"
+    source: str,
+    filename: str,
+    call: str,
+    max_steps: int,
+    module_name: str = "__neurodebug_main__",
+    context_module: str | None = None,
 ) -> Trace:
     """Run the module code untraced, then trace `call`. Only ever call this in a sandboxed child.
 
     The module gets `module_name` as `__name__`, so `if __name__ == "__main__":` blocks stay idle.
+    With `context_module` (a harvested library function), the source runs in a copy of that
+    module's globals, so the function finds its helpers and constants; only its own lines are
+    traced.
     """
     stdout, stderr = _CappedText(), _CappedText()
     saved = sys.stdout, sys.stderr
@@ -232,6 +241,12 @@ def record_call(
     recorder = _Recorder(filename, max_steps)
     trace = Trace(steps=recorder.steps)
     namespace: dict[str, Any] = {"__name__": module_name, "__file__": filename}
+    if context_module is not None:
+        try:
+            namespace = {**vars(importlib.import_module(context_module)), "__file__": filename}
+        except BaseException as error:
+            trace.status, trace.exception = "crashed", f"cannot import {context_module}: {error!r}"
+            return trace
     try:
         try:
             exec(compile(source, filename, "exec"), namespace)

@@ -29,13 +29,15 @@ Record format (one line of a shard; `version` 1):
     "stdout": "", "stderr": ""    # captured output, capped
   },
   "meta": {
-    "origin": "synthetic",        # or "stdlib:<module>" for harvested functions
+    "origin": "synthetic",        # or "stdlib:<module>.<function>" for harvested functions
     "split": "train",             # "train" | "val" | "test" — by program hash
     "hash": "3f2a9c1b0d4e...",    # sha1 of the AST-normalized source (dedup key)
     "constructs": ["for", "if", "recursion", ...],
     "lines": 14,                  # source lines
     "steps": 57,                  # len(trace.stops)
     "max_depth": 2                # deepest step depth (entry = 0)
+    # harvested records only: "context_module": "posixpath" -- the source was run inside a copy
+    # of that module's globals (its helpers and constants); only the function's lines are traced
   }
 }
 ```

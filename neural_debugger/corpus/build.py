@@ -19,6 +19,7 @@ from typing import Any
 
 from neurodebug.neural_debugger.corpus.features import constructs, source_hash
 from neurodebug.neural_debugger.corpus.generator import Program, generate_program, new_call
+from neurodebug.neural_debugger.corpus.harvest import harvest
 from neurodebug.neural_debugger.corpus.templates import template_call, template_program
 from neurodebug.neural_debugger.corpus.writer import ShardWriter, split_of
 from neurodebug.neural_debugger.sandbox import Job, WorkerPool
@@ -51,6 +52,8 @@ class CorpusSettings:
     """Share of programs drawn from the classic-algorithm templates instead of the generator."""
     template_calls: int = 3
     """Calls per template program (their sources repeat more, so each gets more inputs)."""
+    harvest_calls: int = 0
+    """Calls per harvested standard-library function (0: no harvested records)."""
 
 
 @dataclass
@@ -59,6 +62,7 @@ class _Pending:
     program_hash: str
     call_number: int
     origin: str
+    context_module: str | None = None
 
 
 def _synthetic_jobs(
@@ -108,7 +112,7 @@ def rejection(trace: Trace, settings: CorpusSettings) -> str | None:
 def make_record(pending: _Pending, call: str, trace: Trace) -> dict[str, Any]:
     """One corpus record (the format is documented in the package docstring)."""
     source = pending.program.source
-    return {
+    record: dict[str, Any] = {
         "id": f"{pending.program_hash[:12]}-{pending.call_number}",
         "source": source,
         "function": pending.program.function,
@@ -124,10 +128,32 @@ def make_record(pending: _Pending, call: str, trace: Trace) -> dict[str, Any]:
             "max_depth": max((step.depth for step in trace.steps), default=0),
         },
     }
+    if pending.context_module is not None:  # the source runs inside this module's globals
+        record["meta"]["context_module"] = pending.context_module
+    return record
+
+
+def _harvest_records(
+    pool: WorkerPool, settings: CorpusSettings, seen: set[str]
+) -> list[dict[str, Any]]:
+    """Records of real library functions (see `harvest.py`); one program per function."""
+    records = []
+    numbers: Counter[str] = Counter()
+    rng = random.Random(settings.seed)
+    for candidate, call, trace in harvest(pool, rng, settings.harvest_calls, settings.max_steps):
+        program_hash = source_hash(candidate.source)
+        seen.add(program_hash)
+        program = Program(candidate.source, candidate.name, call)
+        pending = _Pending(
+            program, program_hash, numbers[program_hash], candidate.origin, candidate.module
+        )
+        numbers[program_hash] += 1
+        records.append(make_record(pending, call, trace))
+    return records
 
 
 def build_corpus(out: Path, settings: CorpusSettings) -> dict[str, Any]:
-    """Write a corpus of `settings.programs` kept records into `out`; returns the manifest."""
+    """Write harvested records (if asked) and `settings.programs` synthetic ones into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "READY").unlink(missing_ok=True)
     limits = Limits(
@@ -146,7 +172,12 @@ def build_corpus(out: Path, settings: CorpusSettings) -> dict[str, Any]:
 
     kept = 0
     with WorkerPool(settings.workers, limits) as pool:
-        for index, trace in pool.run_unordered(jobs()):
+        if settings.harvest_calls > 0:
+            harvested = _harvest_records(pool, settings, seen)
+            for record in harvested:
+                writer.write(record)
+            log.info("corpus: %d harvested records", len(harvested))
+        for index, trace in pool.run_unordered(jobs()) if settings.programs > 0 else ():
             info, call = pending.pop(index), calls.pop(index)
             reason = rejection(trace, settings)
             if reason is not None:

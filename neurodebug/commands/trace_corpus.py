@@ -30,15 +30,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--shard-size", type=int, default=5000, help="records per shard file")
     parser.add_argument(
+        "--harvest-calls",
+        type=int,
+        default=12,
+        help="calls per harvested standard-library function (0: synthetic programs only)",
+    )
+    parser.add_argument(
         "--timeout", type=float, default=2.0, help="wall-clock seconds per traced run"
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.programs <= 0 or args.workers <= 0 or args.max_steps <= 0:
+    if args.programs < 0 or args.workers <= 0 or args.max_steps <= 0 or args.harvest_calls < 0:
         print(
-            "neurodebug trace-corpus: --programs, --workers, --max-steps must be > 0",
+            "neurodebug trace-corpus: bad --programs, --workers, --max-steps or --harvest-calls",
+            file=sys.stderr,
+        )
+        return 2
+    if args.programs == 0 and args.harvest_calls == 0:
+        print(
+            "neurodebug trace-corpus: nothing to do (--programs 0 and --harvest-calls 0)",
             file=sys.stderr,
         )
         return 2
@@ -50,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
         calls_per_program=args.calls_per_program,
         shard_size=args.shard_size,
         timeout_s=args.timeout,
+        harvest_calls=args.harvest_calls,
     )
     manifest = build_corpus(args.out, settings)
     summary = {

@@ -10,9 +10,10 @@ from pathlib import Path
 from neurodebug.neural_debugger.corpus.build import CorpusSettings, build_corpus
 from neurodebug.neural_debugger.corpus.features import constructs, source_hash
 from neurodebug.neural_debugger.corpus.generator import generate_program, new_call
+from neurodebug.neural_debugger.corpus.harvest import candidates, harvest
 from neurodebug.neural_debugger.corpus.templates import TEMPLATES, template_call, template_program
 from neurodebug.neural_debugger.corpus.writer import split_of
-from neurodebug.neural_debugger.sandbox import Job, run_jobs
+from neurodebug.neural_debugger.sandbox import Job, WorkerPool, run_jobs
 from neurodebug.neural_debugger.trace import Trace
 from neurodebug.neural_debugger.tracer import Limits
 
@@ -108,13 +109,23 @@ def test_build_corpus_writes_shards_manifest_and_ready(tmp_path: Path) -> None:
 
 def test_trace_corpus_command(tmp_path: Path) -> None:
     completed = run_neurodebug(
-        "trace-corpus", "--out", str(tmp_path / "c"), "--programs", "20", "--workers", "1"
+        "trace-corpus",
+        "--out",
+        str(tmp_path / "c"),
+        "--programs",
+        "20",
+        "--workers",
+        "1",
+        "--harvest-calls",
+        "0",
     )
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout)
     assert summary["records"] == 20 and sum(summary["splits"].values()) == 20
     assert (tmp_path / "c" / "READY").exists()
-    bad = run_neurodebug("trace-corpus", "--out", str(tmp_path / "d"), "--programs", "0")
+    bad = run_neurodebug(
+        "trace-corpus", "--out", str(tmp_path / "d"), "--programs", "0", "--harvest-calls", "0"
+    )
     assert bad.returncode == 2
 
 
@@ -136,3 +147,37 @@ def test_every_template_gives_a_runnable_program_with_fresh_inputs() -> None:
         assert len(trace.steps) >= 3
     sources = {template_program(random.Random(seed)).source for seed in range(200)}
     assert len(sources) > 100  # names, constants and variations differ per draw
+
+
+def test_harvest_finds_pure_library_functions_only() -> None:
+    found = {f"{c.module}.{c.name}": c for c in candidates()}
+    assert {
+        "posixpath.join",
+        "posixpath.splitext",
+        "bisect.bisect_right",
+        "textwrap.dedent",
+    } <= set(found)
+    assert "posixpath.abspath" not in found and "posixpath.expanduser" not in found  # cwd / env
+    join = found["posixpath.join"]
+    assert join.source.startswith("def join(") and join.required == 1
+
+
+def test_harvested_calls_are_traced_deterministically_in_their_module() -> None:
+    modules: dict[str, tuple[str, ...] | None] = {
+        "posixpath": ("splitext", "join"),
+        "bisect": ("bisect_right",),
+    }
+    with WorkerPool(2, Limits(timeout_s=5, max_steps=257)) as pool:
+        kept = list(harvest(pool, random.Random(4), calls_per_function=4, modules=modules))
+    origins = {candidate.origin for candidate, _, _ in kept}
+    assert origins == {
+        "stdlib:posixpath.splitext",
+        "stdlib:posixpath.join",
+        "stdlib:bisect.bisect_right",
+    }
+    for candidate, call, trace in kept:
+        assert call.startswith(candidate.name + "(")
+        assert trace.status in ("ok", "exception") and len(trace.steps) >= 3
+        lines = len(candidate.source.splitlines())
+        assert all(1 <= step.line <= lines for step in trace.steps)  # numbered within the source
+        assert trace.steps[0].event == "call" and trace.steps[0].function == candidate.name

@@ -173,7 +173,8 @@ export async function step(deps: CommandDeps, action: StepAction): Promise<void>
     const next = trace?.steps[0];
     if (trace === undefined || next === undefined) {
         const result = trace?.exception ?? trace?.result;
-        const ending = result === null || result === undefined ? '' : ` (${trace?.exception ? 'raises' : 'returns'} ${result})`;
+        const ending =
+            result === null || result === undefined ? '' : ` (${trace?.exception ? 'raises' : 'returns'} ${result})`;
         void vscode.window.showInformationMessage(`neurodebug: the model predicts the call ends here${ending}.`);
         return;
     }
@@ -223,11 +224,17 @@ export async function predictInputs(deps: CommandDeps): Promise<void> {
     const { answer } = await timed(deps, SERVER_COMMANDS.predictInputs, predictInputsArgs(uri, span.start, output));
     const inputs = readInputs(answer);
     if (inputs.length === 0) {
-        void vscode.window.showWarningMessage(`neurodebug: no inputs predicted for ${output}${suffix(errorText(answer))}`);
+        void vscode.window.showWarningMessage(
+            `neurodebug: no inputs predicted for ${output}${suffix(errorText(answer))}`,
+        );
         return;
     }
     const labels = inputs.map((input) =>
-        input.verified === true ? `${input.entry}  ✓ checked` : input.verified === false ? `${input.entry}  ✗ wrong` : input.entry,
+        input.verified === true
+            ? `${input.entry}  ✓ checked`
+            : input.verified === false
+              ? `${input.entry}  ✗ wrong`
+              : input.entry,
     );
     const picked = await vscode.window.showQuickPick(labels, {
         title: `Inputs predicted to return ${output}`,
@@ -256,7 +263,9 @@ export async function verify(deps: CommandDeps): Promise<void> {
         { location: vscode.ProgressLocation.Notification, title: 'neurodebug: running under debugpy…' },
         () => deps.execute(SERVER_COMMANDS.verify, [verifyArgs(uri, span.start, entry)]),
     );
-    void vscode.window.showInformationMessage(`neurodebug: verified${suffix(verifySummary(answer) ?? errorText(answer))}`);
+    void vscode.window.showInformationMessage(
+        `neurodebug: verified${suffix(verifySummary(answer) ?? errorText(answer))}`,
+    );
 }
 
 /** Highlight the backward slice of the name under the cursor. */
@@ -266,7 +275,9 @@ export async function slice(deps: CommandDeps): Promise<void> {
         return;
     }
     const { line, character } = editor.selection.active;
-    const answer = await deps.execute(SERVER_COMMANDS.slice, [sliceArgs(editor.document.uri.toString(), line, character)]);
+    const answer = await deps.execute(SERVER_COMMANDS.slice, [
+        sliceArgs(editor.document.uri.toString(), line, character),
+    ]);
     const ranges = readRanges(answer).map(
         (range) => new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character),
     );
@@ -315,7 +326,12 @@ export function absorbServerResult(
     }
     const trace = readTrace(result);
     const editor = vscode.window.visibleTextEditors.find((each) => each.document.uri.toString() === first.uri);
-    if (command !== SERVER_COMMANDS.predictTrace || trace === undefined || trace.steps.length === 0 || editor === undefined) {
+    if (
+        command !== SERVER_COMMANDS.predictTrace ||
+        trace === undefined ||
+        trace.steps.length === 0 ||
+        editor === undefined
+    ) {
         return;
     }
     const line = typeof first.line === 'number' ? first.line : editorLine(trace.steps[0].line);
@@ -328,8 +344,9 @@ export function absorbServerResult(
 
 /** The "N performance hints" lens: list the hints; picking one moves the cursor to it. */
 async function showHints(uri: string, result: unknown): Promise<void> {
-    const hints = (result as { hints?: { code: string; message: string; range: { start: { line: number; character: number } } }[] })
-        .hints;
+    const hints = (
+        result as { hints?: { code: string; message: string; range: { start: { line: number; character: number } } }[] }
+    ).hints;
     if (!Array.isArray(hints) || hints.length === 0) {
         void vscode.window.showInformationMessage('neurodebug: no performance hints in this function.');
         return;

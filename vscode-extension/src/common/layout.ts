@@ -106,7 +106,11 @@ function effectStop(steps: Step[], index: number): Step | undefined {
  */
 function written(before: Step, after: Step): [string, string][] {
     const changed = Object.entries(after.locals).filter(([name, value]) => before.locals[name] !== value);
-    if (after.value !== undefined && after.line === before.line && (after.event === 'return' || after.event === 'exception')) {
+    if (
+        after.value !== undefined &&
+        after.line === before.line &&
+        (after.event === 'return' || after.event === 'exception')
+    ) {
         changed.push([after.event === 'return' ? 'return' : 'raise', after.value]);
     }
     return changed;
@@ -134,7 +138,9 @@ export function ghostValues(trace: Trace, width: number): GhostValue[] {
         if (values.length === 0) {
             continue;
         }
-        const shown = values.map(([name, value]) => (name === 'return' || name === 'raise' ? `${name} ${value}` : `${name} = ${value}`));
+        const shown = values.map(([name, value]) =>
+            name === 'return' || name === 'raise' ? `${name} ${value}` : `${name} = ${value}`,
+        );
         const assignments = shown.join(', ');
         const times = runs > 1 ? `  (×${runs})` : '';
         const hover = shown.join('\n');

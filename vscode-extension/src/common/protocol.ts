@@ -163,7 +163,10 @@ export function readInputs(value: unknown): { entry: string; verified: boolean |
     }
     return list
         .filter((item): item is Record<string, unknown> => isRecord(item) && typeof item.entry === 'string')
-        .map((item) => ({ entry: item.entry as string, verified: typeof item.verified === 'boolean' ? item.verified : null }));
+        .map((item) => ({
+            entry: item.entry as string,
+            verified: typeof item.verified === 'boolean' ? item.verified : null,
+        }));
 }
 
 /** A one-line account of a verify result: how many stops matched the prediction. */

@@ -88,10 +88,7 @@ export const runProcess: ProcessRunner = (command, args, timeoutMs) =>
     });
 
 /** Whether `import neurodebug` works in that interpreter (a missing interpreter counts as no). */
-export async function isNeurodebugImportable(
-    interpreter: string[],
-    run: ProcessRunner = runProcess,
-): Promise<boolean> {
+export async function isNeurodebugImportable(interpreter: string[], run: ProcessRunner = runProcess): Promise<boolean> {
     const [command, ...prefix] = interpreter;
     const result = await run(command, [...prefix, '-c', 'import neurodebug'], 20_000);
     return result.code === 0;

@@ -100,7 +100,13 @@ export class ServerManager implements vscode.Disposable {
         };
         const client = new LanguageClient(SECTION, 'neurodebug', serverOptions, this.clientOptions());
         client.onDidChangeState((event) => {
-            this.hooks.onState(event.newState === State.Running ? 'running' : event.newState === State.Starting ? 'starting' : 'stopped');
+            this.hooks.onState(
+                event.newState === State.Running
+                    ? 'running'
+                    : event.newState === State.Starting
+                      ? 'starting'
+                      : 'stopped',
+            );
         });
         this.client = client;
         this.hooks.onState('starting');

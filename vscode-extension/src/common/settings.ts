@@ -58,9 +58,7 @@ export function clientSettings(config: ConfigurationLike): ClientSettings {
         decorations: config.get<unknown>('decorations.enabled') !== false,
         inlineValues: config.get<unknown>('inlineValues.enabled') !== false,
         inlineValueSteps:
-            typeof steps === 'number' && Number.isInteger(steps) && steps > 0 && steps <= 1000
-                ? steps
-                : 10,
+            typeof steps === 'number' && Number.isInteger(steps) && steps > 0 && steps <= 1000 ? steps : 10,
     };
 }
 
@@ -85,7 +83,9 @@ export function configurationAnswer(
     answers: unknown[],
     read: (scopeUri: string | undefined) => ConfigurationLike,
 ): unknown[] {
-    return items.map((item, index) => (item.section === SECTION ? serverSettings(read(item.scopeUri)) : answers[index]));
+    return items.map((item, index) =>
+        item.section === SECTION ? serverSettings(read(item.scopeUri)) : answers[index],
+    );
 }
 
 /** The `neurodebug` configuration section for a resource (a document's folder may override). */

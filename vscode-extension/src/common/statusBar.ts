@@ -50,7 +50,10 @@ export class StatusBar implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem;
     private state: ServerState = 'stopped';
 
-    constructor(private readonly facts: ServerFacts, showLogCommand: string) {
+    constructor(
+        private readonly facts: ServerFacts,
+        showLogCommand: string,
+    ) {
         this.item = vscode.window.createStatusBarItem('neurodebug.status', vscode.StatusBarAlignment.Right, 100);
         this.item.name = 'neurodebug';
         this.item.command = showLogCommand;

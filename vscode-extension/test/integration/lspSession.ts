@@ -85,14 +85,24 @@ export async function startSession(cwd: string, config: ConfigurationLike): Prom
     const setting = process.env.NEURODEBUG_TEST_PYTHON ? [process.env.NEURODEBUG_TEST_PYTHON] : [];
     const interpreter = await resolveInterpreter(setting, undefined);
     const { command, args } = serverCommandLine(interpreter.command);
-    const child: ChildProcessWithoutNullStreams = spawn(command, args, { cwd, env: { ...process.env, PYTHONUNBUFFERED: '1' } });
+    const child: ChildProcessWithoutNullStreams = spawn(command, args, {
+        cwd,
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
     const stderr: string[] = [];
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const connection = createProtocolConnection(
+        new StreamMessageReader(child.stdout),
+        new StreamMessageWriter(child.stdin),
+    );
     const configurationRequests: unknown[] = [];
     connection.onRequest('workspace/configuration', (params: { items: { section?: string; scopeUri?: string }[] }) => {
         configurationRequests.push(params);
-        return configurationAnswer(params.items, params.items.map(() => null), () => config);
+        return configurationAnswer(
+            params.items,
+            params.items.map(() => null),
+            () => config,
+        );
     });
     // Registrations, progress tokens and refresh requests need only an empty answer here.
     for (const method of [
@@ -108,7 +118,9 @@ export async function startSession(cwd: string, config: ConfigurationLike): Prom
         connection.onRequest(method, () => null);
     }
     const published: PublishDiagnosticsParams[] = [];
-    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => published.push(params));
+    connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) =>
+        published.push(params),
+    );
     for (const method of ['window/logMessage', 'window/showMessage', '$/progress', 'telemetry/event', '$/logTrace']) {
         connection.onNotification(method, () => undefined);
     }
@@ -139,7 +151,16 @@ export async function startSession(cwd: string, config: ConfigurationLike): Prom
             connection.dispose();
         }
     };
-    return { connection, initialized, interpreter, commandLine: [command, ...args], configurationRequests, published, stderr, close };
+    return {
+        connection,
+        initialized,
+        interpreter,
+        commandLine: [command, ...args],
+        configurationRequests,
+        published,
+        stderr,
+        close,
+    };
 }
 
 /** A configuration section from package.json's defaults with some values overridden. */

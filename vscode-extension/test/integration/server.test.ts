@@ -58,7 +58,10 @@ describe('the real server, driven as the extension drives it', () => {
 
     before(async () => {
         const python = process.env.NEURODEBUG_TEST_PYTHON ?? 'python3';
-        assert.ok(await isNeurodebugImportable([python]), `neurodebug must be importable by ${python} (pip install -e .)`);
+        assert.ok(
+            await isNeurodebugImportable([python]),
+            `neurodebug must be importable by ${python} (pip install -e .)`,
+        );
         session = await startSession(FIXTURES, settingsFrom(properties));
     });
 
@@ -81,7 +84,10 @@ describe('the real server, driven as the extension drives it', () => {
             assert.ok(known.has(command), `the client does not know the server command ${command}`);
         }
         const client = new Set<string>(Object.values(CLIENT_COMMANDS));
-        assert.deepEqual(advertised.filter((command) => client.has(command)), []);
+        assert.deepEqual(
+            advertised.filter((command) => client.has(command)),
+            [],
+        );
     });
 
     it('accepts the settings the extension sends without a warning', async () => {
@@ -94,9 +100,15 @@ describe('the real server, driven as the extension drives it', () => {
 
     it('reports syntax errors and performance hints to a pulling client', async () => {
         const broken = await diagnostics(session, await open(session, 'broken.py'));
-        assert.ok(broken.some((each) => each.code === 'ND000' && each.range.start.line === 0), JSON.stringify(broken));
+        assert.ok(
+            broken.some((each) => each.code === 'ND000' && each.range.start.line === 0),
+            JSON.stringify(broken),
+        );
         const hints = await diagnostics(session, uriOf('hints.py'));
-        assert.ok(hints.some((each) => each.code === 'ND104' && each.range.start.line === 10), JSON.stringify(hints));
+        assert.ok(
+            hints.some((each) => each.code === 'ND104' && each.range.start.line === 10),
+            JSON.stringify(hints),
+        );
     });
 
     it('puts only commands the client handles on its code lenses, with {uri, line} of the def', async () => {

@@ -5,7 +5,13 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
-import { absorbServerResult, CLIENT_COMMANDS, configuredEntry, registerCommands, SESSION_CONTEXT_KEY } from '../../src/common/commands';
+import {
+    absorbServerResult,
+    CLIENT_COMMANDS,
+    configuredEntry,
+    registerCommands,
+    SESSION_CONTEXT_KEY,
+} from '../../src/common/commands';
 import { SERVER_COMMANDS } from '../../src/common/protocol';
 import { PredictionStore } from '../../src/common/session';
 import { fakeEditor } from '../stub/editor';
@@ -81,15 +87,22 @@ describe('command contributions', () => {
             .filter(([name]) => name !== 'showLog')
             .map(([, id]) => id);
         assert.deepEqual([...bound].sort(), wanted.sort());
-        const keys = manifest.contributes.keybindings.map((each: { key: string; when?: string }) => `${each.key}|${each.when}`);
+        const keys = manifest.contributes.keybindings.map(
+            (each: { key: string; when?: string }) => `${each.key}|${each.when}`,
+        );
         assert.equal(new Set(keys).size, keys.length, 'no two bindings share a key and condition');
-        for (const id of [CLIENT_COMMANDS.stepInto, CLIENT_COMMANDS.stepOver, CLIENT_COMMANDS.stepOut, CLIENT_COMMANDS.continue]) {
+        for (const id of [
+            CLIENT_COMMANDS.stepInto,
+            CLIENT_COMMANDS.stepOver,
+            CLIENT_COMMANDS.stepOut,
+            CLIENT_COMMANDS.continue,
+        ]) {
             const binding = manifest.contributes.keybindings.find((each: { command: string }) => each.command === id);
             assert.match(binding.when, new RegExp(SESSION_CONTEXT_KEY.replace('.', '\\.')));
         }
     });
 
-    it("never reuses a server command name (the language client registers those itself)", () => {
+    it('never reuses a server command name (the language client registers those itself)', () => {
         const server = new Set<string>(Object.values(SERVER_COMMANDS));
         for (const id of Object.values(CLIENT_COMMANDS)) {
             assert.equal(server.has(id), false, id);
@@ -154,7 +167,10 @@ describe('command behaviour', () => {
         });
         const prediction = state.store.get('file:///work/example.py');
         assert.equal(prediction?.stop, 1);
-        assert.deepEqual(prediction?.trace.steps.map((each) => each.line), [3, 4]);
+        assert.deepEqual(
+            prediction?.trace.steps.map((each) => each.line),
+            [3, 4],
+        );
         assert.equal(editor.selection.active.line, 3);
     });
 
@@ -191,7 +207,13 @@ describe('command behaviour', () => {
         window.activeTextEditor = fakeEditor(SOURCE, 3);
         recorded.answers.push('6', 'total([2, 4])  ✓ checked');
         state.answers.push(
-            { function: 'total', candidates: [{ entry: 'total([2, 4])', verified: true }, { entry: 'total([6])', verified: null }] },
+            {
+                function: 'total',
+                candidates: [
+                    { entry: 'total([2, 4])', verified: true },
+                    { entry: 'total([6])', verified: null },
+                ],
+            },
             PREDICTED,
         );
         await commands.executeCommand(CLIENT_COMMANDS.predictInputs);
@@ -206,7 +228,13 @@ describe('command behaviour', () => {
         const state = harness();
         window.activeTextEditor = fakeEditor(SOURCE, 4);
         window.visibleTextEditors = [window.activeTextEditor];
-        state.answers.push({ function: 'total', entry: 'total([2, 4])', actual: { stops: STOPS }, predicted: null, mismatches: [] });
+        state.answers.push({
+            function: 'total',
+            entry: 'total([2, 4])',
+            actual: { stops: STOPS },
+            predicted: null,
+            mismatches: [],
+        });
         await commands.executeCommand(CLIENT_COMMANDS.verify);
         assert.deepEqual(state.calls[0], {
             command: SERVER_COMMANDS.verify,
@@ -214,7 +242,12 @@ describe('command behaviour', () => {
         });
         assert.match(recorded.messages.at(-1)!.text, /matches the real run over 3 real stops/);
 
-        state.answers.push({ variable: 'acc', line: 5, lines: [3, 5], ranges: [{ start: { line: 2, character: 4 }, end: { line: 2, character: 11 } }] });
+        state.answers.push({
+            variable: 'acc',
+            line: 5,
+            lines: [3, 5],
+            ranges: [{ start: { line: 2, character: 4 }, end: { line: 2, character: 11 } }],
+        });
         await commands.executeCommand(CLIENT_COMMANDS.slice);
         assert.deepEqual(state.calls[1].args, [{ uri: 'file:///work/example.py', line: 4, character: 0 }]);
         assert.equal(state.slices[0].length, 1);
@@ -222,7 +255,10 @@ describe('command behaviour', () => {
         state.answers.push(PREDICTED, { cleared: 1 });
         await commands.executeCommand(CLIENT_COMMANDS.predict);
         await commands.executeCommand(CLIENT_COMMANDS.clear);
-        assert.deepEqual(state.calls.at(-1), { command: SERVER_COMMANDS.clearPredictions, args: [{ uri: 'file:///work/example.py' }] });
+        assert.deepEqual(state.calls.at(-1), {
+            command: SERVER_COMMANDS.clearPredictions,
+            args: [{ uri: 'file:///work/example.py' }],
+        });
         assert.equal(state.store.get('file:///work/example.py'), undefined);
         assert.deepEqual(state.slices.at(-1), []);
         assert.equal(recorded.contexts.get(SESSION_CONTEXT_KEY), false);
@@ -234,7 +270,7 @@ describe('command behaviour', () => {
     it('a failing server command becomes one error message, and a missing model shows', async () => {
         const state = harness();
         window.activeTextEditor = fakeEditor(SOURCE, 3);
-        state.answers.push(new Error("predict needs the neural extra (missing: torch)"));
+        state.answers.push(new Error('predict needs the neural extra (missing: torch)'));
         await commands.executeCommand(CLIENT_COMMANDS.predict);
         assert.deepEqual(
             recorded.messages.map((each) => [each.level, each.text]),

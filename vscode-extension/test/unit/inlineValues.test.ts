@@ -2,12 +2,19 @@
 
 import * as assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { frameLocals, InlineValuesBridge, predictedInlineTexts, type DebugSessionLike } from '../../src/common/inlineValues';
+import {
+    frameLocals,
+    InlineValuesBridge,
+    predictedInlineTexts,
+    type DebugSessionLike,
+} from '../../src/common/inlineValues';
 import { SERVER_COMMANDS } from '../../src/common/protocol';
 import { fakeEditor } from '../stub/editor';
 import { Range, reset } from '../stub/vscode';
 
-const SOURCE = ['def total(items):', '    acc = 0', '    for x in items:', '        acc += x', '    return acc'].join('\n');
+const SOURCE = ['def total(items):', '    acc = 0', '    for x in items:', '        acc += x', '    return acc'].join(
+    '\n',
+);
 
 /** A debugpy session answering scopes/variables like debugpy does (pseudo-entries included). */
 function session(type = 'debugpy'): DebugSessionLike & { requests: [string, unknown][] } {
@@ -18,7 +25,12 @@ function session(type = 'debugpy'): DebugSessionLike & { requests: [string, unkn
         customRequest: async (command: string, args?: unknown) => {
             requests.push([command, args]);
             if (command === 'scopes') {
-                return { scopes: [{ name: 'Globals', variablesReference: 9 }, { name: 'Locals', variablesReference: 7 }] };
+                return {
+                    scopes: [
+                        { name: 'Globals', variablesReference: 9 },
+                        { name: 'Locals', variablesReference: 7 },
+                    ],
+                };
             }
             return {
                 variables: [
@@ -45,10 +57,15 @@ describe('inline values bridge', () => {
     });
 
     it('turns predicted stops into values at the lines ahead of the stop', () => {
-        const texts = predictedInlineTexts(2, { items: '[2, 4]', acc: '0' }, [
-            { line: 4, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '0', x: '2' } },
-            { line: 3, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '2', x: '2' } },
-        ], 40);
+        const texts = predictedInlineTexts(
+            2,
+            { items: '[2, 4]', acc: '0' },
+            [
+                { line: 4, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '0', x: '2' } },
+                { line: 3, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '2', x: '2' } },
+            ],
+            40,
+        );
         assert.deepEqual(texts, [
             { line: 2, text: '⟶ x = 2  (×2)' },
             { line: 3, text: '⟶ acc = 2' },
@@ -64,8 +81,20 @@ describe('inline values bridge', () => {
                 return {
                     function: 'total',
                     stops: [
-                        { line: 4, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '0', x: '2' } },
-                        { line: 3, event: 'line', function: 'total', depth: 1, locals: { items: '[2, 4]', acc: '2', x: '2' } },
+                        {
+                            line: 4,
+                            event: 'line',
+                            function: 'total',
+                            depth: 1,
+                            locals: { items: '[2, 4]', acc: '0', x: '2' },
+                        },
+                        {
+                            line: 3,
+                            event: 'line',
+                            function: 'total',
+                            depth: 1,
+                            locals: { items: '[2, 4]', acc: '2', x: '2' },
+                        },
                     ],
                 };
             },
@@ -78,7 +107,10 @@ describe('inline values bridge', () => {
             { frameId: 3, stoppedLocation: new Range(2, 4, 2, 4) } as never,
         )) as unknown as { range: Range; text: string }[];
         assert.deepEqual(calls, [
-            [SERVER_COMMANDS.predictFromState, [{ uri: 'file:///work/example.py', line: 3, locals: { items: '[2, 4]', acc: '0' }, count: 5 }]],
+            [
+                SERVER_COMMANDS.predictFromState,
+                [{ uri: 'file:///work/example.py', line: 3, locals: { items: '[2, 4]', acc: '0' }, count: 5 }],
+            ],
         ]);
         assert.deepEqual(
             values.map((value) => [value.range.start.line, value.range.start.character, value.text]),
@@ -97,10 +129,24 @@ describe('inline values bridge', () => {
         };
         const editor = fakeEditor(SOURCE);
         const context = { frameId: 1, stoppedLocation: new Range(1, 0, 1, 0) } as never;
-        const off = new InlineValuesBridge(execute, () => ({ enabled: false, steps: 5, width: 40 }), () => session());
-        assert.deepEqual(await off.provideInlineValues(editor.document as never, new Range(0, 0, 4, 0) as never, context), []);
-        const node = new InlineValuesBridge(execute, () => ({ enabled: true, steps: 5, width: 40 }), () => session('node'));
-        assert.deepEqual(await node.provideInlineValues(editor.document as never, new Range(0, 0, 4, 0) as never, context), []);
+        const off = new InlineValuesBridge(
+            execute,
+            () => ({ enabled: false, steps: 5, width: 40 }),
+            () => session(),
+        );
+        assert.deepEqual(
+            await off.provideInlineValues(editor.document as never, new Range(0, 0, 4, 0) as never, context),
+            [],
+        );
+        const node = new InlineValuesBridge(
+            execute,
+            () => ({ enabled: true, steps: 5, width: 40 }),
+            () => session('node'),
+        );
+        assert.deepEqual(
+            await node.provideInlineValues(editor.document as never, new Range(0, 0, 4, 0) as never, context),
+            [],
+        );
         assert.equal(asked, 0);
     });
 });

@@ -95,7 +95,10 @@ describe('command lines', () => {
         });
         assert.equal(ok, true);
         assert.deepEqual(runs, [['py', '-3.11', '-c', 'import neurodebug']]);
-        const missing = await isNeurodebugImportable(['python3'], async () => ({ code: 1, output: 'ModuleNotFoundError' }));
+        const missing = await isNeurodebugImportable(['python3'], async () => ({
+            code: 1,
+            output: 'ModuleNotFoundError',
+        }));
         assert.equal(missing, false);
     });
 

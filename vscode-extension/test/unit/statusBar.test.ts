@@ -10,7 +10,10 @@ describe('status bar', () => {
     beforeEach(reset);
 
     it('shows bits and the last latency once a prediction reported them', () => {
-        const view = statusView('running', { model: { loaded: true, bits: 3, detail: undefined }, lastLatencyMs: 41.6 });
+        const view = statusView('running', {
+            model: { loaded: true, bits: 3, detail: undefined },
+            lastLatencyMs: 41.6,
+        });
         assert.equal(view.text, '$(pulse) neurodebug · 3-bit · 42 ms');
         assert.match(view.tooltip, /Model: loaded, 3-bit weights/);
         assert.match(view.tooltip, /Last prediction: 42 ms/);
@@ -37,7 +40,11 @@ describe('status bar', () => {
         const store = new PredictionStore();
         const bar = new StatusBar(store.facts, 'neurodebug.showLog');
         bar.setState('running');
-        store.noteFacts({ trace: { steps: [], result: null, exception: null }, latencyMs: 12, model: { loaded: true, bits: 4, detail: undefined } });
+        store.noteFacts({
+            trace: { steps: [], result: null, exception: null },
+            latencyMs: 12,
+            model: { loaded: true, bits: 4, detail: undefined },
+        });
         bar.update();
         const item = recorded.statusItems[0];
         assert.equal(item.text, '$(pulse) neurodebug · 4-bit · 12 ms');

@@ -24,6 +24,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "neurodebug.commands.serve",
     "neurodebug.commands.trace_corpus",
     "neurodebug.commands.verify",
+    "neurodebug.commands.train",
+    "neurodebug.commands.predict",
+    "neurodebug.commands.invert",
+    "neurodebug.commands.eval",
 )
 
 EXIT_OK = 0

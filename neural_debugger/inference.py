@@ -1,0 +1,576 @@
+"""Predict debugger stops without running code: constrained greedy decoding with a KV cache.
+
+The LSP-free domain API the server and the CLI call:
+
+    predictor = load_predictor()                     # shipped checkpoint; CheckpointError if bad
+    trace = predictor.predict_trace(source, "f", "f(3)", action="step_over", max_steps=50)
+    trace = predictor.predict_from_state(source, "f", line=4, locals={"x": "3"}, n_steps=5)
+    call = predictor.predict_inputs(source, "f", "12")  # e.g. "f(x=4)"
+
+Decoding is greedy but constrained so every prediction is well-formed: the event is an event,
+the line is one the control-flow graph allows next (the CFG successors of the current line for
+a step into a line of the same function; any statement or `def` line otherwise), the depth moves
+by at most one level in, the function name is one defined at that line, and for input
+prediction the parameter names are forced and only the values are generated. The source is read
+once per request: its key/value cache is shared by every step of a rollout and every row of a
+batch.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neurodebug.neural_debugger.checkpoint import CheckpointError, load_checkpoint
+from neurodebug.neural_debugger.dataset import statement_lines
+from neurodebug.neural_debugger.encoding import (
+    ACTIONS,
+    DecodeError,
+    State,
+    Stop,
+    apply_stop,
+    decode_locals,
+    decode_stop,
+    encode_action,
+    encode_invert,
+    encode_run,
+    encode_source,
+    encode_state,
+)
+from neurodebug.neural_debugger.tokenizer import Tokenizer
+from neurodebug.neural_debugger.trace import Step, Trace
+
+MAX_TARGET_TOKENS = 160
+"""A stop longer than this is cut (values are at most 80 characters each)."""
+MAX_VALUE_TOKENS = 48
+"""A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
+
+__all__ = ["CheckpointError", "PredictionError", "Predictor", "load_predictor"]
+
+
+class PredictionError(ValueError):
+    """The request cannot be predicted (unknown function, non-literal call arguments, …)."""
+
+
+@dataclass
+class SourceFacts:
+    """What the decoder may choose from, computed once per source."""
+
+    source: str
+    functions: dict[str, tuple[int, int, list[str]]]
+    """name -> (def line, end line, parameter names)."""
+    statement_lines: list[int]
+    next_lines: dict[int, set[int]] = field(default_factory=dict)
+    """CFG successors per line of each function (line events only)."""
+
+    scopes_at: dict[int, set[str]] = field(default_factory=dict)
+    """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
+
+    def names_at(self, line: int) -> list[str]:
+        """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
+        names = [name for name, (start, end, _) in self.functions.items() if start <= line <= end]
+        return [*names, *sorted(self.scopes_at.get(line, ()))]
+
+
+def source_facts(source: str) -> SourceFacts:
+    """Functions, statement lines and CFG successors of a program."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as error:
+        raise PredictionError(f"the source does not parse: {error}") from error
+    functions: dict[str, tuple[int, int, list[str]]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            params = [
+                a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+            ]
+            if node.args.vararg:
+                params.append(node.args.vararg.arg)
+            if node.args.kwarg:
+                params.append(node.args.kwarg.arg)
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
+    facts = SourceFacts(source, functions, statement_lines(source))
+    scope_names = {
+        ast.ListComp: "<listcomp>",
+        ast.DictComp: "<dictcomp>",
+        ast.SetComp: "<setcomp>",
+        ast.GeneratorExp: "<genexpr>",
+        ast.Lambda: "<lambda>",
+    }
+    for node in ast.walk(tree):
+        name = scope_names.get(type(node))
+        if name and isinstance(node, ast.expr):
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                facts.scopes_at.setdefault(line, set()).add(name)
+    try:
+        from neurodebug.analyzers.document import analyze_source
+        from neurodebug.analyzers.facts import EXIT_LINE
+
+        module = analyze_source(source.encode())
+        for function in module.functions:
+            if function.kind != "function":
+                continue
+            for line in function.statement_lines():
+                facts.next_lines[line] = function.next_lines(line) - {EXIT_LINE}
+    except Exception:  # the CFG is a refinement: without it every statement line is allowed
+        facts.next_lines = {}
+    return facts
+
+
+def call_state(facts: SourceFacts, function: str, call: str) -> State:
+    """The `call` stop of `function` for a call expression whose arguments are literals."""
+    if function not in facts.functions:
+        raise PredictionError(f"no function named {function!r} in the source")
+    start, _end, params = facts.functions[function]
+    try:
+        expression = ast.parse(call.strip(), mode="eval").body
+    except SyntaxError as error:
+        raise PredictionError(f"--call is not a call expression: {call!r}") from error
+    if not isinstance(expression, ast.Call):
+        raise PredictionError(f"--call is not a call expression: {call!r}")
+    from neurodebug.neural_debugger.tracer import safe_repr
+
+    values: dict[str, str] = {}
+    try:
+        for name, argument in zip(params, expression.args, strict=False):
+            values[name] = safe_repr(ast.literal_eval(argument))
+        for keyword in expression.keywords:
+            if keyword.arg is not None:
+                values[keyword.arg] = safe_repr(ast.literal_eval(keyword.value))
+    except ValueError as error:
+        raise PredictionError(f"call arguments must be literals: {call!r}") from error
+    ordered = {name: values[name] for name in params if name in values}
+    return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))
+
+
+@dataclass
+class _Row:
+    """One decoding row: its grammar state and the tokens generated so far."""
+
+    kind: str
+    state: State | None
+    action: str = ""
+    generated: list[int] = field(default_factory=list)
+    phase: str = "event"
+    fn_line: int = 0
+    forced: list[int] = field(default_factory=list)
+    done: bool = False
+    value_tokens: int = 0
+    """Text tokens since the last structure token (the length of the value being written)."""
+
+
+class Predictor:
+    """A loaded model plus the constrained decoder; thread-compatible, not thread-safe."""
+
+    def __init__(self, model: Any, tokenizer: Tokenizer, facts: dict[str, Any]) -> None:
+        import torch
+
+        self.torch = torch
+        self.model = model
+        self.tok = tokenizer
+        self.facts = facts
+        # Values are spelled in printable ASCII pieces (reprs escape everything else).
+        self._text_list = [
+            t
+            for t in range(tokenizer.size)
+            if tokenizer.is_text(t)
+            and all(32 <= b < 127 for b in tokenizer.decode_text([t]).encode())
+        ]
+        special = tokenizer.special
+        text = frozenset(self._text_list)
+        ends = {special("<val>"), special("<exc>"), special("<eos>")}
+        self._sets: dict[str, frozenset[int]] = {
+            "text": text,
+            "entry_start": text | ends,
+            "name": text | {special("<is>")},
+            "value_start": text | {special("<del>")},
+            "value": text | ends | {special("<sep>")},
+            "tail": text | {special("<exc>"), special("<eos>")},
+            "run": text | {special("<eos>")},
+        }
+        self._masks: dict[int, Any] = {}
+        self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
+
+    # ---- public API ---------------------------------------------------------------------
+
+    def predict_steps(
+        self,
+        source: str,
+        requests: Sequence[tuple[State, str, Sequence[int]]],
+    ) -> list[Stop]:
+        """Next stop for each (state, action, breakpoints), decoded together as one batch."""
+        for _state, action, _bps in requests:
+            if action not in ACTIONS:
+                raise PredictionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+        facts, _header, _cache = self._source(source)
+        contexts = [
+            encode_state(self.tok, state) + encode_action(self.tok, action, bps)
+            for state, action, bps in requests
+        ]
+        rows = [_Row("step", state, action) for state, action, _ in requests]
+        generated = self._decode(source, contexts, rows, facts)
+        stops: list[Stop] = []
+        for tokens in generated:
+            try:
+                stops.append(decode_stop(self.tok, tokens))
+            except DecodeError:  # cut off at the length limit: the program's end is the safe guess
+                stops.append(Stop(end=True))
+        return stops
+
+    def predict_trace(
+        self,
+        source: str,
+        function: str,
+        call: str,
+        action: str = "step_into",
+        breakpoints: Sequence[int] = (),
+        max_steps: int = 50,
+    ) -> Trace:
+        """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`."""
+        facts = self._source(source)[0]
+        return self._rollout(
+            source, call_state(facts, function, call), action, breakpoints, max_steps
+        )
+
+    def predict_from_state(
+        self,
+        source: str,
+        function: str,
+        line: int,
+        locals: dict[str, str],
+        n_steps: int = 1,
+        action: str = "step_into",
+        breakpoints: Sequence[int] = (),
+    ) -> Trace:
+        """`n_steps` stops after a `line` stop of `function` with these locals."""
+        start = State(step=Step(line=line, event="line", function=function, depth=0, locals=locals))
+        return self._rollout(source, start, action, breakpoints, n_steps, include_start=False)
+
+    def predict_output(
+        self, source: str, function: str, call: str
+    ) -> tuple[str | None, str | None]:
+        """(return value repr, exception) of `call`, predicted in one shot."""
+        facts, _, _ = self._source(source)
+        state = call_state(facts, function, call)
+        tokens = self._decode(source, [encode_run(self.tok, state)], [_Row("run", state)], facts)[0]
+        try:
+            stop = decode_stop(self.tok, tokens)
+        except DecodeError:
+            return None, None
+        return stop.value, stop.exception
+
+    def predict_inputs(self, source: str, function: str, output: str) -> str:
+        """A call expression of `function` predicted to return `output` (a repr)."""
+        facts, _, _ = self._source(source)
+        if function not in facts.functions:
+            raise PredictionError(f"no function named {function!r} in the source")
+        params = facts.functions[function][2]
+        row = _Row("invert", None, phase="value")
+        row.forced = self._invert_forced(params)
+        context = encode_invert(self.tok, function, output)
+        tokens = self._decode(source, [context], [row], facts)[0]
+        try:
+            values, _, _ = decode_locals(self.tok, tokens, 0)
+        except DecodeError:
+            values = {}
+        arguments = ", ".join(
+            f"{name}={values[name] if _is_literal(values.get(name, '')) else 'None'}"
+            for name in params
+        )
+        return f"{function}({arguments})"
+
+    # ---- rollouts -----------------------------------------------------------------------
+
+    def _rollout(
+        self,
+        source: str,
+        start: State,
+        action: str,
+        breakpoints: Sequence[int],
+        max_steps: int,
+        include_start: bool = True,
+    ) -> Trace:
+        steps: list[Step] = [start.step] if include_start else []
+        state = start
+        result: str | None = None
+        exception: str | None = None
+        status = "step_limit"
+        for _ in range(max_steps):
+            stop = self.predict_steps(source, [(state, action, breakpoints)])[0]
+            if stop.end:
+                result, exception = stop.value, stop.exception
+                status = "exception" if exception else "ok"
+                break
+            state = apply_stop(state, stop)
+            steps.append(state.step)
+            if stop.event == "return" and stop.depth == 0 and action != "step_back":
+                result = stop.value
+                status = "ok"
+                if action != "continue":
+                    break
+        return Trace(steps=steps, result=result, exception=exception, status=status)  # type: ignore[arg-type]
+
+    # ---- decoding -----------------------------------------------------------------------
+
+    def _source(self, source: str) -> tuple[SourceFacts, list[int], Any]:
+        cached = self._source_cache.get(source)
+        if cached is None:
+            facts = source_facts(source)
+            header = encode_source(self.tok, source)
+            if len(header) > self.model.config.block_size - 96:
+                raise PredictionError(
+                    f"the source is too long for the model ({len(header)} tokens; "
+                    f"at most {self.model.config.block_size - 96})"
+                )
+            _, cache = self.model.prefill(self.torch.tensor([header]))
+            cached = (facts, header, cache)
+            if len(self._source_cache) > 32:
+                self._source_cache.clear()
+            self._source_cache[source] = cached
+        return cached
+
+    def _invert_forced(self, params: list[str]) -> list[int]:
+        """`<loc> p1 <is>`; later names are forced after each `<sep>` (see `_allowed`)."""
+        tok = self.tok
+        forced = [tok.special("<loc>")]
+        for index, name in enumerate(params):
+            if index:
+                forced.append(-1)  # a value goes here, ended by <sep>
+                forced.append(tok.special("<sep>"))
+            forced.extend(tok.encode_text(name))
+            forced.append(tok.special("<is>"))
+        forced.append(-1)
+        forced.append(tok.special("<eos>"))
+        return forced
+
+    def _decode(
+        self, source: str, contexts: list[list[int]], rows: list[_Row], facts: SourceFacts
+    ) -> list[list[int]]:
+        """Greedy constrained decoding of one target per context, all rows in one batch."""
+        torch = self.torch
+        _facts, header, header_cache = self._source(source)
+        limit = self.model.config.block_size
+        batch = len(contexts)
+        width = max(len(c) for c in contexts)
+        if len(header) + width + MAX_TARGET_TOKENS > limit:
+            width = min(width, limit - len(header) - MAX_TARGET_TOKENS)
+            contexts = [c[-width:] for c in contexts]
+        pad = self.tok.special("<pad>")
+        tokens = torch.full((batch, width), pad, dtype=torch.long)
+        valid = torch.zeros(batch, len(header) + width, dtype=torch.bool)
+        valid[:, : len(header)] = True
+        positions = torch.zeros(batch, width, dtype=torch.long)
+        next_position = []
+        for index, context in enumerate(contexts):
+            offset = width - len(context)  # left padding: every row's last token is aligned
+            tokens[index, offset:] = torch.tensor(context)
+            valid[index, len(header) + offset :] = True
+            positions[index, offset:] = torch.arange(len(header), len(header) + len(context))
+            next_position.append(len(header) + len(context))
+        cache = [
+            (k.expand(batch, -1, -1, -1), v.expand(batch, -1, -1, -1)) for k, v in header_cache
+        ]
+        logits, cache = self.model(
+            tokens, cache=cache, last_only=True, positions=positions, key_valid=valid
+        )
+        logits = logits[:, -1, :]
+        for _ in range(MAX_TARGET_TOKENS):
+            chosen: list[int] = []
+            real = [not row.done for row in rows]
+            for index, row in enumerate(rows):
+                if row.done:
+                    chosen.append(pad)
+                    continue
+                token = self._choose(row, logits[index], facts)
+                row.generated.append(token)
+                if token == self.tok.special("<eos>") or next_position[index] + 1 >= limit:
+                    row.done = True
+                chosen.append(token)
+            if all(row.done for row in rows):
+                break
+            step_tokens = torch.tensor(chosen).view(batch, 1)
+            step_positions = torch.tensor(next_position).clamp(max=limit - 1).view(batch, 1)
+            next_position = [p + 1 for p in next_position]
+            valid = torch.cat((valid, torch.tensor(real).view(batch, 1)), dim=1)
+            logits, cache = self.model(
+                step_tokens, cache=cache, last_only=True, positions=step_positions, key_valid=valid
+            )
+            logits = logits[:, -1, :]
+        return [row.generated for row in rows]
+
+    def _choose(self, row: _Row, logits: Any, facts: SourceFacts) -> int:
+        """The best token this row's grammar allows next (forced tokens skip the model)."""
+        if row.forced:
+            head = row.forced[0]
+            if head != -1:
+                row.forced.pop(0)
+                return head
+        allowed = self._allowed(row, facts)
+        if row.value_tokens >= MAX_VALUE_TOKENS and len(allowed) > 1:
+            allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
+        best = int(logits.argmax())
+        if len(allowed) == 1:
+            token = next(iter(allowed))
+        elif best in (allowed if isinstance(allowed, frozenset) else set(allowed)):
+            token = best  # the usual case for a trained model: no masking needed
+        else:
+            token = int((logits + self._mask(allowed)).argmax())
+        self._advance(row, token, facts)
+        row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0
+        return token
+
+    def _mask(self, allowed: frozenset[int] | list[int]) -> Any:
+        """An additive mask (0 allowed, -inf not) over the vocabulary; text sets are cached."""
+        cached = self._masks.get(id(allowed)) if isinstance(allowed, frozenset) else None
+        if cached is not None:
+            return cached
+        mask = self.torch.full((self.model.config.vocab_size,), float("-inf"))
+        mask[self.torch.tensor(sorted(allowed))] = 0.0
+        if isinstance(allowed, frozenset):
+            self._masks[id(allowed)] = mask
+        return mask
+
+    def _allowed(self, row: _Row, facts: SourceFacts) -> frozenset[int] | list[int]:
+        tok = self.tok
+        special = tok.special
+        if row.kind == "invert":
+            # An argument must be a literal: the value may end only once it parses as one.
+            ending = row.forced[1] if len(row.forced) > 1 else special("<eos>")
+            if row.value_tokens >= MAX_VALUE_TOKENS:
+                return [ending]
+            value = tok.decode_text(row.generated[len(row.generated) - row.value_tokens :])
+            if not (row.value_tokens and _is_literal(value)):
+                return self._sets["text"]
+            key = f"text+{ending}"
+            if key not in self._sets:
+                self._sets[key] = self._sets["text"] | {ending}
+            return self._sets[key]
+        if row.kind == "run":
+            if not row.generated:
+                return [special("<val>"), special("<exc>")]
+            return self._sets["run"]
+        state = row.state
+        assert state is not None
+        phase = row.phase
+        ends = [special("<val>"), special("<exc>"), special("<eos>")]
+        if phase == "event":
+            return [
+                special(name) for name in ("<call>", "<line>", "<return>", "<exception>", "<end>")
+            ]
+        if phase == "line":
+            return [tok.line(n) for n in self._lines(row, facts)]
+        if phase == "depth":
+            here = state.step.depth
+            return [tok.depth(d) for d in range(0, here + 2)]  # a call goes one level deeper
+        if phase == "fn_name":
+            return self._name_continuations(row, facts)
+        if phase == "entry_start":
+            return self._sets["entry_start"]
+        if phase == "name_first":
+            return self._sets["text"]
+        if phase == "name":
+            return self._sets["name"]
+        if phase == "value_start":
+            return self._sets["value_start"]
+        if phase == "value":
+            return self._sets["value"]
+        if phase == "after_del":
+            return [special("<sep>"), *ends]
+        if phase == "tail_start":
+            return ends
+        return self._sets["tail"]  # "tail": a value's text
+
+    def _lines(self, row: _Row, facts: SourceFacts) -> list[int]:
+        step = row.state.step if row.state else None
+        anywhere = sorted(set(facts.statement_lines) | {v[0] for v in facts.functions.values()})
+        if step is None or not facts.next_lines:
+            return anywhere
+        if row.action == "step_into" and step.event == "line":
+            following = facts.next_lines.get(step.line)
+            if following is not None:
+                calls = {v[0] for v in facts.functions.values()}
+                return sorted(following | {step.line} | calls)
+        return anywhere
+
+    def _name_continuations(self, row: _Row, facts: SourceFacts) -> list[int]:
+        typed = row.generated[4:]  # after event, line, depth, <fn>
+        options: set[int] = set()
+        for name in facts.names_at(row.fn_line):
+            spelled = self.tok.encode_text(name)
+            if spelled[: len(typed)] == typed:
+                options.add(
+                    spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<loc>")
+                )
+        return sorted(options) or [self.tok.special("<loc>")]
+
+    def _advance(self, row: _Row, token: int, facts: SourceFacts) -> None:
+        """Move the row's grammar past `token`."""
+        tok = self.tok
+        special = tok.special
+        phase = row.phase
+        if row.kind == "invert":
+            if len(row.forced) > 1 and token == row.forced[1]:
+                del row.forced[:2]  # the value ended: its slot and the separator are used
+            return
+        if row.kind != "step":
+            return
+        if phase == "event":
+            row.phase = "tail_start" if token == special("<end>") else "line"
+        elif phase == "line":
+            row.fn_line = tok.line_of(token) or 0
+            row.phase = "depth"
+        elif phase == "depth":
+            row.forced = [special("<fn>")]
+            row.phase = "fn_name"
+        elif phase == "fn_name":
+            if token == special("<loc>"):
+                row.phase = "entry_start"
+        elif phase == "entry_start":
+            row.phase = "name" if tok.is_text(token) else "tail"
+        elif phase == "name_first":
+            row.phase = "name"
+        elif phase == "name":
+            if token == special("<is>"):
+                row.phase = "value_start"
+        elif phase == "value_start":
+            row.phase = "after_del" if token == special("<del>") else "value"
+        elif phase in ("value", "after_del"):
+            if token == special("<sep>"):
+                row.phase = "name_first"
+            elif not tok.is_text(token):
+                row.phase = "tail"
+        elif phase == "tail_start":
+            row.phase = "tail"
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def load_predictor(checkpoint_dir: Path | str | None = None, bits: int | None = None) -> Predictor:
+    """The predictor for a checkpoint folder (default: the shipped one).
+
+    Raises `CheckpointError` when the checkpoint is missing or corrupt, and `MissingExtraError`
+    when torch is not installed. `bits` (2–8) serves the model with weight-only quantization.
+    """
+    model, tokenizer, facts = load_checkpoint(Path(checkpoint_dir) if checkpoint_dir else None)
+    if bits is not None:
+        model = quantize_for_inference(model, bits)
+    return Predictor(model, tokenizer, facts)
+
+
+def quantize_for_inference(model: Any, bits: int) -> Any:
+    """The model with its linear layers replaced by the kernels part's quantized ones."""
+    try:
+        from neurodebug.kernels import quantize_model  # type: ignore[attr-defined]
+    except ImportError as error:
+        raise PredictionError(f"quantized serving needs neurodebug.kernels: {error}") from error
+    return quantize_model(model, bits=bits)

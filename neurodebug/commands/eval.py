@@ -1,0 +1,91 @@
+"""`neurodebug eval --checkpoint DIR [--split test]`: measure the neural debugger on held-out code.
+
+Prints a table (text) or JSON with per-action next-line / event / changed-locals / full-state
+accuracy, output pass@1, input pass@1 (predicted calls are run in the tracer's sandbox) and
+rollout line-sequence exact match, for synthetic programs and harvested real-world functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+from neurodebug.extras import require_neural
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "eval",
+        help="measure a neural debugger checkpoint on held-out programs",
+        description=__doc__,
+    )
+    parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint folder")
+    parser.add_argument("--corpus", type=Path, default=Path("corpus/v1"), help="trace corpus")
+    parser.add_argument("--split", default="test", choices=("train", "val", "test"))
+    parser.add_argument("--programs", type=int, default=300, help="programs per kind (sampled)")
+    parser.add_argument("--per-trace", type=int, default=10, help="transitions per program")
+    parser.add_argument("--no-rollouts", action="store_true", help="skip whole-trace rollouts")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    torch = require_neural("eval")
+    from neurodebug.neural_debugger.checkpoint import CheckpointError
+    from neurodebug.neural_debugger.evaluate import evaluate_programs, load_split, summary_rows
+    from neurodebug.neural_debugger.inference import load_predictor
+
+    torch.set_num_threads(args.threads)
+    if not args.corpus.is_dir():
+        print(f"neurodebug eval: no corpus at {args.corpus}", file=sys.stderr)
+        return 2
+    try:
+        predictor = load_predictor(args.checkpoint)
+    except CheckpointError as error:
+        print(f"neurodebug eval: {error}", file=sys.stderr)
+        return 2
+    groups = load_split(args.corpus, args.split)
+    results: dict[str, object] = {
+        "checkpoint": str(args.checkpoint or "shipped"),
+        "split": args.split,
+        "model": predictor.facts,
+    }
+    for kind, programs in groups.items():
+        if not programs:
+            continue
+        random.Random(args.seed).shuffle(programs)
+
+        def progress(done: int, total: int, kind: str = kind) -> None:
+            if done % 25 == 0:
+                print(f"eval {kind}: {done}/{total}", file=sys.stderr, flush=True)
+
+        results[kind] = evaluate_programs(
+            predictor,
+            programs[: args.programs],
+            seed=args.seed,
+            per_trace=args.per_trace,
+            rollouts=not args.no_rollouts,
+            progress=progress,
+        )
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+    if args.format == "json":
+        print(json.dumps(results, indent=2))
+        return 0
+    for kind in groups:
+        if kind not in results:
+            continue
+        section = results[kind]
+        assert isinstance(section, dict)
+        print(f"{kind} ({section['programs']} programs, {args.split} split)")
+        print(f"{'metric':<34} {'acc %':>6} {'n':>6}")
+        for name, accuracy, count in summary_rows(section):
+            print(f"{name:<34} {accuracy:>6} {count:>6}")
+    return 0

@@ -1,0 +1,64 @@
+"""`neurodebug train --corpus DIR --out DIR`: train (or resume) the neural debugger's model.
+
+Resumes exactly where a run stopped when OUT already holds one; works the same under
+`torchrun --nproc_per_node N -m neurodebug train …` (DistributedDataParallel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, fields
+from pathlib import Path
+
+from neurodebug.extras import require_neural
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from neurodebug.neural_debugger.train_options import TrainOptions
+
+    parser = subparsers.add_parser(
+        "train",
+        help="train or resume the neural debugger's model on a trace corpus",
+        description=__doc__,
+    )
+    parser.add_argument("--corpus", required=True, help="trace corpus folder (e.g. corpus/v1)")
+    parser.add_argument("--out", required=True, help="run folder: data, state, checkpoints")
+    defaults = TrainOptions(corpus="", out="")
+    for field in fields(TrainOptions):
+        if field.name in ("corpus", "out"):
+            continue
+        value = getattr(defaults, field.name)
+        parser.add_argument(
+            "--" + field.name.replace("_", "-"),
+            type=type(value),
+            default=None,
+            help=f"(default {value}; a resumed run keeps its own)",
+        )
+    parser.add_argument(
+        "--max-minutes", type=float, default=0.0, help="stop after this long (0: at --steps)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    require_neural("train")
+    from neurodebug.neural_debugger.train import train
+    from neurodebug.neural_debugger.train_options import TrainOptions
+
+    out = Path(args.out)
+    saved = out / "options.json"
+    options = TrainOptions(corpus=args.corpus, out=args.out)
+    if saved.exists():  # a resumed run keeps its shape; flags given now override the rest
+        options = TrainOptions(**{**asdict(options), **json.loads(saved.read_text())})
+    for field in fields(TrainOptions):
+        value = getattr(args, field.name, None)
+        if value is not None:
+            setattr(options, field.name, value)
+    options.corpus, options.out = args.corpus, args.out
+    out.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(asdict(options), indent=2) + "\n")
+    metrics = train(options, max_minutes=args.max_minutes)
+    print(json.dumps(metrics, indent=2), file=sys.stdout)
+    return 0

@@ -1,0 +1,73 @@
+"""Inference: constrained decoding is well-formed, batching matches single requests, errors."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from neurodebug.neural_debugger.checkpoint import CheckpointError
+from neurodebug.neural_debugger.encoding import State
+from neurodebug.neural_debugger.inference import (
+    PredictionError,
+    call_state,
+    load_predictor,
+    source_facts,
+)
+from neurodebug.neural_debugger.trace import Step
+
+from .neural_fixtures import PROGRAMS, tiny_checkpoint
+
+SOURCE = PROGRAMS[1][0]  # double() and run(): two functions, a call between them
+
+
+def test_rollout_stops_are_well_formed_under_the_constraints() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    facts = source_facts(SOURCE)
+    trace = predictor.predict_trace(SOURCE, "run", "run(3, 1)", max_steps=6)
+    assert trace.steps[0] == Step(4, "call", "run", 0, {"a": "3", "b": "1"})
+    allowed_lines = set(facts.statement_lines) | {1, 4}
+    for step in trace.steps[1:]:
+        assert step.line in allowed_lines
+        assert step.function in facts.names_at(step.line)
+        assert step.event in ("call", "line", "return", "exception")
+    assert len(trace.steps) <= 7
+
+
+def test_a_batch_predicts_what_single_requests_predict() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    state = State(Step(5, "line", "run", 0, {"a": "3", "b": "1"}))
+    requests = [(state, "step_into", ()), (state, "continue", (7,)), (state, "step_over", ())]
+    batched = predictor.predict_steps(SOURCE, requests)
+    single = [predictor.predict_steps(SOURCE, [request])[0] for request in requests]
+    assert batched == single
+
+
+def test_predicted_inputs_name_every_parameter_and_parse() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    call = predictor.predict_inputs(SOURCE, "run", "4")
+    tree = ast.parse(call, mode="eval").body
+    assert isinstance(tree, ast.Call)
+    assert [keyword.arg for keyword in tree.keywords] == ["a", "b"]
+
+
+def test_call_state_binds_literal_arguments_and_rejects_others() -> None:
+    facts = source_facts(SOURCE)
+    state = call_state(facts, "run", "run(3, b=[1, 'x'])")
+    assert state.step.locals == {"a": "3", "b": "[1, 'x']"}
+    with pytest.raises(PredictionError):
+        call_state(facts, "run", "run(some_name, 1)")
+    with pytest.raises(PredictionError):
+        call_state(facts, "missing", "missing(1)")
+
+
+def test_missing_or_corrupt_checkpoints_raise_one_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError):
+        load_predictor(tmp_path / "nothing")
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        (corrupt / name).write_text((tiny_checkpoint() / name).read_text())
+    (corrupt / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(CheckpointError):
+        load_predictor(corrupt)

@@ -1,0 +1,61 @@
+"""Training: data preparation from a corpus, checkpoints, and exact resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from neurodebug.neural_debugger.checkpoint import load_checkpoint
+from neurodebug.neural_debugger.train import PackedData, batch_indices, train
+from neurodebug.neural_debugger.train_options import TrainOptions
+
+from .neural_fixtures import corpus_dir
+
+
+def options(out: Path, steps: int) -> TrainOptions:
+    return TrainOptions(
+        corpus=str(corpus_dir()),
+        out=str(out),
+        n_layer=1,
+        n_head=2,
+        n_embd=32,
+        batch_size=2,
+        steps=steps,
+        warmup=2,
+        eval_every=3,
+        save_minutes=1000,
+        threads=1,
+    )
+
+
+def test_prepared_data_has_targets_and_the_split_holds_out_test_programs(tmp_path: Path) -> None:
+    train(options(tmp_path / "run", 1))
+    data = PackedData.load(tmp_path / "run" / "data" / "train.npz")
+    assert len(data) > 0
+    tokens, mask = data.get(0)
+    assert 0 < mask.sum() < len(tokens)  # targets are a part of each sequence, not all of it
+    assert (tmp_path / "run" / "checkpoint" / "model.safetensors").is_file()
+    model, tok, facts = load_checkpoint(tmp_path / "run" / "checkpoint")
+    assert facts["step"] == 1 and facts["tokens_seen"] > 0
+    assert model.config.vocab_size >= tok.size
+
+
+@pytest.mark.slow
+def test_resuming_gives_exactly_the_uninterrupted_run(tmp_path: Path) -> None:
+    train(options(tmp_path / "straight", 6))
+    train(options(tmp_path / "split", 3))
+    train(options(tmp_path / "split", 6))  # resumes at step 3 from state.pt
+    a = torch.load(tmp_path / "straight" / "state.pt", weights_only=False)
+    b = torch.load(tmp_path / "split" / "state.pt", weights_only=False)
+    assert a["step"] == b["step"] == 6
+    for name, tensor in a["model"].items():
+        assert torch.equal(tensor, b["model"][name]), name
+    lines = (tmp_path / "split" / "metrics.jsonl").read_text().splitlines()
+    assert len(lines) == 2  # evaluations at steps 3 and 6
+
+
+def test_batches_walk_epochs_without_repeats_inside_an_epoch() -> None:
+    seen = [i for step in range(5) for i in batch_indices(step, 4, 20, seed=1)]
+    assert sorted(seen) == list(range(20))
+    assert batch_indices(7, 4, 20, seed=1) == batch_indices(7, 4, 20, seed=1)

@@ -188,7 +188,7 @@ class ModuleFacts:
     def names(self) -> NameIndex:
         """Every identifier resolved to its binding (built on first use)."""
         if self._names is None:
-            self._names = build_name_index(self.tree)
+            self._names = build_name_index(self.tree, self.source)
         return self._names
 
     def name_at(self, line: int, col: int) -> Binding | None:

@@ -141,8 +141,8 @@ class _Walker:
 
     def record(self, node: tree_sitter.Node, scope: int, is_def: bool) -> None:
         name = text_of(node)
-        start, end = node.start_point, node.end_point
-        self.raw.append((start.row + 1, start.column, end.column, is_def, name, scope))
+        # byte offsets now (cheap ints); lines and columns once, when the index is built
+        self.raw.append((node.start_byte, node.end_byte, 0, is_def, name, scope))
         if is_def:
             target = scope
             if self.scopes[scope].kind == "comprehension" and self._walrus:
@@ -180,99 +180,119 @@ class _Walker:
                 stack.append((current, scope))
 
     def walk(self, root: tree_sitter.Node) -> None:
-        stack: list[tuple[tree_sitter.Node, int]] = [(root, 0)]
-        while stack:
-            node, scope = stack.pop()
-            kind = node.type
-            if kind == "identifier":
-                self.record(node, scope, False)
-            elif kind not in _SPECIAL:
-                if kind not in _LEAVES:
-                    stack.extend((child, scope) for child in node.named_children)
-            elif kind == "string":
-                if not is_plain_string(node):
-                    stack.extend((child, scope) for child in node.named_children)
-            elif kind in ("function_definition", "class_definition"):
-                self.definition(node, scope, stack)
-            elif kind == "lambda":
-                parameters = node.child_by_field_name("parameters")
-                inner = self.new_scope("lambda", "<lambda>", scope)
-                self.parameters(parameters, scope, inner, stack)
-                body = node.child_by_field_name("body")
-                if body is not None:
-                    stack.append((body, inner))
-            elif kind in _COMPREHENSIONS:
-                self.comprehension(node, scope, stack)
-            elif kind == "attribute":
-                obj = node.child_by_field_name("object")
-                if obj is not None:
-                    stack.append((obj, scope))
-            elif kind == "keyword_argument":
-                value = node.child_by_field_name("value")
-                if value is not None:
-                    stack.append((value, scope))
-            elif kind == "assignment":
-                left = node.child_by_field_name("left")
-                right = node.child_by_field_name("right")
-                annotation = node.child_by_field_name("type")
-                if left is not None:
-                    if right is None and left.type == "identifier":
-                        self.record(left, scope, True)  # `x: int` declares a local
-                    else:
-                        self.store(left, scope, stack)
-                stack.extend((c, scope) for c in (annotation, right) if c is not None)
-            elif kind == "augmented_assignment":
-                left = node.child_by_field_name("left")
-                right = node.child_by_field_name("right")
-                if left is not None:
-                    if left.type == "identifier":
-                        self.record(left, scope, True)
-                    else:
-                        stack.append((left, scope))
-                if right is not None:
-                    stack.append((right, scope))
-            elif kind == "named_expression":
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    self._walrus = True
-                    self.record(name, scope, True)
-                    self._walrus = False
-                value = node.child_by_field_name("value")
-                if value is not None:
-                    stack.append((value, scope))
-            elif kind == "for_statement" or kind == "for_in_clause":
-                left = node.child_by_field_name("left")
-                if left is not None:
+        """Visit every node once. `work` holds (node, scope) pairs; the nodes of one scope are
+        then walked with a plain node stack, since the scope rarely changes."""
+        work: list[tuple[tree_sitter.Node, int]] = [(root, 0)]
+        while work:
+            first, scope = work.pop()
+            stack = [first]
+            while stack:
+                node = stack.pop()
+                kind = node.type
+                if kind == "identifier":
+                    self.record(node, scope, False)
+                elif kind not in _SPECIAL:
+                    if kind not in _LEAVES:
+                        stack.extend(node.named_children)
+                elif kind == "attribute":
+                    obj = node.child_by_field_name("object")
+                    if obj is not None:
+                        stack.append(obj)
+                elif kind == "string":
+                    if not is_plain_string(node):
+                        stack.extend(node.named_children)
+                else:
+                    self.special(node, kind, scope, work)
+
+    def special(
+        self,
+        node: tree_sitter.Node,
+        kind: str,
+        scope: int,
+        stack: list[tuple[tree_sitter.Node, int]],
+    ) -> None:
+        """Nodes that bind names or open scopes; what they leave to walk goes on `stack`."""
+        if kind in ("function_definition", "class_definition"):
+            self.definition(node, scope, stack)
+        elif kind == "lambda":
+            parameters = node.child_by_field_name("parameters")
+            inner = self.new_scope("lambda", "<lambda>", scope)
+            self.parameters(parameters, scope, inner, stack)
+            body = node.child_by_field_name("body")
+            if body is not None:
+                stack.append((body, inner))
+        elif kind in _COMPREHENSIONS:
+            self.comprehension(node, scope, stack)
+        elif kind == "attribute":
+            obj = node.child_by_field_name("object")
+            if obj is not None:
+                stack.append((obj, scope))
+        elif kind == "keyword_argument":
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append((value, scope))
+        elif kind == "assignment":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            annotation = node.child_by_field_name("type")
+            if left is not None:
+                if right is None and left.type == "identifier":
+                    self.record(left, scope, True)  # `x: int` declares a local
+                else:
                     self.store(left, scope, stack)
-                stack.extend((c, scope) for c in node.named_children if c != left)
-            elif kind == "as_pattern_target":
-                self.store(node, scope, stack)
-            elif kind == "delete_statement":
-                for child in node.named_children:
-                    self.store(child, scope, stack)
-            elif kind in ("import_statement", "import_from_statement"):
-                self.imports(node, scope)
-            elif kind in ("global_statement", "nonlocal_statement"):
-                names = (
-                    self.scopes[scope].globals
-                    if kind == "global_statement"
-                    else self.scopes[scope].nonlocals
-                )
-                for child in node.named_children:
-                    if child.type == "identifier":
-                        names.add(text_of(child))
-                        self.record(child, scope, False)
-            elif kind == "case_pattern" or kind == "keyword_pattern":
-                self.pattern(node, scope, stack)
-            elif kind == "type_alias_statement":
-                left = node.child_by_field_name("left")
-                if left is not None and left.named_child_count:
-                    self.store(left.named_children[0], scope, stack)
-                right = node.child_by_field_name("right")
-                if right is not None:
-                    stack.append((right, scope))
-            else:
-                stack.extend((child, scope) for child in node.named_children)
+            stack.extend((c, scope) for c in (annotation, right) if c is not None)
+        elif kind == "augmented_assignment":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None:
+                if left.type == "identifier":
+                    self.record(left, scope, True)
+                else:
+                    stack.append((left, scope))
+            if right is not None:
+                stack.append((right, scope))
+        elif kind == "named_expression":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                self._walrus = True
+                self.record(name, scope, True)
+                self._walrus = False
+            value = node.child_by_field_name("value")
+            if value is not None:
+                stack.append((value, scope))
+        elif kind == "for_statement" or kind == "for_in_clause":
+            left = node.child_by_field_name("left")
+            if left is not None:
+                self.store(left, scope, stack)
+            stack.extend((c, scope) for c in node.named_children if c != left)
+        elif kind == "as_pattern_target":
+            self.store(node, scope, stack)
+        elif kind == "delete_statement":
+            for child in node.named_children:
+                self.store(child, scope, stack)
+        elif kind in ("import_statement", "import_from_statement"):
+            self.imports(node, scope)
+        elif kind in ("global_statement", "nonlocal_statement"):
+            names = (
+                self.scopes[scope].globals
+                if kind == "global_statement"
+                else self.scopes[scope].nonlocals
+            )
+            for child in node.named_children:
+                if child.type == "identifier":
+                    names.add(text_of(child))
+                    self.record(child, scope, False)
+        elif kind == "case_pattern" or kind == "keyword_pattern":
+            self.pattern(node, scope, stack)
+        elif kind == "type_alias_statement":
+            left = node.child_by_field_name("left")
+            if left is not None and left.named_child_count:
+                self.store(left.named_children[0], scope, stack)
+            right = node.child_by_field_name("right")
+            if right is not None:
+                stack.append((right, scope))
+        else:
+            stack.extend((child, scope) for child in node.named_children)
 
     def definition(
         self, node: tree_sitter.Node, scope: int, stack: list[tuple[tree_sitter.Node, int]]
@@ -411,16 +431,23 @@ def _resolve(scopes: list[_Scope], scope: int, name: str, is_def: bool) -> int:
     return 0 if name in scopes[0].bound or name not in _BUILTINS else -1
 
 
-def build_name_index(tree: tree_sitter.Tree) -> NameIndex:
-    """Walk a module once and resolve every identifier to its binding."""
+def build_name_index(tree: tree_sitter.Tree, source: bytes) -> NameIndex:
+    """Walk a module once and resolve every identifier to its binding (`source` is the text
+    `tree` was parsed from: the root node may start after leading blank lines)."""
     walker = _Walker()
     walker.walk(tree.root_node)
     keys: dict[tuple[int, str], int] = {}
     occurrences: list[tuple[int, int, int, bool, str, int]] = []
-    for line, col, end, is_def, name, scope in sorted(walker.raw):
+    line, line_start = 1, 0
+    next_newline = source.find(b"\n")
+    for start, end, _, is_def, name, scope in sorted(walker.raw):
+        while 0 <= next_newline < start:  # occurrences are sorted: advance line by line
+            line, line_start = line + 1, next_newline + 1
+            next_newline = source.find(b"\n", line_start)
         owner = _resolve(walker.scopes, scope, name, is_def)
         key = keys.setdefault((owner, name), len(keys))
-        occurrences.append((line, col, end, is_def, name, key))
+        column = start - line_start
+        occurrences.append((line, column, column + end - start, is_def, name, key))
     index = NameIndex(occurrences, list(keys), walker.scopes)
     index.starts = [(o[0], o[1]) for o in occurrences]
     return index

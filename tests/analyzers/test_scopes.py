@@ -84,3 +84,10 @@ def test_builtins_and_positions_off_names() -> None:
     assert facts.name_at(2, 2) is None  # on `=`
     binding = facts.name_at(2, 1)  # just after `x`
     assert binding is not None and binding.name == "x"
+
+
+def test_positions_after_leading_blank_lines_and_comments() -> None:
+    facts = analyze_source(b"\n\n# comment\nx = 1\nprint(x)\n")
+    binding = facts.name_at(5, 6)
+    assert binding is not None and binding.name == "x"
+    assert [(o.line, o.col) for o in binding.definitions] == [(4, 0)]

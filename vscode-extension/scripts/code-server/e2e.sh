@@ -7,6 +7,7 @@
 # Not part of scripts/test.sh: the first run compiles code-server's native modules (~5 min).
 # Needs: apt-get install libkrb5-dev ripgrep chromium; neurodebug importable by python3.
 # Usage: scripts/code-server/e2e.sh [OUT_DIR] [e2e.py options, e.g. --no-prediction]
+#        NEURODEBUG_CHECKPOINT=DIR sets neurodebug.checkpoint in the test workspace.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HOST="${CODE_SERVER_DIR:-$HOME/.cache/neurodebug/code-server}"
@@ -39,6 +40,15 @@ cat > "$WORK/ws/.vscode/settings.json" <<'JSON'
   "workbench.colorTheme": "Default Dark Modern"
 }
 JSON
+if [ -n "${NEURODEBUG_CHECKPOINT:-}" ]; then   # a model checkpoint other than the shipped one
+  python3 - "$WORK/ws/.vscode/settings.json" "$(realpath "$NEURODEBUG_CHECKPOINT")" <<'PY'
+import json, sys
+path, checkpoint = sys.argv[1], sys.argv[2]
+settings = json.load(open(path))
+settings["neurodebug.checkpoint"] = checkpoint
+json.dump(settings, open(path, "w"), indent=2)
+PY
+fi
 CODE_SERVER="$HOST/node_modules/.bin/code-server"
 "$CODE_SERVER" --extensions-dir "$WORK/extensions" --user-data-dir "$WORK/data" \
   --install-extension "$PWD/neurodebug.vsix"

@@ -168,7 +168,12 @@ export async function step(deps: CommandDeps, action: StepAction): Promise<void>
         return;
     }
     const stop = current?.trace.steps[current.stop] ?? null;
-    const { answer, ms } = await timed(deps, STEP_COMMANDS[action], stepArgs(uri, span.start, stop, entry));
+    const breakpoints = action === 'continue' ? breakpointLines(uri) : undefined;
+    const { answer, ms } = await timed(
+        deps,
+        STEP_COMMANDS[action],
+        stepArgs(uri, span.start, stop, entry, breakpoints),
+    );
     const trace = readTrace(answer);
     const next = trace?.steps[0];
     if (trace === undefined || next === undefined) {
@@ -188,6 +193,19 @@ export async function step(deps: CommandDeps, action: StepAction): Promise<void>
     const position = new vscode.Position(editorLine(next.line), 0);
     editor.selection = new vscode.Selection(position, position);
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** 1-based lines of the enabled editor breakpoints in a document: where Neural Continue stops. */
+export function breakpointLines(uri: string): number[] {
+    return vscode.debug.breakpoints
+        .filter(
+            (breakpoint): breakpoint is vscode.SourceBreakpoint =>
+                breakpoint instanceof vscode.SourceBreakpoint &&
+                breakpoint.enabled &&
+                breakpoint.location.uri.toString() === uri,
+        )
+        .map((breakpoint) => breakpoint.location.range.start.line + 1)
+        .sort((a, b) => a - b);
 }
 
 /** Ask for the call to start from, prefilled with the function's name. */

@@ -189,9 +189,19 @@ export function predictTraceArgs(uri: string, line: number, entry?: string): Rec
     return entry === undefined ? { uri, line } : { uri, line, entry };
 }
 
-/** One neural step from `stop` (null: the function's first line). */
-export function stepArgs(uri: string, line: number, stop: Step | null, entry?: string): Record<string, unknown> {
-    return entry === undefined ? { uri, line, stop } : { uri, line, entry, stop };
+/** One neural step from `stop` (null: the function's first line); continue runs to `breakpoints`. */
+export function stepArgs(
+    uri: string,
+    line: number,
+    stop: Step | null,
+    entry?: string,
+    breakpoints?: number[],
+): Record<string, unknown> {
+    const args: Record<string, unknown> = entry === undefined ? { uri, line, stop } : { uri, line, entry, stop };
+    if (breakpoints !== undefined && breakpoints.length > 0) {
+        args.breakpoints = breakpoints;
+    }
+    return args;
 }
 
 /** Predict inputs of the function at `line` that would produce `output` (a repr). */

@@ -33,6 +33,26 @@ export class Selection extends Range {
     }
 }
 
+export class Location {
+    constructor(
+        readonly uri: Uri,
+        readonly range: Range,
+    ) {}
+}
+
+export class Breakpoint {
+    constructor(readonly enabled = true) {}
+}
+
+export class SourceBreakpoint extends Breakpoint {
+    constructor(
+        readonly location: Location,
+        enabled = true,
+    ) {
+        super(enabled);
+    }
+}
+
 export class ThemeColor {
     constructor(readonly id: string) {}
 }
@@ -152,6 +172,7 @@ export function reset(): void {
     window.activeTextEditor = undefined;
     window.visibleTextEditors = [];
     debug.activeDebugSession = undefined;
+    debug.breakpoints = [];
 }
 
 function message(level: 'info' | 'warning' | 'error') {
@@ -255,6 +276,7 @@ export const extensions = {
 
 export const debug = {
     activeDebugSession: undefined as any,
+    breakpoints: [] as Breakpoint[],
 };
 
 export const env = { language: 'en' };

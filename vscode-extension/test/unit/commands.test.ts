@@ -15,7 +15,7 @@ import {
 import { SERVER_COMMANDS } from '../../src/common/protocol';
 import { PredictionStore } from '../../src/common/session';
 import { fakeEditor } from '../stub/editor';
-import { commands, recorded, reset, window } from '../stub/vscode';
+import { commands, debug, Location, Range, recorded, reset, SourceBreakpoint, Uri, window } from '../stub/vscode';
 
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
 
@@ -172,6 +172,26 @@ describe('command behaviour', () => {
             [3, 4],
         );
         assert.equal(editor.selection.active.line, 3);
+    });
+
+    it('neural continue runs to the breakpoints set in the editor for this file', async () => {
+        const state = harness();
+        window.activeTextEditor = fakeEditor(SOURCE, 3);
+        const here = Uri.file('/work/example.py');
+        debug.breakpoints = [
+            new SourceBreakpoint(new Location(here, new Range(4, 0, 4, 0))),
+            new SourceBreakpoint(new Location(here, new Range(2, 0, 2, 0)), false),
+            new SourceBreakpoint(new Location(Uri.file('/work/other.py'), new Range(1, 0, 1, 0))),
+        ];
+        state.answers.push(PREDICTED, { stop: STOPS[2] });
+        await commands.executeCommand(CLIENT_COMMANDS.predict);
+        await commands.executeCommand(CLIENT_COMMANDS.continue);
+        assert.deepEqual(state.calls[1], {
+            command: SERVER_COMMANDS.continue,
+            args: [
+                { uri: 'file:///work/example.py', line: 1, entry: 'total([2, 4])', stop: STOPS[0], breakpoints: [5] },
+            ],
+        });
     });
 
     it('a step past the end says what the call returns instead of moving', async () => {

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,13 +110,19 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=256)
+def _settings_digest(settings: Settings) -> bytes:
+    """The settings and rule-code fingerprint as bytes (settings are few; files are many)."""
+    described = asdict(settings)
+    described["root"] = None
+    text = json.dumps(described, sort_keys=True, default=str) + rules_fingerprint()
+    return text.encode()
+
+
 def cache_key(source: bytes, settings: Settings, path: Path) -> str:
     """The content hash identifying one file's results under one configuration."""
     digest = hashlib.sha256(source)
-    described = asdict(settings)
-    described["root"] = None
-    digest.update(json.dumps(described, sort_keys=True, default=str).encode())
-    digest.update(rules_fingerprint().encode())
+    digest.update(_settings_digest(settings))
     if settings.per_file_ignores:
         digest.update(str(path).encode())
     return digest.hexdigest()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -127,12 +128,17 @@ def settings_from_table(
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start` (a file or a folder)."""
     folder = start if start.is_dir() else start.parent
-    folder = folder.resolve()
-    for candidate in (folder, *folder.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file():
-            return path
-    return None
+    return _pyproject_above(Path(os.path.abspath(folder)))
+
+
+@cache
+def _pyproject_above(folder: Path) -> Path | None:
+    """Cached per absolute folder: a run over a tree looks once per folder, not per file."""
+    path = folder / "pyproject.toml"
+    if path.is_file():
+        return path
+    parent = folder.parent
+    return None if parent == folder else _pyproject_above(parent)
 
 
 @cache
@@ -153,6 +159,12 @@ def load_settings_file(pyproject: Path) -> Settings:
     return settings_from_table(
         table, requires if isinstance(requires, str) else None, root=pyproject.parent
     )
+
+
+def clear_settings_cache() -> None:
+    """Forget cached pyproject lookups and contents (for long-lived processes like the server)."""
+    _pyproject_above.cache_clear()
+    load_settings_file.cache_clear()
 
 
 def load_settings(start: Path) -> Settings:

@@ -1,0 +1,11 @@
+"""Flatten per-day event batches into one list."""
+
+
+def make_batches(days: int) -> list:
+    return [[day * 100 + k for k in range(day % 13)] for day in range(days)]
+
+
+def entry():
+    batches = make_batches(2_500)
+    events = sum(batches, [])
+    return len(events), events[:3], events[-3:]

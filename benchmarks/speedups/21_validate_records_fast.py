@@ -1,0 +1,18 @@
+"""Validate order records: every line item must have a positive quantity and a known SKU."""
+
+
+def make_orders(n: int) -> list:
+    skus = [f"sku{i}" for i in range(50)]
+    return [[(skus[(i + k) % 50], (i * k) % 9) for k in range(1, 8)] for i in range(n)]
+
+
+def entry():
+    known = {f"sku{i}" for i in range(45)}
+    valid = []
+    for items in make_orders(40_000):
+        for sku, quantity in items:
+            if quantity <= 0 or sku not in known:
+                break
+        else:
+            valid.append(len(items))
+    return len(valid), sum(valid)

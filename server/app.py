@@ -23,7 +23,7 @@ from neurodebug.server.neural import NeuralService
 from neurodebug.server.options import ServerOptions
 from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import default_converter
+from pygls.protocol import LanguageServerProtocol, default_converter
 
 from neurodebug import __version__
 
@@ -38,6 +38,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "neurodebug.server.features.code_actions",
     "neurodebug.server.features.code_lens",
     "neurodebug.server.features.inlay_hints",
+    "neurodebug.server.features.inline_values",
     "neurodebug.server.commands",
     "neurodebug.server.run_commands",
 )
@@ -64,12 +65,31 @@ class ServerState:
     """The model, loaded on first use."""
     converter: Any = field(default_factory=default_converter, repr=False)
     """lsprotocol ⇄ JSON (cattrs)."""
+    running: dict[Any, asyncio.Future[Any]] = field(default_factory=dict)
+    """Command tasks by request id, so `$/cancelRequest` can stop them."""
     runs: RunStore = field(default_factory=RunStore)
     """Predicted and real traces per document and function."""
     change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)
     """Called as `hook(server, uri)` after each edit (e.g. to invalidate predictions)."""
     options_generation: int = 0
     """Bumped on every settings change, so pull diagnostics know cached results are stale."""
+
+
+class NeurodebugProtocol(LanguageServerProtocol):
+    """pygls's protocol, plus: `$/cancelRequest` also cancels a running command.
+
+    pygls cancels only a request's outer future; a command handler's own task (awaiting a
+    rollout or a debugpy run) would go on. Commands register their task under the request id
+    (`running_commands`), and the cancellation reaches it here.
+    """
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        server = self._server
+        state = getattr(server, "state", None)
+        task = state.running.pop(msg_id, None) if state is not None else None
+        if task is not None:
+            task.cancel()
+        super()._handle_cancel_notification(msg_id)
 
 
 class NeurodebugServer(LanguageServer):
@@ -80,8 +100,14 @@ class NeurodebugServer(LanguageServer):
             name="neurodebug",
             version=__version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=NeurodebugProtocol,
         )
         self.state = ServerState()
+
+    def current_request_id(self) -> Any:
+        """The id of the request being handled (pygls keeps it in a context variable)."""
+        variable = getattr(self.protocol, "_ctx_msg_id", None)
+        return variable.get(None) if variable is not None else None
 
     @property
     def encoding(self) -> PositionEncoding:

@@ -66,6 +66,10 @@ def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dic
         else:
             written = {k: v for k, v in after.items() if step.locals.get(k) != v}
         runs[step.line] = runs.get(step.line, 0) + 1
+        previous = result.get(step.line)
+        if not written and previous is not None:
+            # A run that wrote nothing (a loop header's exit test) keeps the last writes shown.
+            written = previous.values
         result[step.line] = LineValues(step.line, written, runs[step.line], index)
 
     def ours(step: Step) -> bool:

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import shutil
+import signal
+import sys
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,9 +81,14 @@ def entry_of(document: Document, facts: FunctionFacts, arg: dict[str, Any]) -> s
 
 
 async def with_progress(
-    server: NeurodebugServer, title: str, work: Callable[[], T], timeout: float
+    server: NeurodebugServer,
+    title: str,
+    work: Callable[[], T] | None,
+    timeout: float,
+    job: Callable[[], Awaitable[T]] | None = None,
 ) -> T:
-    """Run `work` on a worker thread under a `$/progress` report, with a timeout."""
+    """Run `work` on a worker thread (or await `job`) under a `$/progress` report, with a
+    timeout."""
     token = f"neurodebug-{uuid.uuid4().hex[:12]}"
     window = server.client_capabilities.window
     progress = bool(window and window.work_done_progress)
@@ -91,6 +102,9 @@ async def with_progress(
             progress = False
     message = "done"
     try:
+        if job is not None:
+            return await asyncio.wait_for(job(), timeout)
+        assert work is not None
         return await asyncio.wait_for(asyncio.to_thread(work), timeout)
     except TimeoutError as error:
         message = "timed out"
@@ -307,10 +321,44 @@ def _mismatches(
     return found
 
 
+_DEBUG_SCRIPT = """
+import json, sys
+from neurodebug.neural_debugger.debugpy_runner import debug_entry
+path, function, call, max_stops, timeout = json.loads(sys.argv[1])
+trace = debug_entry(path, function, call, max_stops=max_stops, timeout=timeout)
+sys.stdout.write(json.dumps(trace.to_json()))
+"""
+
+
+async def debug_in_subprocess(
+    path: Path, function: str, call: str, max_stops: int, timeout: float
+) -> Trace:
+    """`debug_entry` in its own process group, so a cancelled or timed-out run is killed
+    (adapter and debuggee included) instead of finishing unseen on a server thread."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _DEBUG_SCRIPT,
+        json.dumps([str(path), function, call, max_stops, timeout]),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = await process.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
+        raise
+    if process.returncode != 0:
+        raise CommandError(f"the debugpy run failed: {stderr.decode(errors='replace')[-500:]}")
+    return Trace.from_json(json.loads(stdout))
+
+
 async def verify(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:
     """Run the entry in a real debugpy session; compare with the prediction if there is one."""
-    from neurodebug.neural_debugger.debugpy_runner import debug_entry
-
     document = document_of(server, arg)
     facts = function_at(document, int_field(arg, "line"))
     entry = entry_of(document, facts, arg)
@@ -320,15 +368,14 @@ async def verify(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any
         actual: Trace = await with_progress(
             server,
             f"neurodebug: running {entry} under debugpy",
-            lambda: debug_entry(
-                target, facts.name, entry, max_stops=options.max_steps, timeout=options.run_timeout
-            ),
+            None,
             options.run_timeout + 30,
+            job=lambda: debug_in_subprocess(
+                target, facts.name, entry, options.max_steps, options.run_timeout
+            ),
         )
     finally:
         if temporary is not None:
-            import shutil
-
             shutil.rmtree(temporary, ignore_errors=True)
     run = server.state.runs.predicted.get(document.uri, {}).get(facts.qualname)
     predicted = run.trace if run is not None and run.entry == entry else None
@@ -361,38 +408,40 @@ async def verify(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any
     }
 
 
+def cancellable(
+    run: Callable[[NeurodebugServer, dict[str, Any]], Awaitable[dict[str, Any]]],
+) -> Callable[..., Awaitable[dict[str, Any]]]:
+    """A command handler whose task `$/cancelRequest` can cancel (see `NeurodebugProtocol`)."""
+
+    async def handler(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
+        request_id = ls.current_request_id()
+        task = asyncio.current_task()
+        if request_id is not None and task is not None:
+            ls.state.running[request_id] = task
+        try:
+            return await run(ls, argument(args))
+        finally:
+            if request_id is not None:
+                ls.state.running.pop(request_id, None)
+
+    return handler
+
+
 def register(server: NeurodebugServer) -> None:
-    @server.command(PREDICT)
-    async def run_predict(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
-        """Predict a trace (shown as inlay hints)."""
-        return await predict(ls, argument(args))
-
+    server.command(PREDICT)(cancellable(predict))
     for command, action in _STEP_ACTIONS.items():
-
-        def make(action: str) -> Callable[..., Any]:
-            async def run_step(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
-                return await step(ls, action, argument(args))
-
-            return run_step
-
-        server.command(command)(make(action))
-
-    @server.command(PREDICT_FROM_STATE)
-    async def run_predict_from_state(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
-        """Predict the next stops from a real debugger frame."""
-        return await predict_from_state(ls, argument(args))
-
-    @server.command(PREDICT_INPUTS)
-    async def run_predict_inputs(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
-        """Predict inputs for an output."""
-        return await predict_inputs(ls, argument(args))
+        server.command(command)(cancellable(partial(_step_command, action=action)))
+    server.command(PREDICT_FROM_STATE)(cancellable(predict_from_state))
+    server.command(PREDICT_INPUTS)(cancellable(predict_inputs))
+    server.command(VERIFY)(cancellable(verify))
 
     @server.command(CLEAR_PREDICTIONS)
     def run_clear(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
         """Forget a document's predictions."""
         return clear_predictions(ls, argument(args))
 
-    @server.command(VERIFY)
-    async def run_verify(ls: NeurodebugServer, *args: Any) -> dict[str, Any]:
-        """Run the entry under debugpy and compare."""
-        return await verify(ls, argument(args))
+
+async def _step_command(
+    server: NeurodebugServer, arg: dict[str, Any], *, action: str
+) -> dict[str, Any]:
+    return await step(server, action, arg)

@@ -1,0 +1,5 @@
+# neurodebug: spin(1)
+def spin(step):
+    total = 0
+    while True:
+        total += step

@@ -8,10 +8,9 @@ on every function of the standard library in a few seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .extract import ENTRY, EXIT, StatementGraph, StatementNode
+from .extract import ENTRY, EXIT, StatementGraph
 
 
 @dataclass(slots=True)
@@ -199,69 +198,53 @@ def control_dependence(graph: StatementGraph, ipdom: list[int]) -> list[list[int
 def basic_blocks(
     graph: StatementGraph,
 ) -> tuple[list[list[int]], list[int], list[list[int]], list[list[int]]]:
-    """Group statement nodes into maximal straight-line blocks over normal edges."""
+    """Group statement nodes into maximal straight-line blocks over normal edges.
+
+    A node continues its predecessor's block when it is that block's only way on and the
+    predecessor its only way in; branch nodes (conditions), handler targets, the entry and
+    the exit always start blocks of their own.
+    """
     nodes = graph.nodes
     count = len(nodes)
     pred_count = [0] * count
-    exc_target = [False] * count
+    starts = [True] * count
     for node in nodes:
         for nxt in node.succ:
             pred_count[nxt] += 1
         for nxt in node.exc:
-            exc_target[nxt] = True
+            pred_count[nxt] += 2  # never joined to a predecessor
+    follower = [-1] * count
+    for index in range(EXIT + 1, count):
+        node = nodes[index]
+        if len(node.succ) == 1 and not node.condition:
+            nxt = node.succ[0]
+            if nxt > EXIT and pred_count[nxt] == 1 and not nodes[nxt].condition:
+                follower[index] = nxt
+                starts[nxt] = False
     block_of = [-1] * count
     blocks: list[list[int]] = []
-    for start in range(count):
-        if block_of[start] != -1:
-            continue
-        if start not in (ENTRY, EXIT) and pred_count[start] == 1 and not exc_target[start]:
-            # a follower: it joins its predecessor's block when that one is visited first
-            continue
-        _grow(nodes, start, blocks, block_of, pred_count, exc_target)
-    for start in range(count):  # followers of unreachable or cyclic chains
-        if block_of[start] == -1:
-            _grow(nodes, start, blocks, block_of, pred_count, exc_target)
+    for pass_starts in (starts, [True] * count):  # the second pass catches headless cycles
+        for start in range(count):
+            if not pass_starts[start] or block_of[start] != -1:
+                continue
+            members = []
+            current = start
+            while current != -1 and block_of[current] == -1:
+                block_of[current] = len(blocks)
+                members.append(current)
+                current = follower[current]
+            blocks.append(members)
     block_succ: list[list[int]] = []
     block_exc: list[list[int]] = []
     for members in blocks:
-        last = nodes[members[-1]]
-        block_succ.append(_unique(block_of[n] for n in last.succ))
-        block_exc.append(_unique(block_of[n] for m in members for n in nodes[m].exc))
+        targets = [block_of[n] for n in nodes[members[-1]].succ]
+        block_succ.append(list(dict.fromkeys(targets)) if len(targets) > 1 else targets)
+        if graph.handlers or any(nodes[m].exc for m in members):
+            exc = [block_of[n] for m in members for n in nodes[m].exc]
+            block_exc.append(list(dict.fromkeys(exc)))
+        else:
+            block_exc.append([])
     return blocks, block_of, block_succ, block_exc
-
-
-def _grow(
-    nodes: list[StatementNode],
-    start: int,
-    blocks: list[list[int]],
-    block_of: list[int],
-    pred_count: list[int],
-    exc_target: list[bool],
-) -> None:
-    members = [start]
-    block_of[start] = len(blocks)
-    current = start
-    while current not in (ENTRY, EXIT):
-        succ = nodes[current].succ
-        if len(succ) != 1:
-            break
-        nxt = succ[0]
-        if nxt in (ENTRY, EXIT) or pred_count[nxt] != 1 or exc_target[nxt] or block_of[nxt] != -1:
-            break
-        if nodes[current].condition or nodes[nxt].condition:
-            break
-        members.append(nxt)
-        block_of[nxt] = len(blocks)
-        current = nxt
-    blocks.append(members)
-
-
-def _unique(values: Iterable[int]) -> list[int]:
-    found: list[int] = []
-    for value in values:
-        if value not in found:
-            found.append(value)
-    return found
 
 
 def analyse(graph: StatementGraph) -> Analysis:

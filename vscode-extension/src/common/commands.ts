@@ -40,6 +40,9 @@ export const CLIENT_COMMANDS = {
     showLog: 'neurodebug.showLog',
 } as const;
 
+/** How the server's errors read when predictions are unavailable (no neural extra, no checkpoint). */
+export const MODEL_UNAVAILABLE = /predictions are unavailable|neural extra|checkpoint/i;
+
 /** Set while a document has a prediction: the neural step keybindings are live only then. */
 export const SESSION_CONTEXT_KEY = 'neurodebug.neuralSession';
 
@@ -87,7 +90,7 @@ async function timed(deps: CommandDeps, command: string, args: unknown): Promise
     } catch (error) {
         // The server answers neural commands with one clear error when the model is unavailable.
         const message = error instanceof Error ? error.message : String(error);
-        if (/neural extra|checkpoint|model/i.test(message)) {
+        if (MODEL_UNAVAILABLE.test(message)) {
             deps.store.facts.model = { loaded: false, bits: undefined, detail: message };
         }
         throw error;

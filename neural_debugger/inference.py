@@ -45,6 +45,9 @@ from neurodebug.neural_debugger.trace import Step, Trace
 
 MAX_TARGET_TOKENS = 160
 """A stop longer than this is cut (values are at most 80 characters each)."""
+HEADROOM = 96
+"""Tokens of the window kept free after the source for the state, the action and the answer."""
+MIN_TARGET_ROOM = 32
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
 
@@ -321,10 +324,10 @@ class Predictor:
         if cached is None:
             facts = source_facts(source)
             header = encode_source(self.tok, source)
-            if len(header) > self.model.config.block_size - 96:
+            if len(header) > self.model.config.block_size - HEADROOM:
                 raise PredictionError(
                     f"the source is too long for the model ({len(header)} tokens; "
-                    f"at most {self.model.config.block_size - 96})"
+                    f"at most {self.model.config.block_size - HEADROOM})"
                 )
             _, cache = self.model.prefill(self.torch.tensor([header]))
             cached = (facts, header, cache)
@@ -356,8 +359,9 @@ class Predictor:
         limit = self.model.config.block_size
         batch = len(contexts)
         width = max(len(c) for c in contexts)
-        if len(header) + width + MAX_TARGET_TOKENS > limit:
-            width = min(width, limit - len(header) - MAX_TARGET_TOKENS)
+        if len(header) + width + MIN_TARGET_ROOM > limit:
+            # A very long state: keep its end (the current frame and the action) in the window.
+            width = limit - len(header) - MIN_TARGET_ROOM
             contexts = [c[-width:] for c in contexts]
         pad = self.tok.special("<pad>")
         tokens = torch.full((batch, width), pad, dtype=torch.long)
@@ -378,7 +382,7 @@ class Predictor:
             tokens, cache=cache, last_only=True, positions=positions, key_valid=valid
         )
         logits = logits[:, -1, :]
-        for _ in range(MAX_TARGET_TOKENS):
+        for _ in range(min(MAX_TARGET_TOKENS, limit - len(header) - width)):
             chosen: list[int] = []
             real = [not row.done for row in rows]
             for index, row in enumerate(rows):
@@ -392,10 +396,21 @@ class Predictor:
                 chosen.append(token)
             if all(row.done for row in rows):
                 break
-            step_tokens = torch.tensor(chosen).view(batch, 1)
-            step_positions = torch.tensor(next_position).clamp(max=limit - 1).view(batch, 1)
-            next_position = [p + 1 for p in next_position]
-            valid = torch.cat((valid, torch.tensor(real).view(batch, 1)), dim=1)
+            if batch == 1 and not rows[0].done:
+                # Tokens the grammar forces next (a frame's name, `<loc>`) go in the same call.
+                row = rows[0]
+                while row.forced and row.forced[0] != -1 and next_position[0] + len(chosen) < limit:
+                    chosen.append(row.forced.pop(0))
+                    row.generated.append(chosen[-1])
+            count = len(chosen) // batch
+            step_tokens = torch.tensor(chosen).view(batch, count)
+            step_positions = (
+                torch.tensor(next_position).view(batch, 1) + torch.arange(count).view(1, count)
+            ).clamp(max=limit - 1)
+            next_position = [p + count for p in next_position]
+            valid = torch.cat(
+                (valid, torch.tensor(real).view(batch, 1).expand(batch, count)), dim=1
+            )
             logits, cache = self.model(
                 step_tokens, cache=cache, last_only=True, positions=step_positions, key_valid=valid
             )
@@ -526,6 +541,10 @@ class Predictor:
         elif phase == "depth":
             row.forced = [special("<fn>")]
             row.phase = "fn_name"
+            names = facts.names_at(row.fn_line)
+            if len(names) == 1:  # the line settles the frame's name: force all of it
+                row.forced += [*tok.encode_text(names[0]), special("<loc>")]
+                row.phase = "entry_start"
         elif phase == "fn_name":
             if token == special("<loc>"):
                 row.phase = "entry_start"
@@ -570,7 +589,7 @@ def load_predictor(checkpoint_dir: Path | str | None = None, bits: int | None = 
 def quantize_for_inference(model: Any, bits: int) -> Any:
     """The model with its linear layers replaced by the kernels part's quantized ones."""
     try:
-        from neurodebug.kernels import quantize_model  # type: ignore[attr-defined]
+        from neurodebug.kernels.qlinear import quantize_model
     except ImportError as error:
         raise PredictionError(f"quantized serving needs neurodebug.kernels: {error}") from error
     return quantize_model(model, bits=bits)

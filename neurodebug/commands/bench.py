@@ -19,6 +19,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.commands.bench_kernels",
     "neurodebug.commands.bench_lsp",
     "neurodebug.commands.bench_predict",
+    "neurodebug.commands.bench_speedups",
     "neurodebug.commands.bench_trace",
 )
 

@@ -290,10 +290,10 @@ def run(args: argparse.Namespace) -> int:
     reports = []
     scratch = tempfile.TemporaryDirectory(prefix="neurodebug-speedups-")
     root = Path(scratch.name)
-    for stage in ("safe", "unsafe"):
-        (root / stage).mkdir()
+    for folder in ("safe", "unsafe"):
+        (root / folder).mkdir()
         for pair in pairs:
-            shutil.copy(pair.slow, root / stage / f"{pair.name}.py")
+            shutil.copy(pair.slow, root / folder / f"{pair.name}.py")
     try:
         fix_folder(root / "safe", unsafe=False, timeout=args.timeout)
         fix_folder(root / "unsafe", unsafe=True, timeout=args.timeout)

@@ -20,6 +20,18 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+def model_checkpoint() -> Path | None:
+    """A trained checkpoint ($NEURODEBUG_TEST_CHECKPOINT or the shipped one), else None."""
+    configured = os.environ.get("NEURODEBUG_TEST_CHECKPOINT")
+    if configured:
+        return Path(configured)
+    try:
+        from neurodebug.neural_debugger.checkpoint import SHIPPED_CHECKPOINT
+    except ImportError:
+        return None
+    return SHIPPED_CHECKPOINT if (SHIPPED_CHECKPOINT / "model.safetensors").is_file() else None
+
+
 def _neovim() -> str | None:
     nvim = shutil.which("nvim")
     if nvim is None:
@@ -43,6 +55,7 @@ def neovim_session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object
         "ND_FILE": str(source),
         "ND_OUT": str(out),
         "ND_PYTHON": sys.executable,
+        "ND_CHECKPOINT": str(model_checkpoint() or ""),
         "XDG_STATE_HOME": str(folder / "state"),
         "XDG_CONFIG_HOME": str(folder / "config"),
         "XDG_DATA_HOME": str(folder / "data"),
@@ -87,3 +100,15 @@ def test_neovim_edit_clears_the_syntax_error(neovim_session: dict[str, object]) 
     assert isinstance(after, list)
     assert not any(d["code"] == "ND000" for d in after)
     assert any(d["code"] == "ND105" for d in after)  # the rest is still reported
+
+
+def test_neovim_renders_predicted_values_as_inlay_hints(neovim_session: dict[str, object]) -> None:
+    if model_checkpoint() is None:
+        pytest.skip("no trained checkpoint (set NEURODEBUG_TEST_CHECKPOINT)")
+    assert neovim_session.get("predict_error") in (None, "null"), neovim_session["predict_error"]
+    assert neovim_session["hints_seen"] is True
+    hints = neovim_session["hints"]
+    assert isinstance(hints, list) and hints
+    rows = {hint["row"] for hint in hints}
+    assert rows <= set(range(0, 7))  # only inside total_of (lines 1-6)
+    assert all(" = " in hint["text"] for hint in hints)  # `name = value` as a user reads it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -90,6 +91,19 @@ async def wait_until(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+def model_checkpoint() -> Path | None:
+    """A trained checkpoint to test predictions with: $NEURODEBUG_TEST_CHECKPOINT, else the one
+    the package ships; None when neither exists (prediction tests are then skipped)."""
+    configured = os.environ.get("NEURODEBUG_TEST_CHECKPOINT")
+    if configured:
+        return Path(configured)
+    try:
+        from neurodebug.neural_debugger.checkpoint import SHIPPED_CHECKPOINT
+    except ImportError:
+        return None
+    return SHIPPED_CHECKPOINT if (SHIPPED_CHECKPOINT / "model.safetensors").is_file() else None
 
 
 @pytest_lsp.fixture(config=SERVER)

@@ -16,6 +16,7 @@ local ok, err = pcall(function()
     name = "neurodebug",
     cmd = { os.getenv("ND_PYTHON"), "-m", "neurodebug", "serve" },
     root_dir = vim.fs.dirname(os.getenv("ND_FILE")),
+    init_options = { checkpoint = os.getenv("ND_CHECKPOINT") ~= "" and os.getenv("ND_CHECKPOINT") or nil },
   })
   out.attached = client_id ~= nil
   local client = vim.lsp.get_client_by_id(client_id)
@@ -40,25 +41,28 @@ local ok, err = pcall(function()
   out.hover = hover and hover.result and hover.result.contents.value or vim.NIL
 
   -- 3. Predicted values as rendered inlay hints (extmarks), after an explicit prediction.
-  local predicted = client:request_sync("workspace/executeCommand", {
-    command = "neurodebug.predict",
-    arguments = { { uri = vim.uri_from_bufnr(buf), line = 0, entry = "total_of([3, -1, 4])" } },
-  }, 120000, buf)
-  out.predict_error = predicted and predicted.err and predicted.err.message or vim.NIL
-  vim.lsp.inlay_hint.enable(true, { bufnr = buf })
-  local ns = vim.api.nvim_get_namespaces()["nvim.lsp.inlayhint"]
   out.hints = {}
-  out.hints_seen = vim.wait(20000, function()
-    ns = ns or vim.api.nvim_get_namespaces()["nvim.lsp.inlayhint"]
-    return ns ~= nil and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0
-  end, 50)
-  if ns then
-    for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
-      local text = {}
-      for _, chunk in ipairs(mark[4].virt_text or {}) do
-        table.insert(text, chunk[1])
+  if (os.getenv("ND_CHECKPOINT") or "") ~= "" then
+    local predicted = client:request_sync("workspace/executeCommand", {
+      command = "neurodebug.predict",
+      arguments = { { uri = vim.uri_from_bufnr(buf), line = 0, entry = "total_of([3, -1, 4])" } },
+    }, 120000, buf)
+    out.predict_error = predicted and predicted.err and predicted.err.message or vim.NIL
+    out.predicted = predicted and predicted.result or vim.NIL
+    vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+    local ns
+    out.hints_seen = vim.wait(20000, function()
+      ns = vim.api.nvim_get_namespaces()["nvim.lsp.inlayhint"]
+      return ns ~= nil and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0
+    end, 50)
+    if ns then
+      for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
+        local text = {}
+        for _, chunk in ipairs(mark[4].virt_text or {}) do
+          table.insert(text, chunk[1])
+        end
+        table.insert(out.hints, { row = mark[2], text = table.concat(text) })
       end
-      table.insert(out.hints, { row = mark[2], text = table.concat(text) })
     end
   end
 

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from neurodebug.neural_debugger.actions import DebuggerStop, debugger_stops, return_lines
+from neurodebug.neural_debugger.actions import DebuggerStop, apply, debugger_stops, return_lines
 from neurodebug.neural_debugger.debugpy_runner import debug_entry
 from neurodebug.neural_debugger.trace import Step, Trace
 from neurodebug.neural_debugger.tracer import Limits, trace_entry
+
+Predict = Callable[[str, str, str, str, Sequence[int], int], Trace]
+"""(source, function, call, action, breakpoints, max_steps) -> predicted Trace."""
 
 
 class EntryError(ValueError):
@@ -64,6 +67,9 @@ class VerifyResult:
     tracer: Trace
     expected: list[DebuggerStop]
     disagreements: list[Disagreement] = field(default_factory=list)
+    prediction: Trace | None = None
+    """The model's predicted trace for the same call and action, when one was asked for."""
+    prediction_agreement: PredictionAgreement | None = None
 
     @property
     def agree(self) -> bool:
@@ -97,6 +103,19 @@ class VerifyResult:
             },
             "agree": self.agree,
             "disagreements": [item.to_json() for item in self.disagreements],
+            **self._prediction_json(),
+        }
+
+    def _prediction_json(self) -> dict[str, Any]:
+        if self.prediction is None or self.prediction_agreement is None:
+            return {}
+        return {
+            "prediction": {
+                "stops": [_stop_json(step) for step in self.prediction.steps],
+                "result": self.prediction.result,
+                "exception": self.prediction.exception,
+                "agreement": self.prediction_agreement.to_json(),
+            }
         }
 
 
@@ -210,8 +229,14 @@ def verify_entry(
     breakpoints: Collection[int] = (),
     timeout: float = 30.0,
     max_stops: int = 500,
+    predict: Predict | None = None,
+    predict_steps: int = 50,
 ) -> VerifyResult:
-    """Run the entry under debugpy and under the tracer, and compare the stops (see module doc)."""
+    """Run the entry under debugpy and under the tracer, and compare the stops (see module doc).
+
+    With `predict` (e.g. a bound `Predictor.predict_trace`), the model's prediction of the same
+    call and action is added, with its per-step agreement with the tracer (`prediction_agreement`).
+    """
     file = Path(path).resolve()
     text = check_entry(file, function, call)
     if action == "continue" and not breakpoints:
@@ -242,4 +267,106 @@ def verify_entry(
         expected=expected,
     )
     result.disagreements = compare(expected, debugger.steps, tracer, debugger, returns)
+    if predict is not None:
+        source = file.read_text(encoding="utf-8")
+        # no need to predict past the real run's end (+1 for the model to overshoot)
+        true_length = len(action_path(tracer, action, breakpoints, predict_steps + 1))
+        steps = min(predict_steps, true_length + 1)
+        result.prediction = predict(source, function, text, action, sorted(set(breakpoints)), steps)
+        result.prediction_agreement = prediction_agreement(
+            result.prediction, tracer, action, breakpoints
+        )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The model's prediction against the real run (when a checkpoint is available)
+
+
+@dataclass
+class PredictionAgreement:
+    """How a predicted trace matches the tracer's stops under the same action, step by step.
+
+    Both sequences start at the call stop and follow the action over *all* events (the model's
+    semantics, `actions.apply`). A step's changed locals are those whose value differs from the
+    previous stop's (all of them at the first stop).
+    """
+
+    steps_compared: int
+    line_matches: int
+    event_matches: int
+    changed_locals_matches: int
+    predicted_steps: int
+    true_steps: int
+    result_matches: bool
+    per_step: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def line_accuracy(self) -> float:
+        return self.line_matches / self.steps_compared if self.steps_compared else 0.0
+
+    @property
+    def changed_locals_exact(self) -> float:
+        return self.changed_locals_matches / self.steps_compared if self.steps_compared else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "steps_compared": self.steps_compared,
+            "predicted_steps": self.predicted_steps,
+            "true_steps": self.true_steps,
+            "line_accuracy": round(self.line_accuracy, 4),
+            "event_accuracy": round(self.event_matches / max(1, self.steps_compared), 4),
+            "changed_locals_exact": round(self.changed_locals_exact, 4),
+            "result_matches": self.result_matches,
+            "per_step": self.per_step,
+        }
+
+
+def action_path(trace: Trace, action: str, breakpoints: Collection[int], limit: int) -> list[int]:
+    """The trace indices visited from the call stop (index 0) repeating `action`."""
+    path: list[int] = []
+    current: int | None = 0 if trace.steps else None
+    while current is not None and len(path) < limit:
+        path.append(current)
+        current = apply(trace, current, action, breakpoints)
+    return path
+
+
+def _changed(step: Step, previous: Step | None) -> dict[str, str]:
+    if previous is None:
+        return dict(step.locals)
+    return {
+        name: value for name, value in step.locals.items() if previous.locals.get(name) != value
+    }
+
+
+def prediction_agreement(
+    predicted: Trace, truth: Trace, action: str, breakpoints: Collection[int] = ()
+) -> PredictionAgreement:
+    """Compare a model's predicted trace with the real one, under the same action."""
+    path = action_path(truth, action, breakpoints, max(1, len(predicted.steps)))
+    true_steps = [truth.steps[index] for index in path]
+    compared = min(len(true_steps), len(predicted.steps))
+    result = PredictionAgreement(
+        steps_compared=compared,
+        line_matches=0,
+        event_matches=0,
+        changed_locals_matches=0,
+        predicted_steps=len(predicted.steps),
+        true_steps=len(true_steps),
+        result_matches=(predicted.result, predicted.exception) == (truth.result, truth.exception),
+    )
+    for number in range(compared):
+        want, got = true_steps[number], predicted.steps[number]
+        line_ok = want.line == got.line
+        event_ok = want.event == got.event
+        locals_ok = _changed(want, true_steps[number - 1] if number else None) == _changed(
+            got, predicted.steps[number - 1] if number else None
+        )
+        result.line_matches += line_ok
+        result.event_matches += event_ok
+        result.changed_locals_matches += locals_ok
+        result.per_step.append(
+            {"stop": number, "line": line_ok, "event": event_ok, "changed_locals": locals_ok}
+        )
     return result

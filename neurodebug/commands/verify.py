@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
+from typing import Literal
 
 from neurodebug.neural_debugger.actions import FORWARD_ACTIONS
-from neurodebug.neural_debugger.verify import EntryError, VerifyResult, verify_entry
+from neurodebug.neural_debugger.verify import (
+    EntryError,
+    Predict,
+    VerifyResult,
+    check_entry,
+    verify_entry,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +51,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--max-stops", type=int, default=500, help="stop the walk after this many stops"
     )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="model checkpoint folder for the prediction (default: the shipped one, if present)",
+    )
+    parser.add_argument(
+        "--no-predict", action="store_true", help="skip the model's prediction and its agreement"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -50,6 +67,16 @@ def run(args: argparse.Namespace) -> int:
     path, sep, function = args.entry.rpartition("::")
     if not sep or not path or not function:
         print("neurodebug verify: the entry must look like FILE::FUNC", file=sys.stderr)
+        return 2
+    try:  # usage errors first, before a model is loaded
+        check_entry(Path(path), function, args.call)
+        if args.action == "continue" and not args.breakpoints:
+            raise EntryError("continue needs at least one --breakpoint")
+    except EntryError as error:
+        print(f"neurodebug verify: {error}", file=sys.stderr)
+        return 2
+    predict = None if args.no_predict else load_predict(args.checkpoint)
+    if predict is False:
         return 2
     try:
         result = verify_entry(
@@ -60,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
             breakpoints=args.breakpoints,
             timeout=args.timeout,
             max_stops=args.max_stops,
+            predict=predict or None,
         )
     except EntryError as error:
         print(f"neurodebug verify: {error}", file=sys.stderr)
@@ -69,6 +97,33 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(render_text(result))
     return 0 if result.agree else 1
+
+
+def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
+    """The model's `predict_trace`, None when no model is available (and none was asked for),
+    False when the asked-for checkpoint cannot be loaded (a usage error)."""
+    from neurodebug.extras import MissingExtraError, neural_available
+
+    if not neural_available():
+        if checkpoint is not None:
+            print(
+                "neurodebug verify: --checkpoint needs the neural extra (pip install 'neurodebug[neural]')",
+                file=sys.stderr,
+            )
+            return False
+        return None
+    try:
+        from neurodebug.neural_debugger.checkpoint import CheckpointError
+        from neurodebug.neural_debugger.inference import load_predictor
+
+        predictor = load_predictor(checkpoint)
+    except (CheckpointError, MissingExtraError, OSError) as error:
+        if checkpoint is not None:
+            print(f"neurodebug verify: {error}", file=sys.stderr)
+            return False
+        logging.getLogger(__name__).info("no prediction: %s", error)
+        return None
+    return predictor.predict_trace
 
 
 def render_text(result: VerifyResult) -> str:
@@ -94,4 +149,13 @@ def render_text(result: VerifyResult) -> str:
             lines.append(
                 f"  {where}: {item.field}: tracer {item.expected!r}, debugpy {item.actual!r}"
             )
+    if result.prediction is not None and result.prediction_agreement is not None:
+        agreement = result.prediction_agreement
+        lines.append(
+            f"prediction: {agreement.predicted_steps} stops (tracer: {agreement.true_steps}), "
+            f"line accuracy {agreement.line_accuracy:.0%}, "
+            f"changed-locals exact {agreement.changed_locals_exact:.0%}, "
+            f"result {'matches' if agreement.result_matches else 'differs'} "
+            f"(predicted {result.prediction.exception or result.prediction.result})"
+        )
     return "\n".join(lines)

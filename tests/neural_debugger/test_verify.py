@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from neurodebug.neural_debugger.actions import DebuggerStop
 from neurodebug.neural_debugger.trace import Step, Trace
-from neurodebug.neural_debugger.verify import compare, values_agree
+from neurodebug.neural_debugger.verify import (
+    compare,
+    prediction_agreement,
+    values_agree,
+    verify_entry,
+)
 
 from ..conftest import run_neurodebug
 
@@ -44,7 +50,13 @@ def test_compare_reports_each_kind_of_difference() -> None:
 @pytest.mark.e2e
 def test_verify_json_has_the_predict_shape_and_agrees() -> None:
     completed = run_neurodebug(
-        "verify", f"{DATA / 'recursion.py'}::f", "--call", "f(3)", "--format", "json"
+        "verify",
+        f"{DATA / 'recursion.py'}::f",
+        "--call",
+        "f(3)",
+        "--format",
+        "json",
+        "--no-predict",
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     data = json.loads(completed.stdout)
@@ -72,7 +84,7 @@ def test_verify_json_has_the_predict_shape_and_agrees() -> None:
 def test_verify_text_with_breakpoints() -> None:
     completed = run_neurodebug(
         "verify", f"{DATA / 'loops.py'}::f", "--call", "f(3, [1])", "--action", "continue",
-        "--breakpoint", "5", "--breakpoint", "10",
+        "--breakpoint", "5", "--breakpoint", "10", "--no-predict",
     )  # fmt: skip
     assert completed.returncode == 0, completed.stdout + completed.stderr
     lines = completed.stdout.splitlines()
@@ -85,7 +97,7 @@ def test_verify_text_with_breakpoints() -> None:
 def test_verify_reports_disagreement_with_exit_1(tmp_path: Path) -> None:
     program = tmp_path / "pid.py"
     program.write_text("import os\n\ndef f():\n    pid = os.getpid()\n    return pid\n")
-    completed = run_neurodebug("verify", f"{program}::f")
+    completed = run_neurodebug("verify", f"{program}::f", "--no-predict")
     assert completed.returncode == 1, completed.stdout + completed.stderr
     assert "disagreement" in completed.stdout and "locals.pid" in completed.stdout
 
@@ -103,3 +115,57 @@ def test_verify_usage_errors(tmp_path: Path) -> None:
         completed = run_neurodebug("verify", *args)
         assert completed.returncode == 2, (args, completed.stdout, completed.stderr)
         assert completed.stderr.startswith("neurodebug verify:") or "usage" in completed.stderr
+
+
+def test_prediction_agreement_counts_lines_and_changed_locals() -> None:
+    truth = Trace(
+        steps=[
+            Step(1, "call", "f", 0, {"n": "2"}),
+            Step(2, "line", "f", 0, {"n": "2"}),
+            Step(3, "line", "f", 0, {"n": "2", "t": "0"}),
+            Step(3, "return", "f", 0, {"n": "2", "t": "0"}, "0"),
+        ],
+        result="0",
+    )
+    predicted = Trace(
+        steps=[
+            Step(1, "call", "f", 0, {"n": "2"}),
+            Step(2, "line", "f", 0, {"n": "2"}),
+            Step(4, "line", "f", 0, {"n": "2", "t": "1"}),  # wrong line and wrong new value
+        ],
+        result="0",
+    )
+    agreement = prediction_agreement(predicted, truth, "step_into")
+    assert (agreement.steps_compared, agreement.line_matches, agreement.changed_locals_matches) == (
+        3,
+        2,
+        2,
+    )
+    assert agreement.true_steps == 3 and agreement.result_matches
+    assert [row["line"] for row in agreement.per_step] == [True, True, False]
+    over = prediction_agreement(predicted, truth, "step_over")
+    assert over.steps_compared == 3
+
+
+@pytest.mark.e2e
+def test_verify_entry_adds_the_prediction_and_its_agreement() -> None:
+    calls = []
+
+    def fake_predict(
+        source: str, function: str, call: str, action: str, bps: Sequence[int], steps: int
+    ) -> Trace:
+        calls.append((function, call, action, steps))
+        return Trace(
+            steps=[Step(8, "call", "f", 0, {"n": "2"}), Step(9, "line", "f", 0, {"n": "2"})],
+            result="3",
+        )
+
+    result = verify_entry(DATA / "recursion.py", "f", "f(2)", predict=fake_predict)
+    assert result.agree and calls and calls[0][:3] == ("f", "f(2)", "step_into")
+    assert result.prediction_agreement is not None
+    assert (
+        result.prediction_agreement.line_accuracy == 1.0
+        and result.prediction_agreement.result_matches
+    )
+    data = result.to_json()
+    assert data["prediction"]["agreement"]["steps_compared"] == 2

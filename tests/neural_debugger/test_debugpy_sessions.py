@@ -98,3 +98,25 @@ def test_fifty_stop_session_is_fast(tmp_path: Path) -> None:
     assert session.status == "ok" and len(session.steps) == 51  # 2 + 2 * 24 + 1
     # not a benchmark (see `neurodebug bench trace`): a stall per request would take > 8 s
     assert session.result == "276"
+
+
+def test_the_debuggee_gets_tcp_nodelay_and_keeps_the_users_sitecustomize(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_site = tmp_path / "usersite"
+    user_site.mkdir()
+    (user_site / "sitecustomize.py").write_text("import builtins\nbuiltins.USER_HOOK_RAN = True\n")
+    monkeypatch.setenv("PYTHONPATH", str(user_site))
+    program = tmp_path / "probe.py"
+    program.write_text(
+        "import builtins, socket\n\n"
+        "def f():\n"
+        "    server = socket.create_server(('127.0.0.1', 0))\n"
+        "    client = socket.create_connection(server.getsockname())\n"
+        "    nodelay = client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)\n"
+        "    return nodelay != 0, getattr(builtins, 'USER_HOOK_RAN', False)\n"
+    )
+    session = debug_entry(program, "f", "f()", action="step_out")
+    assert session.result == "(True, True)", (session.status, session.exception)
+    plain = trace_entry(program, "f", "f()")  # outside debugpy nothing is patched
+    assert plain.result == "(False, True)"

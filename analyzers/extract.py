@@ -50,6 +50,9 @@ class StatementNode:
     condition: bool = False  # a branch whose outcome decides what runs (if, while, for, case…)
     untraced: bool = False  # may run without a `sys.settrace` line event of its own
     yields: bool = False
+    # lines with a line event next that does not run them: CPython 3.11 reports the re-raise
+    # at the end of a `finally` on the finally's last line
+    phantom: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -405,6 +408,11 @@ class _Builder:
         final_ends = self.block(body, ends)
         if first_final == len(self.nodes):  # an empty finally (broken code): a stand-in node
             final_ends = [self.new(line_of(finally_clause), line_of(finally_clause), "pass", ends)]
+        elif body is not None and any(jump == "raise" for _, jump, _, _ in final_ctx.pending):
+            last = last_statement_line(body)
+            for end in final_ends:
+                if self.nodes[end].line != last:
+                    self.nodes[end].phantom.append(last)
         self._drain(final_ctx, first_final, final_ends)
         return final_ends
 
@@ -486,6 +494,35 @@ class _Builder:
         scan.expr(expression)
         node = self.nodes[index]
         node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+
+
+_NESTING = frozenset(
+    {
+        "if_statement",
+        "for_statement",
+        "while_statement",
+        "try_statement",
+        "with_statement",
+        "match_statement",
+        "block",
+        "else_clause",
+        "elif_clause",
+        "except_clause",
+        "except_group_clause",
+        "finally_clause",
+        "case_clause",
+    }
+)
+
+
+def last_statement_line(block: tree_sitter.Node) -> int:
+    """First line of the lexically last simple statement inside `block`."""
+    node = block
+    while True:
+        children = [c for c in node.named_children if c.type != "comment"]
+        if not children or node.type not in _NESTING:
+            return line_of(node)
+        node = children[-1]
 
 
 _COMPOUND = {

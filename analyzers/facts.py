@@ -219,6 +219,8 @@ class FunctionFacts:
             node = nodes[index]
             if node.yields:
                 found.add(EXIT_LINE)
+            if exceptions:
+                found.update(node.phantom)
             stack.extend(node.succ[:1] if node.kind == "try" else node.succ)
             if exceptions:
                 stack.extend(node.exc)

@@ -64,7 +64,7 @@ def _condition(rng: random.Random) -> str:
 def _simple(state: _State, indent: int) -> None:
     rng = state.rng
     target = rng.choice(INTS[3:])
-    choice = rng.randrange(11)
+    choice = rng.randrange(12)
     if choice <= 2:
         state.emit(indent, f"{target} = {_int_expr(rng)}")
     elif choice == 3:
@@ -82,8 +82,11 @@ def _simple(state: _State, indent: int) -> None:
         state.emit(indent, "if xs: xs.pop()" if rng.random() < 0.5 else "xs.sort()")
     elif choice == 9:
         state.emit(indent, f"s = sum([t + {rng.choice(INTS)} for t in xs if t > 0])")
-    else:
+    elif choice == 10:
         state.emit(indent, f"if {_condition(rng)}: return {_int_expr(rng)}")
+    else:  # a closure: its body runs in another frame, the call reads the function here
+        state.emit(indent, f"def helper(t): return t + {rng.choice(INTS)}")
+        state.emit(indent, f"{target} = helper({_int_expr(rng)})")
 
 
 def _block(state: _State, indent: int, size: int, depth: int) -> None:
@@ -167,6 +170,8 @@ def _try(state: _State, indent: int, depth: int) -> None:
     _block(state, indent + 1, rng.randint(0, 1), depth + 1)
     state.emit(indent, "except (ValueError, ZeroDivisionError) as e:")
     state.emit(indent + 1, f"{rng.choice(INTS[3:])} = len(str(e)) + {rng.choice(INTS)}")
+    if rng.random() < 0.15:  # re-raise: leaves through finally and any outer handler
+        state.emit(indent + 1, f"if {_condition(rng)}: raise")
     _block(state, indent + 1, rng.randint(0, 1), depth + 1)
     if rng.random() < 0.3:
         state.emit(indent, "else:")

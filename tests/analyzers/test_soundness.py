@@ -118,6 +118,11 @@ def oracle(source: str) -> LineFacts:
                     header(case.pattern.lineno, [case.guard] if case.guard else [], [])
                     facts.writes.setdefault(case.pattern.lineno, set()).update(captures)
                     visit(case.body)
+            elif isinstance(stmt, ast.FunctionDef):
+                # defining a function reads its decorators and defaults, not its body
+                evaluated: list[ast.AST] = [*stmt.decorator_list, *stmt.args.defaults]
+                header(stmt.lineno, evaluated, [])
+                facts.writes.setdefault(stmt.lineno, set()).add(stmt.name)
             else:
                 reads: set[str] = set()
                 writes: set[str] = set()
@@ -161,7 +166,8 @@ def observe(run: dict[str, object], lines: LineFacts, def_line: int) -> Observed
     leaving_with = False  # the `with` line's second event runs __exit__: no reads, no writes
     events = run["events"]
     assert isinstance(events, list)
-    for event, line, changed in events:
+    phantom = False
+    for event, line, changed, opcode in events:
         if event == "call":
             for var in changed:
                 last[var] = def_line
@@ -174,7 +180,7 @@ def observe(run: dict[str, object], lines: LineFacts, def_line: int) -> Observed
             raised = True
             continue
         written = set(lines.walrus.get(current, ()))
-        if not raised and not leaving_with:
+        if not raised and not leaving_with and not phantom:
             written |= lines.writes.get(current, set())
         for var in written:
             last[var] = current
@@ -183,7 +189,9 @@ def observe(run: dict[str, object], lines: LineFacts, def_line: int) -> Observed
                 seen.steps.add((current, line))
             leaving_with = line in lines.with_ends and line < current <= lines.with_ends[line]
             ambiguous = lines.walrus.get(line, set())  # written and read within the line
-            for var in () if leaving_with else lines.reads.get(line, ()):
+            # CPython reports the re-raise ending a `finally` on its last line: not a run of it
+            phantom = opcode == "RERAISE"
+            for var in () if leaving_with or phantom else lines.reads.get(line, ()):
                 if var in last and var not in ambiguous:
                     seen.data.add((var, last[var], line))
             current, raised = line, False

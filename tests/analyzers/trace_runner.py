@@ -3,11 +3,12 @@
 Executed only as a subprocess by the soundness test (never imported): it reads
 `[[source, [args...]], ...]` on stdin and, per program and argument tuple, writes the line
 events of `f`'s frame with the local variables whose value changed since the previous event
-(mutations included, detected by comparing `repr`s).
+(mutations included, detected by comparing `repr`s) and the opcode about to run.
 """
 
 from __future__ import annotations
 
+import dis
 import json
 import sys
 from types import FrameType
@@ -35,7 +36,10 @@ def trace_one(source: str, args: list[int]) -> dict[str, Any]:
         changed = sorted(n for n, v in current.items() if previous.get(n) != v)
         previous.clear()
         previous.update(current)
-        events.append([event, frame.f_lineno, changed])
+        # the instruction about to run tells a real line from CPython's re-raise at the end
+        # of a `finally`, which is reported on the finally's last line without running it
+        opcode = dis.opname[frame.f_code.co_code[frame.f_lasti]] if event == "line" else ""
+        events.append([event, frame.f_lineno, changed, opcode])
         return tracer
 
     outcome = "return"

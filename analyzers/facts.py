@@ -208,9 +208,10 @@ class FunctionFacts:
 
     def next_lines(self, line: int, exceptions: bool = True) -> set[int]:
         """Lines whose line event can come next after `line` runs; `EXIT_LINE` means the
-        function returns (or, for a `yield`, suspends). Includes the `try` handlers a raising
-        statement jumps to when `exceptions`; exceptions that leave the function are not listed.
-        """
+        function returns (or, for a `yield`, suspends). With `exceptions`, includes the `try`
+        handlers a raising statement jumps to, the exits of `finally` and `with` on the way
+        out, and CPython's re-raise event on a finally's last line; an exception raised
+        outside any `try` that leaves the function is not listed."""
         nodes = self.graph.nodes
         found: set[int] = set()
         stack: list[int] = []

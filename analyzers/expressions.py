@@ -25,6 +25,15 @@ PURE_METHODS = frozenset(
     )
 )
 
+# Library functions that mutate their first argument in place (`heapq.heappush(h, x)` writes
+# h); called by bare name or as `module.name`.
+MUTATING_FUNCTIONS = frozenset(
+    _words(
+        """heappush heappop heapify heapreplace heappushpop insort insort_left insort_right
+        shuffle"""
+    )
+)
+
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"}
 )
@@ -172,8 +181,11 @@ class Scan:
                     stack.append(value)
             elif kind == "call":
                 function = node.child_by_field_name("function")
-                if function is not None and function.type == "attribute":
-                    self._method_call(function, bound)
+                if function is not None:
+                    if function.type == "attribute":
+                        self._method_call(function, node, bound)
+                    elif function.type == "identifier" and text_of(function) in MUTATING_FUNCTIONS:
+                        self._mutated_argument(node, bound)
                 stack.extend(node.named_children)
             elif kind == "named_expression":
                 name_node = node.child_by_field_name("name")
@@ -216,13 +228,31 @@ class Scan:
             # function/class definitions inside expressions only come from broken code; their
             # bodies are other scopes, so they are skipped
 
-    def _method_call(self, function: tree_sitter.Node, bound: frozenset[str] | None) -> None:
-        """`x.m(...)` (or `x.a[i].m(...)`) may mutate `x` unless `m` is known to be pure."""
+    def _method_call(
+        self, function: tree_sitter.Node, call: tree_sitter.Node, bound: frozenset[str] | None
+    ) -> None:
+        """`x.m(...)` (or `x.a[i].m(...)`) may mutate `x` unless `m` is known to be pure;
+        `heapq.heappush(h, ...)` and the like mutate their first argument."""
         method = function.child_by_field_name("attribute")
+        if method is None:
+            return
+        method_name = text_of(method)
+        if method_name in MUTATING_FUNCTIONS:
+            self._mutated_argument(call, bound)
         obj = function.child_by_field_name("object")
         receiver = _root_name(obj) if obj is not None else None
-        if receiver is not None and method is not None and text_of(method) not in PURE_METHODS:
+        if receiver is not None and method_name not in PURE_METHODS:
             name = text_of(receiver)
+            if bound is None or name not in bound:
+                self.defs.append((name, False, "mutation"))
+
+    def _mutated_argument(self, call: tree_sitter.Node, bound: frozenset[str] | None) -> None:
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or not arguments.named_child_count:
+            return
+        root = _root_name(arguments.named_children[0])
+        if root is not None:
+            name = text_of(root)
             if bound is None or name not in bound:
                 self.defs.append((name, False, "mutation"))
 

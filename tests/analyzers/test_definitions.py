@@ -216,3 +216,22 @@ def test_global_and_nonlocal_names_are_still_written_here() -> None:
     )
     assert facts.reaching_definitions(4, "counter") == {3}
     assert facts.reaching_definitions(3, "counter") == set()
+
+
+def test_library_functions_that_mutate_their_first_argument() -> None:
+    facts = function(
+        """\
+        def f(items, extra):
+            import heapq, random
+            heap = []
+            for item in items:
+                heapq.heappush(heap, item)
+            random.shuffle(items)
+            print(heap, extra)
+            return heap, items
+        """
+    )
+    assert facts.reaching_definitions(8, "heap") == {3, 5}
+    assert facts.reaching_definitions(8, "items") == {1, 6}
+    assert facts.lines_that_may_write("heapq") == {2, 5}  # the module's method call, too
+    assert facts.lines_that_may_write("extra") == {1}  # a plain argument is not a write

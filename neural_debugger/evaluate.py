@@ -175,3 +175,33 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         for name in names
         if name in metrics
     ]
+
+
+def plot_training(metrics_file: Path, png: Path) -> None:
+    """Validation loss and teacher-forced accuracies against tokens seen, as a PNG."""
+    import json
+
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise SystemExit("neurodebug: plotting needs matplotlib: pip install matplotlib") from error
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [json.loads(line) for line in metrics_file.read_text().splitlines() if line.strip()]
+    tokens = [row["tokens_seen"] / 1e6 for row in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+    left.plot(tokens, [row["val_loss"] for row in rows], marker="o", label="validation")
+    left.plot(tokens, [row["train_loss"] for row in rows], marker=".", alpha=0.6, label="train")
+    left.set(xlabel="tokens seen (millions)", ylabel="loss on target tokens", title="loss")
+    left.legend()
+    right.plot(tokens, [100 * row["val_line_acc"] for row in rows], marker="o", label="next line")
+    right.plot(
+        tokens, [100 * row["val_token_acc"] for row in rows], marker="o", label="all targets"
+    )
+    right.set(xlabel="tokens seen (millions)", ylabel="accuracy % (teacher forced)",
+              title="validation accuracy")  # fmt: skip
+    right.legend()
+    png.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(png, dpi=110)
+    plt.close(figure)

@@ -10,7 +10,9 @@ the test split's program ids); later runs reuse it, so a resumed run sees exactl
 function of step and seed), saved every `--save-minutes`; `OUT/checkpoint/` holds the latest
 exported model (safetensors) and `OUT/best/` the one with the best validation loss;
 `OUT/metrics.jsonl` gets one line per evaluation. Under torchrun each rank takes its share of
-every global batch, so the result does not depend on the process count.
+every global batch (same data order and global batch size whatever the process count; gradients
+are averaged by DistributedDataParallel over gloo on CPU or NCCL on GPUs). Checked here: 2 gloo
+processes and 1 process end 4 steps within 5e-3 of each other (per-rank loss means differ).
 
 Measured on this machine (2 cores, torch 2.13.0, d=256, 4 layers, 512 tokens, batch 8): fp32
 eager 4,180 tokens/s; bf16 autocast 2,360 tokens/s (slower: no fast bf16 matmul on this CPU);

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from neurodebug.extras import require_neural
 
+DEFAULT_CORPORA = (Path("corpus/v1"), Path("corpus/stdlib-v1"))
+"""Synthetic programs and harvested real-world (stdlib) functions, as `trace-corpus` writes them."""
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -23,7 +26,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
     )
     parser.add_argument("--checkpoint", type=Path, default=None, help="checkpoint folder")
-    parser.add_argument("--corpus", type=Path, default=Path("corpus/v1"), help="trace corpus")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        default=None,
+        help="trace corpus folder, repeatable (default: corpus/v1 and corpus/stdlib-v1)",
+    )
     parser.add_argument("--split", default="test", choices=("train", "val", "test"))
     parser.add_argument("--programs", type=int, default=300, help="programs per kind (sampled)")
     parser.add_argument("--per-trace", type=int, default=10, help="transitions per program")
@@ -38,19 +47,25 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     torch = require_neural("eval")
     from neurodebug.neural_debugger.checkpoint import CheckpointError
+    from neurodebug.neural_debugger.dataset import Program
     from neurodebug.neural_debugger.evaluate import evaluate_programs, load_split, summary_rows
     from neurodebug.neural_debugger.inference import load_predictor
 
     torch.set_num_threads(args.threads)
-    if not args.corpus.is_dir():
-        print(f"neurodebug eval: no corpus at {args.corpus}", file=sys.stderr)
+    corpora = args.corpus or [p for p in DEFAULT_CORPORA if p.is_dir()]
+    missing = [str(p) for p in corpora if not p.is_dir()]
+    if missing or not corpora:
+        print(f"neurodebug eval: no corpus at {', '.join(missing) or 'corpus/v1'}", file=sys.stderr)
         return 2
     try:
         predictor = load_predictor(args.checkpoint)
     except CheckpointError as error:
         print(f"neurodebug eval: {error}", file=sys.stderr)
         return 2
-    groups = load_split(args.corpus, args.split)
+    groups: dict[str, list[Program]] = {"synthetic": [], "real": []}
+    for corpus in corpora:
+        for kind, programs in load_split(corpus, args.split).items():
+            groups[kind].extend(programs)
     results: dict[str, object] = {
         "checkpoint": str(args.checkpoint or "shipped"),
         "split": args.split,

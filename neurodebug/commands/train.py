@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="train or resume the neural debugger's model on a trace corpus",
         description=__doc__,
     )
-    parser.add_argument("--corpus", required=True, help="trace corpus folder (e.g. corpus/v1)")
+    parser.add_argument("--corpus", help="trace corpus folder (e.g. corpus/v1)")
     parser.add_argument("--out", required=True, help="run folder: data, state, checkpoints")
     defaults = TrainOptions(corpus="", out="")
     for field in fields(TrainOptions):
@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--max-minutes", type=float, default=0.0, help="stop after this long (0: at --steps)"
     )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PNG",
+        help="only draw OUT's validation metrics against tokens seen into PNG, then exit",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +54,14 @@ def run(args: argparse.Namespace) -> int:
     from neurodebug.neural_debugger.train_options import TrainOptions
 
     out = Path(args.out)
+    if args.plot:
+        from neurodebug.neural_debugger.evaluate import plot_training
+
+        plot_training(out / "metrics.jsonl", args.plot)
+        return 0
+    if not args.corpus:
+        print("neurodebug train: --corpus is required to train", file=sys.stderr)
+        return 2
     saved = out / "options.json"
     options = TrainOptions(corpus=args.corpus, out=args.out)
     if saved.exists():  # a resumed run keeps its shape; flags given now override the rest

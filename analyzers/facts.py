@@ -106,7 +106,10 @@ class Loop:
 
 @dataclass(eq=False)
 class FunctionFacts:
-    """Facts about one function, class body or the module body (kind "module")."""
+    """Facts about one function, class body or the module body (kind "module").
+
+    Methods taking a `line` accept any line of a statement; a continuation line of a
+    multi-line statement stands for the statement (its first line)."""
 
     name: str
     qualname: str
@@ -148,7 +151,10 @@ class FunctionFacts:
             self._cache["nodes_at"] = built
             table = built
         assert isinstance(table, dict)
-        found: list[int] = table.get(line, [])
+        found: list[int] | None = table.get(line)
+        if found is None:  # a continuation line of a multi-line statement counts as it
+            start = self.statement_line(line)
+            found = table.get(start, []) if start is not None else []
         return found
 
     def statement_lines(self) -> list[int]:

@@ -235,3 +235,18 @@ def test_library_functions_that_mutate_their_first_argument() -> None:
     assert facts.reaching_definitions(8, "items") == {1, 6}
     assert facts.lines_that_may_write("heapq") == {2, 5}  # the module's method call, too
     assert facts.lines_that_may_write("extra") == {1}  # a plain argument is not a write
+
+
+def test_continuation_lines_stand_for_their_statement() -> None:
+    facts = function(
+        """\
+        def f(a, b):
+            total = (a +
+                     b)
+            return total
+        """
+    )
+    assert facts.reads_at(3) == {"a", "b"}
+    assert facts.reaching_definitions(3, "b") == {1}
+    assert facts.next_lines(3) == {4}
+    assert facts.statement_line(3) == 2

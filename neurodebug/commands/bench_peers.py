@@ -3,8 +3,8 @@
 On the same file list (the stdlib of this interpreter, test folders skipped, or `--root`), in
 one run, each tool runs as a subprocess the way a user runs it in CI, with every core it can
 use: `neurodebug analyze --no-cache -j N` (every rule on), `ruff check --select PERF` and
-`pylint --load-plugins=perflint -j N` (installed in the benchmark's own virtual environment,
-created on first use). Wall time gives files/s and lines/s; the children's CPU time gives
+`pylint --load-plugins=perflint` (installed in the benchmark's own virtual environment,
+created on first use; N single-process runs over N shares of the files, see `run_pylint`). Wall time gives files/s and lines/s; the children's CPU time gives
 lines per CPU-second. A second `neurodebug analyze` with the cache (twice: cold, then warm)
 shows what an unchanged tree costs. Findings are counted per tool and per rule.
 """
@@ -118,14 +118,45 @@ def run_ruff(paths: list[str], workdir: Path) -> tuple[Counter[str], float, floa
 def run_pylint(
     paths: list[str], jobs: int, workdir: Path, python: Path
 ) -> tuple[Counter[str], float, float]:
-    command = [str(python), "-m", "pylint", "--load-plugins=perflint", f"-j{jobs}"]
-    command += ["--exit-zero", "--output-format=json", "--persistent=n", *paths]
-    completed, wall, cpu = _timed(command, workdir)
-    try:
-        findings = json.loads(completed.stdout or "[]")
-    except json.JSONDecodeError as error:
-        raise RuntimeError(f"pylint output unreadable: {completed.stderr[-2000:]}") from error
-    return Counter(str(f.get("message-id")) for f in findings), wall, cpu
+    """pylint+perflint over `paths` in `jobs` concurrent single-process runs.
+
+    Not `pylint -j N`: in its parallel mode one exception in a checker (perflint 0.8.1 raises
+    on `for a, *rest in …`, e.g. in tkinter/ttk.py) kills the whole run with no output,
+    while a single-process run reports the file as F0002 and goes on. Splitting the files
+    round-robin over N processes uses the same cores.
+    """
+    command = [str(python), "-m", "pylint", "--load-plugins=perflint", "-j1"]
+    command += ["--exit-zero", "--output-format=json", "--persistent=n"]
+    chunks = [paths[index::jobs] for index in range(jobs) if paths[index::jobs]]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nd-pylint-") as scratch:
+        outputs = [Path(scratch) / f"out{index}.json" for index in range(len(chunks))]
+        processes = []
+        for chunk, output in zip(chunks, outputs, strict=True):
+            with output.open("w") as handle:
+                processes.append(
+                    subprocess.Popen(
+                        [*command, *chunk],
+                        cwd=workdir,
+                        stdout=handle,
+                        stderr=subprocess.DEVNULL,
+                        stdin=subprocess.DEVNULL,
+                    )
+                )
+        for process in processes:
+            process.wait()
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        counts: Counter[str] = Counter()
+        for output in outputs:
+            try:
+                findings = json.loads(output.read_text() or "[]")
+            except json.JSONDecodeError as error:
+                raise RuntimeError(f"pylint output unreadable in {output.name}") from error
+            counts.update(str(f.get("message-id")) for f in findings)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return counts, wall, cpu
 
 
 def run_peers(
@@ -154,16 +185,14 @@ def run_peers(
         if not skip_pylint:
             python = ensure_peer_venv(venv_folder.resolve())
             pylint = run_pylint(paths, jobs, workdir, python)
-            tools.append(
-                _tool_entry(
-                    "pylint --load-plugins=perflint",
-                    pylint[1],
-                    pylint[2],
-                    len(paths),
-                    lines,
-                    pylint[0],
-                )
+            entry = _tool_entry(
+                "pylint --load-plugins=perflint", pylint[1], pylint[2], len(paths), lines, pylint[0]
             )
+            entry["perflint_findings"] = sum(
+                count for code, count in pylint[0].items() if len(code) == 5 and code[1] == "8"
+            )
+            entry["files_pylint_could_not_finish"] = pylint[0].get("F0002", 0)
+            tools.append(entry)
     by_name = {tool["tool"].split()[0]: tool for tool in tools}
     results: dict[str, Any] = {
         "jobs": jobs,
@@ -206,6 +235,12 @@ def format_peers(results: dict[str, Any]) -> str:
             f"speed-up over pylint+perflint: {results['speedup_vs_pylint_perflint']}x wall, "
             f"{results['cpu_speedup_vs_pylint_perflint']}x CPU"
         )
+    lines.extend(
+        f"pylint: {tool['perflint_findings']} perflint findings, "
+        f"{tool['files_pylint_could_not_finish']} files it could not finish (F0002)"
+        for tool in results["tools"]
+        if "perflint_findings" in tool
+    )
     if "ratio_to_ruff" in results:
         lines.append(f"ruff PERF time / neurodebug time: {results['ratio_to_ruff']}")
     return "\n".join(lines)

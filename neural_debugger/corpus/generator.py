@@ -109,6 +109,7 @@ class _Builder:
         self.loop_depth = 0
         self.helpers = helpers  # (name, param types, return type) callable from this body
         self.budget = 0
+        self.protected: set[str] = set()  # `while` guards: never reassigned (termination)
 
     # ---- variables
     def vars_of(self, kind: str) -> list[str]:
@@ -116,6 +117,11 @@ class _Builder:
 
     def pick_var(self, kind: str) -> str | None:
         names = self.vars_of(kind)
+        return self.rng.choice(names) if names else None
+
+    def target_var(self, kind: str) -> str | None:
+        """A variable of `kind` that may be assigned to (never a `while` guard)."""
+        names = [name for name in self.vars_of(kind) if name not in self.protected]
         return self.rng.choice(names) if names else None
 
     def fresh(self, kind: str) -> str:
@@ -219,8 +225,9 @@ class _Builder:
     def _expr_bool(self, d: int) -> list[str]:
         rng = self.rng
         a, b = self.int_atom(), self.int_atom()
-        if a.isdigit() and b.isdigit():
-            a = self.pick_var("int") or "len(str(" + b + "))"
+        if a.isdigit() and b.isdigit():  # no int in scope: compare something that varies
+            other = self.pick_var("float")
+            a = f"int({other})" if other else self.pick_var("int") or str(rng.randint(0, 3))
         if a == b:
             b = str(rng.randint(0, 9))
         op = rng.choice(("<", "<=", ">", ">=", "==", "!="))
@@ -340,7 +347,7 @@ class _Builder:
             TYPES if self.rng.random() < 0.5 else ("int", "int", "list", "str", "int")
         )
         value = self.expr(kind)
-        name = self.pick_var(kind) if self.rng.random() < 0.4 else None
+        name = self.target_var(kind) if self.rng.random() < 0.4 else None
         if name == value:
             name = None
         name = name or self.fresh(kind)
@@ -356,7 +363,7 @@ class _Builder:
     def _stmt_augment(self) -> None:
         rng = self.rng
         kind = rng.choice(("int", "int", "int", "str", "list", "float"))
-        target = self.pick_var(kind)
+        target = self.target_var(kind)
         if target is None:
             return self._stmt_assign()
         if kind == "int":
@@ -408,7 +415,7 @@ class _Builder:
         return None
 
     def _stmt_swap(self) -> None:
-        ints = self.vars_of("int")
+        ints = [name for name in self.vars_of("int") if name not in self.protected]
         if len(ints) < 2:
             return self._stmt_assign()
         a, b = self.rng.sample(ints, 2)
@@ -483,6 +490,7 @@ class _Builder:
         )
         self.emit(f"{guard} = 0")
         self.scope[guard] = "int"
+        self.protected.add(guard)
         self.emit(f"while {self.expr('bool', 1)} and {guard} < {rng.randint(2, 6)}:")
         self.loop_depth += 1
         self.indent += 1

@@ -436,131 +436,26 @@ class FunctionFacts:
         nodes = self.graph.nodes
         return {var for index in self._nodes_at(line) for var in nodes[index].uses}
 
-    # -- slices and information flow ---------------------------------------------------------
-    def _criterion_nodes(self, line: int, var: str) -> list[int]:
-        """Where a backward slice starts: the statement writing `var` at `line` (its value
-        then depends on everything that statement reads), else the definitions of `var`
-        reaching `line`; plus the conditions deciding whether `line` runs at all."""
-        nodes = self.graph.nodes
-        parents = self.analysis.control_parents
-        at = self._nodes_at(line)
-        seeds = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
-        if not seeds:
-            readers = [index for index in at if var in nodes[index].uses] or at[:1]
-            for index in readers:
-                seeds.extend(self._reaching_nodes(index, var))
-        for index in at:
-            seeds.extend(parents[index])
-        return seeds
-
-    def _backward_nodes(self, seeds: list[int]) -> set[int]:
-        nodes = self.graph.nodes
-        parents = self.analysis.control_parents
-        seen: set[int] = set()
-        stack = list(seeds)
-        while stack:
-            index = stack.pop()
-            if index in seen:
-                continue
-            seen.add(index)
-            for var in set(nodes[index].uses):
-                stack.extend(self._reaching_nodes(index, var))
-            stack.extend(parents[index])
-        return seen
-
+    # -- slices and information flow (analyzers/slicing.py) --------------------------------
     def backward_slice(self, line: int, var: str) -> set[int]:
         """Lines that may affect the value of `var` at `line` (data and control)."""
-        nodes = self.graph.nodes
-        found = self._backward_nodes(self._criterion_nodes(line, var))
-        result = {nodes[index].line for index in found if index != EXIT and nodes[index].line}
-        result.add(line)
-        return result
+        from . import slicing  # here, not at the top: slicing imports this module
+
+        return slicing.backward_slice(self, line, var)
 
     def forward_slice(self, line: int, var: str) -> set[int]:
         """Lines whose values or execution may be affected by `var` as written at `line`
         (or, when `line` only reads `var`, by the value it reads there)."""
-        nodes = self.graph.nodes
-        analysis = self.analysis
-        children: list[list[int]] = [[] for _ in nodes]
-        for index, parents in enumerate(analysis.control_parents):
-            for parent in parents:
-                children[parent].append(index)
-        users: dict[int, list[int]] = {}  # definition bit -> nodes it reaches that read it
+        from . import slicing  # here, not at the top: slicing imports this module
 
-        def readers_of(bit: int) -> list[int]:
-            found = users.get(bit)
-            if found is None:
-                flag, name = 1 << bit, analysis.defs[bit].var
-                found = [
-                    user
-                    for user, node in enumerate(nodes)
-                    if analysis.reach_in[user] & flag and name in node.uses
-                ]
-                users[bit] = found
-            return found
-
-        at = self._nodes_at(line)
-        seen: set[int] = set()
-        stack: list[int] = []
-        writers = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
-        for index in writers:  # only this variable's definition, not the statement's others
-            seen.add(index)
-            for bit in analysis.node_defs[index]:
-                if analysis.defs[bit].var == var:
-                    stack.extend(readers_of(bit))
-        if not writers:
-            stack = [index for index in at if var in nodes[index].uses]
-        while stack:
-            index = stack.pop()
-            if index in seen:
-                continue
-            seen.add(index)
-            for bit in analysis.node_defs[index]:
-                stack.extend(readers_of(bit))
-            stack.extend(children[index])
-        return {nodes[index].line for index in seen if index != EXIT and nodes[index].line}
+        return slicing.forward_slice(self, line, var)
 
     def information_flow(self, line: int, var: str) -> set[VarLine]:
         """Every definition and condition variable `var` at `line` may depend on, transitively,
         through data dependencies and implicit (control) flows."""
-        nodes = self.graph.nodes
-        analysis = self.analysis
-        found: set[VarLine] = set()
-        node_stack: list[int] = []
-        bit_stack: list[int] = []
-        at = self._nodes_at(line)
-        writers = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
-        if writers:
-            found.add(VarLine(var, line))
-            node_stack.extend(writers)
-        else:
-            for index in [index for index in at if var in nodes[index].uses] or at[:1]:
-                mask = analysis.reach_in[index] & analysis.var_mask.get(var, 0)
-                bit_stack.extend(bits(mask))
-        for index in at:
-            node_stack.extend(analysis.control_parents[index])
-        seen_bits: set[int] = set()
-        seen_nodes: set[int] = set()
-        while node_stack or bit_stack:
-            if bit_stack:
-                bit = bit_stack.pop()
-                if bit not in seen_bits:
-                    seen_bits.add(bit)
-                    site = analysis.defs[bit]
-                    found.add(VarLine(site.var, nodes[site.node].line))
-                    node_stack.append(site.node)
-                continue
-            index = node_stack.pop()
-            if index in seen_nodes:
-                continue
-            seen_nodes.add(index)
-            node = nodes[index]
-            for name in set(node.uses):
-                bit_stack.extend(bits(analysis.reach_in[index] & analysis.var_mask.get(name, 0)))
-            node_stack.extend(analysis.control_parents[index])
-            if node.condition:
-                found.update(VarLine(name, node.line) for name in self._condition_vars(index))
-        return found
+        from . import slicing  # here, not at the top: slicing imports this module
+
+        return slicing.information_flow(self, line, var)
 
     def compute_all(self) -> None:
         """Force every fact (the benchmark and `deps` use it)."""

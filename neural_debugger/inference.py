@@ -19,6 +19,7 @@ batch.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,15 @@ class SourceFacts:
     next_lines: dict[int, set[int]] = field(default_factory=dict)
     """CFG successors per line of each function (line events only)."""
 
+    classes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """class name -> (first line, last line)."""
+    generators: set[str] = field(default_factory=set)
+    """Functions that yield: resuming them makes `call` stops at their yield lines."""
+    statement_text: dict[int, str] = field(default_factory=dict)
+    """The text of the statement starting at each line (for the names it calls)."""
+    code_lines: set[int] = field(default_factory=set)
+    """Every non-blank, non-comment line: where a stop can be at all (3.11 reports lines of
+    multi-line statements and `except` clauses too)."""
     scopes_at: dict[int, set[str]] = field(default_factory=dict)
     """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
 
@@ -97,6 +107,22 @@ def source_facts(source: str) -> SourceFacts:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
     facts = SourceFacts(source, functions, statement_lines(source))
+    lines = source.splitlines()
+    facts.code_lines = {
+        n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            facts.classes[node.name] = (node.lineno, node.end_lineno or node.lineno)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+            isinstance(inner, ast.Yield | ast.YieldFrom) for inner in ast.walk(node)
+        ):
+            facts.generators.add(node.name)
+        if isinstance(node, ast.stmt):
+            end = node.end_lineno or node.lineno
+            if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
+                end = node.lineno  # a compound statement's header only
+            facts.statement_text[node.lineno] = "\n".join(lines[node.lineno - 1 : end])
     scope_names = {
         ast.ListComp: "<listcomp>",
         ast.DictComp: "<dictcomp>",
@@ -121,7 +147,102 @@ def source_facts(source: str) -> SourceFacts:
                 facts.next_lines[line] = function.next_lines(line) - {EXIT_LINE}
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
+    # Docstrings and other constant expression statements compile to nothing: no line event.
+    silent = {
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    for line, following in facts.next_lines.items():
+        seen: set[int] = set()
+        stack = [n for n in following if n in silent]
+        while stack:
+            quiet = stack.pop()
+            if quiet in seen:
+                continue
+            seen.add(quiet)
+            after = facts.next_lines.get(quiet, set())
+            following |= after
+            stack.extend(n for n in after if n in silent)
+        following -= silent - {line}
     return facts
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the next stop may be, from the action's meaning and the control-flow graph."""
+
+    events: frozenset[str]
+    lines: frozenset[int]
+    depths: frozenset[int]
+    may_end: bool = True
+
+
+def _called_lines(facts: SourceFacts, line: int) -> set[int]:
+    """Lines where a call made by the statement at `line` can stop first (def / yield lines)."""
+    text = facts.statement_text.get(line, "")
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    found: set[int] = set()
+    for name, (start, end, _params) in facts.functions.items():
+        if name in names or name.startswith("__"):
+            found.add(start)
+            if name in facts.generators:
+                found.update(n for n in facts.statement_lines if start <= n <= end)
+    for name, (start, end) in facts.classes.items():
+        if name in names:
+            found.update(v[0] for v in facts.functions.values() if start <= v[0] <= end)
+    if any(name in names for name in ("next", "send", "list", "sum", "sorted", "tuple", "set")):
+        for name in facts.generators:  # a generator object resumed by a builtin
+            start, end, _ = facts.functions[name]
+            found.update(n for n in facts.statement_lines if start <= n <= end)
+    return found
+
+
+def stop_constraints(
+    facts: SourceFacts, state: State, action: str, breakpoints: Sequence[int]
+) -> Constraints:
+    """The events, lines and depths the next stop can have (a superset of the true one).
+
+    From a line in a frame: step over stays in the frame (a CFG successor, or a return or an
+    exception on this line); step into may also enter a function the statement calls; step out
+    reaches this frame's return; continue stops on a breakpoint line or at the end; from a
+    return, the caller resumes on its call line or a successor.
+    """
+    step = state.step
+    depth = step.depth
+    every = {"call", "line", "return", "exception"}
+    anywhere = facts.code_lines
+    wide = Constraints(frozenset(every), frozenset(anywhere), frozenset(range(0, depth + 2)))
+    following = facts.next_lines.get(step.line)
+    if action == "continue":
+        if not breakpoints:
+            return Constraints(frozenset(), frozenset(), frozenset())
+        return Constraints(frozenset({"line"}), frozenset(breakpoints), frozenset(range(0, 32)))
+    nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
+    resumable = step.function in facts.generators or step.function.startswith("<")
+    if action == "step_back" or nested_def or resumable:
+        return wide  # a nested `def` line or a generator's yield: the CFG does not say
+    if following is None and step.event != "return":
+        return wide
+    if step.event in ("line", "call"):
+        assert following is not None
+        here = following | {step.line}
+        if action == "step_over":
+            return Constraints(frozenset(every - {"call"}), frozenset(here), frozenset({depth}))
+        if action == "step_out":
+            span = facts.functions.get(step.function)
+            lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
+            return Constraints(frozenset({"return"}), frozenset(lines), frozenset({depth}))
+        if action == "step_into":
+            lines = here | _called_lines(facts, step.line)
+            return Constraints(frozenset(every), frozenset(lines), frozenset({depth, depth + 1}))
+    if step.event == "return" and action in ("step_into", "step_over", "step_out"):
+        if not state.outer or depth == 0:
+            return Constraints(frozenset(), frozenset(), frozenset())
+        caller = state.outer[-1].line
+        lines = {caller} | facts.next_lines.get(caller, anywhere)
+        return Constraints(frozenset(every - {"call"}), frozenset(lines), frozenset({depth - 1}))
+    return wide
 
 
 def call_state(facts: SourceFacts, function: str, call: str) -> State:
@@ -157,6 +278,7 @@ class _Row:
     kind: str
     state: State | None
     action: str = ""
+    constraints: Constraints | None = None
     generated: list[int] = field(default_factory=list)
     phase: str = "event"
     fn_line: int = 0
@@ -214,7 +336,10 @@ class Predictor:
             encode_state(self.tok, state) + encode_action(self.tok, action, bps)
             for state, action, bps in requests
         ]
-        rows = [_Row("step", state, action) for state, action, _ in requests]
+        rows = [
+            _Row("step", state, action, stop_constraints(facts, state, action, bps))
+            for state, action, bps in requests
+        ]
         generated = self._decode(source, contexts, rows, facts)
         stops: list[Stop] = []
         for tokens in generated:
@@ -472,15 +597,15 @@ class Predictor:
         assert state is not None
         phase = row.phase
         ends = [special("<val>"), special("<exc>"), special("<eos>")]
+        rule = row.constraints
+        assert rule is not None
         if phase == "event":
-            return [
-                special(name) for name in ("<call>", "<line>", "<return>", "<exception>", "<end>")
-            ]
+            events = [special(f"<{name}>") for name in sorted(rule.events)]
+            return [*events, special("<end>")] if rule.may_end or not events else events
         if phase == "line":
-            return [tok.line(n) for n in self._lines(row, facts)]
+            return [tok.line(n) for n in sorted(rule.lines)] or [tok.line(state.step.line)]
         if phase == "depth":
-            here = state.step.depth
-            return [tok.depth(d) for d in range(0, here + 2)]  # a call goes one level deeper
+            return [tok.depth(d) for d in sorted(rule.depths)] or [tok.depth(state.step.depth)]
         if phase == "fn_name":
             return self._name_continuations(row, facts)
         if phase == "entry_start":
@@ -498,18 +623,6 @@ class Predictor:
         if phase == "tail_start":
             return ends
         return self._sets["tail"]  # "tail": a value's text
-
-    def _lines(self, row: _Row, facts: SourceFacts) -> list[int]:
-        step = row.state.step if row.state else None
-        anywhere = sorted(set(facts.statement_lines) | {v[0] for v in facts.functions.values()})
-        if step is None or not facts.next_lines:
-            return anywhere
-        if row.action == "step_into" and step.event == "line":
-            following = facts.next_lines.get(step.line)
-            if following is not None:
-                calls = {v[0] for v in facts.functions.values()}
-                return sorted(following | {step.line} | calls)
-        return anywhere
 
     def _name_continuations(self, row: _Row, facts: SourceFacts) -> list[int]:
         typed = row.generated[4:]  # after event, line, depth, <fn>

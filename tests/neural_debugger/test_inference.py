@@ -71,3 +71,36 @@ def test_missing_or_corrupt_checkpoints_raise_one_error(tmp_path: Path) -> None:
     (corrupt / "model.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(CheckpointError):
         load_predictor(corrupt)
+
+
+def test_constraints_always_admit_the_real_next_stop_and_narrow_the_lines() -> None:
+    import random
+
+    from neurodebug.neural_debugger.dataset import Program, sample_transitions
+    from neurodebug.neural_debugger.inference import stop_constraints
+    from neurodebug.neural_debugger.trace import Trace
+
+    from .neural_fixtures import records
+
+    rng = random.Random(0)
+    narrow = 0
+    checked = 0
+    for record in records():
+        program = Program(
+            str(record["source"]), ((str(record["call"]), Trace.from_json(record["trace"])),)
+        )  # type: ignore[arg-type]
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, rng, 30):
+            rule = stop_constraints(
+                facts, transition.state, transition.action, transition.breakpoints
+            )
+            stop = transition.stop
+            if stop.end:
+                assert rule.may_end or not rule.events
+            else:
+                assert stop.event in rule.events, transition
+                assert stop.line in rule.lines, transition
+                assert stop.depth in rule.depths, transition
+            checked += 1
+            narrow += transition.action == "step_over" and len(rule.lines) <= 3
+    assert checked > 100 and narrow > 5

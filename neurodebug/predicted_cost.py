@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -154,6 +154,68 @@ def discover_entry_calls(
     return found[:limit]
 
 
+def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
+    """The part of a module the model must read to run `function`, and its line map.
+
+    The model reads a few hundred tokens at most, so instead of the whole file it gets the
+    top-level imports, the module-level assignments and functions `function` refers to
+    (transitively), in their original order. `line_map[i]` is the original line of line
+    `i + 1` of the reduced text, so predicted stops map back to the file's own lines.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    functions = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    assigned: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    assigned[target.id] = node
+    wanted: set[int] = set()
+    pending = [function]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        node = functions.get(name) or assigned.get(name)
+        if node is None:
+            continue
+        wanted.add(id(node))
+        pending.extend(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+    kept: list[str] = []
+    line_map: list[int] = []
+    for node in tree.body:
+        if not (isinstance(node, ast.Import | ast.ImportFrom) or id(node) in wanted):
+            continue
+        decorators = getattr(node, "decorator_list", [])
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        last = node.end_lineno or node.lineno
+        if kept and not isinstance(node, ast.Import | ast.ImportFrom):
+            kept.append("")
+            line_map.append(0)
+        for number in range(first, last + 1):
+            kept.append(lines[number - 1])
+            line_map.append(number)
+    return "\n".join(kept) + "\n", line_map
+
+
+def remap(trace: Trace, line_map: Sequence[int]) -> Trace:
+    """The trace with reduced-source line numbers turned back into the file's own."""
+    steps = [
+        replace(step, line=line_map[step.line - 1])
+        for step in trace.steps
+        if 0 < step.line <= len(line_map) and line_map[step.line - 1] > 0
+    ]
+    return replace(trace, steps=steps)
+
+
 def count_lines(trace: Trace) -> dict[int, int]:
     """How many `line` stops each line has in a trace (the frame's own file only)."""
     counts: dict[int, int] = {}
@@ -184,15 +246,25 @@ def profile_from_traces(
     )
 
 
+@dataclass
+class PredictedProfile:
+    """The predicted profile, the calls it rolled out and the calls the model could not take."""
+
+    profile: Profile
+    used: list[tuple[Path, EntryCall]]
+    skipped: list[tuple[Path, EntryCall, str]]
+
+
 def predict_profile(
     files: Sequence[Path],
     predictor: TracePredictor,
     project: Path | None = None,
     max_steps: int = DEFAULT_MAX_STEPS,
-) -> tuple[Profile, list[tuple[Path, EntryCall]]]:
-    """Roll out every discovered entry call of every file; the predicted profile and the calls."""
+) -> PredictedProfile:
+    """Roll out every discovered entry call of every file (on its reduced source)."""
     traces: list[tuple[Path, Trace]] = []
     used: list[tuple[Path, EntryCall]] = []
+    skipped: list[tuple[Path, EntryCall, str]] = []
     for path in files:
         try:
             source = path.read_text(encoding="utf-8")
@@ -200,13 +272,15 @@ def predict_profile(
             continue
         for entry in discover_entry_calls(path, source, project):
             try:
+                reduced, line_map = reduced_source(source, entry.function)
                 trace = predictor.predict_trace(
-                    source, entry.function, entry.call, action="step_into", max_steps=max_steps
+                    reduced, entry.function, entry.call, action="step_into", max_steps=max_steps
                 )
-            except ValueError:  # PredictionError: the model cannot be asked about this call
+            except (ValueError, SyntaxError) as error:  # PredictionError: cannot be asked
+                skipped.append((path, entry, str(error)))
                 continue
-            traces.append((path, trace))
+            traces.append((path, remap(trace, line_map)))
             used.append((path, entry))
     calls = ", ".join(entry.call for _, entry in used[:3]) + (" …" if len(used) > 3 else "")
     command = f"{len(used)} predicted entry call{'s' if len(used) != 1 else ''}: {calls}"
-    return profile_from_traces(traces, command), used
+    return PredictedProfile(profile_from_traces(traces, command), used, skipped)

@@ -69,6 +69,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="predicted steps per entry call (default 200)",
     )
     group.add_argument(
+        "--predict-checkpoint",
+        type=Path,
+        metavar="DIR",
+        help="model checkpoint folder for --predict (default: the shipped one)",
+    )
+    group.add_argument(
         "--top", type=int, default=3, metavar="N", help="length of the top list (default 3)"
     )
 
@@ -106,19 +112,24 @@ def build_profile(args: argparse.Namespace, project: Path) -> Profile:
         from neurodebug.predicted_cost import predict_profile
 
         try:
-            predictor = load_predictor()
+            predictor = load_predictor(args.predict_checkpoint)
         except CheckpointError as error:
             raise RankingError(
                 f"--predict needs the neural debugger's checkpoint: {error}"
             ) from None
-        profile, calls = predict_profile(
+        predicted = predict_profile(
             _python_files(args.paths), predictor, project, max_steps=args.predict_steps
         )
-        if not calls:
+        for path, entry, reason in predicted.skipped:
+            LOG.warning("%s: cannot predict %s: %s", path, entry.call, reason)
+        if not predicted.used:
             raise RankingError(
-                "--predict found no entry calls: add a doctest (`>>> f(3)`), a "
-                "`# neurodebug: f(3)` comment or a test that calls the function"
+                "--predict found no entry call the model can roll out: add a doctest "
+                "(`>>> f(3)`), a `# neurodebug: f(3)` comment or a test that calls the function "
+                "with literal arguments"
+                + (f" ({len(predicted.skipped)} skipped, see the log)" if predicted.skipped else "")
             )
+        profile = predicted.profile
     profile.save(project / PROFILE_FILE)
     return profile
 

@@ -3,6 +3,6 @@
 
 def entry():
     out = [0, 1]
-    while len(out) < 25:
+    while len(out) < 28:
         out.append(out[-1] + out[-2])
     return out

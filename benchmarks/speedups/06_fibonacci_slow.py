@@ -8,4 +8,4 @@ def fib(n):
 
 
 def entry():
-    return [fib(n) for n in range(25)]
+    return [fib(n) for n in range(28)]

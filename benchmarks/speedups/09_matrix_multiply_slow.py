@@ -6,8 +6,8 @@ def make_matrix(n: int, seed: int) -> list:
 
 
 def entry():
-    a = make_matrix(70, 3)
-    b = make_matrix(70, 5)
+    a = make_matrix(100, 3)
+    b = make_matrix(100, 5)
     result = []
     for i in range(len(a)):
         row = []

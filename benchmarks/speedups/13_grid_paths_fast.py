@@ -13,4 +13,4 @@ def paths(row, col):
 
 
 def entry():
-    return [paths(n, n) for n in range(4, 13)]
+    return [paths(n, n) for n in range(4, 14)]

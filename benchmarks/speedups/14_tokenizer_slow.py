@@ -12,7 +12,7 @@ def make_source(n_lines: int) -> str:
 def entry():
     tokens = []
     word = ""
-    for char in make_source(3_000):
+    for char in make_source(9_000):
         if char in DELIMITERS:
             if word:
                 tokens.append(word)

@@ -7,7 +7,7 @@ def make_bookings(n: int) -> list:
 
 def entry():
     merged = []
-    for start, end in sorted(make_bookings(12_000)):
+    for start, end in sorted(make_bookings(24_000)):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)

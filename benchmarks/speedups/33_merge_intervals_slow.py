@@ -6,7 +6,7 @@ def make_bookings(n: int) -> list:
 
 
 def entry():
-    pending = sorted(make_bookings(12_000))
+    pending = sorted(make_bookings(24_000))
     merged = []
     while pending:
         start, end = pending.pop(0)

@@ -14,6 +14,8 @@ from neurodebug.predicted_cost import (
     discover_entry_calls,
     predict_profile,
     profile_from_traces,
+    reduced_source,
+    remap,
 )
 from neurodebug.ranking import rank_records
 
@@ -83,9 +85,13 @@ def test_predicted_profile_ranks_and_says_predicted(tmp_path: Path) -> None:
     module = tmp_path / "hot_cold.py"
     shutil.copy(DATA / "hot_cold.py", module)
     predictor = TracerAsPredictor(module)
-    profile, used = predict_profile([module], predictor, tmp_path, max_steps=500)
+    predicted = predict_profile([module], predictor, tmp_path, max_steps=500)
+    profile = predicted.profile
     assert predictor.calls == ["unique_count(5)", "counted([3, 1, 2])"]
-    assert len(used) == 2 and profile.kind == "predicted" and profile.unit == "steps"
+    assert len(predicted.used) == 2 and not predicted.skipped
+    assert profile.kind == "predicted" and profile.unit == "steps"
+    costs = profile.file(module)
+    assert costs is not None and costs[13].hits == 5 and costs[33].hits == 1  # the file's lines
     records = [
         {
             "path": "hot_cold.py",
@@ -110,3 +116,30 @@ def test_predicted_profile_ranks_and_says_predicted(tmp_path: Path) -> None:
 def test_trace_without_line_stops_counts_nothing() -> None:
     trace = Trace(steps=[Step(line=3, event="call", function="f", depth=0)])
     assert count_lines(trace) == {}
+
+
+def test_reduced_source_keeps_what_the_function_needs_and_maps_lines() -> None:
+    source = (
+        "import re\n"  # 1
+        "LIMIT = 3\n"  # 2
+        "OTHER = 4\n"  # 3
+        "\n"  # 4
+        "def helper(x):\n"  # 5
+        "    return x + LIMIT\n"  # 6
+        "\n"  # 7
+        "def unrelated():\n"  # 8
+        "    return OTHER\n"  # 9
+        "\n"  # 10
+        "def f(x):\n"  # 11
+        "    return helper(x) * 2\n"  # 12
+    )
+    text, line_map = reduced_source(source, "f")
+    assert "unrelated" not in text and "OTHER" not in text
+    assert "LIMIT = 3" in text and "def helper" in text and "import re" in text
+    for number, line in enumerate(text.splitlines(), start=1):
+        original = line_map[number - 1]
+        assert (original == 0 and line == "") or source.splitlines()[original - 1] == line
+    trace = trace_source(text, "f(1)")
+    assert trace.result == "8"
+    mapped = remap(trace, line_map)
+    assert sorted(count_lines(mapped)) == [6, 12]

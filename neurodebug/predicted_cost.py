@@ -184,11 +184,11 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
         if name in seen:
             continue
         seen.add(name)
-        node = functions.get(name) or assigned.get(name)
-        if node is None:
+        found: ast.stmt | None = functions.get(name) or assigned.get(name)
+        if found is None:
             continue
-        wanted.add(id(node))
-        pending.extend(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+        wanted.add(id(found))
+        pending.extend(n.id for n in ast.walk(found) if isinstance(n, ast.Name))
     kept: list[str] = []
     line_map: list[int] = []
     for node in tree.body:

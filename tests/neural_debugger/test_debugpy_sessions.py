@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 import pytest
 from neurodebug.neural_debugger.actions import debugger_stops, return_lines
+from neurodebug.neural_debugger.corpus.generator import generate_program
+from neurodebug.neural_debugger.corpus.templates import template_program
 from neurodebug.neural_debugger.debugpy_runner import debug_entry
 from neurodebug.neural_debugger.tracer import trace_entry
 from neurodebug.neural_debugger.verify import verify_entry
@@ -120,3 +123,15 @@ def test_the_debuggee_gets_tcp_nodelay_and_keeps_the_users_sitecustomize(
     assert session.result == "(True, True)", (session.status, session.exception)
     plain = trace_entry(program, "f", "f()")  # outside debugpy nothing is patched
     assert plain.result == "(False, True)"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_corpus_programs_agree_with_debugpy(seed: int, tmp_path: Path) -> None:
+    """The corpus is only as good as the tracer: random programs must match a real debugger."""
+    rng = random.Random(seed)
+    program = generate_program(rng) if seed != 3 else template_program(rng)
+    path = tmp_path / "program.py"
+    path.write_text(program.source)
+    action = ("step_into", "step_over", "step_into")[seed - 1]
+    result = verify_entry(path, program.function, program.call, action=action)
+    assert result.agree, (program.source, program.call, result.disagreements)

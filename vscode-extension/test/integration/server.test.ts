@@ -15,8 +15,18 @@ import {
     type Diagnostic,
     type FullDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
-import { CLIENT_COMMANDS } from '../../src/common/commands';
-import { readRanges, SERVER_COMMANDS, sliceArgs } from '../../src/common/protocol';
+import { CLIENT_COMMANDS, MODEL_UNAVAILABLE } from '../../src/common/commands';
+import { enclosingFunction, layoutPrediction } from '../../src/common/layout';
+import {
+    editorLine,
+    predictFromStateArgs,
+    predictTraceArgs,
+    readRanges,
+    readTrace,
+    SERVER_COMMANDS,
+    sliceArgs,
+    stepArgs,
+} from '../../src/common/protocol';
 import { isNeurodebugImportable } from '../../src/common/python';
 import { settingsFrom, startSession, within, type Session } from './lspSession';
 
@@ -146,6 +156,55 @@ describe('the real server, driven as the extension drives it', () => {
             assert.ok(lines.includes(line), `slice lines ${JSON.stringify(lines)} lack ${line}`);
         }
         assert.ok(!lines.includes(10), 'another function is not in the slice');
+    });
+});
+
+describe('neural commands, with or without a model', () => {
+    let session: Session;
+
+    before(async () => {
+        session = await startSession(FIXTURES, settingsFrom(properties));
+    });
+
+    after(async () => {
+        await session?.close();
+    });
+
+    it('answer in the shapes the client reads, or with the error the status bar shows as "no model"', async () => {
+        const uri = await open(session, 'hints.py');
+        const lines = readFileSync(path.join(FIXTURES, 'hints.py'), 'utf8').split('\n');
+        let answer: unknown;
+        try {
+            answer = await execute(session, SERVER_COMMANDS.predictTrace, predictTraceArgs(uri, 1));
+        } catch (error) {
+            // Without the neural extra or a checkpoint the server says so in one message, which
+            // the client recognises; static features keep working afterwards.
+            const message = (error as Error).message;
+            assert.match(message, MODEL_UNAVAILABLE, message);
+            const items = await diagnostics(session, uri);
+            assert.ok(items.some((each) => each.code === 'ND104'));
+            return;
+        }
+        const trace = readTrace(answer);
+        assert.ok(trace !== undefined && trace.steps.length > 0, JSON.stringify(answer));
+        for (const step of trace.steps) {
+            assert.ok(step.line >= 1 && step.line <= lines.length, `line ${step.line} is in the file`);
+        }
+        const layout = layoutPrediction(lines, enclosingFunction(lines, 2), trace, 0, 40);
+        assert.equal(layout.nextStop, editorLine(trace.steps[0].line));
+
+        const first = readTrace(await execute(session, SERVER_COMMANDS.stepInto, stepArgs(uri, 1, null)));
+        assert.ok(first !== undefined && first.steps.length <= 1);
+        const ahead = readTrace(
+            await execute(
+                session,
+                SERVER_COMMANDS.predictFromState,
+                predictFromStateArgs(uri, 3, { items: '[2, 4]', acc: '0' }, 3),
+            ),
+        );
+        assert.ok(ahead !== undefined);
+        const cleared = (await execute(session, SERVER_COMMANDS.clearPredictions, { uri })) as { cleared: unknown };
+        assert.equal(typeof cleared.cleared, 'number');
     });
 });
 

@@ -372,9 +372,11 @@ def profile_summary(profile: Profile) -> str:
 def text_report(records: list[dict[str, Any]], profile: Profile, top: int = 3) -> str:
     """The ranked text output: the top list, then every finding with its cost, best first."""
     out = []
-    leaders = [r for r in records if r["ranking"]["ran"] and r["ranking"]["expected_saving"] > 0][
-        :top
-    ]
+    leaders = [
+        r
+        for r in records
+        if r["ranking"]["ran"] and r["ranking"]["expected_saving"] >= MINOR_SAVING
+    ][:top]
     out.append(
         f"Top {len(leaders)} change{'s' if len(leaders) != 1 else ''} by expected saving ({profile_summary(profile)}):\n"
     )
@@ -385,7 +387,7 @@ def text_report(records: list[dict[str, Any]], profile: Profile, top: int = 3) -
             f"{record['message']}\n     {ranking['hover']}\n"
         )
     if not leaders:
-        out.append("  (no finding is in code that ran)\n")
+        out.append("  (no finding in code that ran is expected to save 1% or more)\n")
     out.append("\n")
     for record in records:
         ranking = record["ranking"]

@@ -216,10 +216,11 @@ class ModuleFacts:
             function.compute_all()
 
 
-def discover_functions(root: tree_sitter.Node) -> list[FunctionFacts]:
-    """The module body plus every def and class, with Python-style qualnames, in source order."""
+def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[FunctionFacts]:
+    """The module body plus every def and class, with Python-style qualnames, in source order
+    (`source`: the bytes `root` was parsed from, optional)."""
     last_line = root.end_point.row + 1
-    found = [FunctionFacts("<module>", "<module>", "module", 1, last_line, False, root)]
+    found = [FunctionFacts("<module>", "<module>", "module", 1, last_line, False, root, source)]
     stack: list[tuple[tree_sitter.Node, str]] = [(root, "")]
     while stack:
         node, prefix = stack.pop()
@@ -240,6 +241,7 @@ def discover_functions(root: tree_sitter.Node) -> list[FunctionFacts]:
                         child.end_point.row + 1,
                         first_child is not None and first_child.type == "async",
                         child,
+                        source,
                     )
                 )
                 body = child.child_by_field_name("body")
@@ -254,7 +256,7 @@ def discover_functions(root: tree_sitter.Node) -> list[FunctionFacts]:
 
 def module_facts(source: bytes, tree: tree_sitter.Tree) -> ModuleFacts:
     """Facts for an already parsed module."""
-    return ModuleFacts(source, tree, discover_functions(tree.root_node))
+    return ModuleFacts(source, tree, discover_functions(tree.root_node, source))
 
 
 def analyze_source(source: bytes) -> ModuleFacts:

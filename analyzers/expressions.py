@@ -68,9 +68,10 @@ _SPECIAL = frozenset(
 )
 
 
-def is_plain_string(node: tree_sitter.Node) -> bool:
+def is_plain_string(node: tree_sitter.Node, source: bytes = b"") -> bool:
     """A string literal without interpolations (not an f-/t-string): nothing inside to read."""
-    text = node.text or b""
+    start = node.start_byte
+    text = source[start : start + 4] if source else (node.text or b"")[:4]  # the prefix only
     quote = min((i for i in (text.find(b'"'), text.find(b"'")) if i >= 0), default=0)
     prefix = text[:quote].lower()
     return b"f" not in prefix and b"t" not in prefix
@@ -146,30 +147,37 @@ def parameter_defaults(parameters: tree_sitter.Node | None) -> list[tree_sitter.
 class Scan:
     """Accumulates the names one statement reads and writes."""
 
-    __slots__ = ("defs", "uses", "yields")
+    __slots__ = ("defs", "source", "uses", "yields")
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes = b"") -> None:
         self.uses: list[str] = []
         self.defs: list[tuple[str, bool, str]] = []
         self.yields = False
+        # names are sliced from the source: much cheaper than `Node.text` (b"": use that)
+        self.source = source
 
     def expr(self, root: tree_sitter.Node, bound: frozenset[str] | None = None) -> None:
         """Record the names `root` reads (and any walrus / mutating method call it contains);
         names in `bound` belong to an enclosing lambda or comprehension, not the function."""
         stack = [root]
         uses = self.uses
+        source = self.source
         while stack:
             node = stack.pop()
             kind = node.type
             if kind == "identifier":
-                name = text_of(node)
+                name = (
+                    source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+                    if source
+                    else text_of(node)
+                )
                 if bound is None or name not in bound:
                     uses.append(name)
             elif kind not in _SPECIAL:  # the common case: look inside
                 if kind not in _LEAVES:
                     stack.extend(node.named_children)
             elif kind == "string":
-                if not is_plain_string(node):
+                if not is_plain_string(node, source):
                     stack.extend(node.named_children)
             elif kind == "attribute":
                 obj = node.child_by_field_name("object")

@@ -102,7 +102,8 @@ _Ctx = _LoopCtx | _HandlerCtx | _FinallyCtx
 class _Builder:
     """Builds the statement graph of one scope body."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: bytes) -> None:
+        self.source = source
         self.nodes: list[StatementNode] = []
         self.loops: list[LoopInfo] = []
         self.nested: list[tree_sitter.Node] = []
@@ -186,7 +187,7 @@ class _Builder:
         handler = _COMPOUND.get(kind)
         if handler is not None:
             return handler(self, stmt, preds)
-        scan = Scan()
+        scan = Scan(self.source)
         if kind == "expression_statement":
             scan_expression_statement(stmt, scan)
         elif kind == "delete_statement":
@@ -223,7 +224,7 @@ class _Builder:
         return [index]
 
     def definition(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
-        scan = Scan()
+        scan = Scan(self.source)
         definition = stmt
         if stmt.type == "decorated_definition":
             for child in stmt.named_children:
@@ -285,7 +286,7 @@ class _Builder:
         left = stmt.child_by_field_name("left")
         right = stmt.child_by_field_name("right")
         head = self.header(stmt, right, "for", preds)
-        scan = Scan()
+        scan = Scan(self.source)
         if right is not None:
             scan.expr(right)
         if left is not None:
@@ -340,7 +341,7 @@ class _Builder:
         head = self.new(
             line_of(stmt), line_of(body) - 1 if body is not None else line_of(stmt), "with", preds
         )
-        scan = Scan()
+        scan = Scan(self.source)
         if clause is not None:
             for item in clause.named_children:
                 value = item.child_by_field_name("value") if item.type == "with_item" else item
@@ -437,7 +438,7 @@ class _Builder:
         self.ctx = saved
         node = self.nodes[index]
         node.condition = True
-        scan = Scan()
+        scan = Scan(self.source)
         for child in clause.named_children:
             if child.type == "block":
                 continue
@@ -471,7 +472,7 @@ class _Builder:
             case = self.new(line_of(clause), max(end, line_of(clause)), "case", [previous])
             node = self.nodes[case]
             node.condition = True
-            scan = Scan()
+            scan = Scan(self.source)
             for child in clause.named_children:
                 if child.type == "case_pattern":
                     scan_pattern(child, scan)
@@ -490,7 +491,7 @@ class _Builder:
         return ends
 
     def _scan_into(self, index: int, expression: tree_sitter.Node) -> None:
-        scan = Scan()
+        scan = Scan(self.source)
         scan.expr(expression)
         node = self.nodes[index]
         node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
@@ -539,10 +540,11 @@ _COMPOUND = {
 
 
 def build_statement_graph(
-    scope: tree_sitter.Node, first_line: int, last_line: int
+    scope: tree_sitter.Node, first_line: int, last_line: int, source: bytes = b""
 ) -> StatementGraph:
-    """Lower a module, function or class node into statement nodes with CFG edges."""
-    builder = _Builder()
+    """Lower a module, function or class node into statement nodes with CFG edges
+    (`source`, the module's bytes, makes reading names cheaper; optional)."""
+    builder = _Builder(source)
     builder.nodes.append(StatementNode(first_line, first_line, "entry"))
     builder.nodes.append(StatementNode(last_line, last_line, "exit"))
     params: list[str] = []

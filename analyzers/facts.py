@@ -118,6 +118,7 @@ class FunctionFacts:
     end_line: int
     is_async: bool
     node: tree_sitter.Node = field(repr=False)
+    source: bytes = field(default=b"", repr=False)  # the module's bytes (speeds up lowering)
     _graph: StatementGraph | None = field(default=None, repr=False)
     _analysis: Analysis | None = field(default=None, repr=False)
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
@@ -128,7 +129,7 @@ class FunctionFacts:
         """The statement-level graph (internal representation; prefer the methods below)."""
         if self._graph is None:
             first = self.def_line if self.kind != "module" else 0
-            self._graph = build_statement_graph(self.node, first, self.end_line)
+            self._graph = build_statement_graph(self.node, first, self.end_line, self.source)
         return self._graph
 
     @property

@@ -135,14 +135,16 @@ class NameIndex:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, source: bytes) -> None:
+        self.source = source
         self.scopes: list[_Scope] = [_Scope("module", "<module>", -1)]
         self.raw: list[tuple[int, int, int, bool, str, int]] = []
 
     def record(self, node: tree_sitter.Node, scope: int, is_def: bool) -> None:
-        name = text_of(node)
         # byte offsets now (cheap ints); lines and columns once, when the index is built
-        self.raw.append((node.start_byte, node.end_byte, 0, is_def, name, scope))
+        start, end = node.start_byte, node.end_byte
+        name = self.source[start:end].decode("utf-8", "replace")
+        self.raw.append((start, end, 0, is_def, name, scope))
         if is_def:
             target = scope
             if self.scopes[scope].kind == "comprehension" and self._walrus:
@@ -199,7 +201,7 @@ class _Walker:
                     if obj is not None:
                         stack.append(obj)
                 elif kind == "string":
-                    if not is_plain_string(node):
+                    if not is_plain_string(node, self.source):
                         stack.extend(node.named_children)
                 else:
                     self.special(node, kind, scope, work)
@@ -434,7 +436,7 @@ def _resolve(scopes: list[_Scope], scope: int, name: str, is_def: bool) -> int:
 def build_name_index(tree: tree_sitter.Tree, source: bytes) -> NameIndex:
     """Walk a module once and resolve every identifier to its binding (`source` is the text
     `tree` was parsed from: the root node may start after leading blank lines)."""
-    walker = _Walker()
+    walker = _Walker(source)
     walker.walk(tree.root_node)
     keys: dict[tuple[int, str], int] = {}
     occurrences: list[tuple[int, int, int, bool, str, int]] = []

@@ -76,6 +76,10 @@ class SourceFacts:
     """Functions that yield: resuming them makes `call` stops at their yield lines."""
     statement_text: dict[int, str] = field(default_factory=dict)
     """The text of the statement starting at each line (for the names it calls)."""
+    exit_lines: set[int] = field(default_factory=set)
+    """Lines after which the CFG says the frame may return (explicitly or by falling off)."""
+    raise_lines: set[int] = field(default_factory=set)
+    """Lines that raise or may raise out of the frame (`raise`, `assert`)."""
     code_lines: set[int] = field(default_factory=set)
     """Every non-blank, non-comment line: where a stop can be at all (3.11 reports lines of
     multi-line statements and `except` clauses too)."""
@@ -118,6 +122,8 @@ def source_facts(source: str) -> SourceFacts:
             isinstance(inner, ast.Yield | ast.YieldFrom) for inner in ast.walk(node)
         ):
             facts.generators.add(node.name)
+        if isinstance(node, ast.Raise | ast.Assert):
+            facts.raise_lines.add(node.lineno)
         if isinstance(node, ast.stmt):
             end = node.end_lineno or node.lineno
             if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
@@ -144,7 +150,10 @@ def source_facts(source: str) -> SourceFacts:
             if function.kind != "function":
                 continue
             for line in function.statement_lines():
-                facts.next_lines[line] = function.next_lines(line) - {EXIT_LINE}
+                following = function.next_lines(line)
+                facts.next_lines[line] = following - {EXIT_LINE}
+                if EXIT_LINE in following:
+                    facts.exit_lines.add(line)
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
     # Docstrings and other constant expression statements compile to nothing: no line event.
@@ -170,12 +179,32 @@ def source_facts(source: str) -> SourceFacts:
 
 @dataclass(frozen=True)
 class Constraints:
-    """What the next stop may be, from the action's meaning and the control-flow graph."""
+    """What the next stop may be, from the action's meaning and the control-flow graph:
+    per event, the lines and depths it may have (no entry: that event cannot come next)."""
 
-    events: frozenset[str]
-    lines: frozenset[int]
-    depths: frozenset[int]
+    allowed: dict[str, tuple[frozenset[int], frozenset[int]]]
     may_end: bool = True
+
+    @property
+    def events(self) -> frozenset[str]:
+        return frozenset(self.allowed)
+
+    def lines(self, event: str) -> frozenset[int]:
+        return self.allowed.get(event, (frozenset(), frozenset()))[0]
+
+    def depths(self, event: str) -> frozenset[int]:
+        return self.allowed.get(event, (frozenset(), frozenset()))[1]
+
+
+def _rule(
+    may_end: bool = True, **events: tuple[set[int] | frozenset[int], set[int] | range]
+) -> Constraints:
+    allowed = {
+        event: (frozenset(lines), frozenset(depths))
+        for event, (lines, depths) in events.items()
+        if lines and depths
+    }
+    return Constraints(allowed, may_end)
 
 
 def _called_lines(facts: SourceFacts, line: int) -> set[int]:
@@ -198,6 +227,11 @@ def _called_lines(facts: SourceFacts, line: int) -> set[int]:
     return found
 
 
+def _may_raise(state: State) -> bool:
+    """Whether a frame's locals hint that an exception is under way (then any line may exit)."""
+    return state.step.event == "exception"
+
+
 def stop_constraints(
     facts: SourceFacts, state: State, action: str, breakpoints: Sequence[int]
 ) -> Constraints:
@@ -210,38 +244,57 @@ def stop_constraints(
     """
     step = state.step
     depth = step.depth
-    every = {"call", "line", "return", "exception"}
     anywhere = facts.code_lines
-    wide = Constraints(frozenset(every), frozenset(anywhere), frozenset(range(0, depth + 2)))
+    deeper = range(0, depth + 2)
+    wide = _rule(call=(anywhere, deeper), line=(anywhere, deeper), exception=(anywhere, deeper))
+    wide.allowed["return"] = (frozenset(anywhere), frozenset(deeper))
     following = facts.next_lines.get(step.line)
     if action == "continue":
-        if not breakpoints:
-            return Constraints(frozenset(), frozenset(), frozenset())
-        return Constraints(frozenset({"line"}), frozenset(breakpoints), frozenset(range(0, 32)))
+        return _rule(line=(set(breakpoints), range(0, 32)))
     nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
     resumable = step.function in facts.generators or step.function.startswith("<")
     if action == "step_back" or nested_def or resumable:
         return wide  # a nested `def` line or a generator's yield: the CFG does not say
     if following is None and step.event != "return":
         return wide
+    here = {step.line}
     if step.event in ("line", "call"):
         assert following is not None
-        here = following | {step.line}
+        if step.event == "call" and action != "step_out":  # the frame's first line is next
+            return _rule(line=(following, {depth}), exception=(here, {depth}))
         if action == "step_over":
-            return Constraints(frozenset(every - {"call"}), frozenset(here), frozenset({depth}))
+            return _rule(
+                line=(following, {depth}), exception=(here, {depth}), **{"return": (here, {depth})}
+            )
         if action == "step_out":
             span = facts.functions.get(step.function)
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
-            return Constraints(frozenset({"return"}), frozenset(lines), frozenset({depth}))
-        if action == "step_into":
-            lines = here | _called_lines(facts, step.line)
-            return Constraints(frozenset(every), frozenset(lines), frozenset({depth, depth + 1}))
+            if facts.exit_lines and not _may_raise(state):
+                lines = lines & (facts.exit_lines | facts.raise_lines)
+            return _rule(**{"return": (lines, {depth})})
+        called = _called_lines(facts, step.line) | here  # `here`: a comprehension's frame
+        return _rule(
+            line=(following, {depth}),
+            exception=(here, {depth}),
+            call=(called, {depth + 1}),
+            **{"return": (here, {depth})},
+        )
     if step.event == "return" and action in ("step_into", "step_over", "step_out"):
         if not state.outer or depth == 0:
-            return Constraints(frozenset(), frozenset(), frozenset())
+            return _rule()
         caller = state.outer[-1].line
-        lines = {caller} | facts.next_lines.get(caller, anywhere)
-        return Constraints(frozenset(every - {"call"}), frozenset(lines), frozenset({depth - 1}))
+        resumed = facts.next_lines.get(caller, anywhere)
+        rule = _rule(
+            line=(resumed, {depth - 1}),
+            exception=({caller}, {depth - 1}),
+            **{"return": ({caller}, {depth - 1})},
+        )
+        if action == "step_into":  # the caller's line may make another call
+            rule.allowed["call"] = (
+                frozenset(_called_lines(facts, caller) | {caller}),
+                frozenset({depth}),
+            )
+        return rule
     return wide
 
 
@@ -599,13 +652,15 @@ class Predictor:
         ends = [special("<val>"), special("<exc>"), special("<eos>")]
         rule = row.constraints
         assert rule is not None
+        event = tok.vocab[row.generated[0]][1:-1] if row.generated else ""
         if phase == "event":
             events = [special(f"<{name}>") for name in sorted(rule.events)]
             return [*events, special("<end>")] if rule.may_end or not events else events
         if phase == "line":
-            return [tok.line(n) for n in sorted(rule.lines)] or [tok.line(state.step.line)]
+            return [tok.line(n) for n in sorted(rule.lines(event))] or [tok.line(state.step.line)]
         if phase == "depth":
-            return [tok.depth(d) for d in sorted(rule.depths)] or [tok.depth(state.step.depth)]
+            depths = sorted(rule.depths(event))
+            return [tok.depth(d) for d in depths] or [tok.depth(state.step.depth)]
         if phase == "fn_name":
             return self._name_continuations(row, facts)
         if phase == "entry_start":

@@ -99,8 +99,8 @@ def test_constraints_always_admit_the_real_next_stop_and_narrow_the_lines() -> N
                 assert rule.may_end or not rule.events
             else:
                 assert stop.event in rule.events, transition
-                assert stop.line in rule.lines, transition
-                assert stop.depth in rule.depths, transition
+                assert stop.line in rule.lines(stop.event), transition
+                assert stop.depth in rule.depths(stop.event), transition
             checked += 1
-            narrow += transition.action == "step_over" and len(rule.lines) <= 3
+            narrow += transition.action == "step_over" and len(rule.lines("line")) <= 2
     assert checked > 100 and narrow > 5

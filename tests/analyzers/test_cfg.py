@@ -304,3 +304,23 @@ def test_nested_functions_and_classes_are_their_own_facts() -> None:
     method = facts.functions_named("C.m")[0]
     assert method.statement_lines() == [2, 3, 5]
     assert method.next_lines(3) == {5}
+
+
+def test_reraise_at_the_end_of_finally_is_reported_on_its_last_line() -> None:
+    # CPython 3.11 attributes the re-raise that ends an exceptional `finally` to the
+    # finally's last line, so after line 6 (condition false) a line event for 8 can follow
+    facts = function(
+        """\
+        def f(x):
+            try:
+                if x:
+                    raise ValueError(x)
+            finally:
+                if x > 1:
+                    x = 0
+                    x = 1
+            return x
+        """
+    )
+    assert facts.next_lines(6) == {7, 8, 9, EXIT_LINE}
+    assert facts.next_lines(6, exceptions=False) == {7, 9}

@@ -196,12 +196,13 @@ class Constraints:
         return self.allowed.get(event, (frozenset(), frozenset()))[1]
 
 
-def _rule(
-    may_end: bool = True, **events: tuple[set[int] | frozenset[int], set[int] | range]
-) -> Constraints:
+Allowed = dict[str, tuple[set[int] | frozenset[int], set[int] | range]]
+
+
+def _rule(events: Allowed | None = None, may_end: bool = True) -> Constraints:
     allowed = {
         event: (frozenset(lines), frozenset(depths))
-        for event, (lines, depths) in events.items()
+        for event, (lines, depths) in (events or {}).items()
         if lines and depths
     }
     return Constraints(allowed, may_end)
@@ -246,11 +247,10 @@ def stop_constraints(
     depth = step.depth
     anywhere = facts.code_lines
     deeper = range(0, depth + 2)
-    wide = _rule(call=(anywhere, deeper), line=(anywhere, deeper), exception=(anywhere, deeper))
-    wide.allowed["return"] = (frozenset(anywhere), frozenset(deeper))
+    wide = _rule(dict.fromkeys(("call", "line", "return", "exception"), (anywhere, deeper)))
     following = facts.next_lines.get(step.line)
     if action == "continue":
-        return _rule(line=(set(breakpoints), range(0, 32)))
+        return _rule({"line": (set(breakpoints), range(0, 32))})
     nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
     resumable = step.function in facts.generators or step.function.startswith("<")
     if action == "step_back" or nested_def or resumable:
@@ -261,23 +261,29 @@ def stop_constraints(
     if step.event in ("line", "call"):
         assert following is not None
         if step.event == "call" and action != "step_out":  # the frame's first line is next
-            return _rule(line=(following, {depth}), exception=(here, {depth}))
+            return _rule({"line": (following, {depth}), "exception": (here, {depth})})
         if action == "step_over":
             return _rule(
-                line=(following, {depth}), exception=(here, {depth}), **{"return": (here, {depth})}
+                {
+                    "line": (following, {depth}),
+                    "exception": (here, {depth}),
+                    "return": (here, {depth}),
+                }
             )
         if action == "step_out":
             span = facts.functions.get(step.function)
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
                 lines = lines & (facts.exit_lines | facts.raise_lines)
-            return _rule(**{"return": (lines, {depth})})
+            return _rule({"return": (lines, {depth})})
         called = _called_lines(facts, step.line) | here  # `here`: a comprehension's frame
         return _rule(
-            line=(following, {depth}),
-            exception=(here, {depth}),
-            call=(called, {depth + 1}),
-            **{"return": (here, {depth})},
+            {
+                "line": (following, {depth}),
+                "exception": (here, {depth}),
+                "call": (called, {depth + 1}),
+                "return": (here, {depth}),
+            }
         )
     if step.event == "return" and action in ("step_into", "step_over", "step_out"):
         if not state.outer or depth == 0:
@@ -285,9 +291,11 @@ def stop_constraints(
         caller = state.outer[-1].line
         resumed = facts.next_lines.get(caller, anywhere)
         rule = _rule(
-            line=(resumed, {depth - 1}),
-            exception=({caller}, {depth - 1}),
-            **{"return": ({caller}, {depth - 1})},
+            {
+                "line": (resumed, {depth - 1}),
+                "exception": ({caller}, {depth - 1}),
+                "return": ({caller}, {depth - 1}),
+            }
         )
         if action == "step_into":  # the caller's line may make another call
             rule.allowed["call"] = (

@@ -253,6 +253,28 @@ def stop_constraints(
         return _rule({"line": (set(breakpoints), range(0, 32))})
     nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
     resumable = step.function in facts.generators or step.function.startswith("<")
+    if action == "step_back" and step.event == "line" and not nested_def and not resumable:
+        # Before a line: a CFG predecessor (its line or exception event), the frame's call,
+        # or the return of a function a predecessor called.
+        before = {p for p, after in facts.next_lines.items() if step.line in after}
+        span = facts.functions.get(step.function)
+        if before and span:
+            callees = set().union(*(_called_lines(facts, p) for p in before))
+            returns = {
+                n
+                for name, (start, end, _) in facts.functions.items()
+                if start in callees or name in facts.generators
+                for n in anywhere
+                if start <= n <= end
+            }
+            return _rule(
+                {
+                    "line": (before, {depth}),
+                    "exception": (before, {depth}),
+                    "call": ({span[0]}, {depth}),
+                    "return": (returns | before, {depth + 1}),
+                }
+            )
     if action == "step_back" or nested_def or resumable:
         return wide  # a nested `def` line or a generator's yield: the CFG does not say
     if following is None and step.event != "return":

@@ -175,13 +175,16 @@ def debug_entry(
     timeout: float = 30.0,
     python: Sequence[str] | None = None,
     nodelay: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> Trace:
     """Walk `FILE::FUNC` called as `call` in a real debugpy session, repeating `action`.
 
     Each stop in the user's file becomes a `line` step (the debugger's view; see
     `actions.debugger_stops` for the same view computed from a tracer trace). With `continue`,
     the stops are the `breakpoints` hit. The result or exception comes from the wrapper.
-    `nodelay=False` leaves out the TCP_NODELAY hook (only to measure what it saves).
+    `nodelay=False` leaves out the TCP_NODELAY hook (only to measure what it saves); a
+    `timings` dict receives `startup_s` (launch to the first recorded stop) and `stops_s` (first
+    to last recorded stop).
     """
     if action not in DAP_ACTIONS:
         raise ValueError(f"unknown action {action!r}; expected one of {', '.join(DAP_ACTIONS)}")
@@ -205,7 +208,9 @@ def debug_entry(
     env["PYTHONHASHSEED"] = "0"  # the tracer's seed: sets of strings list in the same order
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # skips a start-up check and its stderr warning
     trace = Trace(steps=[])
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
+    stamps: list[float] = []
     client = DapClient([sys.executable, "-m", "debugpy.adapter"], cwd=workdir, timeout=10.0)
     try:
         _run_session(
@@ -217,6 +222,7 @@ def debug_entry(
             action,
             breakpoints,
             max_stops,
+            stamps,
         )
     except DapError as error:
         trace.status = (
@@ -230,6 +236,9 @@ def debug_entry(
         client.close()
         trace.stdout = "".join(text for category, text in client.output if category == "stdout")
         trace.stderr = "".join(text for category, text in client.output if category == "stderr")
+        if timings is not None and stamps:
+            timings["startup_s"] = stamps[0] - started
+            timings["stops_s"] = stamps[-1] - stamps[0]
         shutil.rmtree(workdir, ignore_errors=True)
     return trace
 
@@ -243,6 +252,7 @@ def _run_session(
     action: str,
     breakpoints: Collection[int],
     max_stops: int,
+    stamps: list[float],
 ) -> None:
     client = session.client
     session.request(
@@ -333,6 +343,7 @@ def _run_session(
         )
         locals_ = session.frame_locals(int(top["id"]))
         trace.steps.append(Step(int(top["line"]), "line", str(top["name"]), depth, locals_))
+        stamps.append(time.monotonic())
         if len(trace.steps) >= max_stops:
             trace.status = "step_limit"
             return

@@ -72,34 +72,31 @@ def corpus_throughput(programs: int, workers: int) -> dict[str, Any]:
     }
 
 
-def _session(program: Path, call: str, nodelay: bool) -> tuple[float, int]:
-    started = time.perf_counter()
-    trace = debug_entry(program, "f", call, nodelay=nodelay, timeout=120)
-    elapsed = time.perf_counter() - started
-    if trace.status != "ok":
-        raise RuntimeError(f"debugpy session failed: {trace.status} {trace.exception}")
-    return elapsed, len(trace.steps)
-
-
 def session_times(runs: int, nodelay: bool) -> dict[str, Any]:
-    """Median wall time of a 51-stop step-into session (4 DAP requests per stop), and of a
-    3-stop one: their difference over 48 stops is the cost per stop, the rest is start-up."""
+    """A 51-stop step-into session (4 DAP requests per stop): median total wall time, and its
+    split into start-up (launch to the first stop) and the cost per stop after that."""
     with tempfile.TemporaryDirectory(prefix="neurodebug-bench-") as folder:
         program = Path(folder) / "count.py"
         program.write_text(SESSION_PROGRAM)
-        long_runs = [_session(program, "f(24)", nodelay) for _ in range(runs)]
-        short_runs = [_session(program, "f(0)", nodelay) for _ in range(runs)]
-    long_s = statistics.median(t for t, _ in long_runs)
-    short_s = statistics.median(t for t, _ in short_runs)
-    stops, short_stops = long_runs[0][1], short_runs[0][1]
-    per_stop = (long_s - short_s) / max(1, stops - short_stops)
+        totals, startups, per_stop, stops = [], [], [], 0
+        for _ in range(runs):
+            timings: dict[str, float] = {}
+            started = time.perf_counter()
+            trace = debug_entry(
+                program, "f", "f(24)", nodelay=nodelay, timeout=120, timings=timings
+            )
+            totals.append(time.perf_counter() - started)
+            if trace.status != "ok":
+                raise RuntimeError(f"debugpy session failed: {trace.status} {trace.exception}")
+            stops = len(trace.steps)
+            startups.append(timings["startup_s"])
+            per_stop.append(timings["stops_s"] / max(1, stops - 1))
     return {
         "stops": stops,
-        "runs_s": [round(t, 3) for t, _ in long_runs],
-        "median_s": round(long_s, 3),
-        "short_session_median_s": round(short_s, 3),
-        "per_stop_ms": round(per_stop * 1000, 1),
-        "startup_s": round(short_s - short_stops * per_stop, 3),
+        "runs_s": [round(t, 3) for t in totals],
+        "median_s": round(statistics.median(totals), 3),
+        "startup_s": round(statistics.median(startups), 3),
+        "per_stop_ms": round(statistics.median(per_stop) * 1000, 1),
     }
 
 

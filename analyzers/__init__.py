@@ -35,7 +35,8 @@ Public API (stable; import from the modules named):
 Semantics: a use depends on the definitions of its variable that reach it (reaching
 definitions over the statement-level CFG, exceptional edges in `try` bodies included).
 Mutation counts as a definition that does not kill earlier ones: `xs.append(v)` (any method
-call on a name except known pure ones), `obj.attr = v`, `d[k] = v`, `del d[k]`, the first
+call on a name except known pure ones and modules bound by `import m`), `obj.attr = v`,
+`d[k] = v`, `del d[k]`, the first
 argument of `heapq.heappush`-style in-place functions. Control
 dependence comes from post-dominators; only conditions (if/elif/while/for/case/except) are
 reported. Nested function bodies are separate `FunctionFacts`; lambdas and comprehensions are

@@ -222,6 +222,7 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
     last_line = root.end_point.row + 1
     found = [FunctionFacts("<module>", "<module>", "module", 1, last_line, False, root, source)]
     stack: list[tuple[tree_sitter.Node, str]] = [(root, "")]
+    modules: set[str] = set()
     while stack:
         node, prefix = stack.pop()
         for child in reversed(node.named_children):
@@ -250,8 +251,25 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
                     stack.append((body, inner))
             elif kind in _COMPOUND_BODIES:
                 stack.append((child, prefix))
+            elif kind == "import_statement":
+                modules.update(_imported_modules(child))
     found[1:] = sorted(found[1:], key=lambda f: (f.def_line, f.node.start_byte))
+    frozen = frozenset(modules)
+    for function in found:
+        function.modules = frozen
     return found
+
+
+def _imported_modules(statement: tree_sitter.Node) -> list[str]:
+    """Names an `import a.b` / `import a as b` statement binds (module objects)."""
+    names: list[str] = []
+    for name in statement.children_by_field_name("name"):
+        target = name.child_by_field_name("alias") if name.type == "aliased_import" else name
+        if target is not None and target.type == "dotted_name" and target.named_child_count:
+            target = target.named_children[0]
+        if target is not None and target.type == "identifier":
+            names.append((target.text or b"").decode("utf-8", "replace"))
+    return names
 
 
 def module_facts(source: bytes, tree: tree_sitter.Tree) -> ModuleFacts:

@@ -19,9 +19,13 @@ def _words(text: str) -> list[str]:
 PURE_METHODS = frozenset(
     _words(
         """copy count index get keys values items startswith endswith format join split rsplit strip
-        lstrip rstrip lower upper replace find rfind encode decode isdigit isalpha isspace
-        issubset issuperset union intersection difference symmetric_difference splitlines
-        bit_length hex is_integer conjugate"""
+        lstrip rstrip lower upper replace find rfind rindex encode decode isdigit isalpha isspace
+        isalnum isupper islower isdecimal isnumeric isidentifier isprintable isascii istitle
+        title capitalize casefold center ljust rjust zfill partition rpartition expandtabs
+        translate removeprefix removesuffix format_map issubset issuperset isdisjoint union
+        intersection difference symmetric_difference splitlines bit_length bit_count hex
+        is_integer conjugate as_integer_ratio to_bytes group groups groupdict span
+        most_common isoformat strftime timestamp hexdigest digest exists is_file is_dir"""
     )
 )
 

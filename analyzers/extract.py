@@ -540,10 +540,15 @@ _COMPOUND = {
 
 
 def build_statement_graph(
-    scope: tree_sitter.Node, first_line: int, last_line: int, source: bytes = b""
+    scope: tree_sitter.Node,
+    first_line: int,
+    last_line: int,
+    source: bytes = b"",
+    modules: frozenset[str] = frozenset(),
 ) -> StatementGraph:
     """Lower a module, function or class node into statement nodes with CFG edges
-    (`source`, the module's bytes, makes reading names cheaper; optional)."""
+    (`source`, the module's bytes, makes reading names cheaper; optional). Method calls on
+    `modules` (names bound by `import m`) are not mutations unless this scope rebinds them."""
     builder = _Builder(source)
     builder.nodes.append(StatementNode(first_line, first_line, "entry"))
     builder.nodes.append(StatementNode(last_line, last_line, "exit"))
@@ -558,4 +563,10 @@ def build_statement_graph(
         body = scope
     ends = builder.block(body, [ENTRY])
     builder.link(ends, EXIT)
+    if modules:
+        rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
+        skipped = modules - rebound
+        for node in builder.nodes:
+            if node.defs:
+                node.defs = [d for d in node.defs if d[1] or d[0] not in skipped]
     return StatementGraph(builder.nodes, builder.loops, params, builder.nested, builder.handlers)

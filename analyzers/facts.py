@@ -119,6 +119,8 @@ class FunctionFacts:
     is_async: bool
     node: tree_sitter.Node = field(repr=False)
     source: bytes = field(default=b"", repr=False)  # the module's bytes (speeds up lowering)
+    # names the module binds with `import m`: calling `m.f()` is not taken as mutating `m`
+    modules: frozenset[str] = field(default=frozenset(), repr=False)
     _graph: StatementGraph | None = field(default=None, repr=False)
     _analysis: Analysis | None = field(default=None, repr=False)
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
@@ -129,7 +131,9 @@ class FunctionFacts:
         """The statement-level graph (internal representation; prefer the methods below)."""
         if self._graph is None:
             first = self.def_line if self.kind != "module" else 0
-            self._graph = build_statement_graph(self.node, first, self.end_line, self.source)
+            self._graph = build_statement_graph(
+                self.node, first, self.end_line, self.source, self.modules
+            )
         return self._graph
 
     @property

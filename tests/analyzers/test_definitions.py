@@ -250,3 +250,32 @@ def test_continuation_lines_stand_for_their_statement() -> None:
     assert facts.reaching_definitions(3, "b") == {1}
     assert facts.next_lines(3) == {4}
     assert facts.statement_line(3) == 2
+
+
+def test_calls_on_imported_modules_and_pure_methods_are_not_writes() -> None:
+    facts = analyze_source(
+        dedent(
+            """\
+            import re
+            import os.path as osp
+            from shared import registry
+
+            def f(text):
+                found = re.match("a", text)
+                name = osp.basename(text)
+                registry.append(name)
+                return found.group(0), found.groups(), name.isalnum()
+
+            def g(re):
+                re.append(1)
+                return re
+            """
+        ).encode()
+    ).functions_named
+    f = facts("f")[0]
+    assert f.lines_that_may_write("re") == set()
+    assert f.lines_that_may_write("osp") == set()
+    assert f.lines_that_may_write("registry") == {8}  # `from` imports may be mutable objects
+    assert f.lines_that_may_write("found") == {6}
+    g = facts("g")[0]
+    assert g.lines_that_may_write("re") == {11, 12}  # a parameter shadows the module

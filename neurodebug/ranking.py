@@ -30,7 +30,7 @@ import tree_sitter
 
 from neurodebug.analyzers.parsing import parse
 from neurodebug.analyzers.rules import Finding, Severity
-from neurodebug.profiling import LineCost, Profile, ProfileKind
+from neurodebug.profiling import PROFILE_FILE, LineCost, Profile, ProfileKind, load_profile
 
 PRIOR_SPEEDUPS: dict[str, float] = {
     # Conservative per-rule factors for the code a finding covers, used only when no
@@ -297,6 +297,29 @@ def rank_findings(
         RankedFinding(finding, estimate, ranked_severity(finding.severity, estimate), rank)
         for rank, (finding, estimate) in enumerate(estimates, start=1)
     ]
+
+
+_SAVED: dict[Path, tuple[int, Profile | None]] = {}
+
+
+def project_profile(root: Path) -> Profile | None:
+    """The profile the last `analyze --profile` / `--predict` saved under `root`, if any.
+
+    For the language server: re-read only when the file's modification time changes, so it
+    can be called on every diagnostics pass.
+    """
+    path = (root / PROFILE_FILE).resolve()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        _SAVED.pop(path, None)
+        return None
+    cached = _SAVED.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    profile = load_profile(path)
+    _SAVED[path] = (stamp, profile)
+    return profile
 
 
 def _byte_column(source_lines: list[bytes], line: int, char_column: int) -> int:

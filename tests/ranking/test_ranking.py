@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from neurodebug.ranking import (
     PRIOR_SPEEDUPS,
     cost_region,
     load_typical_speedups,
+    project_profile,
     rank_findings,
 )
 from tests.conftest import run_neurodebug
@@ -140,3 +142,16 @@ def test_analyze_profile_reports_a_bad_command(project: Path) -> None:
     result = run_neurodebug("analyze", "hot_cold.py", "--profile", "make all", cwd=project)
     assert result.returncode == 2
     assert "cannot profile 'make'" in result.stderr
+
+
+def test_saved_profile_is_reread_when_it_changes(tmp_path: Path) -> None:
+    assert project_profile(tmp_path) is None
+    path = tmp_path / ".neurodebug_cache" / "profile.json"
+    Profile("python a.py", "measured", 1.0, {"/x.py": {3: LineCost(5, 0.5)}}).save(path)
+    first = project_profile(tmp_path)
+    assert first is not None and first.command == "python a.py"
+    assert project_profile(tmp_path) is first  # unchanged file: no re-read
+    Profile("pytest", "measured", 2.0, {}).save(path)
+    os.utime(path, ns=(1, 1))  # a different modification time, whatever the clock's grain
+    second = project_profile(tmp_path)
+    assert second is not None and second.command == "pytest"

@@ -55,17 +55,6 @@ def _definition_name(node: tree_sitter.Node) -> bytes:
     return (name.text or b"") if name is not None else b""
 
 
-def module_signature(source: bytes, root: tree_sitter.Node) -> str:
-    """What rules may read outside a chunk: module-level statements and definition names."""
-    digest = hashlib.blake2b(digest_size=16)
-    for node in root.named_children:
-        if node.type in _DEFINITIONS:
-            digest.update(b"def " + _definition_name(node) + b"\n")
-        elif node.type != "comment":
-            digest.update(source[node.start_byte : node.end_byte] + b"\n")
-    return digest.hexdigest()
-
-
 def _shift_edit(edit: Edit, lines: int, nbytes: int) -> Edit:
     return Edit(
         edit.line + lines,
@@ -248,7 +237,9 @@ def check_chunk(
 class RuleCache:
     """Per-document cache of chunk findings; safe to share between worker threads."""
 
-    entries: dict[tuple[str, ...], tuple[Finding, ...]] = field(default_factory=dict)
+    entries: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
+    chunk_info: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Per chunk digest: (node type, name it defines or "")."""
     loop_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     """Per chunk digest: names of functions called inside a loop in that chunk."""
     purity: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict)
@@ -257,7 +248,7 @@ class RuleCache:
     """Per function digest: the identifiers its body mentions."""
     last_pure: tuple[dict[str, str], set[str]] | None = None
     """The last module's function digests by name and its pure functions."""
-    absolute: dict[tuple[str, ...], tuple[int, int, tuple[Finding, ...]]] = field(
+    absolute: dict[tuple[str, str], tuple[int, int, tuple[Finding, ...]]] = field(
         default_factory=dict
     )
     """Per cache key: the last shifted copy (reused while the chunk has not moved)."""
@@ -278,62 +269,67 @@ class RuleCache:
         root = tree.root_node
         broken = root.has_error
         enabled = tuple(rule for rule in rules if rule_enabled(rule, settings, path))
-        settings_key = str(hash((enabled, settings.target_version)))
         chunks = root.named_children
-        digests = [
-            hashlib.blake2b(source[c.start_byte : c.end_byte], digest_size=16).hexdigest()
-            for c in chunks
-        ]
+        # One pass over the top-level statements; everything derived from a statement's text
+        # (its type, the name it defines, the calls it makes in loops) is cached by digest.
+        rows: list[tuple[str, int, int, int, tree_sitter.Node]] = []
+        signature_parts: list[str] = []
         called: set[str] = set()
-        for chunk, digest in zip(chunks, digests, strict=True):
-            with self.lock:
-                names = self.loop_calls.get(digest)
-            if names is None:
-                names = _loop_calls(source, chunk)
-                with self.lock:
-                    self.loop_calls[digest] = names
-            called |= names
-        pure = self._pure_functions(source, tree, settings.target_version, chunks, digests)
+        info = self.chunk_info
+        for chunk in chunks:
+            start, end = chunk.start_byte, chunk.end_byte
+            digest = hashlib.blake2b(source[start:end], digest_size=16).hexdigest()
+            known = info.get(digest)
+            if known is None:
+                known = (chunk.type, _definition_name(chunk).decode("utf-8", "replace"))
+                info[digest] = known
+                self.loop_calls[digest] = _loop_calls(source, chunk)
+            kind, name = known
+            if kind in _DEFINITIONS:
+                signature_parts.append("def " + name)
+            elif kind != "comment":
+                signature_parts.append(digest)
+            called |= self.loop_calls[digest]
+            point = chunk.start_point
+            rows.append((digest, point.row, start, point.column, chunk))
+        signature = hashlib.blake2b("\n".join(signature_parts).encode(), digest_size=16).hexdigest()
+        pure = self._pure_functions(source, tree, settings.target_version, rows)
         shared = module_shared(source, tree, settings.target_version, called, pure)
-        signature = module_signature(source, root)
+        context = f"{signature}:{shared.key}:{broken}:{hash((enabled, settings.target_version))}"
         findings = _syntax_findings(tree, settings) if broken else []
-        live: set[tuple[str, ...]] = set()
-        for chunk, digest in zip(chunks, digests, strict=True):
-            key = (digest, signature, shared.key, str(broken), settings_key)
-            base_line, base_byte = chunk.start_point.row, chunk.start_byte
-            movable = chunk.start_point.column == 0
-            with self.lock:
-                cached = self.entries.get(key) if movable else None
+        live: set[tuple[str, str]] = set()
+        entries, absolute = self.entries, self.absolute
+        # Plain dict operations (atomic under the GIL): at most two runs of one document overlap.
+        for digest, base_line, base_byte, column, chunk in rows:
+            key = (digest, context)
+            cached = entries.get(key) if column == 0 else None
             if cached is not None:
                 self.hits += 1
-                with self.lock:
-                    last = self.absolute.get(key)
-                if last is not None and last[:2] == (base_line, base_byte):
+                last = absolute.get(key)
+                if last is not None and last[0] == base_line and last[1] == base_byte:
                     findings.extend(last[2])
                 else:
                     moved = tuple(_shift(f, base_line, base_byte) for f in cached)
-                    with self.lock:
-                        self.absolute[key] = (base_line, base_byte, moved)
+                    absolute[key] = (base_line, base_byte, moved)
                     findings.extend(moved)
                 live.add(key)
                 continue
             self.misses += 1
             found = check_chunk(source, tree, chunk, enabled, settings, broken, shared)
             findings.extend(found)
-            if movable:
+            if column == 0:
                 live.add(key)
-                portable = tuple(
+                entries[key] = tuple(
                     _shift(_portable(f, chunk.start_byte, chunk.end_byte), -base_line, -base_byte)
                     for f in found
                 )
-                with self.lock:
-                    self.entries[key] = portable
         with self.lock:
             if len(self.entries) > MAX_CACHED_CHUNKS or len(self.entries) > 2 * len(live) + 64:
                 self.entries = {k: v for k, v in self.entries.items() if k in live}
                 self.absolute = {k: v for k, v in self.absolute.items() if k in live}
-                kept = set(digests)
+                kept = {row[0] for row in rows}
                 self.loop_calls = {k: v for k, v in self.loop_calls.items() if k in kept}
+                self.chunk_info = {k: v for k, v in self.chunk_info.items() if k in kept}
         findings.sort(key=lambda f: (f.line, f.column, f.code))
         return findings
 
@@ -342,8 +338,7 @@ class RuleCache:
         source: bytes,
         tree: tree_sitter.Tree,
         target: tuple[int, int],
-        chunks: list[tree_sitter.Node],
-        digests: list[str],
+        rows: list[tuple[str, int, int, int, tree_sitter.Node]],
     ) -> set[str]:
         """`_syntax.pure_functions` of the module, with each function's verdict cached.
 
@@ -351,12 +346,10 @@ class RuleCache:
         pure, so the fixpoint re-walks only functions whose text (or pure callees) changed.
         """
         by_name: dict[str, tuple[str, tree_sitter.Node]] = {}  # a later `def` wins, as at run time
-        for chunk, digest in zip(chunks, digests, strict=True):
-            if chunk.type != "function_definition":
-                continue
-            name_node = chunk.child_by_field_name("name")
-            if name_node is not None:
-                by_name[_text(source, name_node)] = (digest, chunk)
+        for digest, _line, _byte, _column, chunk in rows:
+            kind, name = self.chunk_info[digest]
+            if kind == "function_definition" and name:
+                by_name[name] = (digest, chunk)
         functions = [(name, digest, node) for name, (digest, node) in by_name.items()]
         signature = {name: digest for name, digest, _ in functions}
         for _name, digest, node in functions:

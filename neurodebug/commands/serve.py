@@ -43,6 +43,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from neurodebug.server.app import create_server
 
+    # Analyses and rollouts run on worker threads; a short GIL switch interval lets the event
+    # loop thread answer hovers and publish diagnostics between their bytecodes (default 5 ms).
+    sys.setswitchinterval(0.001)
     server = create_server()
     if args.tcp is not None:
         host, port = args.tcp

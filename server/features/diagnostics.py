@@ -73,9 +73,10 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
     """
     report = _analyze_snapshot(server, snapshot)
     previous = server.state.published.get(snapshot.uri, {})
+    encoding = server.encoding
     fresh: dict[tuple[object, ...], Any] = {}
     items: list[Any] = [
-        _CONVERTER.unstructure(lsp_syntax_diagnostic(problem, snapshot, server.encoding))
+        _CONVERTER.unstructure(lsp_syntax_diagnostic(problem, snapshot, encoding))
         for problem in report.syntax
     ]
     for finding in report.findings:
@@ -89,11 +90,11 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
             None if finding.fix is None else finding.fix.safety,
             snapshot.line_bytes(finding.line - 1),
             snapshot.line_bytes(finding.end_line - 1),
-            server.encoding,
+            encoding,
         )
         item = previous.get(key)
         if item is None:
-            item = _CONVERTER.unstructure(lsp_diagnostic(finding, snapshot, server.encoding))
+            item = _CONVERTER.unstructure(lsp_diagnostic(finding, snapshot, encoding))
         fresh[key] = item
         items.append(item)
     server.state.published[snapshot.uri] = fresh

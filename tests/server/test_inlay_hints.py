@@ -13,7 +13,13 @@ from pytest_lsp import LanguageClient
 
 from .conftest import DATA, model_checkpoint, open_file, start_session
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        model_checkpoint() is None, reason="no trained checkpoint (set NEURODEBUG_TEST_CHECKPOINT)"
+    ),
+]
 
 
 async def _hints(client: LanguageClient, uri: str) -> list[types.InlayHint]:
@@ -28,8 +34,7 @@ async def _hints(client: LanguageClient, uri: str) -> list[types.InlayHint]:
 
 async def test_prediction_becomes_hints_hover_and_inline_values(client: LanguageClient) -> None:
     checkpoint = model_checkpoint()
-    if checkpoint is None:
-        pytest.skip("no trained checkpoint (set NEURODEBUG_TEST_CHECKPOINT)")
+    assert checkpoint is not None
     await start_session(client, options={"checkpoint": str(checkpoint), "inlayHintWidth": 30})
     path = DATA / "loops.py"
     uri = open_file(client, path)

@@ -67,6 +67,10 @@ def _child(job: dict[str, Any], write_fd: int, workdir: str) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
+    # every other inherited descriptor (the worker's answer channel above all) is closed, so
+    # user code cannot write into the protocol; only the private result pipe stays open
+    os.closerange(3, write_fd)
+    os.closerange(write_fd + 1, 65536)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-large file write fails, not kills
     memory = int(job["memory_mb"]) * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):

@@ -6,6 +6,7 @@ import os
 import textwrap
 from pathlib import Path
 
+from neurodebug.neural_debugger.sandbox import Job, run_jobs
 from neurodebug.neural_debugger.trace import Trace
 from neurodebug.neural_debugger.tracer import Limits, safe_repr, trace_entry, trace_source
 
@@ -236,3 +237,23 @@ def test_safe_repr_summarises_and_cuts() -> None:
 
     shown = safe_repr(Broken())  # the default object repr, as debuggers show it, without address
     assert shown.startswith("<tests.neural_debugger.test_tracer.") and "0x" not in shown
+
+
+def test_user_code_cannot_write_into_the_workers_channel() -> None:
+    scribble = (
+        "import os\n"
+        "def f():\n"
+        "    hit = 0\n"
+        "    for fd in range(3, 200):\n"
+        "        try:\n"
+        "            os.write(fd, b'garbage\\n')\n"
+        "            hit += 1\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return hit\n"
+    )
+    jobs = [Job(scribble, "f()"), Job("def g():\n    return 42\n", "g()")]
+    first, second = run_jobs(jobs, Limits(), workers=1)
+    # only the run's own result pipe was open to it: it spoiled its own answer, nothing else
+    assert first.status == "crashed"
+    assert second.status == "ok" and second.result == "42"  # the worker and its channel survive

@@ -410,10 +410,10 @@ class _Builder:
         if first_final == len(self.nodes):  # an empty finally (broken code): a stand-in node
             final_ends = [self.new(line_of(finally_clause), line_of(finally_clause), "pass", ends)]
         elif body is not None and any(jump == "raise" for _, jump, _, _ in final_ctx.pending):
-            last = last_statement_line(body)
+            last_lines = last_statement_lines(body)
             for end in final_ends:
-                if self.nodes[end].line != last:
-                    self.nodes[end].phantom.append(last)
+                node = self.nodes[end]
+                node.phantom.extend(line for line in last_lines if line != node.line)
         self._drain(final_ctx, first_final, final_ends)
         return final_ends
 
@@ -516,13 +516,19 @@ _NESTING = frozenset(
 )
 
 
-def last_statement_line(block: tree_sitter.Node) -> int:
-    """First line of the lexically last simple statement inside `block`."""
+def last_statement_lines(block: tree_sitter.Node) -> list[int]:
+    """Lines where the code of `block` may end: the lexically last simple statement and the
+    headers on the way down to it (a `match` ends with its last case's pattern test, a loop
+    with its header)."""
+    lines: list[int] = []
     node = block
     while True:
         children = [c for c in node.named_children if c.type != "comment"]
         if not children or node.type not in _NESTING:
-            return line_of(node)
+            lines.append(line_of(node))
+            return lines
+        if node.type not in ("block", "else_clause", "finally_clause"):
+            lines.append(line_of(node))
         node = children[-1]
 
 

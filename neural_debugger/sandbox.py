@@ -164,9 +164,10 @@ def _crash_trace(status: int) -> Trace:
             return Trace(steps=[], status="timeout", exception="CPU time limit exceeded")
         name = signal.Signals(number).name
         return Trace(steps=[], status="crashed", exception=f"killed by signal {name}")
-    return Trace(
-        steps=[], status="crashed", exception=f"exited with status {os.WEXITSTATUS(status)}"
-    )
+    code = os.WEXITSTATUS(status)
+    if code == 0:  # it exited normally, yet its answer was missing or spoiled
+        return Trace(steps=[], status="crashed", exception="the run sent no valid result")
+    return Trace(steps=[], status="crashed", exception=f"exited with status {code}")
 
 
 def worker_main() -> int:

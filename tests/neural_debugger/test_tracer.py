@@ -255,5 +255,5 @@ def test_user_code_cannot_write_into_the_workers_channel() -> None:
     jobs = [Job(scribble, "f()"), Job("def g():\n    return 42\n", "g()")]
     first, second = run_jobs(jobs, Limits(), workers=1)
     # only the run's own result pipe was open to it: it spoiled its own answer, nothing else
-    assert first.status == "crashed"
+    assert first.status == "crashed" and first.exception == "the run sent no valid result"
     assert second.status == "ok" and second.result == "42"  # the worker and its channel survive

@@ -142,13 +142,24 @@ def run_in_child(job: dict[str, Any]) -> Trace:
     os.close(write_fd)
     with contextlib.suppress(OSError):
         os.setpgid(pid, pid)
+    message: bytes | str | None = "timeout"
+    status = 0
+    reaped = False
     try:
         message = _read_message(read_fd, started + float(job["timeout_s"]))
+        if message is None:  # no valid answer: let it finish (draining the pipe), to say why
+            end = time.monotonic() + 1.0
+            while not reaped and time.monotonic() < end:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                reaped = done == pid
+                if not reaped and select.select([read_fd], [], [], 0.01)[0]:
+                    os.read(read_fd, 1 << 20)
     finally:
         os.close(read_fd)
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)  # the child, and anything it forked
-        _, status = os.waitpid(pid, 0)
+        if not reaped:
+            _, status = os.waitpid(pid, 0)
         shutil.rmtree(workdir, ignore_errors=True)
     if isinstance(message, bytes):
         return Trace.from_json(json.loads(message))

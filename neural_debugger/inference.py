@@ -516,7 +516,10 @@ class Predictor:
                 result, exception = stop.value, stop.exception
                 status = "exception" if exception else "ok"
                 break
+            before = state
             state = apply_stop(state, stop)
+            if state == before:  # a fixed point: the same state again can only repeat forever
+                break
             steps.append(state.step)
             if stop.event == "return" and stop.depth == 0 and action != "step_back":
                 result = stop.value

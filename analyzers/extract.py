@@ -411,9 +411,8 @@ class _Builder:
             final_ends = [self.new(line_of(finally_clause), line_of(finally_clause), "pass", ends)]
         elif body is not None and any(jump == "raise" for _, jump, _, _ in final_ctx.pending):
             last_lines = last_statement_lines(body)
-            for end in final_ends:
-                node = self.nodes[end]
-                node.phantom.extend(line for line in last_lines if line != node.line)
+            for end in final_ends:  # the last line itself too: its re-raise is a new event
+                self.nodes[end].phantom.extend(last_lines)
         self._drain(final_ctx, first_final, final_ends)
         return final_ends
 

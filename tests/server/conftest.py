@@ -22,6 +22,7 @@ class RecordingClient(LanguageClient):
     """The pytest-lsp client, also keeping the version of every diagnostics publication."""
 
     published: list[tuple[str, int | None]]
+    registrations: list[types.Registration]
 
 
 def make_client() -> RecordingClient:
@@ -35,6 +36,12 @@ def make_client() -> RecordingClient:
         default_publish(client, params)
 
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    client.registrations = []
+
+    def register_capability(client: RecordingClient, params: types.RegistrationParams) -> None:
+        client.registrations.extend(params.registrations)
+
+    features[types.CLIENT_REGISTER_CAPABILITY] = register_capability
     register_lsp_features(client, features)
     return client
 

@@ -94,12 +94,16 @@ _sys.path.insert(0, {folder!r})
 _spec = _util.spec_from_file_location({module!r}, {path!r})
 _module = _util.module_from_spec(_spec)
 _sys.modules[{module!r}] = _module
-_spec.loader.exec_module(_module)
 neurodebug_value = neurodebug_error = None
 try:
-    neurodebug_value = eval({call!r}, vars(_module))
+    _spec.loader.exec_module(_module)
 except BaseException as _error:
     neurodebug_error = _error
+if neurodebug_error is None:
+    try:
+        neurodebug_value = eval({call!r}, vars(_module))
+    except BaseException as _error:
+        neurodebug_error = _error
 from neurodebug.neural_debugger.tracer import exception_text, safe_repr
 neurodebug_result = None if neurodebug_error is not None else safe_repr(neurodebug_value)
 neurodebug_exception = None if neurodebug_error is None else exception_text(neurodebug_error)

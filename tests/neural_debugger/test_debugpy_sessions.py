@@ -135,3 +135,12 @@ def test_generated_corpus_programs_agree_with_debugpy(seed: int, tmp_path: Path)
     action = ("step_into", "step_over", "step_into")[seed - 1]
     result = verify_entry(path, program.function, program.call, action=action)
     assert result.agree, (program.source, program.call, result.disagreements)
+
+
+def test_an_error_while_importing_the_file_is_the_outcome(tmp_path: Path) -> None:
+    program = tmp_path / "broken_import.py"
+    program.write_text("raise RuntimeError('at import')\n\ndef f():\n    return 1\n")
+    result = verify_entry(program, "f", "f()")
+    assert result.agree, result.disagreements
+    assert result.debugger.exception == result.tracer.exception == "RuntimeError: at import"
+    assert result.debugger.steps == []

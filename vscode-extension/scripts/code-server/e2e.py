@@ -76,6 +76,18 @@ def open_file(page: Page, name: str, out: Path) -> None:
     raise AssertionError(f"could not open {name}")
 
 
+def predicted_values(page: Page, source: set[str]) -> list[str]:
+    """Predicted values on screen: the extension's ghost text, or the server's inlay hints
+    (rendered inside the line, so a line reads differently from the source)."""
+    ghosts = [text for text in page.evaluate(AFTER_TEXT) if " = " in text]
+    rendered = [
+        text.replace("\u00a0", " ").strip()
+        for text in page.locator(".monaco-editor .view-line").all_inner_texts()
+    ]
+    hints = [text for text in rendered if text not in source and " = " in text]
+    return ghosts + hints
+
+
 def notifications(page: Page) -> list[str]:
     return page.locator(".notifications-toasts .notification-list-item-message").all_inner_texts()
 
@@ -87,6 +99,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument(
         "--no-prediction", action="store_true", help="skip the predicted values check"
+    )
+    parser.add_argument(
+        "--predict-wait", type=float, default=120, help="seconds to wait for predicted values"
     )
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
@@ -167,14 +182,17 @@ def main() -> int:
         run_command(page, "neurodebug: Clear Predictions")
 
         if not args.no_prediction:
+            source = {
+                line.strip() for line in (args.workspace / "prog.py").read_text().splitlines()
+            }
             page.locator(".monaco-editor .view-lines").first.click()
             go_to_line(page, 4)
             run_command(page, "neurodebug: Predict Trace")
             checked(
                 "predicted values",
                 lambda: wait_for(
-                    lambda: [text for text in page.evaluate(AFTER_TEXT) if " = " in text],
-                    120,
+                    lambda: predicted_values(page, source),
+                    args.predict_wait,
                     "ghost-text values after Predict Trace " + json.dumps(notifications(page)),
                 ),
             )

@@ -7,7 +7,8 @@
 # Not part of scripts/test.sh: the first run compiles code-server's native modules (~5 min).
 # Needs: apt-get install libkrb5-dev ripgrep chromium; neurodebug importable by python3.
 # Usage: scripts/code-server/e2e.sh [OUT_DIR] [e2e.py options, e.g. --no-prediction]
-#        NEURODEBUG_CHECKPOINT=DIR sets neurodebug.checkpoint in the test workspace.
+#        E2E_SETTINGS='{"neurodebug.checkpoint": "/abs/dir", "neurodebug.predictTimeout": 300}'
+#        adds settings to the test workspace.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HOST="${CODE_SERVER_DIR:-$HOME/.cache/neurodebug/code-server}"
@@ -40,12 +41,12 @@ cat > "$WORK/ws/.vscode/settings.json" <<'JSON'
   "workbench.colorTheme": "Default Dark Modern"
 }
 JSON
-if [ -n "${NEURODEBUG_CHECKPOINT:-}" ]; then   # a model checkpoint other than the shipped one
-  python3 - "$WORK/ws/.vscode/settings.json" "$(realpath "$NEURODEBUG_CHECKPOINT")" <<'PY'
+if [ -n "${E2E_SETTINGS:-}" ]; then   # extra workspace settings, e.g. another model checkpoint
+  python3 - "$WORK/ws/.vscode/settings.json" "$E2E_SETTINGS" <<'PY'
 import json, sys
-path, checkpoint = sys.argv[1], sys.argv[2]
+path, extra = sys.argv[1], json.loads(sys.argv[2])
 settings = json.load(open(path))
-settings["neurodebug.checkpoint"] = checkpoint
+settings.update(extra)
 json.dump(settings, open(path, "w"), indent=2)
 PY
 fi

@@ -56,7 +56,7 @@ export function predictedInlineTexts(
 ): { line: number; text: string }[] {
     const depth = predicted.length > 0 ? predicted[0].depth : 0;
     const here: Step = { line: line + 1, event: 'line', function: '', depth, locals };
-    const trace: Trace = { steps: [here, ...predicted], result: null, exception: null };
+    const trace: Trace = { steps: [here, ...predicted], result: null, exception: null, complete: false };
     return ghostValues(trace, width).map((ghost) => ({ line: ghost.line, text: `⟶ ${ghost.text}` }));
 }
 

@@ -265,6 +265,6 @@ export function layoutPrediction(
     return {
         ghosts: ghostValues(trace, width),
         nextStop: stop === undefined ? undefined : editorLine(stop.line),
-        dimmed: span === undefined || trace.steps.length === 0 ? [] : dimmedLines(lines, span, trace),
+        dimmed: span === undefined || !trace.complete ? [] : dimmedLines(lines, span, trace),
     };
 }

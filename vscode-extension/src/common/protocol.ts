@@ -48,6 +48,11 @@ export interface Trace {
     steps: Step[];
     result: string | null;
     exception: string | null;
+    /**
+     * Whether the steps run to the end of the call. Only a complete trace says which lines do
+     * not run: a single stop from a neural step, or a rollout cut at the step limit, does not.
+     */
+    complete: boolean;
 }
 
 /** A prediction as the client keeps it: the trace plus what the server said about the model. */
@@ -118,7 +123,24 @@ export function readTrace(value: unknown): Trace | undefined {
     }
     const steps = raw.map(readStep).filter((step): step is Step => step !== undefined);
     const text = (field: unknown): string | null => (typeof field === 'string' ? field : null);
-    return { steps, result: text(inner.result), exception: text(inner.exception) };
+    return { steps, result: text(inner.result), exception: text(inner.exception), complete: isComplete(inner, steps) };
+}
+
+/** A trace is complete when the server says it ended, else when it ends by leaving the entry frame. */
+function isComplete(trace: Record<string, unknown>, steps: Step[]): boolean {
+    if (typeof trace.status === 'string') {
+        return trace.status === 'ok' || trace.status === 'exception';
+    }
+    if (single(trace) || steps.length === 0) {
+        return false;
+    }
+    const last = steps[steps.length - 1];
+    const entryDepth = Math.min(...steps.map((step) => step.depth));
+    return (last.event === 'return' || last.event === 'exception') && last.depth === entryDepth;
+}
+
+function single(trace: Record<string, unknown>): boolean {
+    return 'stop' in trace && !Array.isArray(trace.stops) && !Array.isArray(trace.steps);
 }
 
 /** What a result or a status answer says about the model, if anything. */

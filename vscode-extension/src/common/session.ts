@@ -60,19 +60,28 @@ export class PredictionStore {
         this.fire(uri);
     }
 
-    /** After a neural step: keep the path up to the current stop, then the server's new stops. */
+    /**
+     * After a neural step to `prediction`'s first stop: when the predicted path already holds
+     * that stop further on, move there and keep the path; otherwise keep the path up to the
+     * current stop, then the new stop, and the path is no longer known to the end.
+     */
     advance(uri: string, prediction: Prediction): Step | undefined {
         this.noteFacts(prediction);
         const current = this.predictions.get(uri);
-        if (current === undefined || prediction.trace.steps.length === 0) {
+        const next = prediction.trace.steps[0];
+        if (current === undefined || next === undefined) {
             return undefined;
         }
-        const kept = current.trace.steps.slice(0, current.stop + 1);
-        const steps = [...kept, ...prediction.trace.steps];
-        const trace: Trace = { ...prediction.trace, steps };
-        this.predictions.set(uri, { ...current, trace, stop: kept.length });
+        const ahead = current.trace.steps.findIndex((step, index) => index > current.stop && sameStop(step, next));
+        if (ahead >= 0) {
+            this.predictions.set(uri, { ...current, stop: ahead });
+        } else {
+            const kept = current.trace.steps.slice(0, current.stop + 1);
+            const trace: Trace = { ...prediction.trace, steps: [...kept, ...prediction.trace.steps], complete: false };
+            this.predictions.set(uri, { ...current, trace, stop: kept.length });
+        }
         this.fire(uri);
-        return steps[kept.length];
+        return next;
     }
 
     noteFacts(prediction: Prediction): void {
@@ -96,4 +105,16 @@ export class PredictionStore {
             listener(uri);
         }
     }
+}
+
+/** Two stops are the same when line, event, depth and every local agree. */
+export function sameStop(a: Step, b: Step): boolean {
+    const names = Object.keys(a.locals);
+    return (
+        a.line === b.line &&
+        a.event === b.event &&
+        a.depth === b.depth &&
+        names.length === Object.keys(b.locals).length &&
+        names.every((name) => a.locals[name] === b.locals[name])
+    );
 }

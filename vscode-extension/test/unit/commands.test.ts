@@ -166,10 +166,10 @@ describe('command behaviour', () => {
             args: [{ uri: 'file:///work/example.py', line: 1, entry: 'total([2, 4])', stop: STOPS[0] }],
         });
         const prediction = state.store.get('file:///work/example.py');
-        assert.equal(prediction?.stop, 1);
+        assert.equal(prediction?.stop, 1, 'the stop the path predicted: it is kept');
         assert.deepEqual(
             prediction?.trace.steps.map((each) => each.line),
-            [3, 4],
+            [3, 4, 5],
         );
         assert.equal(editor.selection.active.line, 3);
     });

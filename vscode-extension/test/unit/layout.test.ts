@@ -50,6 +50,7 @@ const TRACE: Trace = {
     ),
     result: '6',
     exception: null,
+    complete: true,
 };
 
 describe('ghost values', () => {
@@ -73,6 +74,7 @@ describe('ghost values', () => {
             steps: steps([3, {}], [4, { big: `'${long}'` }]),
             result: null,
             exception: null,
+            complete: false,
         };
         const [ghost] = ghostValues(trace, 20);
         assert.equal(ghost.text.length, 20);
@@ -86,6 +88,7 @@ describe('ghost values', () => {
             steps: steps([3, { d: '0' }], [3, { d: '0' }, 'exception', 'ZeroDivisionError: division by zero']),
             result: null,
             exception: 'ZeroDivisionError: division by zero',
+            complete: true,
         };
         assert.deepEqual(
             ghostValues(trace, 60).map((ghost) => ghost.text),
@@ -103,6 +106,7 @@ describe('ghost values', () => {
             ],
             result: null,
             exception: null,
+            complete: false,
         };
         const byLine = new Map(ghostValues(trace, 40).map((ghost) => [ghost.line, ghost.text]));
         assert.equal(byLine.get(2), 'r = 6');
@@ -131,8 +135,18 @@ describe('dimmed lines and the next stop', () => {
             '        return 1', // 8
             '    return 2', // 9
         ];
-        const trace: Trace = { steps: steps([3, {}], [6, {}], [8, {}], [10, {}]), result: '2', exception: null };
+        const trace: Trace = {
+            steps: steps([3, {}], [6, {}], [8, {}], [10, {}]),
+            result: '2',
+            exception: null,
+            complete: true,
+        };
         assert.deepEqual(dimmedLines(source, { start: 0, end: 9 }, trace), [8]);
+    });
+
+    it('dims nothing while the path is not known to the end', () => {
+        const open = { ...TRACE, steps: TRACE.steps.slice(0, 4), complete: false };
+        assert.deepEqual(layoutPrediction(SOURCE, { start: 0, end: 8 }, open, 3, 40).dimmed, []);
     });
 
     it('puts the marker on the current stop and nothing when the trace is empty', () => {
@@ -141,7 +155,13 @@ describe('dimmed lines and the next stop', () => {
         assert.equal(layout.nextStop, 4);
         assert.deepEqual(layout.dimmed, [7]);
         assert.equal(layout.ghosts.length, 4);
-        const empty = layoutPrediction(SOURCE, span, { steps: [], result: null, exception: null }, 0, 40);
+        const empty = layoutPrediction(
+            SOURCE,
+            span,
+            { steps: [], result: null, exception: null, complete: false },
+            0,
+            40,
+        );
         assert.deepEqual(empty, { ghosts: [], nextStop: undefined, dimmed: [] });
     });
 });

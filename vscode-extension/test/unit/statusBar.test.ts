@@ -41,7 +41,7 @@ describe('status bar', () => {
         const bar = new StatusBar(store.facts, 'neurodebug.showLog');
         bar.setState('running');
         store.noteFacts({
-            trace: { steps: [], result: null, exception: null },
+            trace: { steps: [], result: null, exception: null, complete: false },
             latencyMs: 12,
             model: { loaded: true, bits: 4, detail: undefined },
         });

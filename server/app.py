@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from neurodebug.server.options import ServerOptions
 from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter
+from pygls.protocol.language_server import lsp_method
 
 from neurodebug import __version__
 
@@ -82,6 +83,18 @@ class NeurodebugProtocol(LanguageServerProtocol):
     rollout or a debugpy run) would go on. Commands register their task under the request id
     (`running_commands`), and the cancellation reaches it here.
     """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """Hand edits straight to the server's own documents (`neurodebug.server.documents`).
+
+        pygls would also rebuild its own copy of the text on every keystroke (milliseconds on
+        a 10k-line file, on the event loop); nothing here reads that copy after `didOpen`.
+        """
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
 
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         server = self._server

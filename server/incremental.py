@@ -278,7 +278,9 @@ class RuleCache:
         info = self.chunk_info
         for chunk in chunks:
             start, end = chunk.start_byte, chunk.end_byte
-            digest = hashlib.blake2b(source[start:end], digest_size=16).hexdigest()
+            # Python's own bytes hash: ~5x faster than blake2b here, and a cache key only has to
+            # be unique within this process (a 64-bit hash plus the length).
+            digest = f"{hash(source[start:end]):x}:{end - start}"
             known = info.get(digest)
             if known is None:
                 known = (chunk.type, _definition_name(chunk).decode("utf-8", "replace"))

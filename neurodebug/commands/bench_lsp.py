@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import platform
 import statistics
 import sys
@@ -308,6 +309,7 @@ async def measure_hover(client: _Client, folder: Path, hovers: int) -> dict[str,
 
 
 async def run_benchmark(sizes: list[int], edits: int, hovers: int) -> dict[str, Any]:
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="neurodebug-bench-lsp-") as temporary:
         folder = Path(temporary)
         client = await _Client.start(folder)
@@ -318,7 +320,15 @@ async def run_benchmark(sizes: list[int], edits: int, hovers: int) -> dict[str, 
             await client.close()
     return {
         "benchmark": "lsp",
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_1m_before_after": [
+                round(load_before[0], 2),
+                round(os.getloadavg()[0], 2),
+            ],
+        },
         "edits": edit_results,
         "hover": hover_results,
         "floors": {"edit_to_diagnostics_p95_ms_10k": 100, "hover_p95_ms_during_rollout": 100},

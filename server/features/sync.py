@@ -6,10 +6,14 @@ re-parse just the edited region; then diagnostics are scheduled (debounced).
 
 from __future__ import annotations
 
+import logging
+
 from lsprotocol import types
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.documents import Document
 from neurodebug.server.features.diagnostics import forget, schedule
+
+LOG = logging.getLogger(__name__)
 
 
 def register(server: NeurodebugServer) -> None:
@@ -26,9 +30,8 @@ def register(server: NeurodebugServer) -> None:
         uri = params.text_document.uri
         document = ls.state.documents.get(uri)
         if document is None:
-            text = ls.workspace.get_text_document(uri).source
-            document = Document.open(uri, params.text_document.version, text)
-            ls.state.documents[uri] = document
+            LOG.warning("edit to a document that is not open: %s", uri)
+            return
         else:
             for change in params.content_changes:
                 if isinstance(change, types.TextDocumentContentChangePartial):

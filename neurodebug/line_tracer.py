@@ -1,28 +1,31 @@
-"""The child side of the line profiler: run a Python program under a line tracer, save counts.
+"""The child side of the line profiler: run a Python program, count its lines, sample its time.
 
 Started by `neurodebug.profiling.run_profile` as `python -m neurodebug.line_tracer --out FILE
 --root DIR -- MODE TARGET ARGS…` (MODE is `script`, `module` or `code`), never in the
-caller's process. Python 3.11 has no `sys.monitoring`, so this uses `sys.settrace` and keeps
-its cost down three ways:
+caller's process. Python 3.11 has no `sys.monitoring`, so:
 
-- only frames whose code lives under `--root` (and outside site-packages and virtual
-  environments) get a line tracer; every other frame is rejected once per code object, so
-  library code runs without line events;
-- each callback is a few dict operations on per-file tables captured in a closure;
-- the tracer's own time is measured and subtracted from the clock the lines are timed with
-  (plus a calibrated per-event dispatch cost), the way cProfile compensates, so time shares
-  reflect the program rather than the profiler.
+- **hit counts** come from `sys.settrace`, kept cheap: only frames whose code lives under
+  `--root` (outside site-packages and virtual environments) get a line tracer — every other
+  code object is rejected once and then runs without line events — and the line tracer is one
+  function per file that does a single dict increment per line;
+- **time** comes from sampling: a wall-clock interval timer (`SIGALRM`, 1 ms) records, for
+  each sample, every line of the project's own frames on the main thread's stack (each once),
+  so a line's time includes the calls it makes and a loop's lines sum to the loop's time. A
+  sample caught inside the line tracer's body is its own cost and is dropped (see `sample`),
+  so the counting inflates the lines it counts as little as possible.
 
-A line's time is the time from its line event to the next event of the same frame, so it is
-inclusive of the calls it makes: summing the lines of a loop gives the loop's time.
+A program that installs its own `SIGALRM` handler stops the sampling (counts go on);
+`sampling_stopped` in the output says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import dis
 import json
 import os
 import runpy
+import signal
 import sys
 import threading
 import time
@@ -33,6 +36,7 @@ from typing import Any
 
 TraceFunction = Callable[[FrameType, str, Any], Any]
 
+SAMPLE_INTERVAL_S = 0.001
 _SKIPPED_PARTS = (
     "site-packages",
     "dist-packages",
@@ -41,19 +45,39 @@ _SKIPPED_PARTS = (
 )
 
 
+def _entry_offset(code: CodeType) -> int:
+    """The offset of the `RESUME` that starts `code` (where pending signals are handled)."""
+    return next(
+        (i.offset for i in dis.get_instructions(code) if i.opname == "RESUME"),
+        0,
+    )
+
+
 class LineTracer:
-    """Per-line hit counts and inclusive times for code under one folder."""
+    """Per-line hit counts (traced) and inclusive time samples for code under one folder."""
 
     def __init__(self, root: str) -> None:
         self.root = os.path.realpath(root).rstrip(os.sep) + os.sep
         self.hits: dict[str, dict[int, int]] = {}
-        self.times: dict[str, dict[int, float]] = {}
-        self.overhead = 0.0
-        """Seconds spent inside the tracer so far; subtracted from the clock lines are timed by."""
-        self.bias = 0.0
-        """Per-callback dispatch cost outside the measured window (calibrated)."""
-        self._wanted: dict[CodeType, bool] = {}
+        self.samples: dict[str, dict[int, int]] = {}
+        """Inclusive samples: the line was on the stack."""
+        self.self_samples: dict[str, dict[int, int]] = {}
+        """Samples where the line was the innermost of the user's own lines."""
+        self.event_cost = 0.0
+        """Calibrated seconds one counted line event costs (see `calibrate`)."""
+        self.program_samples = 0
+        self.overhead_samples = 0
+        self.sampling_stopped = False
+        self._files: dict[CodeType, str | None] = {}
+        """Code object → its resolved file when it is the user's own, else None."""
+        self._locals: dict[str, TraceFunction] = {}
         self._own_file = os.path.realpath(__file__)
+        self._own_entry: dict[CodeType, int] = {
+            LineTracer.global_trace.__code__: _entry_offset(LineTracer.global_trace.__code__)
+        }
+        """The tracer's code objects → the offset of their first check point (RESUME)."""
+        self._last: list[Any] = [None, None]
+        """(file, line) of the last line event: where a sample caught on tracer entry belongs."""
 
     def wanted(self, filename: str) -> bool:
         """Whether code from `filename` is the user's own (under the root, not a library)."""
@@ -64,56 +88,130 @@ class LineTracer:
             return False
         return not any(part in path for part in _SKIPPED_PARTS)
 
-    def global_trace(self, frame: FrameType, event: str, arg: Any) -> TraceFunction | None:
-        """The `call` hook: give the frame a line tracer if its code is wanted."""
-        start = time.perf_counter()
-        code = frame.f_code
-        keep = self._wanted.get(code)
-        if keep is None:
-            keep = self._wanted[code] = self.wanted(code.co_filename)
-        if not keep:
-            self.overhead += time.perf_counter() - start + self.bias
-            return None
-        filename = os.path.realpath(code.co_filename)
-        hits = self.hits.setdefault(filename, {})
-        times = self.times.setdefault(filename, {})
-        tracer = self
-        state: list[Any] = [frame.f_lineno, 0.0]
+    def file_of(self, code: CodeType) -> str | None:
+        try:
+            return self._files[code]
+        except KeyError:
+            path = os.path.realpath(code.co_filename) if self.wanted(code.co_filename) else None
+            self._files[code] = path
+            return path
 
-        def local_trace(frame: FrameType, event: str, arg: Any) -> TraceFunction:
-            entered = time.perf_counter()
-            now = entered - tracer.overhead
-            line = state[0]
-            times[line] = times.get(line, 0.0) + (now - state[1])
+    def _line_counter(self, path: str) -> TraceFunction:
+        """The line tracer of one file: a single dict increment per line event."""
+        hits = self.hits.setdefault(path, {})
+
+        last = self._last
+
+        def count_line(frame: FrameType, event: str, arg: Any) -> TraceFunction:
             if event == "line":
                 line = frame.f_lineno
                 hits[line] = hits.get(line, 0) + 1
-                state[0] = line
-            tracer.overhead += time.perf_counter() - entered + tracer.bias
-            state[1] = time.perf_counter() - tracer.overhead
-            return local_trace
+                last[0], last[1] = path, line
+            return count_line
 
-        self.overhead += time.perf_counter() - start + self.bias
-        state[1] = time.perf_counter() - self.overhead
-        return local_trace
+        self._own_entry[count_line.__code__] = _entry_offset(count_line.__code__)
+        return count_line
+
+    def global_trace(self, frame: FrameType, event: str, arg: Any) -> TraceFunction | None:
+        """The `call` hook: give the frame its file's line counter if the code is wanted."""
+        path = self.file_of(frame.f_code)
+        if path is None:
+            return None
+        counter = self._locals.get(path)
+        if counter is None:
+            counter = self._locals[path] = self._line_counter(path)
+        return counter
+
+    def sample(self, signum: int, frame: FrameType | None) -> None:
+        """The timer's handler: one inclusive sample of the user's lines on the stack.
+
+        A pending signal is handled at the next check point of the eval loop, which with a
+        line tracer is usually the tracer's own entry: a sample caught there (the tracer has
+        not started yet) belongs to the user code that was running, i.e. the previous line
+        event's line; one caught further inside the tracer is the tracer's cost, dropped.
+        """
+        if frame is None:
+            return
+        previous: tuple[Any, Any] | None = None
+        entry = self._own_entry.get(frame.f_code)
+        if entry is not None:
+            if frame.f_lasti > entry:
+                self.overhead_samples += 1
+                return
+            previous = (self._last[0], self._last[1])
+            frame = frame.f_back
+        self.program_samples += 1
+        innermost = True
+        seen: set[tuple[str, int]] = set()
+        current: FrameType | None = frame
+        while current is not None:
+            path = self.file_of(current.f_code)
+            line = current.f_lineno
+            if previous is not None and path is not None:
+                if previous[0] == path and isinstance(previous[1], int):
+                    line = previous[1]
+                previous = None
+            if path is not None and line is not None:
+                if innermost:
+                    own = self.self_samples.setdefault(path, {})
+                    own[line] = own.get(line, 0) + 1
+                    innermost = False
+                key = (path, line)
+                if key not in seen:
+                    seen.add(key)
+                    lines = self.samples.setdefault(path, {})
+                    lines[key[1]] = lines.get(key[1], 0) + 1
+            current = current.f_back
 
     def start(self) -> None:
+        signal.signal(signal.SIGALRM, self.sample)
+        signal.setitimer(signal.ITIMER_REAL, SAMPLE_INTERVAL_S, SAMPLE_INTERVAL_S)
         sys.settrace(self.global_trace)
         threading.settrace(self.global_trace)
 
     def stop(self) -> None:
         sys.settrace(None)
         threading.settrace(None)
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        if signal.getsignal(signal.SIGALRM) != self.sample:
+            self.sampling_stopped = True
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
-    def results(self) -> dict[str, Any]:
+    def results(self, wall_s: float) -> dict[str, Any]:
+        """Counts, and each line's time with the counting's own cost taken out.
+
+        Each sample stands for `wall / samples` seconds. Counting costs `event_cost` per line
+        event: a line's own (innermost) time loses `hits × event_cost` (at most all of it),
+        and the part of its inclusive time spent in callees is scaled by the share of the run
+        that was not counting overhead.
+        """
+        total_samples = self.program_samples + self.overhead_samples
+        traced_s = wall_s * self.program_samples / total_samples if total_samples else wall_s
+        per_sample = traced_s / self.program_samples if self.program_samples else 0.0
+        events = sum(sum(lines.values()) for lines in self.hits.values())
+        overhead = min(0.95, events * self.event_cost / traced_s) if traced_s > 0 else 0.0
+        times: dict[str, dict[str, float]] = {}
+        for path, lines in self.samples.items():
+            hits = self.hits.get(path, {})
+            own_samples = self.self_samples.get(path, {})
+            per: dict[str, float] = {}
+            for line, count in lines.items():
+                inclusive = count * per_sample
+                own = own_samples.get(line, 0) * per_sample
+                own_corrected = max(0.0, own - hits.get(line, 0) * self.event_cost)
+                per[str(line)] = own_corrected + (inclusive - own) * (1.0 - overhead)
+            times[path] = per
         return {
             "hits": {
                 path: {str(k): v for k, v in lines.items()} for path, lines in self.hits.items()
             },
-            "times": {
-                path: {str(k): max(0.0, v) for k, v in lines.items()}
-                for path, lines in self.times.items()
-            },
+            "times": times,
+            "total_s": max(1e-9, traced_s * (1.0 - overhead)),
+            "wall_s": wall_s,
+            "samples": self.program_samples,
+            "overhead_samples": self.overhead_samples,
+            "event_cost_s": self.event_cost,
+            "sampling_stopped": self.sampling_stopped,
         }
 
 
@@ -124,28 +222,22 @@ def _calibration_loop(n: int) -> int:
     return total
 
 
-def calibrate(events: int = 20_000) -> float:
-    """The per-callback cost the tracer cannot see itself (C→Python dispatch), in seconds.
-
-    Runs the same small loop untraced and traced (with this module as the only wanted file)
-    and attributes the unexplained difference to the callbacks; clamped to [0, 5 µs].
-    """
+def calibrate(events: int = 40_000) -> float:
+    """Seconds one counted line event costs: the same loop timed with and without counting."""
     probe = LineTracer(os.path.join(os.sep, "nonexistent-root"))
-    probe._wanted[_calibration_loop.__code__] = True
-    best_plain = best_traced = float("inf")
+    probe._files[_calibration_loop.__code__] = "<calibration>"
+    plain = counted = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        _calibration_loop(events)
-        best_plain = min(best_plain, time.perf_counter() - started)
-        probe.overhead = 0.0
+        _calibration_loop(events // 2)
+        plain = min(plain, time.perf_counter() - started)
         sys.settrace(probe.global_trace)
         started = time.perf_counter()
-        _calibration_loop(events)
+        _calibration_loop(events // 2)
         elapsed = time.perf_counter() - started
         sys.settrace(None)
-        best_traced = min(best_traced, elapsed - probe.overhead)
-    callbacks = 2 * events + 2
-    return min(5e-6, max(0.0, (best_traced - best_plain) / callbacks))
+        counted = min(counted, elapsed)
+    return max(0.0, (counted - plain) / events)
 
 
 def run_target(mode: str, target: str, args: list[str]) -> None:
@@ -175,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     tracer = LineTracer(options.root)
-    tracer.bias = calibrate()
+    tracer.event_cost = calibrate()
     exit_code = 0
     started = time.perf_counter()
     tracer.start()
@@ -189,14 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
     finally:
         tracer.stop()
-        elapsed = time.perf_counter() - started
-        data = tracer.results()
-        data.update(
-            total_s=max(1e-9, elapsed - tracer.overhead),
-            wall_s=elapsed,
-            exit_code=exit_code,
-            bias_s=tracer.bias,
-        )
+        data = tracer.results(time.perf_counter() - started)
+        data["exit_code"] = exit_code
         temporary = options.out + ".tmp"
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump(data, handle)

@@ -273,7 +273,7 @@ def profile_from_tracer(command: str, data: dict[str, Any]) -> Profile:
         lines[path] = {
             int(line): LineCost(int(per_hits.get(line, 0)), float(per_times.get(line, 0.0)))
             for line in set(per_hits) | set(per_times)
-            if int(line) > 0
+            if line.isdigit() and int(line) > 0
         }
     return Profile(
         command=command,

@@ -24,6 +24,8 @@ def test_bench_over_a_folder_writes_both_rates(tmp_path: Path) -> None:
     assert results["lines"] == 7
     assert results["counts"]["functions"] == 5  # two module bodies, f, C, C.m
     assert results["parse_lines_per_second"] > 0 and results["facts_lines_per_second"] > 0
+    assert results["facts_cpu_seconds"] > 0 and results["facts_lines_per_cpu_second"] > 0
+    assert results["counts"]["bindings"] == 5  # f, x (module a.py); C, m, self (b.py)
 
 
 def test_bench_rejects_a_missing_root(tmp_path: Path) -> None:

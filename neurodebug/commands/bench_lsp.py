@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -89,7 +90,7 @@ def generate_module(lines: int) -> str:
 def percentile(values: list[float], fraction: float) -> float:
     """The `fraction` quantile by the nearest-rank method."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    index = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
     return ordered[index]
 
 

@@ -531,8 +531,9 @@ class Pool {
   void loop(int index) {
     uint64_t seen = 0;
     for (;;) {
-      // spin briefly first: back-to-back calls (a decoding loop) then find helpers awake
-      for (int spin = 0; spin < 20000 && published_.load(std::memory_order_acquire) == seen;
+      // spin briefly (~50 us) so back-to-back calls find helpers awake; longer spinning starves
+      // torch's own OpenMP threads between our calls (measured: decoding steps got slower)
+      for (int spin = 0; spin < 2000 && published_.load(std::memory_order_acquire) == seen;
            ++spin)
         pause();
       const std::function<void(int64_t)>* job;

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "neurodebug-quant"
 FORMAT_VERSION = "1"
-LARGE_BATCH = 32  # above this many rows per call, dequantize once and use a dense GEMM
+LARGE_BATCH = 512  # above this many rows per call, dequantize and use a dense GEMM
 
 
 class QuantLinear(nn.Module):

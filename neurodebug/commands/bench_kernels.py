@@ -43,6 +43,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="",
         help="a model's layer shapes OUTxIN,... timed as one pass through all of them",
     )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        help="model checkpoint folder for the model-level part (default: the shipped one, if any)",
+    )
+    parser.add_argument("--model-bits", default="8,4,3", help="bit widths for the model part")
+    parser.add_argument(
+        "--eval-programs",
+        type=int,
+        default=40,
+        help="held-out programs per model variant (0: none)",
+    )
+    parser.add_argument("--corpus", type=Path, default=Path("corpus/v1"))
     parser.add_argument("--bits", default="2,3,4,5,6,8", help="bit widths (default: %(default)s)")
     parser.add_argument("--group-size", type=int, default=128)
     parser.add_argument("--calls", type=int, default=200, help="timed calls per repeat")
@@ -108,6 +121,23 @@ def run(args: argparse.Namespace) -> int:
         )
         shape["floors"] = bench.floors(shape)
         results["shapes"].append(shape)
+    checkpoint = args.checkpoint or shipped_checkpoint()
+    if checkpoint is not None:
+        from neurodebug.commands.bench_kernels_model import run_model
+
+        model_bits = [int(b) for b in args.model_bits.split(",") if b.strip()]
+        results["model"] = run_model(
+            checkpoint,
+            bits_list=model_bits,
+            group_size=args.group_size,
+            corpus=args.corpus,
+            eval_programs=args.eval_programs,
+            steps=64,
+            log=log,
+        )
+        model_shapes = model_shapes or [tuple(s) for s in results["model"]["layer_shapes"]]
+    else:
+        log("no checkpoint: skipping the model-level part (give --checkpoint or --model-shapes)")
     if model_shapes:
         results["model_layers"] = bench.run_layers(
             model_shapes,
@@ -128,6 +158,13 @@ def run(args: argparse.Namespace) -> int:
         print(text_report(results))
     log(f"results written to {args.out}")
     return 0
+
+
+def shipped_checkpoint() -> Path | None:
+    """The shipped checkpoint folder, where one has been committed."""
+    from neurodebug.neural_debugger.checkpoint import SHIPPED_CHECKPOINT
+
+    return SHIPPED_CHECKPOINT if (SHIPPED_CHECKPOINT / "model.safetensors").is_file() else None
 
 
 def text_report(results: dict[str, Any]) -> str:
@@ -154,6 +191,13 @@ def text_report(results: dict[str, Any]) -> str:
         lines.append(f"  max |err| / max|y| by bits: {errors}")
         for name, ok in shape["floors"].items():
             lines.append(f"  [{'ok' if ok else 'MISSED'}] {name}")
+    model = results.get("model")
+    if model:
+        lines.append(f"model {model['checkpoint']}: batch-1 decoding step, eval next-line accuracy")
+        for name, entry in model["variants"].items():
+            accuracy = entry.get("eval", {}).get("next_line_accuracy")
+            shown = f"{100 * accuracy:.1f}%" if accuracy is not None else "-"
+            lines.append(f"  {name:<8}{entry['step_ms']:>8.2f} ms/step   next-line {shown}")
     layers = results.get("model_layers")
     if layers:
         lines.append(f"model layers {layers['shapes']} (one pass, batch 1):")

@@ -1,0 +1,91 @@
+"""The model-level part of `neurodebug bench kernels`: the shipped model at fp32 vs low bits.
+
+Kept apart from `neurodebug.kernels` because it needs the neural debugger (checkpoint loading,
+the evaluation); the kernels part depends on torch alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def linear_shapes(model: Any) -> list[tuple[int, int]]:
+    """(out, in) of every nn.Linear of the model, in module order."""
+    from torch import nn
+
+    return [(m.out_features, m.in_features) for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def step_latency_ms(model: Any, vocab: int, prompt: int, steps: int) -> float:
+    """Median ms of one batch-1 decoding step (KV cache) after a `prompt`-token prefill."""
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    tokens = torch.randint(0, vocab, (1, prompt), generator=generator)
+    logits, cache = model.prefill(tokens)
+    times = []
+    for _ in range(steps):
+        token = logits.argmax(-1, keepdim=True)  # (1, 1)
+        start = time.perf_counter()
+        logits, cache = model.step(token, cache)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e3
+
+
+def evaluate(model: Any, tokenizer: Any, facts: dict[str, Any], corpus: Path, programs: int) -> Any:
+    """The model engineer's held-out metrics (next-line accuracy per action) on a sample."""
+    from neurodebug.neural_debugger.evaluate import evaluate_programs, load_split
+    from neurodebug.neural_debugger.inference import Predictor
+
+    pool = load_split(corpus, "test")["synthetic"]
+    random.Random(0).shuffle(pool)
+    options: dict[str, Any] = {"check_inputs": False}
+    if "rollouts" in inspect.signature(evaluate_programs).parameters:
+        options["rollouts"] = False
+    result = evaluate_programs(Predictor(model, tokenizer, facts), pool[:programs], **options)
+    metrics = result["metrics"]
+    lines = [v for name, v in metrics.items() if name.endswith("/next_line")]
+    total = sum(int(v["n"]) for v in lines)
+    accuracy = sum(float(v["accuracy"]) * int(v["n"]) for v in lines) / max(total, 1)
+    return {"next_line_accuracy": accuracy, "transitions": total, "metrics": metrics}
+
+
+def run_model(
+    checkpoint: Path | None,
+    *,
+    bits_list: list[int],
+    group_size: int,
+    corpus: Path,
+    eval_programs: int,
+    steps: int,
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    """Layer shapes, step latency and (optionally) eval accuracy at fp32 and each bit width."""
+    from neurodebug.kernels.qlinear import quantize_model
+    from neurodebug.neural_debugger.checkpoint import load_checkpoint
+
+    model, tokenizer, facts = load_checkpoint(checkpoint)
+    vocab = int(model.config.vocab_size)
+    prompt = min(256, int(model.config.block_size) - steps - 1)
+    out: dict[str, Any] = {
+        "checkpoint": str(checkpoint or "shipped"),
+        "layer_shapes": [list(s) for s in linear_shapes(model)],
+        "variants": {},
+    }
+    for bits in [None, *bits_list]:
+        name = "fp32" if bits is None else f"{bits}bit"
+        variant = model if bits is None else quantize_model(copy.deepcopy(model), bits, group_size)
+        entry: dict[str, Any] = {"step_ms": step_latency_ms(variant, vocab, prompt, steps)}
+        if eval_programs > 0 and corpus.is_dir():
+            log(f"model {name}: evaluating {eval_programs} held-out programs")
+            entry["eval"] = evaluate(variant, tokenizer, facts, corpus, eval_programs)
+        out["variants"][name] = entry
+        log(f"model {name}: step {entry['step_ms']:.2f} ms")
+    return out

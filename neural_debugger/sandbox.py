@@ -11,6 +11,8 @@ child per job. The worker itself never runs user code; each child:
   `sys.stdout` / `sys.stderr` captured in memory up to a cap,
 - has an address-space limit (`RLIMIT_AS`), a CPU-time limit and a file-size limit,
 - is killed at the wall-clock deadline.
+- sees no secrets in its environment, no network, a read-only filesystem except its folder,
+  no capabilities, and a capped number of processes (`secure_env`; applied where the OS allows).
 
 The child sends its `Trace` back as one length-prefixed JSON message on a private pipe, so a
 grandchild that inherits the pipe cannot make the worker wait for EOF. Workers speak JSON lines
@@ -35,6 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
+from neurodebug.neural_debugger import secure_env
 from neurodebug.neural_debugger.trace import Trace
 from neurodebug.neural_debugger.tracer import Limits, record_call
 
@@ -72,6 +75,7 @@ def _child(job: dict[str, Any], write_fd: int, workdir: str) -> None:
     os.closerange(3, write_fd)
     os.closerange(write_fd + 1, 65536)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-large file write fails, not kills
+    secure_env.limit_processes()  # no capabilities; a fork bomb stalls (where NPROC is enforced)
     memory = int(job["memory_mb"]) * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -160,6 +164,7 @@ def run_in_child(job: dict[str, Any]) -> Trace:
             os.killpg(pid, signal.SIGKILL)  # the child, and anything it forked
         if not reaped:
             _, status = os.waitpid(pid, 0)
+        secure_env.kill_and_reap_strays()  # forks that left the group, zombies adopted here
         shutil.rmtree(workdir, ignore_errors=True)
     if isinstance(message, bytes):
         return Trace.from_json(json.loads(message))
@@ -181,8 +186,17 @@ def _crash_trace(status: int) -> Trace:
     return Trace(steps=[], status="crashed", exception=f"exited with status {code}")
 
 
-def worker_main() -> int:
-    """The worker loop: one JSON job per stdin line, one JSON answer per stdout line."""
+def worker_main(base: str | None = None) -> int:
+    """The worker loop: one JSON job per stdin line, one JSON answer per stdout line.
+
+    With `base` (a folder the caller made and removes), the worker first isolates itself and so
+    every child: a pids cgroup, no network, a read-only filesystem except `base`, where the runs'
+    temporary working folders go (see `secure_env.isolate_worker`).
+    """
+    if base is not None:
+        tempfile.tempdir = base
+        for problem in secure_env.isolate_worker(base):
+            print(f"neurodebug sandbox: not applied: {problem}", file=sys.stderr)
     channel_in = sys.stdin.buffer
     channel_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -207,14 +221,15 @@ def worker_main() -> int:
 
 class _Worker:
     def __init__(self) -> None:
+        self.base = tempfile.mkdtemp(prefix="neurodebug-sandbox-")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "neurodebug.neural_debugger.sandbox"],
+            [sys.executable, "-m", "neurodebug.neural_debugger.sandbox", self.base],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=tempfile.gettempdir(),
             # a fixed hash seed: set and dict-of-str orders (and so traces) are reproducible
-            env={**os.environ, "PYTHONHASHSEED": "0"},
+            env={**secure_env.scrubbed_environment(), "PYTHONHASHSEED": "0"},
         )
         self.inflight: list[int] = []
 
@@ -236,6 +251,7 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 class WorkerPool:
@@ -308,4 +324,4 @@ def run_jobs(jobs: Iterable[Job], limits: Limits, workers: int = 1) -> Iterator[
 
 
 if __name__ == "__main__":
-    sys.exit(worker_main())
+    sys.exit(worker_main(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,253 @@
+"""Hardening for processes that run user code: no secrets, no network, a read-only world.
+
+Why a module of its own: the sandbox worker (`sandbox.py`), the debugpy runner and any later
+runner of user code need the same three guarantees, each applied where it is cheapest:
+
+- `scrubbed_environment(env)`: the environment minus every variable whose *name* says it holds a
+  secret (tokens, keys, passwords, credentials, auth sockets, cookies, sessions), so user code
+  cannot read the editor's or CI's credentials;
+- `isolate_worker(writable)`: called once in the long-lived worker, whose forked children inherit
+  it: a fresh network namespace (no interface but a down loopback, so `connect` fails with
+  "Network is unreachable") and a private mount namespace where every mount is read-only except
+  the one folder the runs' temporary working folders live in. Both need Linux and the privilege to
+  unshare (root, or a kernel that allows it); what could not be applied is returned so the caller
+  can log it, and the run goes on without it (the gap is documented in the README);
+- `limit_processes(extra)`: called in each child: caps the number of processes the child's user
+  may have at what exists now plus `extra`, so a fork bomb stalls instead of filling the machine
+  before the process-group kill at the deadline. Root ignores the limit unless it drops its
+  capabilities, so the child drops them all first (it needs none to run Python code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import re
+import resource
+import signal
+import sys
+import time
+from collections.abc import Mapping
+
+_SECRET_SUBSTRINGS = ("TOKEN", "SECRET", "PASSW", "CREDENTIAL", "APIKEY", "PRIVATE")
+_SECRET_WORDS = frozenset({"KEY", "KEYS", "AUTH", "PASS", "COOKIE", "SESSION", "PAT", "SIGNATURE"})
+_SECRET_PREFIXES = (
+    "AWS_",
+    "AZURE_",
+    "GOOGLE_APPLICATION",
+    "GCP_",
+    "DOCKER_AUTH",
+    "NPM_CONFIG__AUTH",
+)
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable's name says it holds a secret (case-insensitive)."""
+    upper = name.upper()
+    if any(part in upper for part in _SECRET_SUBSTRINGS):
+        return True
+    if upper.startswith(_SECRET_PREFIXES):
+        return True
+    return any(word in _SECRET_WORDS for word in re.split(r"[^A-Z0-9]+", upper))
+
+
+def scrubbed_environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A copy of `env` (default `os.environ`) without the variables `is_secret_name` flags."""
+    source = os.environ if env is None else env
+    return {name: value for name, value in source.items() if not is_secret_name(name)}
+
+
+# --------------------------------------------------------------------------------------------
+# Namespaces and privileges (Linux)
+
+_CLONE_NEWNS = 0x00020000
+_CLONE_NEWNET = 0x40000000
+_MS_RDONLY = 0x1
+_MS_REMOUNT = 0x20
+_MS_BIND = 0x1000
+_MS_REC = 0x4000
+_MS_PRIVATE = 0x40000
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _mount(libc: ctypes.CDLL, source: str, target: str, flags: int) -> None:
+    result = libc.mount(source.encode(), target.encode(), None, ctypes.c_ulong(flags), None)
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"mount {target}: {os.strerror(error)}")
+
+
+def _mount_points() -> list[str]:
+    """Every mount point of this process, parents before children."""
+    points: list[str] = []
+    with open("/proc/self/mountinfo", encoding="utf-8") as mountinfo:
+        for line in mountinfo:
+            fields = line.split()
+            if len(fields) > 4:
+                points.append(fields[4].encode().decode("unicode_escape"))
+    return sorted(set(points), key=lambda point: point.count("/"))
+
+
+def isolate_network() -> str | None:
+    """Move this process into a new, empty network namespace; `None` or why it failed."""
+    libc = _libc()
+    if libc is None:
+        return "network namespaces need Linux"
+    if libc.unshare(_CLONE_NEWNET) != 0:
+        return f"unshare(CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
+    return None
+
+
+def isolate_filesystem(writable: str) -> str | None:
+    """Make every mount read-only for this process except `writable`; `None` or why it failed."""
+    libc = _libc()
+    if libc is None:
+        return "mount namespaces need Linux"
+    if libc.unshare(_CLONE_NEWNS) != 0:
+        return f"unshare(CLONE_NEWNS) failed: {os.strerror(ctypes.get_errno())}"
+    try:
+        _mount(libc, "none", "/", _MS_REC | _MS_PRIVATE)
+        _mount(libc, writable, writable, _MS_BIND | _MS_REC)  # its own mount, kept writable
+        keep = os.path.realpath(writable)
+        for point in _mount_points():
+            if point == keep or point.startswith(("/proc", "/dev", "/sys")):
+                continue
+            with contextlib.suppress(OSError):  # a mount we may not touch stays as it was
+                _mount(libc, "none", point, _MS_REMOUNT | _MS_BIND | _MS_RDONLY)
+    except OSError as error:
+        return str(error)
+    return None
+
+
+_PIDS_CGROUP = "/sys/fs/cgroup/pids"
+
+
+def limit_process_tree(max_pids: int) -> str | None:
+    """Put this process (and so all it forks) in a new pids cgroup of at most `max_pids` tasks.
+
+    Stale, empty groups left by killed workers are removed on the way. `None` or why it failed.
+    """
+    root = _PIDS_CGROUP if os.path.isdir(_PIDS_CGROUP) else "/sys/fs/cgroup"
+    if not os.path.isfile(os.path.join(root, "cgroup.procs")):
+        return "no writable pids cgroup"
+    with contextlib.suppress(OSError):
+        for name in os.listdir(root):
+            if name.startswith("neurodebug-sandbox-"):
+                with contextlib.suppress(OSError):
+                    os.rmdir(os.path.join(root, name))  # fails (harmlessly) while in use
+    group = os.path.join(root, f"neurodebug-sandbox-{os.getpid()}")
+    try:
+        os.makedirs(group, exist_ok=True)
+        with open(os.path.join(group, "pids.max"), "w", encoding="ascii") as limit:
+            limit.write(str(max_pids))
+        with open(os.path.join(group, "cgroup.procs"), "w", encoding="ascii") as procs:
+            procs.write(str(os.getpid()))
+    except OSError as error:
+        return f"pids cgroup: {error}"
+    _STATE["group"] = group
+    return None
+
+
+_STATE: dict[str, str] = {}
+"""This worker's pids cgroup ("group") and whether it reaps orphans ("subreaper")."""
+
+
+def become_subreaper() -> str | None:
+    """Adopt orphaned descendants, so a killed run's forks are reaped here, not left as zombies.
+
+    (Containers often run a pid 1 that never reaps.) `None` or why it failed.
+    """
+    libc = _libc()
+    if libc is None or libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        return "cannot become a child subreaper"
+    _STATE["subreaper"] = "1"
+    return None
+
+
+def kill_and_reap_strays(wait_s: float = 1.0) -> int:
+    """After a run: kill what is left in this worker's group (even a `setsid` escapee) and reap.
+
+    Only acts in an isolated worker (`isolate_worker`); returns how many processes were reaped.
+    """
+    group = _STATE.get("group")
+    if group is not None:
+        procs = os.path.join(group, "cgroup.procs")
+        with contextlib.suppress(OSError, ValueError), open(procs, encoding="ascii") as listing:
+            for pid in [int(line) for line in listing if line.strip()]:
+                if pid != os.getpid():
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+    if "subreaper" not in _STATE:
+        return 0
+    reaped = 0
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            time.sleep(0.005)
+        else:
+            reaped += 1
+    return reaped
+
+
+def isolate_worker(writable: str, max_pids: int = 256) -> list[str]:
+    """Process cap, reaping, no network, read-only filesystem but `writable`; what failed."""
+    problems = [
+        limit_process_tree(max_pids),
+        become_subreaper(),
+        isolate_network(),
+        isolate_filesystem(writable),
+    ]
+    return [problem for problem in problems if problem]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def drop_capabilities() -> bool:
+    """Drop every capability of this process (root keeps its uid but loses its overrides)."""
+    libc = _libc()
+    if libc is None:
+        return False
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    return bool(libc.capset(ctypes.byref(header), data) == 0)
+
+
+def _threads_now() -> int:
+    """Scheduling entities on the system now (an upper bound on this user's processes)."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as loadavg:
+            return int(loadavg.read().split()[3].split("/")[1])
+    except (OSError, ValueError, IndexError):
+        return 4096
+
+
+def limit_processes(extra: int = 64) -> None:
+    """Allow this process's user at most `extra` more processes (threads) than exist now."""
+    if os.geteuid() == 0:
+        drop_capabilities()
+    limit = _threads_now() + extra
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))

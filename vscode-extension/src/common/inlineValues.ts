@@ -78,10 +78,17 @@ export class InlineValuesBridge implements vscode.InlineValuesProvider {
             return [];
         }
         const line = context.stoppedLocation.start.line;
-        const locals = await frameLocals(session, context.frameId);
-        const answer = await this.execute(SERVER_COMMANDS.predictFromState, [
-            predictFromStateArgs(document.uri.toString(), line, locals, steps),
-        ]);
+        let locals: Record<string, string>;
+        let answer: unknown;
+        try {
+            locals = await frameLocals(session, context.frameId);
+            answer = await this.execute(SERVER_COMMANDS.predictFromState, [
+                predictFromStateArgs(document.uri.toString(), line, locals, steps),
+            ]);
+        } catch {
+            // No model, no server, or the frame went away: the real debugger's values remain.
+            return [];
+        }
         const trace = readTrace(answer);
         if (trace === undefined) {
             return [];

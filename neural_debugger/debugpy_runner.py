@@ -26,6 +26,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from neurodebug.neural_debugger import secure_env
 from neurodebug.neural_debugger.dap import DapClient, DapError
 from neurodebug.neural_debugger.trace import MAX_REPR_CHARS, Step, Trace, truncate_repr
 from neurodebug.neural_debugger.tracer import _ADDRESS
@@ -206,7 +207,7 @@ def debug_entry(
             call=call or f"{function}()",
         )
     )
-    env = dict(os.environ)
+    env = secure_env.scrubbed_environment()  # no tokens, keys or credentials for user code
     if nodelay:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook_dir, os.environ.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"  # the tracer's seed: sets of strings list in the same order
@@ -215,7 +216,12 @@ def debug_entry(
     started = time.monotonic()
     deadline = started + timeout
     stamps: list[float] = []
-    client = DapClient([sys.executable, "-m", "debugpy.adapter"], cwd=workdir, timeout=10.0)
+    client = DapClient(
+        [sys.executable, "-m", "debugpy.adapter"],
+        cwd=workdir,
+        env=secure_env.scrubbed_environment(),  # the debuggee inherits the adapter's environment
+        timeout=10.0,
+    )
     try:
         _run_session(
             _Session(client, user_file, wrapper, deadline),

@@ -7,8 +7,8 @@ runner of user code need the same three guarantees, each applied where it is che
   secret (tokens, keys, passwords, credentials, auth sockets, cookies, sessions), so user code
   cannot read the editor's or CI's credentials;
 - `isolate_worker(writable)`: called once in the long-lived worker, whose forked children inherit
-  it: a fresh network namespace (no interface but a down loopback, so `connect` fails with
-  "Network is unreachable") and a private mount namespace where every mount is read-only except
+  it: a fresh network namespace (only its own loopback: a program may serve and connect to
+  itself, but nothing outside is reachable) and a private mount namespace where every mount is read-only except
   the one folder the runs' temporary working folders live in. Both need Linux and the privilege to
   unshare (root, or a kernel that allows it); what could not be applied is returned so the caller
   can log it, and the run goes on without it (the gap is documented in the README);
@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import re
 import resource
 import signal
+import socket
+import struct
 import sys
 import time
 from collections.abc import Mapping
@@ -104,7 +107,17 @@ def isolate_network() -> str | None:
         return "network namespaces need Linux"
     if libc.unshare(_CLONE_NEWNET) != 0:
         return f"unshare(CLONE_NEWNET) failed: {os.strerror(ctypes.get_errno())}"
+    with contextlib.suppress(OSError):
+        _loopback_up()
     return None
+
+
+def _loopback_up() -> None:
+    """Bring up the new namespace's own loopback: programs may talk to themselves, not out."""
+    request = struct.pack("16sH14x", b"lo", 0)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        flags = struct.unpack("16sH14x", fcntl.ioctl(probe, 0x8913, request))[1]  # SIOCGIFFLAGS
+        fcntl.ioctl(probe, 0x8914, struct.pack("16sH14x", b"lo", flags | 0x1))  # SIOCSIFFLAGS, UP
 
 
 def isolate_filesystem(writable: str) -> str | None:

@@ -8,6 +8,7 @@ bounded by its timeout). User code runs only here, on an explicit command, in a 
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import json
@@ -172,12 +173,32 @@ def _store(
     return run
 
 
+def predictable_source(document: Document, facts: FunctionFacts) -> str:
+    """The text the model reads: the whole module, or — when another part of it does not
+    parse yet (the user is typing) — the function and the module's imports, every other line
+    blanked so line numbers stay true."""
+    text = document.text
+    try:
+        ast.parse(text)
+        return text
+    except SyntaxError:
+        pass
+    lines = text.splitlines()
+    kept = [
+        line
+        if facts.def_line <= number <= facts.end_line or line.startswith(("import ", "from "))
+        else ""
+        for number, line in enumerate(lines, start=1)
+    ]
+    return "\n".join(kept) + "\n"
+
+
 async def predict(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:
     """Predict the trace of an entry; the prediction becomes inlay hints and hover values."""
     document = document_of(server, arg)
     facts = function_at(document, int_field(arg, "line"))
     entry = entry_of(document, facts, arg)
-    source, version = document.text, document.version
+    source, version = predictable_source(document, facts), document.version
     trace: Trace = await neural(
         server,
         f"neurodebug: predicting {entry}",
@@ -206,7 +227,7 @@ async def step(server: NeurodebugServer, action: str, arg: dict[str, Any]) -> di
     if stop is None:
         entry = entry_of(document, facts, arg)
         trace: Trace = await neural(
-            server, title, "predict_trace", document.text, facts.name, entry,
+            server, title, "predict_trace", predictable_source(document, facts), facts.name, entry,
             action=action, breakpoints=breakpoints, max_steps=1,
         )  # fmt: skip
         steps = trace.steps[1:]
@@ -215,7 +236,8 @@ async def step(server: NeurodebugServer, action: str, arg: dict[str, Any]) -> di
             raise CommandError("'stop' must be a step object or null")
         current = Step.from_json({"event": "line", "depth": 0, "function": facts.name, **stop})
         trace = await neural(
-            server, title, "predict_from_state", document.text, current.function or facts.name,
+            server, title, "predict_from_state", predictable_source(document, facts),
+            current.function or facts.name,
             current.line, current.locals, n_steps=1, action=action, breakpoints=breakpoints,
         )  # fmt: skip
         steps = trace.steps
@@ -238,7 +260,7 @@ async def predict_from_state(server: NeurodebugServer, arg: dict[str, Any]) -> d
         server,
         "neurodebug: predicting from the debugger's state",
         "predict_from_state",
-        document.text,
+        predictable_source(document, facts),
         facts.name,
         line,
         {str(k): str(v) for k, v in local_values.items()},
@@ -260,7 +282,12 @@ async def predict_inputs(server: NeurodebugServer, arg: dict[str, Any]) -> dict[
     if not isinstance(output, str):
         raise CommandError("'output' must be the repr of the wanted result, e.g. \"12\"")
     call: str = await neural(
-        server, "neurodebug: predicting inputs", "predict_inputs", document.text, facts.name, output
+        server,
+        "neurodebug: predicting inputs",
+        "predict_inputs",
+        predictable_source(document, facts),
+        facts.name,
+        output,
     )
     return {"function": facts.qualname, "candidates": [{"entry": call, "verified": None}]}
 

@@ -108,7 +108,11 @@ def test_neovim_renders_predicted_values_as_inlay_hints(neovim_session: dict[str
     assert neovim_session.get("predict_error") in (None, "null"), neovim_session["predict_error"]
     assert neovim_session["hints_seen"] is True
     hints = neovim_session["hints"]
-    assert isinstance(hints, list) and hints
-    rows = {hint["row"] for hint in hints}
-    assert rows <= set(range(0, 7))  # only inside total_of (lines 1-6)
-    assert all(" = " in hint["text"] for hint in hints)  # `name = value` as a user reads it
+    served = neovim_session["served_hints"]
+    assert isinstance(hints, list) and hints and isinstance(served, list)
+    # What Neovim drew (extmarks, with the padding the server asked for) is what it was sent.
+    drawn = {(hint["row"], hint["text"]) for hint in hints}
+    sent = {(hint["position"]["line"], " " + hint["label"]) for hint in served}
+    assert drawn == sent
+    assert all(0 <= row <= 6 for row, _ in drawn)  # only inside total_of (lines 1-7)
+    assert all(" = " in text for _, text in drawn)  # `name = value`, as a user reads it

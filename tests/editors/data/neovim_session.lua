@@ -49,12 +49,19 @@ local ok, err = pcall(function()
     }, 120000, buf)
     out.predict_error = predicted and predicted.err and predicted.err.message or vim.NIL
     out.predicted = predicted and predicted.result or vim.NIL
+    local direct = client:request_sync("textDocument/inlayHint", {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      range = { start = { line = 0, character = 0 }, ["end"] = { line = 40, character = 0 } },
+    }, 10000, buf)
+    out.served_hints = direct and direct.result or vim.NIL
     vim.lsp.inlay_hint.enable(true, { bufnr = buf })
     local ns
     out.hints_seen = vim.wait(20000, function()
+      vim.cmd.redraw() -- hints are drawn as the window redraws, even headless
       ns = vim.api.nvim_get_namespaces()["nvim.lsp.inlayhint"]
       return ns ~= nil and #vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, {}) > 0
     end, 50)
+    out.namespaces = vim.tbl_keys(vim.api.nvim_get_namespaces())
     if ns then
       for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
         local text = {}

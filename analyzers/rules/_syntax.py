@@ -893,3 +893,25 @@ def binding_values(ctx: Context, name_node: tree_sitter.Node) -> list[tree_sitte
         if candidate.type == "module":
             break
     return []
+
+
+def loop_target_leaks(ctx: Context, loop: tree_sitter.Node) -> bool:
+    """Whether code outside a `for` loop may see its target variables (so removing the loop,
+    e.g. for a comprehension whose variables do not leak, could change behaviour).
+
+    True at module or class level (globals are visible everywhere) and when any of the target
+    names occurs in the enclosing function outside the loop.
+    """
+    left = loop.child_by_field_name("left")
+    if left is None:
+        return True
+    names = set(target_names(left))
+    scope = enclosing_scope(loop)
+    if scope.type != "function_definition":
+        return True
+    return any(
+        node.type == "identifier"
+        and not (loop.start_byte <= node.start_byte < loop.end_byte)
+        and ctx.text(node) in names
+        for node in walk(scope, into_scopes=True)
+    )

@@ -11,12 +11,13 @@ from ._syntax import (
     for_clause,
     has_comment,
     known_kind,
+    loop_target_leaks,
     names_read,
     previous_statement,
     single_body,
     target_names,
 )
-from .base import Context, Fix, Hit, Rule, make_doc
+from .base import Context, Fix, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A `for` loop whose only statement appends a computed value to a list (optionally under "
@@ -27,8 +28,8 @@ DOC = make_doc(
     "comprehension appends through a dedicated instruction and pre-sizes nothing it need not.",
     "squares = []\nfor n in numbers:\n    if n % 2:\n        squares.append(n * n)",
     "squares = [n * n for n in numbers if n % 2]",
-    "Safe when the list is created empty right before the loop (`xs = []`): both become one "
-    "assignment. Otherwise the fix is `xs.extend(<generator>)`, marked unsafe because the loop "
+    "Safe when the list is created empty right before the loop (`xs = []`) and the loop "
+    "variable is not used outside the loop: both become one assignment. Otherwise the fix is `xs.extend(<generator>)`, marked unsafe because the loop "
     "variable no longer leaks out of the loop.",
 )
 
@@ -86,7 +87,8 @@ def build_fix(
             else f"{name} = [{element} {clause}{suffix}]"
         )
         edit = ctx.replace_range(before.start_byte, loop.end_byte, new)
-        return ctx.fix("Replace the loop with a list comprehension", "safe", edit)
+        safety: FixSafety = "unsafe" if loop_target_leaks(ctx, loop) else "safe"
+        return ctx.fix("Replace the loop with a list comprehension", safety, edit)
     new = (
         f"{name}.extend({iterable})"
         if plain_iterable

@@ -8,12 +8,13 @@ from ._syntax import (
     for_clause,
     has_comment,
     known_kind,
+    loop_target_leaks,
     names_read,
     previous_statement,
     single_body,
     target_names,
 )
-from .base import Context, Hit, Rule, make_doc
+from .base import Context, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A `for` loop whose only statement stores into a local dict (optionally under an `if`), "
@@ -22,7 +23,8 @@ DOC = make_doc(
     "assignment in bytecode every time.",
     "index = {}\nfor position, word in enumerate(words):\n    index[word] = position",
     "index = {word: position for position, word in enumerate(words)}",
-    "Safe when the dict is created empty right before the loop (`d = {}`); otherwise the fix "
+    "Safe when the dict is created empty right before the loop (`d = {}`) and the loop "
+    "variable is not used outside the loop; otherwise the fix "
     "is `d.update(...)`, unsafe because the loop variable no longer leaks out.",
 )
 
@@ -67,7 +69,8 @@ def check(ctx: Context) -> Iterator[Hit]:
                 edit = ctx.replace_range(
                     before.start_byte, loop.end_byte, f"{name} = {{{comprehension}}}"
                 )
-                fix = ctx.fix("Replace the loop with a dict comprehension", "safe", edit)
+                safety: FixSafety = "unsafe" if loop_target_leaks(ctx, loop) else "safe"
+                fix = ctx.fix("Replace the loop with a dict comprehension", safety, edit)
             else:
                 edit = ctx.replace(loop, f"{name}.update({{{comprehension}}})")
                 fix = ctx.fix("Replace the loop with `update`", "unsafe", edit)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import tree_sitter
+
 from ._syntax import for_clause, has_comment, single_body
 from .base import Context, Hit, Rule, make_doc
 
@@ -17,6 +19,21 @@ DOC = make_doc(
     "def has_negative(xs):\n    return any(x < 0 for x in xs)",
     "Safe: both stop at the first element deciding the answer and return a bool.",
 )
+
+
+def negated(ctx: Context, condition: tree_sitter.Node) -> str:
+    """`not (c)`, simplified for `a not in b` → `a in b`, `a != b` → `a == b`, `not x` → `x`."""
+    swaps = {"not in": "in", "in": "not in", "!=": "==", "==": "!=", "is not": "is", "is": "is not"}
+    if condition.type == "comparison_operator" and condition.named_child_count == 2:
+        operators = [c for c in condition.children if not c.is_named]
+        if len(operators) == 1 and operators[0].type in swaps:
+            left, right = condition.named_children
+            return f"{ctx.text(left)} {swaps[operators[0].type]} {ctx.text(right)}"
+    if condition.type == "not_operator":
+        argument = condition.child_by_field_name("argument")
+        if argument is not None:
+            return ctx.text(argument)
+    return f"not ({ctx.text(condition)})"
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -38,7 +55,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             new = f"return any({ctx.text(condition)} {clause})"
             builtin = "any"
         elif (inside, outside) == ("False", "True"):
-            new = f"return all(not ({ctx.text(condition)}) {clause})"
+            new = f"return all({negated(ctx, condition)} {clause})"
             builtin = "all"
         else:
             continue

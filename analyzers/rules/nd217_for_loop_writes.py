@@ -21,8 +21,9 @@ DOC = make_doc(
     "and loops in C.",
     "for row in rows:\n    out.write(f'{row}\\n')",
     "out.writelines(f'{row}\\n' for row in rows)",
-    "Safe: the same strings are written in the same order; the fix is offered only when the "
-    "written expression does not read the file object.",
+    "Unsafe: for a real file the same strings are written in the same order, but the "
+    "receiver may be any object with a `write` method (e.g. a class that defines `write` "
+    "and inherits a different `writelines`), and the loop variable no longer leaks.",
 )
 
 
@@ -45,11 +46,15 @@ def check(ctx: Context) -> Iterator[Hit]:
         left = loop.child_by_field_name("left")
         if receiver_name in names_read(args[0]) or left is None or receiver_name in ctx.text(left):
             continue
-        new = f"{ctx.text(receiver)}.writelines({ctx.text(args[0])} {for_clause(ctx, loop)})"
+        iterable = loop.child_by_field_name("right")
+        if iterable is not None and ctx.text(args[0]) == ctx.text(left):
+            new = f"{ctx.text(receiver)}.writelines({ctx.text(iterable)})"
+        else:
+            new = f"{ctx.text(receiver)}.writelines({ctx.text(args[0])} {for_clause(ctx, loop)})"
         fix = (
             None
             if has_comment(loop)
-            else ctx.fix("Use `writelines`", "safe", ctx.replace(loop, new))
+            else ctx.fix("Use `writelines`", "unsafe", ctx.replace(loop, new))
         )
         yield Hit(
             loop, f"Use `{ctx.text(receiver)}.writelines(...)` instead of a loop of writes", fix
@@ -63,5 +68,5 @@ RULE = Rule(
     doc=DOC,
     check=check,
     equivalents=("FURB122",),
-    fix="safe",
+    fix="unsafe",
 )

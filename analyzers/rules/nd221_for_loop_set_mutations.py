@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import appended, for_clause, has_comment, known_kind, names_read, single_body
+from ._syntax import (
+    appended,
+    for_clause,
+    has_comment,
+    known_kind,
+    loop_target_leaks,
+    names_read,
+    single_body,
+)
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -42,7 +50,11 @@ def check(ctx: Context) -> Iterator[Hit]:
             fix = (
                 None
                 if has_comment(loop)
-                else ctx.fix(f"Use `{bulk}`", "safe", ctx.replace(loop, new))
+                else ctx.fix(
+                    f"Use `{bulk}`",
+                    "unsafe" if loop_target_leaks(ctx, loop) else "safe",
+                    ctx.replace(loop, new),
+                )
             )
             yield Hit(loop, f"Use `{name}.{bulk}(...)` instead of a loop of `{method}`", fix)
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import for_clause, has_comment, known_kind, loop_of, names_read, single_body
-from .base import Context, Hit, Rule, make_doc
+from ._syntax import (
+    for_clause,
+    has_comment,
+    known_kind,
+    loop_of,
+    loop_target_leaks,
+    names_read,
+    single_body,
+)
+from .base import Context, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
     "`text += piece` inside a loop, where `text` is bound to a string.",
@@ -15,7 +23,8 @@ DOC = make_doc(
     "text = ''\nfor row in rows:\n    text += f'{row}\\n'",
     "text = ''\ntext += ''.join(f'{row}\\n' for row in rows)",
     "Safe when the loop's only statement is the `+=` (maybe under an `if`) and the piece does "
-    "not read the string: the same pieces are joined in the same order. Otherwise no fix.",
+    "not read the string: the same pieces are joined in the same order (unsafe when the loop "
+    "variable is used outside the loop, since the generator's does not leak). Otherwise no fix.",
 )
 
 
@@ -50,7 +59,8 @@ def check(ctx: Context) -> Iterator[Hit]:
             ):
                 suffix = f" if {ctx.text(condition)}" if condition is not None else ""
                 new = f'{name} += "".join({ctx.text(right)} {for_clause(ctx, loop)}{suffix})'
-                fix = ctx.fix("Join the pieces once", "safe", ctx.replace(loop, new))
+                safety: FixSafety = "unsafe" if loop_target_leaks(ctx, loop) else "safe"
+                fix = ctx.fix("Join the pieces once", safety, ctx.replace(loop, new))
         yield Hit(statement, f"`{name} +=` in a loop copies the string: collect and `join`", fix)
 
 

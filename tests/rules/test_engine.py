@@ -66,3 +66,16 @@ def test_registry_codes_are_unique_and_documented() -> None:
         assert rule_by_code(rule.code) is rule
         for heading in ("What it finds", "Why it is slow", "Example", "Use instead", "Fix safety"):
             assert f"## {heading}" in rule.doc, (rule.code, heading)
+
+
+def test_removing_a_loop_whose_variable_is_used_later_is_unsafe() -> None:
+    body = "def f(xs):\n    out = []\n    for t in xs:\n        out.append(t * 2)\n"
+    kept = check_source((body + "    return out\n").encode(), None, Settings(select=("ND104",)))
+    leaked = check_source(
+        (body + "    return out, t\n").encode(), None, Settings(select=("ND104",))
+    )
+    at_module_level = b"xs = [1]\nout = []\nfor t in xs:\n    out.append(t * 2)\n"
+    module = check_source(at_module_level, None, Settings(select=("ND104",)))
+    assert [f.fix.safety for f in kept if f.fix] == ["safe"]
+    assert [f.fix.safety for f in leaked if f.fix] == ["unsafe"]
+    assert [f.fix.safety for f in module if f.code == "ND104" and f.fix] == ["unsafe"]

@@ -899,8 +899,8 @@ def loop_target_leaks(ctx: Context, loop: tree_sitter.Node) -> bool:
     """Whether code outside a `for` loop may see its target variables (so removing the loop,
     e.g. for a comprehension whose variables do not leak, could change behaviour).
 
-    True at module or class level (globals are visible everywhere) and when any of the target
-    names occurs in the enclosing function outside the loop.
+    True at module or class level (globals are visible everywhere) and when a target name
+    occurs after the loop in the enclosing function (or anywhere in an enclosing loop).
     """
     left = loop.child_by_field_name("left")
     if left is None:
@@ -909,8 +909,13 @@ def loop_target_leaks(ctx: Context, loop: tree_sitter.Node) -> bool:
     scope = enclosing_scope(loop)
     if scope.type != "function_definition":
         return True
+    # code after the loop sees the last value; so does code earlier in an enclosing loop's
+    # body, on that loop's next iteration
+    outer = enclosing_loop(loop)
+    visible_from = outer.start_byte if outer is not None else loop.end_byte
     return any(
         node.type == "identifier"
+        and node.start_byte >= visible_from
         and not (loop.start_byte <= node.start_byte < loop.end_byte)
         and ctx.text(node) in names
         for node in walk(scope, into_scopes=True)

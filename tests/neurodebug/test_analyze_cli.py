@@ -192,3 +192,12 @@ def test_examples_have_their_documented_problems() -> None:
         ("text_tokenizer.py", "ND309"),
     ]:
         assert expected in codes, expected
+
+
+def test_readme_sample_output_is_what_analyze_prints() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    command = "$ neurodebug analyze examples/text_tokenizer.py\n"
+    start = readme.index(command) + len(command)
+    sample = readme[start : readme.index("```", start)]
+    completed = run_neurodebug("analyze", "--no-cache", "examples/text_tokenizer.py", cwd=REPO_ROOT)
+    assert completed.stdout + completed.stderr == sample

@@ -131,6 +131,10 @@ class SourceDocument:
             new_end_point=self.point(new_end),
         )
         self.tree = self._parser.parse(self.source, self.tree)
+        if self.tree.root_node.has_error:
+            # tree-sitter can reuse a subtree that an unterminated string now swallows (found by
+            # tests/reliability fuzzing): with errors in the tree, parse from scratch instead
+            self.tree = self._parser.parse(self.source)
         self._facts = None
 
     def replace_all(self, source: bytes) -> None:

@@ -144,6 +144,10 @@ class Document:
             new_end_point=new_end_point,
         )
         self.tree = self.parser.parse(self.source, self.tree)
+        if self.tree.root_node.has_error:
+            # tree-sitter can reuse a subtree that an unterminated string now swallows (found by
+            # tests/reliability fuzzing): with errors in the tree, parse from scratch instead
+            self.tree = self.parser.parse(self.source)
         self._facts = None
 
     def _shift_line_starts(

@@ -252,6 +252,22 @@ def select_functions(facts: ModuleFacts, name: str | None) -> list[FunctionFacts
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the facts; a file nested too deeply even for a raised recursion limit is an error.
+
+    (1,000 nested `if`s or lambdas recurse past Python's default limit of 1,000 frames.)
+    """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10_000))
+    try:
+        return _print_facts(args)
+    except RecursionError:
+        print(f"neurodebug deps: {args.file}: too deeply nested to analyse", file=sys.stderr)
+        return 2
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _print_facts(args: argparse.Namespace) -> int:
     criterion = None
     if args.slice is not None:
         criterion = parse_slice(args.slice)

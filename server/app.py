@@ -42,6 +42,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "neurodebug.server.features.inline_values",
     "neurodebug.server.commands",
     "neurodebug.server.run_commands",
+    "neurodebug.server.features.integrity",
 )
 """One module per feature; each exposes `register(server)`."""
 

@@ -17,8 +17,10 @@ import shutil
 import signal
 import sys
 import tempfile
+import textwrap
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -173,24 +175,59 @@ def _store(
     return run
 
 
-def predictable_source(document: Document, facts: FunctionFacts) -> str:
-    """The text the model reads: the whole module, or — when another part of it does not
-    parse yet (the user is typing) — the function and the module's imports, every other line
-    blanked so line numbers stay true."""
+@dataclass(frozen=True)
+class SourceView:
+    """What the model reads, and how far its line 1 is from the document's line 1."""
+
+    text: str
+    offset: int
+
+
+def source_views(document: Document, facts: FunctionFacts) -> list[SourceView]:
+    """The views to try, best first: the whole module (when it parses), then the function alone
+    (for a module that is mid-edit, or longer than the model's context)."""
+    views: list[SourceView] = []
     text = document.text
     try:
         ast.parse(text)
-        return text
+        views.append(SourceView(text, 0))
     except SyntaxError:
         pass
-    lines = text.splitlines()
-    kept = [
-        line
-        if facts.def_line <= number <= facts.end_line or line.startswith(("import ", "from "))
-        else ""
-        for number, line in enumerate(lines, start=1)
-    ]
-    return "\n".join(kept) + "\n"
+    lines = text.splitlines()[facts.def_line - 1 : facts.end_line]
+    views.append(SourceView(textwrap.dedent("\n".join(lines)) + "\n", facts.def_line - 1))
+    return views
+
+
+def _shift_trace(trace: Trace, offset: int) -> Trace:
+    if offset == 0:
+        return trace
+    steps = [replace(step, line=step.line + offset) for step in trace.steps]
+    return replace(trace, steps=steps)
+
+
+async def neural_on(
+    server: NeurodebugServer,
+    title: str,
+    method: str,
+    document: Document,
+    facts: FunctionFacts,
+    arguments: Callable[[SourceView], tuple[tuple[Any, ...], dict[str, Any]]],
+) -> tuple[Any, SourceView]:
+    """Call the model on the first view it can read; traces come back in document lines."""
+    views = source_views(document, facts)
+    for index, view in enumerate(views):
+        args, kwargs = arguments(view)
+        try:
+            result = await neural(server, title, method, view.text, *args, **kwargs)
+        except CommandError as error:
+            readable = "too long" not in str(error) and "does not parse" not in str(error)
+            if readable or index == len(views) - 1:
+                raise
+            continue
+        if isinstance(result, Trace):
+            result = _shift_trace(result, view.offset)
+        return result, view
+    raise CommandError(f"{title}: nothing to predict from")
 
 
 async def predict(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:
@@ -198,15 +235,14 @@ async def predict(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, An
     document = document_of(server, arg)
     facts = function_at(document, int_field(arg, "line"))
     entry = entry_of(document, facts, arg)
-    source, version = predictable_source(document, facts), document.version
-    trace: Trace = await neural(
+    version = document.version
+    trace, _view = await neural_on(
         server,
         f"neurodebug: predicting {entry}",
         "predict_trace",
-        source,
-        facts.name,
-        entry,
-        max_steps=server.state.options.max_steps,
+        document,
+        facts,
+        lambda view: ((facts.name, entry), {"max_steps": server.state.options.max_steps}),
     )
     current = server.state.documents.get(document.uri)
     if current is not None and current.version == version:
@@ -224,21 +260,29 @@ async def step(server: NeurodebugServer, action: str, arg: dict[str, Any]) -> di
         raise CommandError("continue needs at least one breakpoint line")
     stop = arg.get("stop")
     title = f"neurodebug: {action.replace('_', ' ')}"
+    trace: Trace
     if stop is None:
         entry = entry_of(document, facts, arg)
-        trace: Trace = await neural(
-            server, title, "predict_trace", predictable_source(document, facts), facts.name, entry,
-            action=action, breakpoints=breakpoints, max_steps=1,
+        trace, _view = await neural_on(
+            server, title, "predict_trace", document, facts,
+            lambda view: (
+                (facts.name, entry),
+                {"action": action, "max_steps": 1,
+                 "breakpoints": [line - view.offset for line in breakpoints]},
+            ),
         )  # fmt: skip
         steps = trace.steps[1:]
     else:
         if not isinstance(stop, dict):
             raise CommandError("'stop' must be a step object or null")
         current = Step.from_json({"event": "line", "depth": 0, "function": facts.name, **stop})
-        trace = await neural(
-            server, title, "predict_from_state", predictable_source(document, facts),
-            current.function or facts.name,
-            current.line, current.locals, n_steps=1, action=action, breakpoints=breakpoints,
+        trace, _view = await neural_on(
+            server, title, "predict_from_state", document, facts,
+            lambda view: (
+                (current.function or facts.name, current.line - view.offset, current.locals),
+                {"n_steps": 1, "action": action,
+                 "breakpoints": [line - view.offset for line in breakpoints]},
+            ),
         )  # fmt: skip
         steps = trace.steps
     next_stop = steps[0].to_json() if steps else None
@@ -256,15 +300,14 @@ async def predict_from_state(server: NeurodebugServer, arg: dict[str, Any]) -> d
     if not isinstance(local_values, dict):
         raise CommandError("'locals' must be an object of name → repr")
     count = int_field(arg, "count", 5) or 1
-    trace: Trace = await neural(
+    state = {str(k): str(v) for k, v in local_values.items()}
+    trace, _view = await neural_on(
         server,
         "neurodebug: predicting from the debugger's state",
         "predict_from_state",
-        predictable_source(document, facts),
-        facts.name,
-        line,
-        {str(k): str(v) for k, v in local_values.items()},
-        n_steps=count,
+        document,
+        facts,
+        lambda view: ((facts.name, line - view.offset, state), {"n_steps": count}),
     )
     return {
         "function": facts.qualname,
@@ -281,13 +324,13 @@ async def predict_inputs(server: NeurodebugServer, arg: dict[str, Any]) -> dict[
     output = arg.get("output")
     if not isinstance(output, str):
         raise CommandError("'output' must be the repr of the wanted result, e.g. \"12\"")
-    call: str = await neural(
+    call, _view = await neural_on(
         server,
         "neurodebug: predicting inputs",
         "predict_inputs",
-        predictable_source(document, facts),
-        facts.name,
-        output,
+        document,
+        facts,
+        lambda view: ((facts.name, output), {}),
     )
     return {"function": facts.qualname, "candidates": [{"entry": call, "verified": None}]}
 

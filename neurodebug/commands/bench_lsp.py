@@ -119,7 +119,7 @@ class _Client:
         self.reader = asyncio.ensure_future(self._read())
 
     @staticmethod
-    async def start(folder: Path) -> _Client:
+    async def start(folder: Path, checkpoint: str | None = None) -> _Client:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -136,7 +136,7 @@ class _Client:
                 "processId": None,
                 "rootUri": folder.as_uri(),
                 "capabilities": {"workspace": {"configuration": True}},
-                "initializationOptions": {"diagnosticMode": "push"},
+                "initializationOptions": {"diagnosticMode": "push", "checkpoint": checkpoint},
             },
         )
         client.notify("initialized", {})
@@ -282,7 +282,8 @@ async def measure_hover(client: _Client, folder: Path, hovers: int) -> dict[str,
     results: dict[str, Any] = {"idle": summary(idle)}
     def_line = next(i for i, row in enumerate(rows) if row.startswith("def search_"))
     name = rows[def_line].split("(")[0].removeprefix("def ")
-    entry = f"{name}([[1, 2, 3], [3, 2, 1], [3, 3, 3]] * 40, 3)"
+    grid = ", ".join(["[1, 2, 3]", "[3, 2, 1]", "[3, 3, 3]"] * 4)
+    entry = f"{name}([{grid}], 3)"  # literal arguments: the model reads them as text
     for command in ("neurodebug.predict", "neurodebug.verify"):
         started = time.perf_counter()
         job = asyncio.ensure_future(
@@ -309,11 +310,13 @@ async def measure_hover(client: _Client, folder: Path, hovers: int) -> dict[str,
     return results
 
 
-async def run_benchmark(sizes: list[int], edits: int, hovers: int) -> dict[str, Any]:
+async def run_benchmark(
+    sizes: list[int], edits: int, hovers: int, checkpoint: str | None = None
+) -> dict[str, Any]:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="neurodebug-bench-lsp-") as temporary:
         folder = Path(temporary)
-        client = await _Client.start(folder)
+        client = await _Client.start(folder, checkpoint)
         try:
             edit_results = [await measure_edits(client, folder, size, edits) for size in sizes]
             hover_results = await measure_hover(client, folder, hovers)
@@ -349,6 +352,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--hovers", type=int, default=40, help="timed hovers per phase (default: 40)"
     )
+    parser.add_argument(
+        "--checkpoint", help="model checkpoint for the rollout (default: the shipped one)"
+    )
     add_output_argument(parser, "lsp")
     parser.set_defaults(handler=run)
 
@@ -362,7 +368,8 @@ def run(args: argparse.Namespace) -> int:
     if not sizes or args.edits < 1 or args.hovers < 1:
         print("neurodebug bench lsp: need at least one size, edit and hover", file=sys.stderr)
         return 2
-    results = asyncio.run(run_benchmark(sizes, args.edits, args.hovers))
+    results = asyncio.run(run_benchmark(sizes, args.edits, args.hovers, args.checkpoint))
+    results["checkpoint"] = args.checkpoint or "shipped"
     print(f"{'lines':>7} {'open ms':>9} {'edit→diag p50':>14} {'p95':>8} {'max':>8}")
     for row in results["edits"]:
         latency = row["edit_to_diagnostics"]

@@ -35,7 +35,15 @@ async def _hints(client: LanguageClient, uri: str) -> list[types.InlayHint]:
 async def test_prediction_becomes_hints_hover_and_inline_values(client: LanguageClient) -> None:
     checkpoint = model_checkpoint()
     assert checkpoint is not None
-    await start_session(client, options={"checkpoint": str(checkpoint), "inlayHintWidth": 30})
+    await start_session(
+        client,
+        options={
+            "checkpoint": str(checkpoint),
+            "inlayHintWidth": 30,
+            "maxSteps": 40,
+            "predictTimeout": 240,
+        },
+    )
     path = DATA / "loops.py"
     uri = open_file(client, path)
     assert await _hints(client, uri) == []  # nothing before a prediction is asked for

@@ -29,7 +29,9 @@ async def _run(client: LanguageClient, command: str, argument: dict[str, Any]) -
 
 
 async def test_step_into_from_the_call_then_over(client: LanguageClient) -> None:
-    await start_session(client, options={"checkpoint": str(model_checkpoint())})
+    await start_session(
+        client, options={"checkpoint": str(model_checkpoint()), "predictTimeout": 240}
+    )
     uri = open_file(client, DATA / "loops.py")
     first = await _run(client, "neurodebug.stepInto", {"uri": uri, "line": 1, "stop": None})
     stop = first["stop"]
@@ -40,7 +42,9 @@ async def test_step_into_from_the_call_then_over(client: LanguageClient) -> None
 
 
 async def test_predict_from_state_and_inputs(client: LanguageClient) -> None:
-    await start_session(client, options={"checkpoint": str(model_checkpoint())})
+    await start_session(
+        client, options={"checkpoint": str(model_checkpoint()), "predictTimeout": 240}
+    )
     uri = open_file(client, DATA / "loops.py")
     rolled = await _run(
         client,

@@ -16,6 +16,7 @@ from typing import Any
 BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.commands.bench_analyze",
     "neurodebug.commands.bench_fixes",
+    "neurodebug.commands.bench_fuzz",
     "neurodebug.commands.bench_kernels",
     "neurodebug.commands.bench_lsp",
     "neurodebug.commands.bench_predict",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from neurodebug.neural_debugger.trace import Trace
-from neurodebug.server.predictions import label, line_values
+from neurodebug.server.predictions import label, line_values, value_before
 from pytest_lsp import LanguageClient
 
 from .conftest import DATA, model_checkpoint, open_file, start_session
@@ -69,6 +69,19 @@ async def test_prediction_becomes_hints_hover_and_inline_values(client: Language
         assert len(str(hint.label)) <= 30
         assert hint.position.character == len(lines[line - 1].rstrip())  # at the line's end
         assert isinstance(hint.tooltip, str) and f"of {len(trace.steps)}" in hint.tooltip
+
+    # Hover shows the predicted value the trace holds for `total` on `return total`.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(5, 12)
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    predicted_total = value_before(trace, "running_total", 6, "total")
+    if predicted_total is None:
+        assert "Predicted:" not in hover.contents.value
+    else:
+        assert f"Predicted: `total = {predicted_total}`" in hover.contents.value
 
     values = await client.text_document_inline_value_async(
         types.InlineValueParams(

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 async def test_missing_checkpoint_warns_once_and_static_features_keep_working(
-    client: LanguageClient, tmp_path: object
+    client: LanguageClient,
 ) -> None:
     await start_session(client, options={"checkpoint": "/nonexistent/neurodebug-model"})
     uri = open_file(client, DATA / "loops.py")

@@ -18,6 +18,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.commands.bench_fixes",
     "neurodebug.commands.bench_fuzz",
     "neurodebug.commands.bench_kernels",
+    "neurodebug.commands.bench_load",
     "neurodebug.commands.bench_lsp",
     "neurodebug.commands.bench_predict",
     "neurodebug.commands.bench_speedups",

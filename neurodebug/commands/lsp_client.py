@@ -136,6 +136,7 @@ class LspProcess:
                     self.responses[message["id"]] = Response(message, now)
                     self.arrived.notify_all()
             else:
+                message["_arrived"] = now  # when it was read (for latency)
                 self.notifications.append(message)
 
     # ---- documents (the client's copy, kept exactly as LSP defines edits)

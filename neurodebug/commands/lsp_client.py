@@ -55,7 +55,7 @@ class LspProcess:
     peak_rss_kb: int = 0
 
     @staticmethod
-    def start(root: Path) -> LspProcess:
+    def start(root: Path, options: dict[str, Any] | None = None) -> LspProcess:
         """Start `neurodebug serve` on stdio and initialize it (UTF-16 positions, push mode)."""
         process = subprocess.Popen(
             [sys.executable, "-m", "neurodebug", "serve"],
@@ -70,7 +70,7 @@ class LspProcess:
             "processId": os.getpid(),
             "rootUri": root.as_uri(),
             "capabilities": {},
-            "initializationOptions": {"diagnosticMode": "push"},
+            "initializationOptions": {"diagnosticMode": "push", **(options or {})},
         }
         answer = client.wait(client.request("initialize", params), 60.0)
         if answer is None:

@@ -225,8 +225,9 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
 
     def save(metrics: dict[str, Any]) -> None:
         nonlocal best
-        facts = {**facts_base, "step": step, "tokens_seen": tokens_seen, "train_seconds": elapsed}
-        facts.update(metrics)
+        facts = {**facts_base, **metrics}
+        facts["last_eval_step"] = metrics.get("step")
+        facts.update(step=step, tokens_seen=tokens_seen, train_seconds=round(elapsed, 1))
         save_checkpoint(out / "checkpoint", model, tok, facts)
         if metrics.get("val_loss", float("inf")) < best:
             best = metrics["val_loss"]

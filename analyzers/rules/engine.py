@@ -6,6 +6,7 @@ adding a rule costs only its own work on the nodes it asks for, never another tr
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import cache
 from pathlib import Path
@@ -15,7 +16,9 @@ from neurodebug.analyzers.parsing import parse, python_language, syntax_errors
 
 from neurodebug.config import Settings
 
-from .base import Context, Finding, Rule
+from .base import Context, Finding, Hit, Rule
+
+LOG = logging.getLogger(__name__)
 
 SYNTAX_ERROR_CODE = "ND000"
 SYNTAX_ERROR_NAME = "syntax-error"
@@ -110,6 +113,26 @@ def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
     )
 
 
+def _hits(rule: Rule, ctx: Context) -> list[Hit]:
+    """A rule's hits; a bug in one rule costs its findings on this file, not the whole check.
+
+    (Fuzzing found error-recovered trees that broke a rule's assumptions.) Running out of
+    recursion or memory still propagates: the caller reports the file as too large or deep.
+    """
+    try:
+        return list(rule.check(ctx))
+    except (RecursionError, MemoryError):
+        raise
+    except Exception as error:
+        LOG.warning(
+            "rule %s failed (%s: %s); its findings are skipped",
+            rule.code,
+            type(error).__name__,
+            error,
+        )
+        return []
+
+
 def check_tree(
     source: bytes,
     tree: tree_sitter.Tree,
@@ -141,7 +164,7 @@ def check_tree(
     for rule in rules:
         if not rule_enabled(rule, settings, path):
             continue
-        for hit in rule.check(ctx):
+        for hit in _hits(rule, ctx):
             node = hit.node
             if broken and node.has_error:
                 continue

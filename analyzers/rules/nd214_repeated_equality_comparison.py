@@ -50,7 +50,10 @@ def check(ctx: Context) -> Iterator[Hit]:
             ops = [c.type for c in leaf.children if not c.is_named]
             if leaf.type != "comparison_operator" or ops != [comparison]:
                 break
-            left, right = leaf.named_children
+            operands = leaf.named_children
+            if len(operands) != 2:  # an error-recovered node (found by fuzzing) is no pair
+                break
+            left, right = operands
             subjects.append(ctx.text(left))
             values.append(ctx.text(right))
         else:

@@ -145,3 +145,15 @@ def test_a_thousand_nesting_levels_through_the_cli(kind: str, tmp_path: Path) ->
         assert completed.returncode in {0, 1, 2}
     deps = run_neurodebug("deps", str(path), "--format", "json", cwd=tmp_path)
     assert deps.returncode == 0 and '"functions"' in deps.stdout
+
+
+CRASHES = sorted((Path(__file__).parent / "data").glob("crash_*.txt"))
+
+
+@pytest.mark.parametrize("crash", CRASHES, ids=lambda path: path.name)
+def test_inputs_that_crashed_once(crash: Path) -> None:
+    """Inputs atheris (`fuzz_analyzers.py`) found crashing; each must now analyse cleanly."""
+    source = crash.read_bytes()
+    findings = check_source(source, None, Settings())
+    assert any(f.code == "ND000" for f in findings)  # they are broken code, and say so
+    analyze_everything(source)

@@ -1,0 +1,43 @@
+"""Coverage-guided fuzzing of the static analyzers with atheris (run by hand, not by pytest).
+
+    pip install atheris==2.3.0
+    python3 tests/reliability/fuzz_analyzers.py -atheris_runs=20000 -max_len=4096
+
+Each input goes through the rules (`check_source`), the facts of every function
+(`analyze_source(...).compute_all()`) and an incremental edit of a `SourceDocument`; any
+exception escaping them is a crash that atheris reports with the input that caused it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import atheris
+
+with atheris.instrument_imports():
+    from neurodebug.analyzers.document import SourceDocument, analyze_source
+    from neurodebug.analyzers.rules import Settings, check_source
+
+SETTINGS = Settings()
+
+
+def one_input(data: bytes) -> None:
+    """Analyse `data` as a module, then edit it in the middle and analyse it again."""
+    check_source(data, None, SETTINGS)
+    analyze_source(data).compute_all()
+    provider = atheris.FuzzedDataProvider(data)
+    document = SourceDocument(data)
+    line = provider.ConsumeIntInRange(0, 50)
+    column = provider.ConsumeIntInRange(0, 80)
+    document.apply_edit(line, column, line, column + 1, provider.ConsumeUnicodeNoSurrogates(8))
+    document.facts.compute_all()
+
+
+def main() -> None:
+    sys.setrecursionlimit(10_000)  # as the CLI and the server do
+    atheris.Setup(sys.argv, one_input)
+    atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -23,20 +23,29 @@ def linear_shapes(model: Any) -> list[tuple[int, int]]:
     return [(m.out_features, m.in_features) for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def step_latency_ms(model: Any, vocab: int, prompt: int, steps: int) -> float:
-    """Median ms of one batch-1 decoding step (KV cache) after a `prompt`-token prefill."""
+def step_latencies_ms(
+    models: dict[str, Any], vocab: int, prompt: int, steps: int
+) -> dict[str, float]:
+    """Median ms of one batch-1 decoding step (KV cache) after a `prompt`-token prefill.
+
+    Steps of the variants are interleaved (step i of each, in rotating order) so machine load
+    hits them alike.
+    """
     import torch
 
     generator = torch.Generator().manual_seed(0)
     tokens = torch.randint(0, vocab, (1, prompt), generator=generator)
-    logits, cache = model.prefill(tokens)
-    times = []
-    for _ in range(steps):
-        token = logits.argmax(-1, keepdim=True)  # (1, 1)
-        start = time.perf_counter()
-        logits, cache = model.step(token, cache)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1e3
+    state = {name: model.prefill(tokens) for name, model in models.items()}
+    times: dict[str, list[float]] = {name: [] for name in models}
+    names = list(models)
+    for i in range(steps):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            logits, cache = state[name]
+            token = logits.argmax(-1, keepdim=True)  # (1, 1)
+            start = time.perf_counter()
+            state[name] = models[name].step(token, cache)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) * 1e3 for name, t in times.items()}
 
 
 def evaluate(model: Any, tokenizer: Any, facts: dict[str, Any], corpus: Path, programs: int) -> Any:
@@ -79,10 +88,12 @@ def run_model(
         "layer_shapes": [list(s) for s in linear_shapes(model)],
         "variants": {},
     }
-    for bits in [None, *bits_list]:
-        name = "fp32" if bits is None else f"{bits}bit"
-        variant = model if bits is None else quantize_model(copy.deepcopy(model), bits, group_size)
-        entry: dict[str, Any] = {"step_ms": step_latency_ms(variant, vocab, prompt, steps)}
+    variants = {"fp32": model}
+    for bits in bits_list:
+        variants[f"{bits}bit"] = quantize_model(copy.deepcopy(model), bits, group_size)
+    latencies = step_latencies_ms(variants, vocab, prompt, steps)
+    for name, variant in variants.items():
+        entry: dict[str, Any] = {"step_ms": latencies[name]}
         if eval_programs > 0 and corpus.is_dir():
             log(f"model {name}: evaluating {eval_programs} held-out programs")
             entry["eval"] = evaluate(variant, tokenizer, facts, corpus, eval_programs)

@@ -42,7 +42,10 @@ def check(ctx: Context) -> Iterator[Hit]:
         inner_vars = set(target_names(inner_left))
         if outer_vars & names_read(inner_right):
             continue  # the inner collection depends on the outer element: not a join
-        left, right = condition.named_children
+        operands = condition.named_children
+        if len(operands) != 2:  # an error-recovered comparison (found by fuzzing)
+            continue
+        left, right = operands
         sides = (names_read(left), names_read(right))
         for one, other in (sides, sides[::-1]):
             outer_side = bool(one & outer_vars) and not one & inner_vars

@@ -7,7 +7,10 @@ stdout is the LSP channel in stdio mode, so everything else â€” logs included â€
 from __future__ import annotations
 
 import argparse
+import asyncio
+import concurrent.futures
 import logging
+import os
 import sys
 
 LOG = logging.getLogger(__name__)
@@ -40,12 +43,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+class _AbandoningExecutor(concurrent.futures.ThreadPoolExecutor):
+    """The event loop's default executor, whose shutdown does not wait for running work.
+
+    `asyncio.run` joins the default executor on the way out; when the client has gone, a
+    rollout nobody will read must not keep the process alive.
+    """
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
+
+
+class _ServerLoopPolicy(asyncio.DefaultEventLoopPolicy):
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = super().new_event_loop()
+        loop.set_default_executor(_AbandoningExecutor(thread_name_prefix="neurodebug-work"))
+        return loop
+
+
 def run(args: argparse.Namespace) -> int:
     from neurodebug.server.app import create_server
 
     # Analyses and rollouts run on worker threads; a short GIL switch interval lets the event
     # loop thread answer hovers and publish diagnostics between their bytecodes (default 5 ms).
     sys.setswitchinterval(0.001)
+    asyncio.set_event_loop_policy(_ServerLoopPolicy())
     server = create_server()
     if args.tcp is not None:
         host, port = args.tcp
@@ -54,4 +76,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         LOG.info("serving LSP on stdio")
         server.start_io()
-    return 0
+    # The client is gone (exit notification or end of input). Rollouts and analyses may still be
+    # running on worker threads that nobody will read: leave now rather than let the
+    # interpreter join them, which kept an orphaned server computing for minutes.
+    LOG.info("client disconnected; exiting")
+    logging.shutdown()
+    os._exit(0)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +78,107 @@ def test_bad_tcp_address_is_a_usage_error() -> None:
     assert completed.returncode == 2
     assert "HOST:PORT" in completed.stderr
     assert completed.stdout == ""
+
+
+@pytest.mark.e2e
+def test_server_exits_when_the_client_goes_away_mid_run(tmp_path: Path) -> None:
+    """A running debugpy session must not keep an orphaned server (or the debuggee) alive."""
+    pid_file = tmp_path / "debuggee.pid"
+    source = (
+        "def spin():\n"
+        "    import os, time\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(120)\n"
+        "    return 1\n"
+    )
+    module = tmp_path / "spin.py"
+    module.write_text(source)
+    uri = module.as_uri()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert server.stdin is not None
+    for payload in (
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": source}
+            },
+        },
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "workspace/executeCommand",
+            "params": {
+                "command": "neurodebug.verify",
+                "arguments": [{"uri": uri, "line": 0, "entry": "spin()"}],
+            },
+        },
+    ):
+        server.stdin.write(_message(payload))
+    server.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pid_file.exists(), "the debuggee never started"
+    debuggee = int(pid_file.read_text())
+    server.stdin.close()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        pytest.fail("the server kept running after its client went away")
+    gone_by = time.monotonic() + 10
+    while time.monotonic() < gone_by:
+        try:
+            os.kill(debuggee, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(debuggee, signal.SIGKILL)
+        pytest.fail("the debuggee outlived the server")
+
+
+@pytest.mark.e2e
+def test_server_does_not_wait_for_worker_threads_after_the_client_left(tmp_path: Path) -> None:
+    """Analysing a huge file runs on a worker thread; a gone client must not wait for it."""
+    function = "def f{i}(xs):\n    out = []\n    for x in xs:\n        out.append(x * {i})\n    return out\n\n"
+    text = "".join(function.format(i=i) for i in range(20_000))  # 120k lines
+    uri = (tmp_path / "huge.py").as_uri()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert server.stdin is not None
+    for payload in (
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {
+                "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            },
+        },
+    ):
+        server.stdin.write(_message(payload))
+    server.stdin.flush()
+    time.sleep(2)  # the analysis has started on its worker thread
+    closed_at = time.monotonic()
+    server.stdin.close()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    assert time.monotonic() - closed_at < 5, "the server waited for work nobody will read"

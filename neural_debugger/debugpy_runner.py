@@ -90,7 +90,15 @@ _chain()
 '''
 
 _WRAPPER = """import importlib.util as _util
+import os as _os
+import resource as _resource
 import sys as _sys
+try:  # the sandbox's limits for the debuggee: address space beyond what debugpy holds, CPU time
+    _size = int(open("/proc/self/statm").read().split()[0]) * _os.sysconf("SC_PAGE_SIZE")
+    _resource.setrlimit(_resource.RLIMIT_AS, (_size + {memory}, _size + {memory}))
+    _resource.setrlimit(_resource.RLIMIT_CPU, ({cpu}, {cpu} + 1))
+except (OSError, ValueError):
+    pass
 _sys.path.insert(0, {folder!r})
 _spec = _util.spec_from_file_location({module!r}, {path!r})
 _module = _util.module_from_spec(_spec)
@@ -110,6 +118,8 @@ neurodebug_result = None if neurodebug_error is not None else safe_repr(neurodeb
 neurodebug_exception = None if neurodebug_error is None else exception_text(neurodebug_error)
 pass
 """
+DEBUGGEE_MEMORY_BYTES = 1024 * 1024 * 1024
+"""Address space the user's code may add to the debuggee (as the tracer's 1 GiB `memory_mb`)."""
 _WRAPPER_LINES = _WRAPPER.splitlines()
 _CALL_LINE = 1 + next(i for i, text in enumerate(_WRAPPER_LINES) if "eval(" in text)
 _END_LINE = len(_WRAPPER_LINES)  # the final `pass`
@@ -205,6 +215,8 @@ def debug_entry(
             module="__neurodebug_main__",
             path=user_file,
             call=call or f"{function}()",
+            memory=DEBUGGEE_MEMORY_BYTES,
+            cpu=int(timeout) + 2,
         )
     )
     env = secure_env.scrubbed_environment()  # no tokens, keys or credentials for user code

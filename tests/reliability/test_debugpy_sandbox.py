@@ -28,3 +28,11 @@ def test_debuggee_environment_has_no_secrets(
     names, cwd = trace.result.strip("'").split(":", 1)
     assert names == "NEURODEBUG_TEST_PLAIN"
     assert "neurodebug-debugpy-" in cwd  # a temporary working folder, not the caller's
+
+
+def test_debuggee_cannot_allocate_ten_gigabytes(tmp_path: Path) -> None:
+    program = tmp_path / "hog.py"
+    program.write_text("def hog():\n    block = bytearray(10 * 1024**3)\n    return len(block)\n")
+    trace = debug_entry(program, "hog", action="continue", timeout=60.0)
+    assert trace.result is None
+    assert "MemoryError" in (trace.exception or ""), (trace.status, trace.exception)

@@ -1,0 +1,1 @@
+"""The shipped model checkpoints (data only: safetensors weights, config and tokenizer)."""

@@ -1,0 +1,1 @@
+"""The default checkpoint `load_predictor()` uses; see MODEL.md for how it was trained."""

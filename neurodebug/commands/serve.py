@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     # Analyses and rollouts run on worker threads; a short GIL switch interval lets the event
     # loop thread answer hovers and publish diagnostics between their bytecodes (default 5 ms).
     sys.setswitchinterval(0.001)
+    # As the CLI: deeply nested code (1,000 lambdas) must not turn hovers into RecursionErrors.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     asyncio.set_event_loop_policy(_ServerLoopPolicy())
     server = create_server()
     if args.tcp is not None:

@@ -50,6 +50,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--model-bits", default="8,4,3", help="bit widths for the model part")
     parser.add_argument(
+        "--model-group-size",
+        type=int,
+        default=64,
+        help="group size for the model part (the shipped model is 192 wide: 64 divides it)",
+    )
+    parser.add_argument(
+        "--no-model", action="store_true", help="skip the model-level part even with a checkpoint"
+    )
+    parser.add_argument(
         "--eval-programs",
         type=int,
         default=40,
@@ -121,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
         )
         shape["floors"] = bench.floors(shape)
         results["shapes"].append(shape)
-    checkpoint = args.checkpoint or shipped_checkpoint()
+    checkpoint = None if args.no_model else args.checkpoint or shipped_checkpoint()
     if checkpoint is not None:
         from neurodebug.commands.bench_kernels_model import run_model
 
@@ -129,20 +138,22 @@ def run(args: argparse.Namespace) -> int:
         results["model"] = run_model(
             checkpoint,
             bits_list=model_bits,
-            group_size=args.group_size,
+            group_size=args.model_group_size,
             corpus=args.corpus,
             eval_programs=args.eval_programs,
             steps=200,
             log=log,
         )
         model_shapes = model_shapes or [tuple(s) for s in results["model"]["layer_shapes"]]
+        layer_group = args.model_group_size
     else:
+        layer_group = args.group_size
         log("no checkpoint: skipping the model-level part (give --checkpoint or --model-shapes)")
     if model_shapes:
         results["model_layers"] = bench.run_layers(
             model_shapes,
             bits_list=bits_list,
-            group_size=args.group_size,
+            group_size=layer_group,
             calls=args.calls,
             log=log,
         )

@@ -18,7 +18,7 @@ def test_bench_kernels_writes_results(tmp_path: Path) -> None:
     completed = run_neurodebug(
         "bench", "kernels", "--shapes", "64x256", "--bits", "3,4,8", "--calls", "6",
         "--repeats", "2", "--reference-calls", "2", "--pool-factor", "0.05",
-        "--model-shapes", "96x128,128x100", "--group-size", "32", "--format", "json",
+        "--model-shapes", "96x128,128x100", "--group-size", "32", "--format", "json", "--no-model",
         "--out", str(out), timeout=600,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr[-2000:]

@@ -184,7 +184,7 @@ def run_shape(
     return {
         "shape": [n, k],
         "stream_read_gbps": {
-            "median": bandwidth,
+            "median": statistics.median(bandwidths),
             "min": min(bandwidths),
             "max": max(bandwidths),
             "bound": bandwidth,

@@ -238,10 +238,10 @@ class RuleCache:
     """Per-document cache of chunk findings; safe to share between worker threads."""
 
     entries: dict[tuple[str, str], tuple[Finding, ...]] = field(default_factory=dict)
-    chunk_info: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Per chunk digest: (node type, name it defines or "")."""
-    loop_calls: dict[str, frozenset[str]] = field(default_factory=dict)
-    """Per chunk digest: names of functions called inside a loop in that chunk."""
+    chunk_info: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    """Per chunk digest: (node type, name it defines or "", names of functions called inside a
+    loop in that chunk). One dict, read once per chunk per check: a concurrent check may prune
+    it, so nothing is looked up in it twice."""
     purity: dict[tuple[str, frozenset[str]], bool] = field(default_factory=dict)
     """Per (function digest, the pure names it mentions): whether its body is pure."""
     identifiers: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -276,6 +276,7 @@ class RuleCache:
         signature_parts: list[str] = []
         called: set[str] = set()
         info = self.chunk_info
+        infos: dict[str, tuple[str, str, frozenset[str]]] = {}
         for chunk in chunks:
             start, end = chunk.start_byte, chunk.end_byte
             # Python's own bytes hash: ~5x faster than blake2b here, and a cache key only has to
@@ -283,19 +284,20 @@ class RuleCache:
             digest = f"{hash(source[start:end]):x}:{end - start}"
             known = info.get(digest)
             if known is None:
-                known = (chunk.type, _definition_name(chunk).decode("utf-8", "replace"))
+                name = _definition_name(chunk).decode("utf-8", "replace")
+                known = (chunk.type, name, _loop_calls(source, chunk))
                 info[digest] = known
-                self.loop_calls[digest] = _loop_calls(source, chunk)
-            kind, name = known
+            infos[digest] = known
+            kind, name, calls = known
             if kind in _DEFINITIONS:
                 signature_parts.append("def " + name)
             elif kind != "comment":
                 signature_parts.append(digest)
-            called |= self.loop_calls[digest]
+            called |= calls
             point = chunk.start_point
             rows.append((digest, point.row, start, point.column, chunk))
         signature = hashlib.blake2b("\n".join(signature_parts).encode(), digest_size=16).hexdigest()
-        pure = self._pure_functions(source, tree, settings.target_version, rows)
+        pure = self._pure_functions(source, tree, settings.target_version, rows, infos)
         shared = module_shared(source, tree, settings.target_version, called, pure)
         context = f"{signature}:{shared.key}:{broken}:{hash((enabled, settings.target_version))}"
         findings = _syntax_findings(tree, settings) if broken else []
@@ -330,7 +332,6 @@ class RuleCache:
                 self.entries = {k: v for k, v in self.entries.items() if k in live}
                 self.absolute = {k: v for k, v in self.absolute.items() if k in live}
                 kept = {row[0] for row in rows}
-                self.loop_calls = {k: v for k, v in self.loop_calls.items() if k in kept}
                 self.chunk_info = {k: v for k, v in self.chunk_info.items() if k in kept}
         findings.sort(key=lambda f: (f.line, f.column, f.code))
         return findings
@@ -341,6 +342,7 @@ class RuleCache:
         tree: tree_sitter.Tree,
         target: tuple[int, int],
         rows: list[tuple[str, int, int, int, tree_sitter.Node]],
+        infos: dict[str, tuple[str, str, frozenset[str]]],
     ) -> set[str]:
         """`_syntax.pure_functions` of the module, with each function's verdict cached.
 
@@ -349,7 +351,7 @@ class RuleCache:
         """
         by_name: dict[str, tuple[str, tree_sitter.Node]] = {}  # a later `def` wins, as at run time
         for digest, _line, _byte, _column, chunk in rows:
-            kind, name = self.chunk_info[digest]
+            kind, name, _calls = infos[digest]
             if kind == "function_definition" and name:
                 by_name[name] = (digest, chunk)
         functions = [(name, digest, node) for name, (digest, node) in by_name.items()]

@@ -59,6 +59,10 @@ class PredictionError(ValueError):
     """The request cannot be predicted (unknown function, non-literal call arguments, …)."""
 
 
+class SourceTooLongError(PredictionError):
+    """The source does not fit the model's context; `context.reduced_source` may still fit."""
+
+
 @dataclass
 class SourceFacts:
     """What the decoder may choose from, computed once per source."""
@@ -536,7 +540,7 @@ class Predictor:
             facts = source_facts(source)
             header = encode_source(self.tok, source)
             if len(header) > self.model.config.block_size - HEADROOM:
-                raise PredictionError(
+                raise SourceTooLongError(
                     f"the source is too long for the model ({len(header)} tokens; "
                     f"at most {self.model.config.block_size - HEADROOM})"
                 )

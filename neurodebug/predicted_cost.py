@@ -18,10 +18,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from neurodebug.neural_debugger.context import TracePredictor, reduced_source, remap
 from neurodebug.neural_debugger.trace import Trace
 from neurodebug.profiling import LineCost, Profile
 
@@ -38,20 +38,6 @@ class EntryCall:
     call: str
     origin: str
     """`doctest`, `comment` or `test:<path>`."""
-
-
-class TracePredictor(Protocol):
-    """What this module needs of `neural_debugger.inference.Predictor`."""
-
-    def predict_trace(
-        self,
-        source: str,
-        function: str,
-        call: str,
-        action: str = ...,
-        breakpoints: Sequence[int] = ...,
-        max_steps: int = ...,
-    ) -> Trace: ...
 
 
 def _top_level_functions(tree: ast.Module) -> set[str]:
@@ -152,68 +138,6 @@ def discover_entry_calls(
                     if segment:
                         add(_literal_call(segment, functions), f"test:{test.name}")
     return found[:limit]
-
-
-def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
-    """The part of a module the model must read to run `function`, and its line map.
-
-    The model reads a few hundred tokens at most, so instead of the whole file it gets the
-    top-level imports, the module-level assignments and functions `function` refers to
-    (transitively), in their original order. `line_map[i]` is the original line of line
-    `i + 1` of the reduced text, so predicted stops map back to the file's own lines.
-    """
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    functions = {
-        node.name: node
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    assigned: dict[str, ast.stmt] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    assigned[target.id] = node
-    wanted: set[int] = set()
-    pending = [function]
-    seen: set[str] = set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        found: ast.stmt | None = functions.get(name) or assigned.get(name)
-        if found is None:
-            continue
-        wanted.add(id(found))
-        pending.extend(n.id for n in ast.walk(found) if isinstance(n, ast.Name))
-    kept: list[str] = []
-    line_map: list[int] = []
-    for node in tree.body:
-        if not (isinstance(node, ast.Import | ast.ImportFrom) or id(node) in wanted):
-            continue
-        decorators = getattr(node, "decorator_list", [])
-        first = min([node.lineno, *(d.lineno for d in decorators)])
-        last = node.end_lineno or node.lineno
-        if kept and not isinstance(node, ast.Import | ast.ImportFrom):
-            kept.append("")
-            line_map.append(0)
-        for number in range(first, last + 1):
-            kept.append(lines[number - 1])
-            line_map.append(number)
-    return "\n".join(kept) + "\n", line_map
-
-
-def remap(trace: Trace, line_map: Sequence[int]) -> Trace:
-    """The trace with reduced-source line numbers turned back into the file's own."""
-    steps = [
-        replace(step, line=line_map[step.line - 1])
-        for step in trace.steps
-        if 0 < step.line <= len(line_map) and line_map[step.line - 1] > 0
-    ]
-    return replace(trace, steps=steps)
 
 
 def count_lines(trace: Trace) -> dict[int, int]:

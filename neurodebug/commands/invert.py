@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from neurodebug.neural_debugger.inference import PredictionError, Predictor
+    from neurodebug.neural_debugger.context import reduced_source
+    from neurodebug.neural_debugger.inference import PredictionError, Predictor, SourceTooLongError
 
     path, function = args.target
     if not path.is_file():
@@ -37,7 +38,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     source = path.read_text(encoding="utf-8")
     try:
-        call = predictor.predict_inputs(source, function, args.output)
+        try:
+            call = predictor.predict_inputs(source, function, args.output)
+        except SourceTooLongError:  # the function and what it uses may still fit
+            call = predictor.predict_inputs(
+                reduced_source(source, function)[0], function, args.output
+            )
     except PredictionError as error:
         print(f"neurodebug invert: {error}", file=sys.stderr)
         return 2

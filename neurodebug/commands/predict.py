@@ -64,6 +64,7 @@ def load(args: argparse.Namespace, command: str) -> object | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from neurodebug.neural_debugger.context import predict_trace_in_context
     from neurodebug.neural_debugger.inference import PredictionError, Predictor
 
     path, function = args.target
@@ -75,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     source = path.read_text(encoding="utf-8")
     try:
-        trace = predictor.predict_trace(
-            source, function, args.call, args.action, args.breakpoint, max(1, args.steps)
+        trace = predict_trace_in_context(
+            predictor, source, function, args.call, args.action, args.breakpoint, max(1, args.steps)
         )
     except PredictionError as error:
         print(f"neurodebug predict: {error}", file=sys.stderr)

@@ -62,3 +62,26 @@ def test_invert_check_runs_the_predicted_call_and_reports_the_outcome(
     # The untrained model's guess is checked for real: ok says whether run(...) returned 7.
     assert payload["ok"] == (payload["returned"] == "7")
     assert code == (0 if payload["ok"] else 1)
+
+
+def test_predict_reads_only_what_the_function_needs_from_a_long_module(tmp_path: Path) -> None:
+    """A module longer than the model's context is cut to the function, its helper and
+    imports; the stops come back in the module's own line numbers."""
+    filler = "".join(
+        f"def unrelated_{i}(values, limit):\n"
+        f"    return [v * {i} for v in values if v < limit]\n\n\n"
+        for i in range(80)
+    )
+    program = PROGRAMS[1][0]  # double (lines 1-2) and run (lines 4-7), placed after the filler
+    offset = filler.count("\n")
+    path = tmp_path / "long_module.py"
+    path.write_text(filler + program)
+    completed = run_neurodebug(
+        "predict", f"{path}::run", "--call", "run(3, 1)", "--steps", "6",
+        "--checkpoint", str(tiny_checkpoint()), "--format", "json",
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    stops = json.loads(completed.stdout)["stops"]
+    assert stops[0]["line"] == offset + 4 and stops[0]["event"] == "call"
+    allowed = {offset + n for n in (1, 2, 4, 5, 6, 7)}
+    assert {stop["line"] for stop in stops} <= allowed

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from neurodebug.neural_debugger.context import reduced_source, remap
 from neurodebug.neural_debugger.trace import Step, Trace
 from neurodebug.neural_debugger.tracer import trace_source
 
@@ -14,8 +15,6 @@ from neurodebug.predicted_cost import (
     discover_entry_calls,
     predict_profile,
     profile_from_traces,
-    reduced_source,
-    remap,
 )
 from neurodebug.ranking import rank_records
 

@@ -20,6 +20,8 @@ export const SERVER_COMMANDS = {
     functionHints: 'neurodebug.functionHints',
     predictFromState: 'neurodebug.predictFromState',
     clearPredictions: 'neurodebug.clearPredictions',
+    /** `{uri}` → `{version, length, sha256}` of the server's copy; for sync checks, not the UI. */
+    documentDigest: 'neurodebug.documentDigest',
 } as const;
 
 /** Debugger actions of a neural step. */

@@ -165,8 +165,12 @@ describe('neural commands, with or without a model', () => {
 
     before(async () => {
         // NEURODEBUG_TEST_CHECKPOINT picks a model other than the shipped one (neurodebug.checkpoint).
+        // The test checks shapes, not the model's quality: a short rollout with a generous
+        // limit keeps it independent of how fast this machine decodes (a loop the model never
+        // leaves would otherwise run to the default step budget).
         const checkpoint = process.env.NEURODEBUG_TEST_CHECKPOINT;
-        const overrides = checkpoint ? { checkpoint, predictTimeout: 150 } : {};
+        const bounded = { maxSteps: 12, predictTimeout: 150 };
+        const overrides = checkpoint ? { checkpoint, ...bounded } : bounded;
         session = await startSession(FIXTURES, settingsFrom(properties, overrides));
     });
 

@@ -70,6 +70,8 @@ class VerifyResult:
     prediction: Trace | None = None
     """The model's predicted trace for the same call and action, when one was asked for."""
     prediction_agreement: PredictionAgreement | None = None
+    prediction_error: str | None = None
+    """Why the model could not predict this call (the real run is still checked)."""
 
     @property
     def agree(self) -> bool:
@@ -107,6 +109,8 @@ class VerifyResult:
         }
 
     def _prediction_json(self) -> dict[str, Any]:
+        if self.prediction_error is not None:
+            return {"prediction": {"error": self.prediction_error}}
         if self.prediction is None or self.prediction_agreement is None:
             return {}
         return {
@@ -272,7 +276,13 @@ def verify_entry(
         # no need to predict past the real run's end (+1 for the model to overshoot)
         true_length = len(action_path(tracer, action, breakpoints, predict_steps + 1))
         steps = min(predict_steps, true_length + 1)
-        result.prediction = predict(source, function, text, action, sorted(set(breakpoints)), steps)
+        try:
+            result.prediction = predict(
+                source, function, text, action, sorted(set(breakpoints)), steps
+            )
+        except ValueError as error:  # the model's PredictionError: verification stands alone
+            result.prediction_error = str(error)
+            return result
         result.prediction_agreement = prediction_agreement(
             result.prediction, tracer, action, breakpoints
         )

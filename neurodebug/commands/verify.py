@@ -7,6 +7,7 @@ view of the same run. Exit status: 0 when they agree, 1 on any disagreement, 2 o
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -123,7 +124,9 @@ def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
             return False
         logging.getLogger(__name__).info("no prediction: %s", error)
         return None
-    return predictor.predict_trace
+    from neurodebug.neural_debugger.context import predict_trace_in_context
+
+    return functools.partial(predict_trace_in_context, predictor)
 
 
 def render_text(result: VerifyResult) -> str:
@@ -149,6 +152,8 @@ def render_text(result: VerifyResult) -> str:
             lines.append(
                 f"  {where}: {item.field}: tracer {item.expected!r}, debugpy {item.actual!r}"
             )
+    if result.prediction_error is not None:
+        lines.append(f"prediction: none ({result.prediction_error})")
     if result.prediction is not None and result.prediction_agreement is not None:
         agreement = result.prediction_agreement
         lines.append(

@@ -169,3 +169,16 @@ def test_verify_entry_adds_the_prediction_and_its_agreement() -> None:
     )
     data = result.to_json()
     assert data["prediction"]["agreement"]["steps_compared"] == 2
+
+
+@pytest.mark.e2e
+def test_a_prediction_that_cannot_be_made_leaves_the_verification_standing() -> None:
+    def refusing_predict(
+        source: str, function: str, call: str, action: str, bps: Sequence[int], steps: int
+    ) -> Trace:
+        raise ValueError("the source is too long for the model (2000 tokens; at most 416)")
+
+    result = verify_entry(DATA / "recursion.py", "f", "f(2)", predict=refusing_predict)
+    assert result.agree and result.prediction is None
+    assert result.prediction_error is not None and "too long" in result.prediction_error
+    assert result.to_json()["prediction"] == {"error": result.prediction_error}

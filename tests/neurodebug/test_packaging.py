@@ -43,3 +43,24 @@ def test_every_part_folder_is_a_package_with_a_typed_marker() -> None:
     for folder in ("neurodebug", *PART_NAMES):
         assert (REPO_ROOT / folder / "__init__.py").is_file(), folder
         assert (REPO_ROOT / folder / "py.typed").is_file(), folder
+
+
+def test_a_source_checkout_first_on_sys_path_still_finds_the_parts(tmp_path: Path) -> None:
+    """`python -m neurodebug` from the repository root over a non-editable install: the
+    checkout's `neurodebug/` shadows the installed one and must still reach the part folders.
+    `-S` leaves out site-packages (and with it the editable install's import hook)."""
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO_ROOT)!r})\n"
+        "import importlib.util\n"
+        "for part in ('analyzers', 'kernels', 'neural_debugger', 'server'):\n"
+        "    print(importlib.util.find_spec('neurodebug.' + part).origin)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == [
+        str(REPO_ROOT / part / "__init__.py")
+        for part in ("analyzers", "kernels", "neural_debugger", "server")
+    ]

@@ -80,6 +80,30 @@ def test_bad_tcp_address_is_a_usage_error() -> None:
     assert completed.stdout == ""
 
 
+def _serve_stdio_with_open_document(
+    folder: Path, uri: str, text: str, *requests: dict[str, object]
+) -> subprocess.Popen[bytes]:
+    """A stdio server, initialized, with `text` open at `uri`, then `requests` sent."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+    )
+    assert server.stdin is not None
+    document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    for payload in (
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": document}},
+        *requests,
+    ):
+        server.stdin.write(_message(payload))
+    server.stdin.flush()
+    return server
+
+
 @pytest.mark.e2e
 def test_server_exits_when_the_client_goes_away_mid_run(tmp_path: Path) -> None:
     """A running debugpy session must not keep an orphaned server (or the debuggee) alive."""
@@ -93,37 +117,17 @@ def test_server_exits_when_the_client_goes_away_mid_run(tmp_path: Path) -> None:
     )
     module = tmp_path / "spin.py"
     module.write_text(source)
-    uri = module.as_uri()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "neurodebug", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
+    verify = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "workspace/executeCommand",
+        "params": {
+            "command": "neurodebug.verify",
+            "arguments": [{"uri": module.as_uri(), "line": 0, "entry": "spin()"}],
+        },
+    }
+    server = _serve_stdio_with_open_document(tmp_path, module.as_uri(), source, verify)
     assert server.stdin is not None
-    for payload in (
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
-        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-        {
-            "jsonrpc": "2.0",
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": source}
-            },
-        },
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "workspace/executeCommand",
-            "params": {
-                "command": "neurodebug.verify",
-                "arguments": [{"uri": uri, "line": 0, "entry": "spin()"}],
-            },
-        },
-    ):
-        server.stdin.write(_message(payload))
-    server.stdin.flush()
     deadline = time.monotonic() + 60
     while not pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -152,28 +156,8 @@ def test_server_does_not_wait_for_worker_threads_after_the_client_left(tmp_path:
     """Analysing a huge file runs on a worker thread; a gone client must not wait for it."""
     function = "def f{i}(xs):\n    out = []\n    for x in xs:\n        out.append(x * {i})\n    return out\n\n"
     text = "".join(function.format(i=i) for i in range(20_000))  # 120k lines
-    uri = (tmp_path / "huge.py").as_uri()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "neurodebug", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-    )
+    server = _serve_stdio_with_open_document(tmp_path, (tmp_path / "huge.py").as_uri(), text)
     assert server.stdin is not None
-    for payload in (
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
-        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
-        {
-            "jsonrpc": "2.0",
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
-            },
-        },
-    ):
-        server.stdin.write(_message(payload))
-    server.stdin.flush()
     time.sleep(2)  # the analysis has started on its worker thread
     closed_at = time.monotonic()
     server.stdin.close()

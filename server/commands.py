@@ -44,6 +44,12 @@ Ground truth (runs user code in a subprocess with a timeout — only when asked)
   null, "actual": step | null}]}`. Mismatches are also published as information diagnostics
   (source `neurodebug-verify`) until the function is edited.
 
+Integrity (`server/features/integrity.py`):
+
+- `neurodebug.documentDigest` `{"uri"}` → `{"uri", "version", "length", "sha256"}` of the
+  server's copy of an open document (UTF-8 bytes), or null when it is not open: a client
+  compares it with its own text to check that no edit was lost.
+
 Code lenses above each function run `neurodebug.predict`, `neurodebug.verify` and
 `neurodebug.functionHints` with `{"uri", "line"}` (the `def` line).
 """

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from neurodebug.neural_debugger.secure_env import scrubbed_environment
+
 ProfileKind = Literal["measured", "predicted"]
 
 PROFILE_FILE = Path(".neurodebug_cache") / "profile.json"
@@ -217,7 +219,7 @@ def run_profile(
         out = Path(scratch) / "profile.json"
         workdir = Path(scratch) / "work"
         workdir.mkdir()
-        env = dict(os.environ)
+        env = scrubbed_environment()  # user code: no tokens, keys or credentials
         if temp_cwd:
             env["PYTHONPATH"] = os.pathsep.join(
                 part for part in (str(project), env.get("PYTHONPATH", "")) if part

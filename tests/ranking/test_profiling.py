@@ -99,6 +99,19 @@ def test_failing_program_still_profiles_and_stdin_is_closed(tmp_path: Path) -> N
     assert costs is not None and costs[3].hits == 1
 
 
+def test_profiled_command_does_not_see_secrets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_not_for_user_code")
+    monkeypatch.setenv("NEURODEBUG_PLAIN_SETTING", "kept")
+    (tmp_path / "env.py").write_text(
+        "import os\n"
+        "print(os.environ.get('GITHUB_TOKEN', 'absent'), os.environ.get('NEURODEBUG_PLAIN_SETTING'))\n"
+    )
+    run = run_profile("python env.py", tmp_path, timeout_s=30)
+    assert run.stdout.split() == ["absent", "kept"]
+
+
 def test_timeout_kills_the_run(tmp_path: Path) -> None:
     (tmp_path / "sleeps.py").write_text("import time\ntime.sleep(60)\n")
     with pytest.raises(ProfileError, match="did not finish"):

@@ -24,11 +24,13 @@ import tree_sitter
 from neurodebug.analyzers.parsing import python_language, syntax_errors
 from neurodebug.analyzers.rules.base import Context, Edit, Finding, Fix, Rule
 from neurodebug.analyzers.rules.engine import (
-    ALL_CODES,
     QUERIED_TYPES,
     SYNTAX_ERROR_CODE,
     SYNTAX_ERROR_NAME,
+    finding_from_hit,
+    is_suppressed,
     rule_enabled,
+    rule_hits,
     suppressions,
 )
 
@@ -90,17 +92,6 @@ def _shift(finding: Finding, lines: int, nbytes: int) -> Finding:
         finding.end_byte + nbytes,
         fix,
         finding.equivalents,
-    )
-
-
-def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
-    codes = lines.get(finding.line)
-    if not codes:
-        return False
-    return (
-        ALL_CODES in codes
-        or finding.code in codes
-        or any(eq.upper() in codes for eq in finding.equivalents)
     )
 
 
@@ -205,31 +196,16 @@ def check_chunk(
     ctx.cache["imports"] = imports
     findings: list[Finding] = []
     for rule in rules:
-        for hit in rule.check(ctx):
+        for hit in rule_hits(rule, ctx):
             node = hit.node
             if broken and node.has_error:
                 continue
             if not (chunk.start_byte <= node.start_byte and node.end_byte <= chunk.end_byte):
                 continue
-            findings.append(
-                Finding(
-                    code=rule.code,
-                    name=rule.name,
-                    message=hit.message,
-                    severity=rule.severity,
-                    line=node.start_point.row + 1,
-                    column=node.start_point.column,
-                    end_line=node.end_point.row + 1,
-                    end_column=node.end_point.column,
-                    start_byte=node.start_byte,
-                    end_byte=node.end_byte,
-                    fix=None if broken else hit.fix,
-                    equivalents=rule.equivalents,
-                )
-            )
+            findings.append(finding_from_hit(rule, hit, broken))
     lines = suppressions(ctx)
     if lines:
-        findings = [f for f in findings if not _suppressed(f, lines)]
+        findings = [f for f in findings if not is_suppressed(f, lines)]
     return findings
 
 

@@ -101,7 +101,7 @@ def rule_enabled(rule: Rule, settings: Settings, path: Path | None) -> bool:
     return rule.applies_to(settings.target_version)
 
 
-def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
+def is_suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
     """A finding is suppressed by a comment on the line where it starts."""
     codes = lines.get(finding.line)
     if not codes:
@@ -113,7 +113,27 @@ def _suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
     )
 
 
-def _hits(rule: Rule, ctx: Context) -> list[Hit]:
+def finding_from_hit(rule: Rule, hit: Hit, broken: bool) -> Finding:
+    """The finding a rule's hit reports; on a broken file, without its fix (it could make
+    things worse)."""
+    node = hit.node
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        message=hit.message,
+        severity=rule.severity,
+        line=node.start_point.row + 1,
+        column=node.start_point.column,
+        end_line=node.end_point.row + 1,
+        end_column=node.end_point.column,
+        start_byte=node.start_byte,
+        end_byte=node.end_byte,
+        fix=None if broken else hit.fix,
+        equivalents=rule.equivalents,
+    )
+
+
+def rule_hits(rule: Rule, ctx: Context) -> list[Hit]:
     """A rule's hits; a bug in one rule costs its findings on this file, not the whole check.
 
     (Fuzzing found error-recovered trees that broke a rule's assumptions.) Running out of
@@ -164,30 +184,16 @@ def check_tree(
     for rule in rules:
         if not rule_enabled(rule, settings, path):
             continue
-        for hit in _hits(rule, ctx):
+        for hit in rule_hits(rule, ctx):
             node = hit.node
             if broken and node.has_error:
                 continue
-            findings.append(
-                Finding(
-                    code=rule.code,
-                    name=rule.name,
-                    message=hit.message,
-                    severity=rule.severity,
-                    line=node.start_point.row + 1,
-                    column=node.start_point.column,
-                    end_line=node.end_point.row + 1,
-                    end_column=node.end_point.column,
-                    start_byte=node.start_byte,
-                    end_byte=node.end_byte,
-                    # a fix on a broken file could make things worse: report only
-                    fix=None if broken else hit.fix,
-                    equivalents=rule.equivalents,
-                )
-            )
+            findings.append(finding_from_hit(rule, hit, broken))
     lines = suppressions(ctx)
     if lines:
-        findings = [f for f in findings if f.code == SYNTAX_ERROR_CODE or not _suppressed(f, lines)]
+        findings = [
+            f for f in findings if f.code == SYNTAX_ERROR_CODE or not is_suppressed(f, lines)
+        ]
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from neurodebug.neural_debugger.checkpoint import CheckpointError, load_checkpoint
 from neurodebug.neural_debugger.dataset import statement_lines
+from neurodebug.neural_debugger.delta_names import DeltaBound, NameFacts, delta_bound, name_facts
 from neurodebug.neural_debugger.encoding import (
     ACTIONS,
     DecodeError,
@@ -89,6 +90,8 @@ class SourceFacts:
     multi-line statements and `except` clauses too)."""
     scopes_at: dict[int, set[str]] = field(default_factory=dict)
     """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
+    names: NameFacts = field(default_factory=lambda: NameFacts({}, {}))
+    """Names each assignment binds and handler names that vanish (see `delta_names`)."""
 
     def names_at(self, line: int) -> list[str]:
         """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
@@ -114,7 +117,7 @@ def source_facts(source: str) -> SourceFacts:
                 params.append(node.args.kwarg.arg)
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
-    facts = SourceFacts(source, functions, statement_lines(source))
+    facts = SourceFacts(source, functions, statement_lines(source), names=name_facts(source))
     lines = source.splitlines()
     facts.code_lines = {
         n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
@@ -373,6 +376,12 @@ class _Row:
     done: bool = False
     value_tokens: int = 0
     """Text tokens since the last structure token (the length of the value being written)."""
+    bound: DeltaBound | None = None
+    """Which locals the delta may and must name (None: any)."""
+    typed: list[int] = field(default_factory=list)
+    """The tokens of the local's name being written."""
+    written: set[str] = field(default_factory=set)
+    """Names the delta has written so far."""
 
 
 class Predictor:
@@ -405,6 +414,9 @@ class Predictor:
             "run": text | {special("<eos>")},
         }
         self._masks: dict[int, Any] = {}
+        self._spellings: dict[str, list[int]] = {}
+        self.decide_by_mass = True
+        """Decide "did any local change?" by total probability (see `_entries_or_end`)."""
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
 
     # ---- public API ---------------------------------------------------------------------
@@ -569,6 +581,12 @@ class Predictor:
         self, source: str, contexts: list[list[int]], rows: list[_Row], facts: SourceFacts
     ) -> list[list[int]]:
         """Greedy constrained decoding of one target per context, all rows in one batch."""
+        with self.torch.no_grad():  # no autograd graph: less memory, faster steps
+            return self._decode_batch(source, contexts, rows, facts)
+
+    def _decode_batch(
+        self, source: str, contexts: list[list[int]], rows: list[_Row], facts: SourceFacts
+    ) -> list[list[int]]:
         torch = self.torch
         _facts, header, header_cache = self._source(source)
         limit = self.model.config.block_size
@@ -643,7 +661,9 @@ class Predictor:
         if row.value_tokens >= MAX_VALUE_TOKENS and len(allowed) > 1:
             allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
         best = int(logits.argmax())
-        if len(allowed) == 1:
+        if row.phase == "entry_start" and row.bound is not None and self.decide_by_mass:
+            token = self._entries_or_end(logits, allowed)
+        elif len(allowed) == 1:
             token = next(iter(allowed))
         elif best in (allowed if isinstance(allowed, frozenset) else set(allowed)):
             token = best  # the usual case for a trained model: no masking needed
@@ -652,6 +672,25 @@ class Predictor:
         self._advance(row, token, facts)
         row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0
         return token
+
+    def _entries_or_end(self, logits: Any, allowed: frozenset[int] | list[int]) -> int:
+        """After `<loc>`, with a static bound on the names: write a local, or end the delta.
+
+        Greedy argmax compares one ending token against each name's first token alone; the
+        probability that *some* local changed is split over many names, so argmax said
+        "nothing changed" even when the model put most of its mass on a change. Decide that
+        question first (every name token against the endings), then take the best allowed
+        token of the winning side.
+        """
+        allowed_list = sorted(allowed)
+        ends = [t for t in allowed_list if not self.tok.is_text(t)]
+        names = [t for t in allowed_list if self.tok.is_text(t)]
+        if not ends or not names:
+            return int((logits + self._mask(allowed)).argmax())
+        probabilities = self.torch.softmax(logits.float(), dim=-1)
+        change = float(probabilities[self._text_list].sum())
+        side = names if change > float(probabilities[ends].sum()) else ends
+        return side[int(logits[side].argmax())]
 
     def _mask(self, allowed: frozenset[int] | list[int]) -> Any:
         """An additive mask (0 allowed, -inf not) over the vocabulary; text sets are cached."""
@@ -700,6 +739,8 @@ class Predictor:
             return [tok.depth(d) for d in depths] or [tok.depth(state.step.depth)]
         if phase == "fn_name":
             return self._name_continuations(row, facts)
+        if row.bound is not None and phase in ("entry_start", "name_first", "name"):
+            return self._bounded_name(row, ends if phase == "entry_start" else [])
         if phase == "entry_start":
             return self._sets["entry_start"]
         if phase == "name_first":
@@ -709,12 +750,49 @@ class Predictor:
         if phase == "value_start":
             return self._sets["value_start"]
         if phase == "value":
+            if row.bound is not None:
+                return [*self._sets["text"], *self._bounded_ends(row, ends)]
             return self._sets["value"]
         if phase == "after_del":
+            if row.bound is not None:
+                return self._bounded_ends(row, ends) or ends
             return [special("<sep>"), *ends]
         if phase == "tail_start":
             return ends
         return self._sets["tail"]  # "tail": a value's text
+
+    def _unwritten(self, row: _Row) -> list[list[int]]:
+        assert row.bound is not None
+        return [self._spelling(n) for n in sorted(row.bound.allowed - row.written)]
+
+    def _spelling(self, name: str) -> list[int]:
+        spelled = self._spellings.get(name)
+        if spelled is None:
+            spelled = self._spellings[name] = self.tok.encode_text(name)
+        return spelled
+
+    def _bounded_name(self, row: _Row, ends: list[int]) -> list[int]:
+        """The next token of a bounded delta's name: a possible name's next piece, `<is>` once
+        one is complete, or (at the start, when no required name is missing) an ending."""
+        assert row.bound is not None
+        typed = row.typed
+        options = {
+            spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<is>")
+            for spelled in self._unwritten(row)
+            if spelled[: len(typed)] == typed
+        }
+        if not typed and row.bound.required <= row.written:
+            options.update(ends)
+        return sorted(options) or [*ends, self.tok.special("<eos>")][:1]
+
+    def _bounded_ends(self, row: _Row, ends: list[int]) -> list[int]:
+        """After a value in a bounded delta: `<sep>` while a possible name is left, an ending
+        once every required name is written."""
+        assert row.bound is not None
+        options = [self.tok.special("<sep>")] if self._unwritten(row) else []
+        if row.bound.required <= row.written:
+            options += ends
+        return options or ends
 
     def _name_continuations(self, row: _Row, facts: SourceFacts) -> list[int]:
         typed = row.generated[4:]  # after event, line, depth, <fn>
@@ -744,6 +822,16 @@ class Predictor:
             row.fn_line = tok.line_of(token) or 0
             row.phase = "depth"
         elif phase == "depth":
+            if row.generated and row.state is not None:
+                row.bound = delta_bound(
+                    facts.statement_text,
+                    facts.names,
+                    facts.generators,
+                    row.state,
+                    row.action,
+                    tok.vocab[row.generated[0]][1:-1],
+                    tok.depth_of(token) or 0,
+                )
             row.forced = [special("<fn>")]
             row.phase = "fn_name"
             names = facts.names_at(row.fn_line)
@@ -755,11 +843,17 @@ class Predictor:
                 row.phase = "entry_start"
         elif phase == "entry_start":
             row.phase = "name" if tok.is_text(token) else "tail"
+            row.typed = [token] if tok.is_text(token) else []
         elif phase == "name_first":
             row.phase = "name"
+            row.typed = [token]
         elif phase == "name":
             if token == special("<is>"):
                 row.phase = "value_start"
+                row.written.add(tok.decode_text(row.typed))
+                row.typed = []
+            else:
+                row.typed.append(token)
         elif phase == "value_start":
             row.phase = "after_del" if token == special("<del>") else "value"
         elif phase in ("value", "after_del"):

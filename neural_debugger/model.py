@@ -78,6 +78,7 @@ class SelfAttention(nn.Module):
         sin: torch.Tensor,
         cache: tuple[torch.Tensor, torch.Tensor] | None = None,
         key_valid: torch.Tensor | None = None,
+        attn_mask: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)  # (B, T, C) each
@@ -89,7 +90,12 @@ class SelfAttention(nn.Module):
             k = torch.cat((cache[0], k), dim=2)  # (B, H, T_past + T, hs)
             v = torch.cat((cache[1], v), dim=2)
         past = k.shape[2] - T
-        if key_valid is not None:
+        if attn_mask is not None:
+            # Training on packed examples: each one sees the source and itself (see train.py).
+            y = F.scaled_dot_product_attention(
+                q, k, v, attn_mask=attn_mask, dropout_p=self.dropout if self.training else 0.0
+            )
+        elif key_valid is not None:
             # Batched decoding: padding slots (False in key_valid (B, past + T)) are never read.
             causal = torch.ones(T, past + T, dtype=torch.bool, device=x.device).tril(diagonal=past)
             mask = causal[None, None] & key_valid[:, None, None, :]  # (B, 1, T, past + T)
@@ -133,8 +139,9 @@ class Block(nn.Module):
         sin: torch.Tensor,
         cache: tuple[torch.Tensor, torch.Tensor] | None = None,
         key_valid: torch.Tensor | None = None,
+        attn_mask: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        attended, new_cache = self.attn(self.norm1(x), cos, sin, cache, key_valid)
+        attended, new_cache = self.attn(self.norm1(x), cos, sin, cache, key_valid, attn_mask)
         x = x + attended
         x = x + self.mlp(self.norm2(x))
         return x, new_cache
@@ -177,12 +184,14 @@ class DebuggerModel(nn.Module):
         last_only: bool = False,
         positions: torch.Tensor | None = None,
         key_valid: torch.Tensor | None = None,
+        attn_mask: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, KVCache]:
         """Logits (B, T, V) — or (B, 1, V) with `last_only` — and the extended cache.
 
         For batched decoding of rows of different lengths, `positions` (B, T) gives each new
         token's position and `key_valid` (B, T_past + T) marks which cached or new slots hold
-        real tokens (False: padding, never attended to).
+        real tokens (False: padding, never attended to). `attn_mask` (B, 1, T, T), True where
+        a query may read a key, replaces the causal mask (training on isolated examples).
         """
         _, T = tokens.shape
         past = cache[0][0].shape[2] if cache else 0
@@ -199,29 +208,48 @@ class DebuggerModel(nn.Module):
         x = self.embed(tokens)  # (B, T, C)
         new_cache: KVCache = []
         for index, block in enumerate(self.blocks):
-            x, layer_cache = block(x, cos, sin, cache[index] if cache else None, key_valid)
+            layer = cache[index] if cache else None
+            x, layer_cache = block(x, cos, sin, layer, key_valid, attn_mask)
             new_cache.append(layer_cache)
         x = self.norm(x)
         if last_only:
             x = x[:, -1:, :]  # (B, 1, C)
         return self.head(x), new_cache
 
-    def hidden(self, tokens: torch.Tensor) -> torch.Tensor:
-        """The final normalised hidden states (B, T, C), before the output head."""
-        cos = self.cos[: tokens.shape[1]]  # type: ignore[index]  # (T, hs/2)
-        sin = self.sin[: tokens.shape[1]]  # type: ignore[index]
+    def hidden(
+        self,
+        tokens: torch.Tensor,
+        positions: torch.Tensor | None = None,
+        attn_mask: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The final normalised hidden states (B, T, C), before the output head.
+
+        Without `positions` / `attn_mask`: positions 0..T-1 and a causal mask.
+        """
+        if positions is None:
+            cos = self.cos[: tokens.shape[1]]  # type: ignore[index]  # (T, hs/2)
+            sin = self.sin[: tokens.shape[1]]  # type: ignore[index]
+        else:
+            cos = self.cos[positions][:, None]  # type: ignore[index]  # (B, 1, T, hs/2)
+            sin = self.sin[positions][:, None]  # type: ignore[index]
         x = self.embed(tokens)  # (B, T, C)
         for block in self.blocks:
-            x, _ = block(x, cos, sin)
+            x, _ = block(x, cos, sin, attn_mask=attn_mask)
         return self.norm(x)
 
-    def loss(self, tokens: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    def loss(
+        self,
+        tokens: torch.Tensor,
+        targets: torch.Tensor,
+        positions: torch.Tensor | None = None,
+        attn_mask: torch.Tensor | None = None,
+    ) -> torch.Tensor:
         """Mean cross-entropy over target positions; -1 in `targets` marks positions to skip.
 
         Only target positions go through the output head: most of a sequence is context
         (source, state), and the head is ~15% of the model's work per position.
         """
-        hidden = self.hidden(tokens)  # (B, T, C)
+        hidden = self.hidden(tokens, positions, attn_mask)  # (B, T, C)
         keep = targets >= 0  # (B, T)
         logits = self.head(hidden[keep])  # (N, V)
         return F.cross_entropy(logits, targets[keep])

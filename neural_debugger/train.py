@@ -100,6 +100,29 @@ def make_batch(
     return inputs, targets, int((targets >= 0).sum())
 
 
+def isolation(inputs: torch.Tensor, start: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(positions (B, T), attention mask (B, 1, T, T)) that make packed examples independent.
+
+    A packed sequence is one source followed by many examples, each starting with the `start`
+    token. Inference reads the source and then one example, so in training each example may
+    attend only to the source and to itself, and its positions continue from the source's end
+    exactly as at inference. Under a plain causal mask a later example could copy its answer
+    from an earlier example's state (both come from the same trace) — a shortcut that inference
+    never offers.
+    """
+    B, T = inputs.shape
+    index = torch.arange(T).expand(B, T)  # (B, T)
+    starts = inputs == start  # (B, T)
+    segment = starts.long().cumsum(1)  # (B, T): 0 = source, k = k-th example
+    segment_start = torch.where(starts, index, torch.zeros_like(index)).cummax(1).values
+    source_end = torch.where(starts.any(1), starts.long().argmax(1), T)  # (B,)
+    positions = torch.where(segment == 0, index, source_end[:, None] + index - segment_start)
+    causal = torch.ones(T, T, dtype=torch.bool).tril()  # (T, T)
+    keys, queries = segment[:, None, :], segment[:, :, None]  # (B, 1, T), (B, T, 1)
+    mask = causal & ((keys == 0) | (keys == queries))  # (B, T, T)
+    return positions, mask[:, None]
+
+
 def batch_indices(step: int, size: int, count: int, seed: int) -> list[int]:
     """The sequences of global batch `step`: a seeded permutation per epoch (exact resume)."""
     start = step * size
@@ -115,7 +138,7 @@ def batch_indices(step: int, size: int, count: int, seed: int) -> list[int]:
 
 @torch.no_grad()
 def evaluate_loss(
-    model: DebuggerModel, data: PackedData, tok: Tokenizer, limit: int = 64
+    model: DebuggerModel, data: PackedData, tok: Tokenizer, limit: int = 64, isolate: bool = True
 ) -> dict[str, float]:
     """Validation loss, target-token accuracy, and teacher-forced next-line accuracy."""
     model.eval()
@@ -124,7 +147,11 @@ def evaluate_loss(
     for start in range(0, min(limit, len(data)), 8):
         indices = list(range(start, min(start + 8, limit, len(data))))
         inputs, targets, count = make_batch(data, indices, tok.special("<pad>"))
-        logits, _ = model(inputs)
+        if isolate:
+            positions, mask = isolation(inputs, tok.special("<state>"))
+            logits, _ = model(inputs, positions=positions, attn_mask=mask)
+        else:
+            logits, _ = model(inputs)
         losses = torch.nn.functional.cross_entropy(
             logits.reshape(-1, logits.size(-1)),
             targets.reshape(-1),
@@ -211,6 +238,12 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
         torch.set_rng_state(state["torch_rng"])
         random.setstate(state["python_rng"])
         log.warning("resumed %s at step %d (%.2fM tokens)", out, step, tokens_seen / 1e6)
+    elif options.init_from:
+        # A new schedule over an earlier run's weights; its tokens count towards "seen".
+        earlier = torch.load(Path(options.init_from) / "state.pt", weights_only=False)
+        model.load_state_dict(earlier["model"])
+        tokens_seen, elapsed = earlier["tokens_seen"], earlier["elapsed"]
+        log.warning("initialised from %s (%.2fM tokens)", options.init_from, tokens_seen / 1e6)
     trained: torch.nn.Module = model
     if world > 1:
         from torch.nn.parallel import DistributedDataParallel
@@ -245,7 +278,7 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
         torch.save(state, out / "state.pt.tmp")
         (out / "state.pt.tmp").replace(state_path)
 
-    pad = tok.special("<pad>")
+    pad, start = tok.special("<pad>"), tok.special("<state>")
     started = time.monotonic()
     last_save = time.monotonic()
     window_tokens, window_start, loss_value = 0, time.monotonic(), float("nan")
@@ -261,7 +294,11 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
         indices = batch_indices(step, options.batch_size, len(train_data), options.seed)
         mine = indices[rank::world]
         inputs, targets, _count = make_batch(train_data, mine, pad)
-        loss = model.loss(inputs, targets) if world == 1 else _ddp_loss(trained, inputs, targets)
+        positions, mask = isolation(inputs, start) if options.isolate_examples else (None, None)
+        if world == 1:
+            loss = model.loss(inputs, targets, positions, mask)
+        else:
+            loss = _ddp_loss(trained, inputs, targets, positions, mask)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -284,7 +321,7 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
             window_tokens, window_start = 0, now
         if rank == 0 and step % options.eval_every == 0:
             metrics = {"step": step, "tokens_seen": tokens_seen, "train_loss": loss_value}
-            metrics.update(evaluate_loss(model, val_data, tok))
+            metrics.update(evaluate_loss(model, val_data, tok, isolate=options.isolate_examples))
             metrics["elapsed_s"] = round(elapsed, 1)
             with (out / "metrics.jsonl").open("a") as handle:
                 handle.write(json.dumps(metrics) + "\n")
@@ -297,9 +334,15 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
     return metrics
 
 
-def _ddp_loss(module: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def _ddp_loss(
+    module: torch.nn.Module,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    positions: torch.Tensor | None,
+    mask: torch.Tensor | None,
+) -> torch.Tensor:
     """Loss through the DDP wrapper, so gradients are all-reduced across processes."""
-    logits, _ = module(inputs)
+    logits, _ = module(inputs, positions=positions, attn_mask=mask)
     return torch.nn.functional.cross_entropy(
         logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-1
     )

@@ -28,3 +28,7 @@ class TrainOptions:
     max_programs: int = 0
     """Use at most this many corpus programs (0: all)."""
     threads: int = 2
+    isolate_examples: bool = True
+    """Each packed example attends only to the source and itself, as at inference."""
+    init_from: str = ""
+    """Start from this run directory's weights (its state.pt) with a fresh schedule."""

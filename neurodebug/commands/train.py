@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         value = getattr(defaults, field.name)
         parser.add_argument(
             "--" + field.name.replace("_", "-"),
-            type=type(value),
+            type=_yes_no if isinstance(value, bool) else type(value),
             default=None,
             help=f"(default {value}; a resumed run keeps its own)",
         )
@@ -46,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="only draw OUT's validation metrics against tokens seen into PNG, then exit",
     )
     parser.set_defaults(handler=run)
+
+
+def _yes_no(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, not {text!r}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
     saved = out / "options.json"
     options = TrainOptions(corpus=args.corpus, out=args.out)
     if saved.exists():  # a resumed run keeps its shape; flags given now override the rest
-        options = TrainOptions(**{**asdict(options), **json.loads(saved.read_text())})
+        stored = json.loads(saved.read_text())
+        stored.setdefault("isolate_examples", False)  # runs from before the option existed
+        options = TrainOptions(**{**asdict(options), **stored})
     for field in fields(TrainOptions):
         value = getattr(args, field.name, None)
         if value is not None:

@@ -104,3 +104,50 @@ def test_constraints_always_admit_the_real_next_stop_and_narrow_the_lines() -> N
             checked += 1
             narrow += transition.action == "step_over" and len(rule.lines("line")) <= 2
     assert checked > 100 and narrow > 5
+
+
+def test_decoded_deltas_keep_to_the_static_bound() -> None:
+    """Whatever the (tiny, barely trained) model prefers, a bounded step names only locals the
+    statement can change, and every name the statement newly binds."""
+    import random
+
+    from neurodebug.neural_debugger.dataset import Program, sample_transitions
+    from neurodebug.neural_debugger.delta_names import delta_bound
+    from neurodebug.neural_debugger.trace import Trace
+
+    from .neural_fixtures import records
+
+    predictor = load_predictor(tiny_checkpoint())
+    rng = random.Random(1)
+    bounded = 0
+    for record in records():
+        program = Program(
+            str(record["source"]), ((str(record["call"]), Trace.from_json(record["trace"])),)
+        )  # type: ignore[arg-type]
+        facts = source_facts(program.source)
+        transitions = [
+            t
+            for t in sample_transitions(program, rng, 60)
+            if t.action in ("step_into", "step_over")
+        ]
+        requests = [(t.state, t.action, t.breakpoints) for t in transitions]
+        for transition, stop in zip(
+            transitions, predictor.predict_steps(program.source, requests), strict=True
+        ):
+            if stop.end:
+                continue
+            bound = delta_bound(
+                facts.statement_text,
+                facts.names,
+                facts.generators,
+                transition.state,
+                transition.action,
+                stop.event,
+                stop.depth,
+            )
+            if bound is None:
+                continue
+            bounded += 1
+            names = set(stop.changed) | set(stop.deleted)
+            assert names <= bound.allowed and bound.required <= names, (transition, stop, bound)
+    assert bounded > 10

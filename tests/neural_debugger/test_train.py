@@ -59,3 +59,29 @@ def test_batches_walk_epochs_without_repeats_inside_an_epoch() -> None:
     seen = [i for step in range(5) for i in batch_indices(step, 4, 20, seed=1)]
     assert sorted(seen) == list(range(20))
     assert batch_indices(7, 4, 20, seed=1) == batch_indices(7, 4, 20, seed=1)
+
+
+def test_isolated_examples_see_only_the_source_and_themselves() -> None:
+    """An example's loss must not depend on the examples packed before it, and its positions
+    must be the ones inference gives it (right after the source)."""
+    from neurodebug.neural_debugger.model import DebuggerModel, ModelConfig
+    from neurodebug.neural_debugger.train import isolation
+
+    torch.manual_seed(0)
+    model = DebuggerModel(ModelConfig(vocab_size=40, block_size=64, n_layer=2, n_head=2, n_embd=16))
+    model.eval()
+    start = 1  # the `<state>` token that opens every example
+    source = [5, 6, 7, 8]
+    first, second = [start, 9, 10, 11], [start, 12, 13, 14, 15]
+    packed = torch.tensor([source + first + second])
+    changed = torch.tensor([[*source, start, 20, 21, 22, *second]])
+    positions, mask = isolation(packed, start)
+    assert positions[0].tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 4, 5, 6, 7, 8]
+    alone, _ = model(torch.tensor([source + second]))
+    isolated, _ = model(packed, positions=positions, attn_mask=mask)
+    assert torch.allclose(isolated[0, -5:], alone[0, -5:], atol=1e-5)  # as at inference
+    other, _ = model(changed, positions=positions, attn_mask=isolation(changed, start)[1])
+    assert torch.allclose(other[0, -5:], isolated[0, -5:], atol=1e-5)
+    causal, _ = model(packed)
+    causal_other, _ = model(changed)
+    assert not torch.allclose(causal[0, -5:], causal_other[0, -5:], atol=1e-3)  # the shortcut

@@ -1,0 +1,119 @@
+"""Which locals a step can change, from the statement it runs: a static bound on the delta.
+
+A stop's target writes only the locals that changed. When the debugger steps over or into one
+statement and lands in the same frame, only names that statement mentions can change (plus
+other names bound to the same mutable object, since `table = scores; scores["a"] = 1` changes
+both), and a name the statement assigns that did not exist before must appear. The decoder uses
+this to spell only possible names and to not stop before a required one. When the statement is
+not known, or the step can run arbitrary code in this frame (generators, comprehension frames),
+there is no bound.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from dataclasses import dataclass
+
+from neurodebug.neural_debugger.encoding import State
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class DeltaBound:
+    """`allowed`: the only names the delta may contain; `required`: names it must contain."""
+
+    allowed: frozenset[str]
+    required: frozenset[str]
+
+
+@dataclass(frozen=True)
+class NameFacts:
+    """Per line: names an assignment there binds, and names that may vanish after it."""
+
+    assigned: dict[int, frozenset[str]]
+    unbound: dict[int, frozenset[str]]
+    """`except E as err:` deletes `err` when its handler ends, after any line of the body."""
+
+
+def name_facts(source: str) -> NameFacts:
+    """The `NameFacts` of a program (empty when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return NameFacts({}, {})
+    assigned: dict[int, frozenset[str]] = {}
+    unbound: dict[int, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and node.name and node.body:
+            last = node.body[-1].end_lineno or node.body[-1].lineno
+            for line in range(node.body[0].lineno, last + 1):
+                unbound.setdefault(line, set()).add(node.name)
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets = [node.target]
+        names = {
+            leaf.id
+            for target in targets
+            for leaf in ast.walk(target)
+            if isinstance(leaf, ast.Name) and isinstance(leaf.ctx, ast.Store)
+        }
+        if names:
+            assigned[node.lineno] = frozenset(names)
+    return NameFacts(assigned, {line: frozenset(names) for line, names in unbound.items()})
+
+
+def mentioned_names(statement: str) -> set[str]:
+    """Identifiers written in a statement's text (keywords left out)."""
+    return {name for name in _IDENTIFIER.findall(statement) if not keyword.iskeyword(name)}
+
+
+def _with_aliases(names: set[str], values: dict[str, str]) -> frozenset[str]:
+    """`names` plus the locals whose repr equals one of theirs (possibly the same object)."""
+    reprs = {values[name] for name in names if name in values}
+    return frozenset(names | {name for name, value in values.items() if value in reprs})
+
+
+def delta_bound(
+    statement_text: dict[int, str],
+    names: NameFacts,
+    generators: set[str],
+    state: State,
+    action: str,
+    event: str,
+    depth: int,
+) -> DeltaBound | None:
+    """The bound for a step from `state` by `action` to a stop with this event and depth.
+
+    Only single steps that stay in (or return to) a known frame are bounded: step into / over
+    from a line to the same frame, from a call stop to its first line, and from a return to
+    the caller's frame.
+    """
+    if action not in ("step_into", "step_over"):
+        return None
+    step = state.step
+    if step.function.startswith("<") or step.function in generators:
+        return None  # comprehension frames and resumed generators: `x = yield` binds on resume
+    if step.event == "call" and depth == step.depth and event == "line":
+        return DeltaBound(frozenset(), frozenset())  # the frame's first line: nothing ran yet
+    if step.event == "line" and depth == step.depth and event in ("line", "return", "exception"):
+        line, values = step.line, step.locals
+    elif step.event == "return" and depth == step.depth - 1 and state.outer:
+        caller = state.outer[-1]
+        if caller.function.startswith("<"):
+            return None
+        line, values = caller.line, caller.locals
+    else:
+        return None
+    text = statement_text.get(line)
+    if text is None:
+        return None
+    allowed = _with_aliases(mentioned_names(text) | names.unbound.get(line, set()), values)
+    required: frozenset[str] = frozenset()
+    if event == "line":
+        required = frozenset(name for name in names.assigned.get(line, ()) if name not in values)
+    return DeltaBound(allowed, required & allowed)

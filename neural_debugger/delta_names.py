@@ -62,7 +62,7 @@ def name_facts(source: str) -> NameFacts:
             for leaf in ast.walk(target)
             if isinstance(leaf, ast.Name) and isinstance(leaf.ctx, ast.Store)
         }
-        if names:
+        if names and isinstance(node, ast.stmt):
             assigned[node.lineno] = frozenset(names)
     return NameFacts(assigned, {line: frozenset(names) for line, names in unbound.items()})
 

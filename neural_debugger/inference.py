@@ -11,7 +11,8 @@ Decoding is greedy but constrained so every prediction is well-formed: the event
 the line is one the control-flow graph allows next (the CFG successors of the current line for
 a step into a line of the same function; any statement or `def` line otherwise), the depth moves
 by at most one level in, the function name is one defined at that line, and for input
-prediction the parameter names are forced and only the values are generated. The source is read
+prediction the parameter names are forced and only the values are generated (the rules are in
+`constraints.py`; which locals a step may change, in `delta_names.py`). The source is read
 once per request: its key/value cache is shared by every step of a rollout and every row of a
 batch.
 """
@@ -19,15 +20,21 @@ batch.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from neurodebug.neural_debugger.checkpoint import CheckpointError, load_checkpoint
-from neurodebug.neural_debugger.dataset import statement_lines
-from neurodebug.neural_debugger.delta_names import DeltaBound, NameFacts, delta_bound, name_facts
+from neurodebug.neural_debugger.constraints import (
+    Constraints,
+    PredictionError,
+    SourceFacts,
+    call_state,
+    source_facts,
+    stop_constraints,
+)
+from neurodebug.neural_debugger.delta_names import DeltaBound, delta_bound
 from neurodebug.neural_debugger.encoding import (
     ACTIONS,
     DecodeError,
@@ -53,312 +60,20 @@ MIN_TARGET_ROOM = 32
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
 
-__all__ = ["CheckpointError", "PredictionError", "Predictor", "load_predictor"]
-
-
-class PredictionError(ValueError):
-    """The request cannot be predicted (unknown function, non-literal call arguments, …)."""
+__all__ = [
+    "CheckpointError",
+    "PredictionError",
+    "Predictor",
+    "SourceTooLongError",
+    "call_state",
+    "load_predictor",
+    "source_facts",
+    "stop_constraints",
+]
 
 
 class SourceTooLongError(PredictionError):
     """The source does not fit the model's context; `context.reduced_source` may still fit."""
-
-
-@dataclass
-class SourceFacts:
-    """What the decoder may choose from, computed once per source."""
-
-    source: str
-    functions: dict[str, tuple[int, int, list[str]]]
-    """name -> (def line, end line, parameter names)."""
-    statement_lines: list[int]
-    next_lines: dict[int, set[int]] = field(default_factory=dict)
-    """CFG successors per line of each function (line events only)."""
-
-    classes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """class name -> (first line, last line)."""
-    generators: set[str] = field(default_factory=set)
-    """Functions that yield: resuming them makes `call` stops at their yield lines."""
-    statement_text: dict[int, str] = field(default_factory=dict)
-    """The text of the statement starting at each line (for the names it calls)."""
-    exit_lines: set[int] = field(default_factory=set)
-    """Lines after which the CFG says the frame may return (explicitly or by falling off)."""
-    raise_lines: set[int] = field(default_factory=set)
-    """Lines that raise or may raise out of the frame (`raise`, `assert`)."""
-    code_lines: set[int] = field(default_factory=set)
-    """Every non-blank, non-comment line: where a stop can be at all (3.11 reports lines of
-    multi-line statements and `except` clauses too)."""
-    scopes_at: dict[int, set[str]] = field(default_factory=dict)
-    """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
-    names: NameFacts = field(default_factory=lambda: NameFacts({}, {}))
-    """Names each assignment binds and handler names that vanish (see `delta_names`)."""
-
-    def names_at(self, line: int) -> list[str]:
-        """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
-        names = [name for name, (start, end, _) in self.functions.items() if start <= line <= end]
-        return [*names, *sorted(self.scopes_at.get(line, ()))]
-
-
-def source_facts(source: str) -> SourceFacts:
-    """Functions, statement lines and CFG successors of a program."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        raise PredictionError(f"the source does not parse: {error}") from error
-    functions: dict[str, tuple[int, int, list[str]]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            params = [
-                a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
-            ]
-            if node.args.vararg:
-                params.append(node.args.vararg.arg)
-            if node.args.kwarg:
-                params.append(node.args.kwarg.arg)
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
-    facts = SourceFacts(source, functions, statement_lines(source), names=name_facts(source))
-    lines = source.splitlines()
-    facts.code_lines = {
-        n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
-    }
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            facts.classes[node.name] = (node.lineno, node.end_lineno or node.lineno)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-            isinstance(inner, ast.Yield | ast.YieldFrom) for inner in ast.walk(node)
-        ):
-            facts.generators.add(node.name)
-        if isinstance(node, ast.Raise | ast.Assert):
-            facts.raise_lines.add(node.lineno)
-        if isinstance(node, ast.stmt):
-            end = node.end_lineno or node.lineno
-            if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
-                end = node.lineno  # a compound statement's header only
-            facts.statement_text[node.lineno] = "\n".join(lines[node.lineno - 1 : end])
-    scope_names = {
-        ast.ListComp: "<listcomp>",
-        ast.DictComp: "<dictcomp>",
-        ast.SetComp: "<setcomp>",
-        ast.GeneratorExp: "<genexpr>",
-        ast.Lambda: "<lambda>",
-    }
-    for node in ast.walk(tree):
-        name = scope_names.get(type(node))
-        if name and isinstance(node, ast.expr):
-            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                facts.scopes_at.setdefault(line, set()).add(name)
-    try:
-        from neurodebug.analyzers.document import analyze_source
-        from neurodebug.analyzers.facts import EXIT_LINE
-
-        module = analyze_source(source.encode())
-        for function in module.functions:
-            if function.kind != "function":
-                continue
-            for line in function.statement_lines():
-                following = function.next_lines(line)
-                facts.next_lines[line] = following - {EXIT_LINE}
-                if EXIT_LINE in following:
-                    facts.exit_lines.add(line)
-    except Exception:  # the CFG is a refinement: without it every statement line is allowed
-        facts.next_lines = {}
-    # Docstrings and other constant expression statements compile to nothing: no line event.
-    silent = {
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-    }
-    for line, following in facts.next_lines.items():
-        seen: set[int] = set()
-        stack = [n for n in following if n in silent]
-        while stack:
-            quiet = stack.pop()
-            if quiet in seen:
-                continue
-            seen.add(quiet)
-            after = facts.next_lines.get(quiet, set())
-            following |= after
-            stack.extend(n for n in after if n in silent)
-        following -= silent - {line}
-    return facts
-
-
-@dataclass(frozen=True)
-class Constraints:
-    """What the next stop may be, from the action's meaning and the control-flow graph:
-    per event, the lines and depths it may have (no entry: that event cannot come next)."""
-
-    allowed: dict[str, tuple[frozenset[int], frozenset[int]]]
-    may_end: bool = True
-
-    @property
-    def events(self) -> frozenset[str]:
-        return frozenset(self.allowed)
-
-    def lines(self, event: str) -> frozenset[int]:
-        return self.allowed.get(event, (frozenset(), frozenset()))[0]
-
-    def depths(self, event: str) -> frozenset[int]:
-        return self.allowed.get(event, (frozenset(), frozenset()))[1]
-
-
-Allowed = dict[str, tuple[set[int] | frozenset[int], set[int] | range]]
-
-
-def _rule(events: Allowed | None = None, may_end: bool = True) -> Constraints:
-    allowed = {
-        event: (frozenset(lines), frozenset(depths))
-        for event, (lines, depths) in (events or {}).items()
-        if lines and depths
-    }
-    return Constraints(allowed, may_end)
-
-
-def _called_lines(facts: SourceFacts, line: int) -> set[int]:
-    """Lines where a call made by the statement at `line` can stop first (def / yield lines)."""
-    text = facts.statement_text.get(line, "")
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
-    found: set[int] = set()
-    for name, (start, end, _params) in facts.functions.items():
-        if name in names or name.startswith("__"):
-            found.add(start)
-            if name in facts.generators:
-                found.update(n for n in facts.statement_lines if start <= n <= end)
-    for name, (start, end) in facts.classes.items():
-        if name in names:
-            found.update(v[0] for v in facts.functions.values() if start <= v[0] <= end)
-    if any(name in names for name in ("next", "send", "list", "sum", "sorted", "tuple", "set")):
-        for name in facts.generators:  # a generator object resumed by a builtin
-            start, end, _ = facts.functions[name]
-            found.update(n for n in facts.statement_lines if start <= n <= end)
-    return found
-
-
-def _may_raise(state: State) -> bool:
-    """Whether a frame's locals hint that an exception is under way (then any line may exit)."""
-    return state.step.event == "exception"
-
-
-def stop_constraints(
-    facts: SourceFacts, state: State, action: str, breakpoints: Sequence[int]
-) -> Constraints:
-    """The events, lines and depths the next stop can have (a superset of the true one).
-
-    From a line in a frame: step over stays in the frame (a CFG successor, or a return or an
-    exception on this line); step into may also enter a function the statement calls; step out
-    reaches this frame's return; continue stops on a breakpoint line or at the end; from a
-    return, the caller resumes on its call line or a successor.
-    """
-    step = state.step
-    depth = step.depth
-    anywhere = facts.code_lines
-    deeper = range(0, depth + 2)
-    wide = _rule(dict.fromkeys(("call", "line", "return", "exception"), (anywhere, deeper)))
-    following = facts.next_lines.get(step.line)
-    if action == "continue":
-        return _rule({"line": (set(breakpoints), range(0, 32))})
-    nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
-    resumable = step.function in facts.generators or step.function.startswith("<")
-    if action == "step_back" and step.event == "line" and not nested_def and not resumable:
-        # Before a line: a CFG predecessor (its line or exception event), the frame's call,
-        # or the return of a function a predecessor called.
-        before = {p for p, after in facts.next_lines.items() if step.line in after}
-        span = facts.functions.get(step.function)
-        if before and span:
-            callees = set().union(*(_called_lines(facts, p) for p in before))
-            returns = {
-                n
-                for name, (start, end, _) in facts.functions.items()
-                if start in callees or name in facts.generators
-                for n in anywhere
-                if start <= n <= end
-            }
-            return _rule(
-                {
-                    "line": (before, {depth}),
-                    "exception": (before, {depth}),
-                    "call": ({span[0]}, {depth}),
-                    "return": (returns | before, {depth + 1}),
-                }
-            )
-    if action == "step_back" or nested_def or resumable:
-        return wide  # a nested `def` line or a generator's yield: the CFG does not say
-    if following is None and step.event != "return":
-        return wide
-    here = {step.line}
-    if step.event in ("line", "call"):
-        assert following is not None
-        if step.event == "call" and action != "step_out":  # the frame's first line is next
-            return _rule({"line": (following, {depth}), "exception": (here, {depth})})
-        if action == "step_over":
-            return _rule(
-                {
-                    "line": (following, {depth}),
-                    "exception": (here, {depth}),
-                    "return": (here, {depth}),
-                }
-            )
-        if action == "step_out":
-            span = facts.functions.get(step.function)
-            lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
-            if facts.exit_lines and not _may_raise(state):
-                lines = lines & (facts.exit_lines | facts.raise_lines)
-            return _rule({"return": (lines, {depth})})
-        called = _called_lines(facts, step.line) | here  # `here`: a comprehension's frame
-        return _rule(
-            {
-                "line": (following, {depth}),
-                "exception": (here, {depth}),
-                "call": (called, {depth + 1}),
-                "return": (here, {depth}),
-            }
-        )
-    if step.event == "return" and action in ("step_into", "step_over", "step_out"):
-        if not state.outer or depth == 0:
-            return _rule()
-        caller = state.outer[-1].line
-        resumed = facts.next_lines.get(caller, anywhere)
-        rule = _rule(
-            {
-                "line": (resumed, {depth - 1}),
-                "exception": ({caller}, {depth - 1}),
-                "return": ({caller}, {depth - 1}),
-            }
-        )
-        if action == "step_into":  # the caller's line may make another call
-            rule.allowed["call"] = (
-                frozenset(_called_lines(facts, caller) | {caller}),
-                frozenset({depth}),
-            )
-        return rule
-    return wide
-
-
-def call_state(facts: SourceFacts, function: str, call: str) -> State:
-    """The `call` stop of `function` for a call expression whose arguments are literals."""
-    if function not in facts.functions:
-        raise PredictionError(f"no function named {function!r} in the source")
-    start, _end, params = facts.functions[function]
-    try:
-        expression = ast.parse(call.strip(), mode="eval").body
-    except SyntaxError as error:
-        raise PredictionError(f"--call is not a call expression: {call!r}") from error
-    if not isinstance(expression, ast.Call):
-        raise PredictionError(f"--call is not a call expression: {call!r}")
-    from neurodebug.neural_debugger.tracer import safe_repr
-
-    values: dict[str, str] = {}
-    try:
-        for name, argument in zip(params, expression.args, strict=False):
-            values[name] = safe_repr(ast.literal_eval(argument))
-        for keyword in expression.keywords:
-            if keyword.arg is not None:
-                values[keyword.arg] = safe_repr(ast.literal_eval(keyword.value))
-    except ValueError as error:
-        raise PredictionError(f"call arguments must be literals: {call!r}") from error
-    ordered = {name: values[name] for name in params if name in values}
-    return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))
 
 
 @dataclass

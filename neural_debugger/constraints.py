@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from neurodebug.neural_debugger.dataset import statement_lines
-from neurodebug.neural_debugger.delta_names import NameFacts, name_facts
+from neurodebug.neural_debugger.delta_names import DeltaBound, NameFacts, delta_bound, name_facts
 from neurodebug.neural_debugger.encoding import State
 from neurodebug.neural_debugger.trace import Step
 
@@ -319,3 +319,12 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
         raise PredictionError(f"call arguments must be literals: {call!r}") from error
     ordered = {name: values[name] for name in params if name in values}
     return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))
+
+
+def step_delta_bound(
+    facts: SourceFacts, state: State, action: str, event: str, depth: int
+) -> DeltaBound | None:
+    """`delta_names.delta_bound` for a step in this source (None: the delta is unbounded)."""
+    return delta_bound(
+        facts.statement_text, facts.names, facts.generators, state, action, event, depth
+    )

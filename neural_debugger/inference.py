@@ -32,9 +32,10 @@ from neurodebug.neural_debugger.constraints import (
     SourceFacts,
     call_state,
     source_facts,
+    step_delta_bound,
     stop_constraints,
 )
-from neurodebug.neural_debugger.delta_names import DeltaBound, delta_bound
+from neurodebug.neural_debugger.delta_names import DeltaBound
 from neurodebug.neural_debugger.encoding import (
     ACTIONS,
     DecodeError,
@@ -538,15 +539,9 @@ class Predictor:
             row.phase = "depth"
         elif phase == "depth":
             if row.generated and row.state is not None:
-                row.bound = delta_bound(
-                    facts.statement_text,
-                    facts.names,
-                    facts.generators,
-                    row.state,
-                    row.action,
-                    tok.vocab[row.generated[0]][1:-1],
-                    tok.depth_of(token) or 0,
-                )
+                event = tok.vocab[row.generated[0]][1:-1]
+                depth = tok.depth_of(token) or 0
+                row.bound = step_delta_bound(facts, row.state, row.action, event, depth)
             row.forced = [special("<fn>")]
             row.phase = "fn_name"
             names = facts.names_at(row.fn_line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from neurodebug.neural_debugger.constraints import step_delta_bound
 from neurodebug.neural_debugger.dataset import Program, sample_transitions
 from neurodebug.neural_debugger.delta_names import delta_bound, name_facts
 from neurodebug.neural_debugger.inference import source_facts
@@ -63,14 +64,8 @@ def test_the_bound_admits_every_real_delta_and_requires_only_real_names() -> Non
             stop = transition.stop
             if stop.end:
                 continue
-            bound = delta_bound(
-                facts.statement_text,
-                facts.names,
-                facts.generators,
-                transition.state,
-                transition.action,
-                stop.event,
-                stop.depth,
+            bound = step_delta_bound(
+                facts, transition.state, transition.action, stop.event, stop.depth
             )
             if bound is None:
                 continue

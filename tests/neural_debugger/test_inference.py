@@ -111,8 +111,8 @@ def test_decoded_deltas_keep_to_the_static_bound() -> None:
     statement can change, and every name the statement newly binds."""
     import random
 
+    from neurodebug.neural_debugger.constraints import step_delta_bound
     from neurodebug.neural_debugger.dataset import Program, sample_transitions
-    from neurodebug.neural_debugger.delta_names import delta_bound
     from neurodebug.neural_debugger.trace import Trace
 
     from .neural_fixtures import records
@@ -136,14 +136,8 @@ def test_decoded_deltas_keep_to_the_static_bound() -> None:
         ):
             if stop.end:
                 continue
-            bound = delta_bound(
-                facts.statement_text,
-                facts.names,
-                facts.generators,
-                transition.state,
-                transition.action,
-                stop.event,
-                stop.depth,
+            bound = step_delta_bound(
+                facts, transition.state, transition.action, stop.event, stop.depth
             )
             if bound is None:
                 continue

@@ -10,12 +10,17 @@ choose; `call_state` builds the stop a call starts at. None of this needs torch.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from neurodebug.neural_debugger.dataset import statement_lines
-from neurodebug.neural_debugger.delta_names import DeltaBound, NameFacts, delta_bound, name_facts
+from neurodebug.neural_debugger.delta_names import (
+    DeltaBound,
+    NameFacts,
+    delta_bound,
+    mentioned_names,
+    name_facts,
+)
 from neurodebug.neural_debugger.encoding import State
 from neurodebug.neural_debugger.trace import Step
 
@@ -77,7 +82,7 @@ def source_facts(source: str) -> SourceFacts:
                 params.append(node.args.kwarg.arg)
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
-    facts = SourceFacts(source, functions, statement_lines(source), names=name_facts(source))
+    facts = SourceFacts(source, functions, statement_lines(source), names=name_facts(tree))
     lines = source.splitlines()
     facts.code_lines = {
         n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
@@ -178,7 +183,7 @@ def _rule(events: Allowed | None = None, may_end: bool = True) -> Constraints:
 def _called_lines(facts: SourceFacts, line: int) -> set[int]:
     """Lines where a call made by the statement at `line` can stop first (def / yield lines)."""
     text = facts.statement_text.get(line, "")
-    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+    names = mentioned_names(text)
     found: set[int] = set()
     for name, (start, end, _params) in facts.functions.items():
         if name in names or name.startswith("__"):

@@ -38,12 +38,8 @@ class NameFacts:
     """`except E as err:` deletes `err` when its handler ends, after any line of the body."""
 
 
-def name_facts(source: str) -> NameFacts:
-    """The `NameFacts` of a program (empty when it does not parse)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return NameFacts({}, {})
+def name_facts(tree: ast.Module) -> NameFacts:
+    """The `NameFacts` of a parsed program."""
     assigned: dict[int, frozenset[str]] = {}
     unbound: dict[int, set[str]] = {}
     for node in ast.walk(tree):

@@ -131,9 +131,6 @@ class Predictor:
         }
         self._masks: dict[int, Any] = {}
         self._spellings: dict[str, list[int]] = {}
-        self.decide_by_mass = False
-        """Decide "did any local change?" by total probability (see `_entries_or_end`). Off:
-        on the shipped model it lowered changed-locals EM (MODEL.md, "Evaluation")."""
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
 
     # ---- public API ---------------------------------------------------------------------
@@ -378,9 +375,7 @@ class Predictor:
         if row.value_tokens >= MAX_VALUE_TOKENS and len(allowed) > 1:
             allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
         best = int(logits.argmax())
-        if row.phase == "entry_start" and row.bound is not None and self.decide_by_mass:
-            token = self._entries_or_end(logits, allowed)
-        elif len(allowed) == 1:
+        if len(allowed) == 1:
             token = next(iter(allowed))
         elif best in (allowed if isinstance(allowed, frozenset) else set(allowed)):
             token = best  # the usual case for a trained model: no masking needed
@@ -389,25 +384,6 @@ class Predictor:
         self._advance(row, token, facts)
         row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0
         return token
-
-    def _entries_or_end(self, logits: Any, allowed: frozenset[int] | list[int]) -> int:
-        """After `<loc>`, with a static bound on the names: write a local, or end the delta.
-
-        Greedy argmax compares one ending token against each name's first token alone; the
-        probability that *some* local changed is split over many names, so argmax said
-        "nothing changed" even when the model put most of its mass on a change. Decide that
-        question first (every name token against the endings), then take the best allowed
-        token of the winning side.
-        """
-        allowed_list = sorted(allowed)
-        ends = [t for t in allowed_list if not self.tok.is_text(t)]
-        names = [t for t in allowed_list if self.tok.is_text(t)]
-        if not ends or not names:
-            return int((logits + self._mask(allowed)).argmax())
-        probabilities = self.torch.softmax(logits.float(), dim=-1)
-        change = float(probabilities[self._text_list].sum())
-        side = names if change > float(probabilities[ends].sum()) else ends
-        return side[int(logits[side].argmax())]
 
     def _mask(self, allowed: frozenset[int] | list[int]) -> Any:
         """An additive mask (0 allowed, -inf not) over the vocabulary; text sets are cached."""
@@ -431,10 +407,7 @@ class Predictor:
             value = tok.decode_text(row.generated[len(row.generated) - row.value_tokens :])
             if not (row.value_tokens and _is_literal(value)):
                 return self._sets["text"]
-            key = f"text+{ending}"
-            if key not in self._sets:
-                self._sets[key] = self._sets["text"] | {ending}
-            return self._sets[key]
+            return self._text_and((ending,))
         if row.kind == "run":
             if not row.generated:
                 return [special("<val>"), special("<exc>")]
@@ -468,7 +441,7 @@ class Predictor:
             return self._sets["value_start"]
         if phase == "value":
             if row.bound is not None:
-                return [*self._sets["text"], *self._bounded_ends(row, ends)]
+                return self._text_and(tuple(self._bounded_ends(row, ends)))
             return self._sets["value"]
         if phase == "after_del":
             if row.bound is not None:
@@ -477,6 +450,13 @@ class Predictor:
         if phase == "tail_start":
             return ends
         return self._sets["tail"]  # "tail": a value's text
+
+    def _text_and(self, extra: tuple[int, ...]) -> frozenset[int]:
+        """Every text token plus `extra`, built once per `extra` (so its mask is cached too)."""
+        key = f"text+{sorted(extra)}"
+        if key not in self._sets:
+            self._sets[key] = self._sets["text"] | set(extra)
+        return self._sets[key]
 
     def _unwritten(self, row: _Row) -> list[list[int]]:
         assert row.bound is not None

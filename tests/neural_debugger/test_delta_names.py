@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import random
 
 from neurodebug.neural_debugger.constraints import step_delta_bound
@@ -81,7 +82,7 @@ def test_the_bound_admits_every_real_delta_and_requires_only_real_names() -> Non
 
 def test_assignments_aliases_and_handler_names() -> None:
     source = EXTRA[0][0] + "\n" + EXTRA[1][0]
-    names = name_facts(source)
+    names = name_facts(ast.parse(source))
     assert names.assigned[2] == {"scores"}
     assert names.assigned[7] == {"a", "b"}
     assert 8 not in names.assigned  # `a += b` rebinds an existing name: nothing new to demand

@@ -79,16 +79,52 @@ def _texts(program: Program) -> Iterator[str]:
             yield from step.locals.values()
 
 
+def corpus_folders(corpus: str) -> list[Path]:
+    """`--corpus` names one folder or several, comma-separated (`corpus/v1,corpus/v2`)."""
+    return [Path(part.strip()) for part in corpus.split(",") if part.strip()]
+
+
+def read_corpora(folders: list[Path], limit: int = 0) -> dict[str, list[Program]]:
+    """Several corpora's programs per split; a source in two corpora is kept once (first wins).
+
+    Each corpus splits by its own program hash, so the same source could sit in one corpus's
+    training split and another's test split; keeping the first copy only, with its split,
+    keeps every function on one side.
+    """
+    merged: dict[str, list[Program]] = {name: [] for name in SPLITS}
+    seen: set[str] = set()
+    for folder in folders:
+        for split, programs in read_corpus(folder, limit).items():
+            for program in programs:
+                if program.source not in seen:
+                    seen.add(program.source)
+                    merged[split].append(program)
+    return merged
+
+
 def prepare_data(
-    corpus: Path, out: Path, block_size: int, seed: int, max_programs: int = 0
+    corpus: str,
+    out: Path,
+    block_size: int,
+    seed: int,
+    max_programs: int = 0,
+    tokenizer: Path | None = None,
 ) -> dict[str, int]:
-    """Tokenise a corpus into `out/{train,val}.npz`, `out/tokenizer.json`, `out/split.json`."""
+    """Tokenise corpora into `out/{train,val}.npz`, `out/tokenizer.json`, `out/split.json`.
+
+    `tokenizer` reuses an earlier run's word list: a run initialised from another run's
+    weights must keep its vocabulary, since the embedding rows belong to those words.
+    """
+    from neurodebug.neural_debugger.tokenizer import Tokenizer
     from neurodebug.neural_debugger.train import PackedData
 
     out.mkdir(parents=True, exist_ok=True)
-    programs = read_corpus(corpus, max_programs)
+    programs = read_corpora(corpus_folders(corpus), max_programs)
     log.warning("corpus %s: %s programs", corpus, {k: len(v) for k, v in programs.items()})
-    tok = train_words(text for program in programs["train"] for text in _texts(program))
+    if tokenizer is not None:
+        tok = Tokenizer.load(tokenizer)
+    else:
+        tok = train_words(text for program in programs["train"] for text in _texts(program))
     tok.save(out / "tokenizer.json")
     rng = random.Random(seed)
     counts: dict[str, int] = {}

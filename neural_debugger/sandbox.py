@@ -224,11 +224,13 @@ def worker_main(base: str | None = None) -> int:
 class _Worker:
     def __init__(self) -> None:
         self.base = tempfile.mkdtemp(prefix="neurodebug-sandbox-")
+        # The worker's own complaints, read if it dies; open as long as the worker lives.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "neurodebug.neural_debugger.sandbox", self.base],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
             cwd=tempfile.gettempdir(),
             # a fixed hash seed: set and dict-of-str orders (and so traces) are reproducible
             env={**secure_env.scrubbed_environment(), "PYTHONHASHSEED": "0"},
@@ -245,6 +247,17 @@ class _Worker:
         assert self.process.stdout is not None
         return self.process.stdout
 
+    def death_reason(self) -> str:
+        """Why the worker stopped answering: its last words on stderr (e.g. it cannot import
+        neurodebug because the install moved), so a crash is never silent."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=2)
+        self.errors.seek(0)
+        lines = self.errors.read()[-4000:].decode("utf-8", "replace").splitlines()
+        said = [line for line in lines if line.strip() and "not applied" not in line]
+        code = self.process.returncode
+        return f"worker died (exit {code}): {said[-1].strip()}" if said else "worker died"
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self.stdin.close()
@@ -253,6 +266,7 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.errors.close()
         shutil.rmtree(self.base, ignore_errors=True)
 
 
@@ -302,8 +316,9 @@ class WorkerPool:
                 worker = by_fd[fd]
                 line = worker.stdout.readline()
                 if not line:  # the worker died: its jobs crashed, start a fresh one
+                    reason = worker.death_reason()
                     for index in worker.inflight:
-                        yield index, Trace(steps=[], status="crashed", exception="worker died")
+                        yield index, Trace(steps=[], status="crashed", exception=reason)
                     worker.inflight.clear()
                     worker.close()
                     self.workers[self.workers.index(worker)] = _Worker()

@@ -205,8 +205,14 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     if rank == 0 and not (data_dir / "train.npz").exists():
+        earlier_words = Path(options.init_from) / "data" / "tokenizer.json"
         prepare_data(
-            Path(options.corpus), data_dir, options.block_size, options.seed, options.max_programs
+            options.corpus,
+            data_dir,
+            options.block_size,
+            options.seed,
+            options.max_programs,
+            tokenizer=earlier_words if options.init_from else None,
         )
     if world > 1:
         import torch.distributed as dist

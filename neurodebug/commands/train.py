@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="train or resume the neural debugger's model on a trace corpus",
         description=__doc__,
     )
-    parser.add_argument("--corpus", help="trace corpus folder (e.g. corpus/v1)")
+    parser.add_argument(
+        "--corpus", help="trace corpus folder, or several comma-separated (corpus/v1,corpus/v2)"
+    )
     parser.add_argument("--out", required=True, help="run folder: data, state, checkpoints")
     defaults = TrainOptions(corpus="", out="")
     for field in fields(TrainOptions):

@@ -257,3 +257,16 @@ def test_user_code_cannot_write_into_the_workers_channel() -> None:
     # only the run's own result pipe was open to it: it spoiled its own answer, nothing else
     assert first.status == "crashed" and first.exception == "the run sent no valid result"
     assert second.status == "ok" and second.result == "42"  # the worker and its channel survive
+
+
+def test_a_worker_that_cannot_start_says_why(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A broken install (the worker cannot import neurodebug) must not read as a silent crash."""
+    import sys
+
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'No module named neurodebug (stand-in)' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(broken))
+    [trace] = list(run_jobs([Job("def f():\n    return 1\n", "f()")], Limits()))
+    assert trace.status == "crashed"
+    assert trace.exception == "worker died (exit 3): No module named neurodebug (stand-in)"

@@ -85,3 +85,64 @@ def test_isolated_examples_see_only_the_source_and_themselves() -> None:
     causal, _ = model(packed)
     causal_other, _ = model(changed)
     assert not torch.allclose(causal[0, -5:], causal_other[0, -5:], atol=1e-3)  # the shortcut
+
+
+def second_corpus(folder: Path) -> Path:
+    """A corpus that re-files one program of the first under another split and adds a new one."""
+    import json
+
+    from neurodebug.neural_debugger.tracer import trace_source
+
+    from .neural_fixtures import records
+
+    moved = [dict(r, meta={**r["meta"], "split": "train"}) for r in records() if r["id"] == "p4-0"]
+    source = "def span(xs):\n    lo = min(xs)\n    hi = max(xs)\n    return hi - lo\n"
+    new = {
+        "id": "q0-0",
+        "source": source,
+        "function": "span",
+        "call": "span([3, 9, 4])",
+        "trace": trace_source(source, "span([3, 9, 4])").to_json(),
+        "meta": {"origin": "synthetic", "split": "train", "hash": "q0"},
+    }
+    folder.mkdir()
+    (folder / "train-00000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in [*moved, new]))
+    return folder
+
+
+def test_several_corpora_keep_each_source_on_the_first_corpus_side(tmp_path: Path) -> None:
+    from neurodebug.neural_debugger.corpus_data import read_corpora
+
+    other = second_corpus(tmp_path / "other")
+    merged = read_corpora([corpus_dir(), other])
+    sources = {split: [p.source for p in programs] for split, programs in merged.items()}
+    moved = next(r["source"] for r in records_of("p4-0"))
+    assert moved in sources["test"] and moved not in sources["train"]  # first corpus wins
+    assert any(s.startswith("def span") for s in sources["train"])
+    everything = [s for programs in sources.values() for s in programs]
+    assert len(everything) == len(set(everything))
+
+
+def test_a_run_initialised_from_another_keeps_its_vocabulary(tmp_path: Path) -> None:
+    import json
+
+    train(options(tmp_path / "first", 2))
+    other = second_corpus(tmp_path / "other")
+    follow = options(tmp_path / "second", 1)
+    follow.corpus = f"{corpus_dir()},{other}"
+    follow.init_from = str(tmp_path / "first")
+    train(follow)
+    words = [
+        json.loads((tmp_path / run / "data" / "tokenizer.json").read_text())
+        for run in ("first", "second")
+    ]
+    assert words[0] == words[1]
+    split = json.loads((tmp_path / "second" / "data" / "split.json").read_text())
+    first = json.loads((tmp_path / "first" / "data" / "split.json").read_text())
+    assert split["counts"]["train"] > first["counts"]["train"]  # the second corpus was read
+
+
+def records_of(record_id: str) -> list[dict[str, object]]:
+    from .neural_fixtures import records
+
+    return [r for r in records() if r["id"] == record_id]

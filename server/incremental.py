@@ -145,7 +145,8 @@ def module_shared(
 ) -> ModuleShared:
     """Imports and pure functions of the module, as `_syntax.module_imports` /
     `pure_functions` would compute them on the whole file."""
-    from neurodebug.analyzers.rules._syntax import module_imports, pure_functions
+    from neurodebug.analyzers.rules._dependence import pure_functions
+    from neurodebug.analyzers.rules._syntax import module_imports
 
     nodes: dict[str, list[tree_sitter.Node]] = {}
     for node in tree.root_node.named_children:
@@ -382,12 +383,12 @@ class RuleCache:
         ctx: Context | None = None,
     ) -> bool:
         """Whether the function body is pure when the names in `assumed` are (cached)."""
-        from neurodebug.analyzers.rules._syntax import _is_pure_body
+        from neurodebug.analyzers.rules._dependence import is_pure_body
 
         key = (digest, frozenset(assumed))
         verdict = self.purity.get(key)
         if verdict is None:
-            verdict = _is_pure_body(ctx or Context(source, tree, {}, target), node, set(assumed))
+            verdict = is_pure_body(ctx or Context(source, tree, {}, target), node, set(assumed))
             self.purity[key] = verdict
         return verdict
 

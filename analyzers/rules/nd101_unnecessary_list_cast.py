@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import base_name, call_name, known_kind, loop_facts, positional_args
+from ._dependence import loop_facts
+from ._kinds import known_kind
+from ._syntax import base_name, call_name, positional_args
 from .base import Context, Hit, Rule
 
 DOC = """\

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import tree_sitter
 
+from ._kinds import known_kind
 from ._syntax import (
     appended,
     for_clause,
     has_comment,
-    known_kind,
     loop_target_leaks,
     names_read,
     previous_statement,

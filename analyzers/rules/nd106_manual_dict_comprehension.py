@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ._kinds import known_kind
 from ._syntax import (
     for_clause,
     has_comment,
-    known_kind,
     loop_target_leaks,
     names_read,
     previous_statement,

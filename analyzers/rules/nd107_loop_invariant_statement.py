@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import expression_of, has_comment, is_invariant, is_store, target_names, walk
+from ._dependence import is_invariant
+from ._syntax import expression_of, has_comment, is_store, target_names, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

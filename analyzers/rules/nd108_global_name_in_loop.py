@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_scope, scope_bindings, walk
+from ._kinds import scope_bindings
+from ._syntax import enclosing_scope, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import call_name, is_store, loop_facts, method_call, positional_args, rebound_in, walk
+from ._dependence import loop_facts
+from ._syntax import call_name, is_store, method_call, positional_args, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import known_kind
+from ._kinds import known_kind
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

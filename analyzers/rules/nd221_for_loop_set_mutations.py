@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import (
-    appended,
-    for_clause,
-    has_comment,
-    known_kind,
-    loop_target_leaks,
-    names_read,
-    single_body,
-)
+from ._kinds import known_kind
+from ._syntax import appended, for_clause, has_comment, loop_target_leaks, names_read, single_body
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

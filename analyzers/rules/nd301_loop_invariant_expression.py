@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import is_invariant, loop_of, name_for, walk
+from ._dependence import is_invariant
+from ._syntax import loop_of, name_for, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import binding_values, fresh_name, known_kind, loop_facts, loop_of, walk
+from ._dependence import loop_facts
+from ._kinds import binding_values, known_kind
+from ._syntax import fresh_name, loop_of, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

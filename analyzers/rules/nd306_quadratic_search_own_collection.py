@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import loop_facts, method_call, walk
+from ._dependence import loop_facts
+from ._syntax import method_call, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import call_args, loop_facts, loop_of, names_read, qualified_call
+from ._dependence import loop_facts
+from ._syntax import call_args, loop_of, names_read, qualified_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

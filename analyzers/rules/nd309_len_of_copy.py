@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import builtin_shadowed, call_name, known_kind, method_call, positional_args
+from ._kinds import known_kind
+from ._syntax import builtin_shadowed, call_name, method_call, positional_args
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

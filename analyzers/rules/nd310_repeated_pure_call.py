@@ -6,15 +6,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import (
-    PURE_BUILTINS,
-    PURE_METHODS,
-    loop_of,
-    method_call,
-    pure_functions,
-    rebound_in,
-    walk,
-)
+from ._dependence import PURE_BUILTINS, PURE_METHODS, pure_functions
+from ._syntax import loop_of, method_call, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import call_args, call_name, is_invariant, loop_of, method_call
+from ._dependence import is_invariant
+from ._syntax import call_args, call_name, loop_of, method_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

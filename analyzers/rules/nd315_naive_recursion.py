@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import call_name, pure_functions, walk
+from ._dependence import pure_functions
+from ._syntax import call_name, walk
 from .base import Context, Edit, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -1,0 +1,348 @@
+"""Loop facts: what one loop may change, which expressions stay the same on every iteration,
+and which functions of the module are pure.
+
+This is a small dependency analysis over one loop: which names the loop (re)binds, which
+objects it mutates in place, and which names an expression reads. A rule that says "this does
+not depend on the loop" must prove it with these facts, which is what separates our loop rules
+from the peers' syntactic ones (their known false positives are all dependency mistakes: a
+value that reads the list being built, a condition that reads it, a hoisted expression that
+reads a name the loop writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from ._syntax import COMPREHENSION_TYPES, base_name, call_args, names_read, target_names, walk
+from .base import Context
+
+# Methods that never change the object they are called on (for str, bytes, tuple, list, dict,
+# set and frozenset); any other method call on a name counts as a possible mutation.
+PURE_METHODS = frozenset(
+    [
+        "capitalize",
+        "casefold",
+        "center",
+        "count",
+        "encode",
+        "decode",
+        "endswith",
+        "expandtabs",
+        "find",
+        "format",
+        "format_map",
+        "index",
+        "isalnum",
+        "isalpha",
+        "isascii",
+        "isdecimal",
+        "isdigit",
+        "isidentifier",
+        "islower",
+        "isnumeric",
+        "isprintable",
+        "isspace",
+        "istitle",
+        "isupper",
+        "join",
+        "ljust",
+        "lower",
+        "lstrip",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "replace",
+        "rfind",
+        "rindex",
+        "rjust",
+        "rpartition",
+        "rsplit",
+        "rstrip",
+        "split",
+        "splitlines",
+        "startswith",
+        "strip",
+        "swapcase",
+        "title",
+        "translate",
+        "upper",
+        "zfill",
+        "copy",
+        "keys",
+        "values",
+        "items",
+        "get",
+        "hex",
+        "difference",
+        "intersection",
+        "isdisjoint",
+        "issubset",
+        "issuperset",
+        "symmetric_difference",
+        "union",
+        "bit_length",
+        "bit_count",
+        "is_integer",
+    ]
+)
+
+
+PURE_BUILTINS = frozenset(
+    [
+        "abs",
+        "len",
+        "min",
+        "max",
+        "sum",
+        "sorted",
+        "reversed",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "tuple",
+        "frozenset",
+        "repr",
+        "round",
+        "divmod",
+        "pow",
+        "hash",
+        "ord",
+        "chr",
+        "isinstance",
+        "issubclass",
+        "type",
+        "hex",
+        "oct",
+        "bin",
+        "any",
+        "all",
+        "format",
+    ]
+)
+
+
+# Builtins with effects that never change the objects passed to them.
+ARGUMENT_PRESERVING = frozenset(
+    {"open", "print", "range", "enumerate", "zip", "map", "filter", "list", "set", "dict", "id"}
+)
+
+
+@dataclass
+class LoopFacts:
+    """What one loop may change: names it rebinds, names whose objects it may mutate."""
+
+    assigned: set[str] = field(default_factory=set)
+    mutated: set[str] = field(default_factory=set)
+    calls_unknown: bool = False
+    """Whether the loop calls functions that might mutate anything reachable (globals, args)."""
+    has_yield_or_await: bool = False
+
+
+def loop_facts(ctx: Context, loop: tree_sitter.Node) -> LoopFacts:
+    """Facts for `loop` (a for/while statement or a comprehension), computed once per file."""
+    key = f"loop:{loop.id}"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, LoopFacts):
+        return cached
+    facts = LoopFacts()
+    parts: list[tree_sitter.Node]
+    if loop.type == "for_statement":
+        left = loop.child_by_field_name("left")
+        if left is not None:
+            facts.assigned.update(target_names(left))
+        parts = [c for c in (loop.child_by_field_name("body"),) if c is not None]
+    elif loop.type == "while_statement":
+        parts = [c for c in (loop.child_by_field_name("body"),) if c is not None]
+        condition = loop.child_by_field_name("condition")
+        if condition is not None:
+            parts.append(condition)
+    else:
+        parts = [loop]
+    pure = pure_functions(ctx)
+    for part in parts:
+        for node in walk(part):
+            _record(node, facts, pure)
+    ctx.cache[key] = facts
+    return facts
+
+
+def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
+    kind = node.type
+    if kind in ("assignment", "augmented_assignment"):
+        left = node.child_by_field_name("left")
+        if left is not None:
+            names = list(target_names(left))
+            facts.assigned.update(names)
+            if not names or left.type in ("attribute", "subscript"):
+                _mutates_target(left, facts)
+            elif left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+                for part in left.named_children:
+                    _mutates_target(part, facts)
+    elif kind in ("for_statement", "for_in_clause"):
+        left = node.child_by_field_name("left")
+        if left is not None:
+            facts.assigned.update(target_names(left))
+    elif kind == "named_expression":
+        name = node.child_by_field_name("name")
+        if name is not None and name.text:
+            facts.assigned.add(name.text.decode())
+    elif kind in ("as_pattern_target", "delete_statement"):
+        for child in node.named_children:
+            facts.assigned.update(target_names(child))
+            _mutates_target(child, facts)
+    elif kind in ("function_definition", "class_definition"):
+        name = node.child_by_field_name("name")
+        if name is not None and name.text:
+            facts.assigned.add(name.text.decode())
+    elif kind in ("import_statement", "import_from_statement"):
+        for child in node.named_children:
+            alias = child.child_by_field_name("alias") if child.type == "aliased_import" else child
+            if alias is not None and alias.text:
+                facts.assigned.add(alias.text.decode().split(".")[0])
+    elif kind in ("global_statement", "nonlocal_statement"):
+        facts.calls_unknown = True
+    elif kind in ("yield", "await"):
+        facts.has_yield_or_await = True
+    elif kind == "call":
+        function = node.child_by_field_name("function")
+        if function is None:
+            return
+        if function.type == "attribute":
+            attribute = function.child_by_field_name("attribute")
+            method = attribute.text.decode() if attribute is not None and attribute.text else ""
+            if method not in PURE_METHODS:
+                obj = function.child_by_field_name("object")
+                receiver = base_name(obj) if obj is not None else None
+                if receiver:
+                    facts.mutated.add(receiver)
+                facts.calls_unknown = True
+        elif function.type == "identifier":
+            callee = (function.text or b"").decode()
+            if callee not in PURE_BUILTINS and callee not in pure:
+                facts.calls_unknown = True
+                if callee in ARGUMENT_PRESERVING:
+                    return
+                # arguments passed to an unknown function may be mutated by it
+                for arg in call_args(node):
+                    if arg.type == "identifier" and arg.text:
+                        facts.mutated.add(arg.text.decode())
+        else:
+            facts.calls_unknown = True
+
+
+def _mutates_target(target: tree_sitter.Node, facts: LoopFacts) -> None:
+    if target.type in ("attribute", "subscript"):
+        name = base_name(target)
+        if name:
+            facts.mutated.add(name)
+
+
+def is_invariant(ctx: Context, expr: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """Whether `expr` computes the same value on every iteration of `loop`.
+
+    It must read no name the loop rebinds or mutates, call only known-pure functions and
+    methods, and contain no yield/await/walrus/lambda/comprehension.
+    """
+    facts = loop_facts(ctx, loop)
+    changing = facts.assigned | facts.mutated
+    if names_read(expr) & changing:
+        return False
+    nodes = [expr, *walk(expr, into_scopes=True)]
+    for node in nodes:
+        kind = node.type
+        if kind in ("yield", "await", "named_expression", "lambda") or kind in COMPREHENSION_TYPES:
+            return False
+        if kind == "call":
+            function = node.child_by_field_name("function")
+            if function is None:
+                return False
+            if function.type == "attribute":
+                attribute = function.child_by_field_name("attribute")
+                obj = function.child_by_field_name("object")
+                if attribute is None or obj is None or ctx.text(attribute) not in PURE_METHODS:
+                    return False
+                # `x.copy()` / `d.items()` make fresh objects each time: hoisting shares one
+                if ctx.text(attribute) in ("copy", "keys", "values", "items"):
+                    return False
+            elif function.type == "identifier":
+                callee = ctx.text(function)
+                if callee in pure_functions(ctx):
+                    continue
+                if callee not in PURE_BUILTINS or callee in ("sorted", "reversed"):
+                    return False
+            else:
+                return False
+    return True
+
+
+def pure_functions(ctx: Context) -> set[str]:
+    """Module-level functions with no side effects: only pure builtins, pure methods, locals.
+
+    Computed to a fixpoint, so a function calling only pure functions of the file is pure too.
+    """
+    key = "pure"
+    cached = ctx.cache.get(key)
+    if isinstance(cached, set):
+        return cached
+    functions = {
+        ctx.text(name): node
+        for node in ctx.of_type("function_definition")
+        if node.parent is not None
+        and node.parent.type == "module"
+        and (name := node.child_by_field_name("name")) is not None
+    }
+    pure: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for function_name, node in functions.items():
+            if function_name not in pure and is_pure_body(ctx, node, pure | {function_name}):
+                pure.add(function_name)
+                changed = True
+    ctx.cache[key] = pure
+    return pure
+
+
+def is_pure_body(ctx: Context, function: tree_sitter.Node, pure: set[str]) -> bool:
+    body = function.child_by_field_name("body")
+    if body is None:
+        return False
+    for node in walk(body):
+        kind = node.type
+        if kind in (
+            "global_statement",
+            "nonlocal_statement",
+            "yield",
+            "await",
+            "delete_statement",
+            "function_definition",
+            "class_definition",
+            "lambda",
+            "raise_statement",
+            "with_statement",
+            "import_statement",
+            "import_from_statement",
+        ):
+            return False
+        if kind in ("assignment", "augmented_assignment"):
+            left = node.child_by_field_name("left")
+            if left is None or left.type in ("attribute", "subscript"):
+                return False
+        if kind == "call":
+            function_node = node.child_by_field_name("function")
+            if function_node is None:
+                return False
+            if function_node.type == "identifier":
+                callee = ctx.text(function_node)
+                if callee not in PURE_BUILTINS and callee not in pure:
+                    return False
+            elif function_node.type == "attribute":
+                attribute = function_node.child_by_field_name("attribute")
+                if attribute is None or ctx.text(attribute) not in PURE_METHODS:
+                    return False
+            else:
+                return False
+    return True

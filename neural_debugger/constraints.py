@@ -18,6 +18,7 @@ from neurodebug.neural_debugger.delta_names import (
     DeltaBound,
     NameFacts,
     delta_bound,
+    frame_bound,
     mentioned_names,
     name_facts,
 )
@@ -329,7 +330,63 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
 def step_delta_bound(
     facts: SourceFacts, state: State, action: str, event: str, depth: int
 ) -> DeltaBound | None:
-    """`delta_names.delta_bound` for a step in this source (None: the delta is unbounded)."""
-    return delta_bound(
+    """The static bound on the delta of a step in this source (None: the delta is unbounded).
+
+    Single steps: `delta_names.delta_bound`. Steps that run the rest of a frame: step out to
+    the frame's own return, and continue from the entry frame (depth 0, which only ends with
+    the program) to a line of it: `delta_names.frame_bound` over the lines the CFG reaches.
+    """
+    single = delta_bound(
         facts.statement_text, facts.names, facts.generators, state, action, event, depth
     )
+    if single is not None:
+        return single
+    step = state.step
+    if step.function.startswith("<") or step.function in facts.generators:
+        return None
+    if step.event not in ("line", "call") or depth != step.depth:
+        return None
+    stays_in_frame = (action == "step_out" and event == "return") or (
+        action == "continue" and event == "line" and depth == 0
+    )
+    if not stays_in_frame:
+        return None
+    reached = _reachable_lines(facts, step.function, step.line)
+    if reached is None:
+        return None
+    lines = facts.source.splitlines()
+    statements = {
+        n: facts.statement_text.get(n) or (lines[n - 1] if 0 < n <= len(lines) else "")
+        for n in reached
+    }
+    return frame_bound(statements, facts.names, step.locals)
+
+
+def _reachable_lines(facts: SourceFacts, function: str, start: int) -> set[int] | None:
+    """`start` and every line of `function` the CFG reaches from it (None: not known).
+
+    `next_lines` is keyed by line, so a nested `def` line holds the nested function's entry
+    edge, not the outer function's. A reached nested def goes on at the first statement after
+    the nested function; that may over-approximate, which a bound may do. (A `nonlocal` in the
+    nested function is `NameFacts.nonlocal_names`' business.)
+    """
+    span = facts.functions.get(function)
+    if span is None or start not in facts.next_lines:
+        return None
+    nested = {
+        begin: end
+        for name, (begin, end, _) in facts.functions.items()
+        if name != function and span[0] < begin <= span[1]
+    }
+    reached, stack = set(), [start]
+    while stack:
+        line = stack.pop()
+        if line in reached:
+            continue
+        reached.add(line)
+        if line in nested:
+            after = [n for n in facts.statement_lines if nested[line] < n <= span[1]]
+            stack.extend(after[:1])
+            continue
+        stack.extend(facts.next_lines.get(line, ()))
+    return reached

@@ -7,6 +7,10 @@ both), and a name the statement assigns that did not exist before must appear. T
 this to spell only possible names and to not stop before a required one. When the statement is
 not known, or the step can run arbitrary code in this frame (generators, comprehension frames),
 there is no bound.
+
+Steps that run many statements of one frame (step out to the frame's return, continue within
+the entry frame) get a looser bound, `frame_bound`: the names mentioned by every statement the
+control-flow graph can reach from here, and nothing required.
 """
 
 from __future__ import annotations
@@ -36,13 +40,18 @@ class NameFacts:
     assigned: dict[int, frozenset[str]]
     unbound: dict[int, frozenset[str]]
     """`except E as err:` deletes `err` when its handler ends, after any line of the body."""
+    nonlocal_names: frozenset[str] = frozenset()
+    """Names some nested function declares `nonlocal`: any call may change them."""
 
 
 def name_facts(tree: ast.Module) -> NameFacts:
     """The `NameFacts` of a parsed program."""
     assigned: dict[int, frozenset[str]] = {}
     unbound: dict[int, set[str]] = {}
+    nonlocal_names: set[str] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.Nonlocal):
+            nonlocal_names.update(node.names)
         if isinstance(node, ast.ExceptHandler) and node.name and node.body:
             last = node.body[-1].end_lineno or node.body[-1].lineno
             for line in range(node.body[0].lineno, last + 1):
@@ -60,7 +69,11 @@ def name_facts(tree: ast.Module) -> NameFacts:
         }
         if names and isinstance(node, ast.stmt):
             assigned[node.lineno] = frozenset(names)
-    return NameFacts(assigned, {line: frozenset(names) for line, names in unbound.items()})
+    return NameFacts(
+        assigned,
+        {line: frozenset(names) for line, names in unbound.items()},
+        frozenset(nonlocal_names),
+    )
 
 
 def mentioned_names(statement: str) -> set[str]:
@@ -108,8 +121,19 @@ def delta_bound(
     text = statement_text.get(line)
     if text is None:
         return None
-    allowed = _with_aliases(mentioned_names(text) | names.unbound.get(line, set()), values)
+    mentioned = mentioned_names(text) | names.unbound.get(line, set()) | names.nonlocal_names
+    allowed = _with_aliases(mentioned, values)
     required: frozenset[str] = frozenset()
     if event == "line":
         required = frozenset(name for name in names.assigned.get(line, ()) if name not in values)
     return DeltaBound(allowed, required & allowed)
+
+
+def frame_bound(statements: dict[int, str], names: NameFacts, values: dict[str, str]) -> DeltaBound:
+    """The bound for running any of `statements` (line -> text) in one frame: every name they
+    mention, the handler names they may unbind, `nonlocal` names, and those names' aliases; nothing required,
+    since which paths run is not known statically."""
+    mentioned: set[str] = set(names.nonlocal_names)
+    for line, text in statements.items():
+        mentioned |= mentioned_names(text) | names.unbound.get(line, set())
+    return DeltaBound(_with_aliases(mentioned, values), frozenset())

@@ -44,6 +44,18 @@ EXTRA = (
         "    return first + second\n",
         ("caller(1)", "caller(0)"),
     ),
+    (
+        "def outer(n):\n"
+        "    total = 0\n"
+        "    def bump(k):\n"
+        "        nonlocal total\n"
+        "        total += k\n"
+        "    for i in range(n):\n"
+        "        bump(i)\n"
+        "    done = True\n"
+        "    return total\n",
+        ("outer(3)",),
+    ),
 )
 
 
@@ -112,3 +124,41 @@ def test_only_single_steps_in_a_known_frame_are_bounded() -> None:
             )
             is None
         )
+
+
+def test_the_frame_bound_admits_every_real_delta_of_a_step_out_or_continue() -> None:
+    rng = random.Random(1)
+    bounded = narrowed = 0
+    for program in traced_programs():
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, rng, 60):
+            stop = transition.stop
+            if stop.end or transition.action not in ("step_out", "continue"):
+                continue
+            bound = step_delta_bound(
+                facts, transition.state, transition.action, stop.event, stop.depth
+            )
+            if bound is None:
+                continue
+            assert set(stop.changed) | set(stop.deleted) <= bound.allowed, (transition, bound)
+            assert not bound.required
+            bounded += 1
+            narrowed += bool(set(transition.state.step.locals) - bound.allowed)
+    assert bounded > 15 and narrowed > 3
+
+
+def test_the_frame_bound_reads_past_a_nested_function_and_its_nonlocal() -> None:
+    from neurodebug.neural_debugger.dataset import states_of
+
+    source = EXTRA[2][0]
+    facts = source_facts(source)
+    program = next(p for p in traced_programs() if p.source == source)
+    states = states_of(program.traces[0][1])
+    at_def = next(s for s in states if s.step.line == 3 and s.step.function == "outer")
+    bound = step_delta_bound(facts, at_def, "step_out", "return", 0)
+    assert bound is not None
+    assert {"bump", "i", "total", "done"} <= bound.allowed  # past the def, and its nonlocal
+    at_done = next(s for s in states if s.step.line == 8)
+    late = step_delta_bound(facts, at_done, "step_out", "return", 0)
+    assert late is not None
+    assert "done" in late.allowed and not {"i", "bump"} & late.allowed

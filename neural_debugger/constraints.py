@@ -22,7 +22,8 @@ from neurodebug.neural_debugger.delta_names import (
     mentioned_names,
     name_facts,
 )
-from neurodebug.neural_debugger.encoding import State
+from neurodebug.neural_debugger.encoding import State, Stop
+from neurodebug.neural_debugger.folding import FoldFacts, fold_facts, fold_step
 from neurodebug.neural_debugger.trace import Step
 
 
@@ -58,6 +59,8 @@ class SourceFacts:
     """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
     names: NameFacts = field(default_factory=lambda: NameFacts({}, {}))
     """Names each assignment binds and handler names that vanish (see `delta_names`)."""
+    fold: FoldFacts = field(default_factory=lambda: FoldFacts({}, frozenset(), frozenset()))
+    """The statements constant folding may decide (see `folding`)."""
 
     def names_at(self, line: int) -> list[str]:
         """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
@@ -83,7 +86,9 @@ def source_facts(source: str) -> SourceFacts:
                 params.append(node.args.kwarg.arg)
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
-    facts = SourceFacts(source, functions, statement_lines(source), names=name_facts(tree))
+    facts = SourceFacts(
+        source, functions, statement_lines(source), names=name_facts(tree), fold=fold_facts(tree)
+    )
     lines = source.splitlines()
     facts.code_lines = {
         n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
@@ -325,6 +330,14 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
         raise PredictionError(f"call arguments must be literals: {call!r}") from error
     ordered = {name: values[name] for name in params if name in values}
     return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))
+
+
+def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:
+    """The next stop when constant folding decides it (`folding.fold_step`), else None."""
+    function = state.step.function
+    if function.startswith("<") or function in facts.generators:
+        return None  # frames folding cannot see whole
+    return fold_step(facts.fold, facts.next_lines, state, action)
 
 
 def step_delta_bound(

@@ -8,7 +8,8 @@ Metrics (each over the corpus split's programs, none of which the model trained 
 - output pass@1: the predicted return value (or exception) equals the real one;
 - input pass@1: running the predicted call (in the tracer's sandbox) returns the target output —
   never exact match of the inputs, since many inputs give one output;
-- rollout line-sequence exact match: the whole step-into trace of the call, line by line.
+- rollout line-sequence exact match: the whole step-into trace of the call, line by line;
+  rollout output pass@1: that rollout's return value equals the real one (calls that return).
 
 Synthetic programs and harvested real-world functions (`meta.origin` not `synthetic`) are
 reported apart.
@@ -141,6 +142,8 @@ def evaluate_programs(
             )
             lines = [(s.event, s.line) for s in rollout.steps]
             tally.add("rollout_line_seq_em", lines == [(s.event, s.line) for s in trace.steps])
+            if trace.exception is None:  # the rollout's own answer to "what does it return?"
+                tally.add("rollout_output_pass@1", rollout.result == trace.result)
     if check_inputs and invert_jobs:
         for ok in run_calls(invert_jobs):
             tally.add("input_pass@1", ok)
@@ -169,7 +172,7 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         f"{action}/{metric}"
         for action in ACTIONS
         for metric in ("next_line", "event", "changed_locals_em", "full_state_em")
-    ] + ["output_pass@1", "input_pass@1", "rollout_line_seq_em"]
+    ] + ["output_pass@1", "input_pass@1", "rollout_line_seq_em", "rollout_output_pass@1"]
     return [
         (name, f"{100 * metrics[name]['accuracy']:.1f}", str(metrics[name]["n"]))
         for name in names

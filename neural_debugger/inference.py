@@ -31,6 +31,7 @@ from neurodebug.neural_debugger.constraints import (
     PredictionError,
     SourceFacts,
     call_state,
+    folded_stop,
     source_facts,
     step_delta_bound,
     stop_constraints,
@@ -49,6 +50,7 @@ from neurodebug.neural_debugger.encoding import (
     encode_run,
     encode_source,
     encode_state,
+    stop_from_step,
 )
 from neurodebug.neural_debugger.tokenizer import Tokenizer
 from neurodebug.neural_debugger.trace import Step, Trace
@@ -58,6 +60,8 @@ MAX_TARGET_TOKENS = 160
 HEADROOM = 96
 """Tokens of the window kept free after the source for the state, the action and the answer."""
 MIN_TARGET_ROOM = 32
+COMPOSE_STEPS = 64
+"""The longest walk of single steps a composed step out / continue may take."""
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
 
@@ -132,6 +136,10 @@ class Predictor:
         self._masks: dict[int, Any] = {}
         self._spellings: dict[str, list[int]] = {}
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
+        self.fold = True
+        """Let constant folding decide the steps it can (`folding`); False: the model alone."""
+        self.compose = True
+        """Predict step out and continue as a rollout of single steps (see `_by_steps`)."""
 
     # ---- public API ---------------------------------------------------------------------
 
@@ -145,22 +153,31 @@ class Predictor:
             if action not in ACTIONS:
                 raise PredictionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
         facts, _header, _cache = self._source(source)
-        contexts = [
-            encode_state(self.tok, state) + encode_action(self.tok, action, bps)
-            for state, action, bps in requests
+        stops: list[Stop | None] = [
+            folded_stop(facts, state, action) if self.fold else None
+            for state, action, _bps in requests
         ]
-        rows = [
-            _Row("step", state, action, stop_constraints(facts, state, action, bps))
-            for state, action, bps in requests
-        ]
-        generated = self._decode(source, contexts, rows, facts)
-        stops: list[Stop] = []
-        for tokens in generated:
-            try:
-                stops.append(decode_stop(self.tok, tokens))
-            except DecodeError:  # cut off at the length limit: the program's end is the safe guess
-                stops.append(Stop(end=True))
-        return stops
+        for index, (state, action, bps) in enumerate(requests):
+            if stops[index] is None and self.compose and action in ("step_out", "continue"):
+                stops[index] = self._by_steps(source, state, action, bps)
+        asked = [index for index, stop in enumerate(stops) if stop is None]
+        if asked:
+            contexts = [
+                encode_state(self.tok, requests[i][0])
+                + encode_action(self.tok, requests[i][1], requests[i][2])
+                for i in asked
+            ]
+            rows = [
+                _Row("step", requests[i][0], requests[i][1], stop_constraints(facts, *requests[i]))
+                for i in asked
+            ]
+            generated = self._decode(source, contexts, rows, facts)
+            for index, tokens in zip(asked, generated, strict=True):
+                try:
+                    stops[index] = decode_stop(self.tok, tokens)
+                except DecodeError:  # cut off at the length limit: the program's end is the guess
+                    stops[index] = Stop(end=True)
+        return [stop for stop in stops if stop is not None]
 
     def predict_trace(
         self,
@@ -194,9 +211,23 @@ class Predictor:
     def predict_output(
         self, source: str, function: str, call: str
     ) -> tuple[str | None, str | None]:
-        """(return value repr, exception) of `call`, predicted in one shot."""
+        """(return value repr, exception) of `call`: stepped over line by line when composing
+        (folded lines are exact), else, or past `COMPOSE_STEPS`, predicted in one shot."""
         facts, _, _ = self._source(source)
         state = call_state(facts, function, call)
+        if self.compose:
+            current, raised = state, None
+            for _ in range(COMPOSE_STEPS):
+                stop = self.predict_steps(source, [(current, "step_over", ())])[0]
+                if stop.end:
+                    return stop.value, stop.exception
+                current = apply_stop(current, stop)
+                if stop.depth == 0 and stop.event == "exception":
+                    raised = stop.exception  # uncaught if the frame returns right after it
+                elif stop.depth == 0 and stop.event == "line":
+                    raised = None
+                elif stop.depth == 0 and stop.event == "return":
+                    return (None, raised) if raised else (stop.value, None)
         tokens = self._decode(source, [encode_run(self.tok, state)], [_Row("run", state)], facts)[0]
         try:
             stop = decode_stop(self.tok, tokens)
@@ -225,6 +256,37 @@ class Predictor:
         return f"{function}({arguments})"
 
     # ---- rollouts -----------------------------------------------------------------------
+
+    def _by_steps(
+        self, source: str, state: State, action: str, breakpoints: Sequence[int]
+    ) -> Stop | None:
+        """Step out (to this frame's return) or continue (to a breakpoint line) as single steps:
+        step over for step out, step into for continue, each folded when folding can decide it.
+
+        Why: a single step is the model's best-learned action and folding decides about 40% of
+        them exactly, while a direct step out must compute a whole loop in one go. None when the
+        walk runs past `COMPOSE_STEPS` (a long loop, or a model that loops): then the model
+        predicts the stop directly.
+        """
+        if state.step.event not in ("line", "call"):
+            return None
+        single = "step_over" if action == "step_out" else "step_into"
+        depth = state.step.depth
+        current = state
+        for _ in range(COMPOSE_STEPS):
+            stop = self.predict_steps(source, [(current, single, ())])[0]
+            if stop.end:
+                return stop
+            current = apply_stop(current, stop)
+            if action == "step_out" and stop.event == "return" and stop.depth == depth:
+                break
+            if action == "step_out" and stop.depth < depth:
+                return None  # left the frame without a return stop: not a walk this can make
+            if action == "continue" and stop.event == "line" and stop.line in breakpoints:
+                break
+        else:
+            return None
+        return stop_from_step(state, current.step)
 
     def _rollout(
         self,

@@ -37,6 +37,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--programs", type=int, default=300, help="programs per kind (sampled)")
     parser.add_argument("--per-trace", type=int, default=10, help="transitions per program")
     parser.add_argument("--no-rollouts", action="store_true", help="skip whole-trace rollouts")
+    parser.add_argument(
+        "--fold",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="let constant folding decide the steps it can (--no-fold: the model alone)",
+    )
+    parser.add_argument(
+        "--compose",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="predict step out / continue as single steps (--no-compose: one direct prediction)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
@@ -62,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except CheckpointError as error:
         print(f"neurodebug eval: {error}", file=sys.stderr)
         return 2
+    predictor.fold, predictor.compose = args.fold, args.compose
     groups: dict[str, list[Program]] = {"synthetic": [], "real": []}
     for corpus in corpora:
         for kind, programs in load_split(corpus, args.split).items():
@@ -69,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, object] = {
         "checkpoint": str(args.checkpoint or "shipped"),
         "split": args.split,
+        "fold": args.fold,
+        "compose": args.compose,
         "model": predictor.facts,
     }
     for kind, programs in groups.items():

@@ -145,3 +145,36 @@ def test_decoded_deltas_keep_to_the_static_bound() -> None:
             names = set(stop.changed) | set(stop.deleted)
             assert names <= bound.allowed and bound.required <= names, (transition, stop, bound)
     assert bounded > 10
+
+
+FOLDABLE = (
+    "def score(a):\n"
+    "    b = a + 1\n"
+    "    if b % 2 == 0:\n"
+    "        b = b * 10\n"
+    "    c = b - a\n"
+    "    return c * 2\n"
+)
+
+
+def test_folding_decides_what_it_can_even_for_an_untrained_model() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    at_branch = State(Step(3, "line", "score", 0, {"a": "3", "b": "4"}))
+    [stop] = predictor.predict_steps(FOLDABLE, [(at_branch, "step_over", ())])
+    assert (stop.event, stop.line, stop.changed) == ("line", 4, {})
+    predictor.fold = False  # the model alone: it decides, within the constraints
+    [alone] = predictor.predict_steps(FOLDABLE, [(at_branch, "step_over", ())])
+    facts = source_facts(FOLDABLE)
+    assert alone.end or alone.line in facts.next_lines[3] | {3}
+
+
+def test_composed_step_out_and_output_walk_folded_single_steps() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    start = State(Step(2, "line", "score", 0, {"a": "3"}))
+    [out] = predictor.predict_steps(FOLDABLE, [(start, "step_out", ())])
+    assert (out.event, out.line, out.value) == ("return", 6, "74")
+    assert out.changed == {"b": "40", "c": "37"}
+    [stop_at_5] = predictor.predict_steps(FOLDABLE, [(start, "continue", (5,))])
+    assert (stop_at_5.line, stop_at_5.changed) == (5, {"b": "40"})
+    assert predictor.predict_output(FOLDABLE, "score", "score(3)") == ("74", None)
+    assert predictor.predict_output(FOLDABLE, "score", "score(2)") == ("2", None)

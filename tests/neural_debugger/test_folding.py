@@ -1,0 +1,127 @@
+"""Constant folding: exact where it decides, silent where it cannot, never running user code."""
+
+from __future__ import annotations
+
+import ast
+import random
+
+import pytest
+from neurodebug.neural_debugger.constraints import folded_stop, source_facts
+from neurodebug.neural_debugger.dataset import Program, sample_transitions, states_of
+from neurodebug.neural_debugger.folding import Folder, NotFoldable, bound_names
+from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.tracer import trace_source
+
+from .neural_fixtures import PROGRAMS
+
+BRANCHES = (
+    "def classify(n, words):\n"
+    "    label = 'none'\n"
+    "    if len(str(n)) >= 2 and n % 2 == 0:\n"
+    "        label = 'even-wide'\n"
+    "    elif 'x' in words:\n"
+    "        label = 'x'\n"
+    "    else:\n"
+    "        label = label.upper()\n"
+    "    count = 0\n"
+    "    while count < len(words):\n"
+    "        count += 1\n"
+    "    try:\n"
+    "        return label + str(count)\n"
+    "    finally:\n"
+    "        count = -1\n"
+)
+CALLS = ("classify(12, ['a'])", "classify(3, ['x', 'y'])", "classify(5, [])")
+
+
+def fold(text: str, **locals_: str) -> object:
+    tree = ast.parse(text, mode="eval")
+    return Folder(dict(locals_)).fold(tree.body)
+
+
+def test_pure_expressions_fold_to_python_values() -> None:
+    assert fold("len(str(4)) >= 4") is False
+    assert fold("n % 3 == 1 or missing", n="4") is True  # short circuit: `missing` is not read
+    assert fold("0 < n <= 5 < m", n="3", m="9") is True
+    assert fold("sorted(xs)[-1] + max(2, len(s))", xs="[3, 1, 2]", s="'abcd'") == 7
+    assert fold("w.startswith('b') and d.get('k', 0)", w="'bee'", d="{'k': 2}") == 2
+    assert fold("t[1:] * 2", t="(1, 2)") == (2, 2)
+    assert fold("9 // (3 - 4)") == -9
+
+
+@pytest.mark.parametrize(
+    ("text", "locals_"),
+    [
+        ("helper(3)", {}),  # a function of the source: user code
+        ("obj.value", {"obj": "<Account object>"}),  # not a literal
+        ("xs[0]", {"xs": "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...]"}),  # summarised by the tracer
+        ("list(s)[0]", {"s": "{'a', 'b'}"}),  # set order depends on the hash seed
+        ("1 / 0", {}),  # the line raises: the model says what
+        ("'a' * 10 ** 9", {}),
+        ("2 ** 10 ** 6", {}),
+        ("len(range(10 ** 12))", {}),
+        ("'x'.zfill(10 ** 9)", {}),
+        ("s.replace('a', s * 100)", {"s": "'a' * 1"}),
+        ("xs.append(1)", {"xs": "[]"}),  # a method that changes its receiver
+        ("[v for v in xs]", {"xs": "[1]"}),
+        ("unknown + 1", {}),
+    ],
+)
+def test_what_folding_refuses(text: str, locals_: dict[str, str]) -> None:
+    with pytest.raises(NotFoldable):
+        fold(text, **locals_)
+
+
+def test_a_builtin_the_source_rebinds_is_not_the_builtin() -> None:
+    tree = ast.parse("def len(x):\n    return 0\n\ndef f(s):\n    return len(s)\n")
+    folder = Folder({"s": "'abc'"}, bound_names(tree))
+    with pytest.raises(NotFoldable):
+        folder.fold(ast.parse("len(s)", mode="eval").body)
+
+
+def traced(source: str, calls: tuple[str, ...]) -> list[Program]:
+    return [
+        Program(source, ((call, Trace.from_json(trace_source(source, call).to_json())),))
+        for call in calls
+    ]
+
+
+def test_folded_stops_equal_the_real_ones_wherever_folding_decides() -> None:
+    rng = random.Random(0)
+    decided = 0
+    programs = [p for source, calls in PROGRAMS for p in traced(source, calls)]
+    for program in [*programs, *traced(BRANCHES, CALLS)]:
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, rng, 80):
+            folded = folded_stop(facts, transition.state, transition.action)
+            if folded is None:
+                continue
+            real = transition.stop
+            assert (folded.event, folded.line, folded.depth, folded.changed) == (
+                real.event,
+                real.line,
+                real.depth,
+                real.changed,
+            ), (program.source, transition)
+            assert folded.deleted == real.deleted
+            if real.event == "return":
+                assert folded.value == real.value
+            decided += 1
+    assert decided > 40
+
+
+def test_branches_loops_and_guarded_returns() -> None:
+    facts = source_facts(BRANCHES)
+    [wide, with_x, empty] = traced(BRANCHES, CALLS)
+
+    def at(program: Program, line: int, occurrence: int = 0) -> object:
+        states = [s for s in states_of(program.traces[0][1]) if s.step.line == line]
+        return folded_stop(facts, states[occurrence], "step_over")
+
+    assert at(wide, 3).line == 4  # type: ignore[attr-defined]
+    assert at(with_x, 3).line == 5 and at(with_x, 5).line == 6  # type: ignore[attr-defined]
+    assert at(empty, 5).line == 8  # type: ignore[attr-defined]
+    assert at(empty, 8).changed == {"label": "'NONE'"}  # type: ignore[attr-defined]
+    assert at(with_x, 10, 0).line == 11 and at(with_x, 10, 2).line == 12  # type: ignore[attr-defined]
+    assert at(with_x, 11, 0).changed == {"count": "1"}  # type: ignore[attr-defined]
+    assert at(wide, 13) is None  # a return inside try/finally runs the finally block first

@@ -23,7 +23,7 @@ from neurodebug.neural_debugger.delta_names import (
     name_facts,
 )
 from neurodebug.neural_debugger.encoding import State, Stop
-from neurodebug.neural_debugger.folding import FoldFacts, fold_facts, fold_step
+from neurodebug.neural_debugger.folded_steps import FoldFacts, fold_facts, fold_step
 from neurodebug.neural_debugger.trace import Step
 
 

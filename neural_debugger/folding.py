@@ -1,24 +1,15 @@
-"""Constant folding: the stops a statement leads to when its expressions are pure arithmetic on
-values the stop already shows.
+"""Constant folding of Python expressions over the values a debugger stop shows.
 
-Why: the model decides most branches right, but a 2M-parameter transformer gets about one
-`if len(str(4)) >= 4:` in five wrong, and every wrong branch derails a rollout. A compiler
-decides such a condition without running anything: the values of the names it reads are in
-the state (their reprs parse as literals) and the operations are builtin arithmetic,
-comparisons and a few pure builtins. So before asking the model, the predictor folds:
+Why: a 2M-parameter transformer gets about one branch like `if len(str(4)) >= 4:` in five
+wrong, and every wrong branch derails a rollout. A compiler decides such a condition without
+running anything: the values of the names it reads are in the state (their reprs parse as
+literals) and the operations are builtin arithmetic, comparisons and a few pure builtins.
+`folded_steps` uses this to decide whole debugger steps before the model is asked.
 
-- a `call` stop (arguments bound): the body's first line is next, nothing changed;
-- `if` / `elif` / `while` headers whose condition folds: the next stop is the branch's first
-  line, with no local changed;
-- `name = expr` (and `name += expr` on an immutable value) with one CFG successor: the next
-  stop is that line with `name` set to the value;
-- `return expr`: the return stop on the same line, with that value.
-
-Folding never runs user code. `fold` interprets a whitelist of operations on literal values
-(`ast.literal_eval` of the reprs), with caps on sizes; any other node, a name it cannot read,
-a call of a function the source defines or rebinds, an operation whose result depends on set
-order, or an error (the line would raise) makes the expression unknown, and the model decides.
-`neurodebug eval` reports the model with and without folding.
+Folding never runs user code. `Folder.fold` interprets a whitelist of operations on literal
+values (`ast.literal_eval` of the reprs), with caps on sizes; any other node, a name it cannot
+read, a call of a function the source defines or rebinds, an operation whose result depends on
+set order, or an error (the line would raise) raises `NotFoldable`, and the model decides.
 """
 
 from __future__ import annotations
@@ -29,9 +20,6 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-from neurodebug.neural_debugger.encoding import State, Stop
-from neurodebug.neural_debugger.tracer import safe_repr
 
 MAX_SIZE = 10_000
 """Longest string / container a folded operation may build (and the largest int, in bits)."""
@@ -64,12 +52,12 @@ def _contains(value: Any, test: Callable[[Any], bool]) -> bool:
     return False
 
 
-def _unordered(value: Any) -> bool:
+def set_ordered(value: Any) -> bool:
     """Whether iterating or printing `value` depends on set order (which hash seeds change)."""
     return _contains(value, lambda item: isinstance(item, set | frozenset))
 
 
-def _check_size(value: Any) -> Any:
+def check_size(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_SIZE:
         raise NotFoldable("int too large")
     if isinstance(value, str | list | tuple | dict | set | frozenset) and len(value) > MAX_SIZE:
@@ -138,7 +126,7 @@ def _ordered(function: Callable[..., Any]) -> Callable[..., Any]:
     """A builtin whose result depends on its argument's iteration order: refuse sets."""
 
     def call(*args: Any) -> Any:
-        if any(_unordered(arg) for arg in args):
+        if any(set_ordered(arg) for arg in args):
             raise NotFoldable("set order")
         return function(*args)
 
@@ -202,7 +190,7 @@ class Folder:
     def fold(self, node: ast.expr) -> Any:
         """The value of `node`, or `NotFoldable`."""
         try:
-            return _check_size(self._fold(node))
+            return check_size(self._fold(node))
         except NotFoldable:
             raise
         except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as error:
@@ -216,7 +204,7 @@ class Folder:
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
-            return _check_size(BINARY[type(node.op)](self._fold(node.left), self._fold(node.right)))
+            return check_size(BINARY[type(node.op)](self._fold(node.left), self._fold(node.right)))
         if isinstance(node, ast.UnaryOp) and type(node.op) in UNARY:
             return UNARY[type(node.op)](self._fold(node.operand))
         if isinstance(node, ast.BoolOp):
@@ -285,7 +273,7 @@ class Folder:
             if function.attr not in METHODS.get(type(receiver), frozenset()):
                 raise NotFoldable(f"method {function.attr}")
             args = [self._fold(arg) for arg in node.args]
-            if function.attr == "join" and any(_unordered(arg) for arg in args):
+            if function.attr == "join" and any(set_ordered(arg) for arg in args):
                 raise NotFoldable("set order")
             if any(isinstance(arg, int) and arg > MAX_SIZE for arg in args):
                 raise NotFoldable("too large")  # `s.zfill(10**9)`
@@ -312,162 +300,3 @@ def bound_names(tree: ast.Module) -> frozenset[str]:
         elif isinstance(node, ast.alias):
             names.add((node.asname or node.name).split(".")[0])
     return frozenset(names)
-
-
-def _has_frames(node: ast.AST) -> bool:
-    """Whether evaluating `node` would open frames a step into stops in (or bind names)."""
-    return any(
-        isinstance(
-            inner,
-            ast.Lambda
-            | ast.ListComp
-            | ast.SetComp
-            | ast.DictComp
-            | ast.GeneratorExp
-            | ast.NamedExpr
-            | ast.Await
-            | ast.Yield
-            | ast.YieldFrom,
-        )
-        for inner in ast.walk(node)
-    )
-
-
-@dataclass(frozen=True)
-class FoldFacts:
-    """What folding needs from a source, computed once."""
-
-    statements: dict[int, ast.stmt]
-    """Statements folding may decide, by line: one-line assignments and returns, and `if` /
-    `while` headers whose condition sits on the header line (a multi-line statement can stop on
-    its inner lines); none in a `finally` block."""
-    names: frozenset[str]
-    """Every name the source binds (see `bound_names`)."""
-    guarded: frozenset[int]
-    """Lines in a `with` body or a `try` with `finally`: a return there runs more code first."""
-
-
-def fold_facts(tree: ast.Module) -> FoldFacts:
-    """The `FoldFacts` of a parsed program."""
-    statements: dict[int, ast.stmt] = {}
-    guarded: set[int] = set()
-    finally_lines: set[int] = set()
-    for node in ast.walk(tree):
-        for last in getattr(node, "finalbody", ())[-1:]:
-            # where a `finally` block goes next depends on how it was entered: the CFG can't say
-            finally_lines.update(range(node.finalbody[0].lineno, (last.end_lineno or 0) + 1))
-        if isinstance(node, ast.With | ast.AsyncWith) or (
-            isinstance(node, ast.Try | ast.TryStar) and node.finalbody
-        ):
-            body = node.body
-            guarded.update(range(body[0].lineno, (body[-1].end_lineno or body[-1].lineno) + 1))
-            for handler in getattr(node, "handlers", ()):
-                guarded.update(range(handler.lineno, (handler.end_lineno or handler.lineno) + 1))
-        header = isinstance(node, ast.If | ast.While) and node.test.end_lineno == node.lineno
-        simple = isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign | ast.Return)
-        if header or (simple and node.end_lineno == node.lineno):
-            statements[node.lineno] = node
-    decidable = {line: node for line, node in statements.items() if line not in finally_lines}
-    return FoldFacts(decidable, bound_names(tree), frozenset(guarded))
-
-
-def fold_step(
-    facts: FoldFacts, next_lines: dict[int, set[int]], state: State, action: str
-) -> Stop | None:
-    """The next stop of a step into / over from a `line` or `call` stop, if folding decides it.
-
-    The caller leaves out frames folding cannot see whole (comprehensions, generators).
-    """
-    step = state.step
-    if action not in ("step_into", "step_over") or step.event not in ("line", "call"):
-        return None
-    following = next_lines.get(step.line)
-    if step.event == "call":  # arguments are bound: the body's first line is next, as it is
-        if following is None or len(following) != 1:
-            return None
-        return Stop(
-            end=False, event="line", line=min(following), depth=step.depth, function=step.function
-        )
-    statement = facts.statements.get(step.line)
-    if statement is None or following is None or _has_frames(statement):
-        return None
-    if isinstance(statement, ast.Return) and step.line in facts.guarded:
-        return None
-    folder = Folder(step.locals, facts.names)
-
-    def at(line: int, changed: dict[str, str] | None = None) -> Stop:
-        return Stop(
-            end=False,
-            event="line",
-            line=line,
-            depth=step.depth,
-            function=step.function,
-            changed=changed or {},
-        )
-
-    try:
-        if isinstance(statement, ast.If | ast.While):
-            first = statement.body[0]
-            if _silent(first):
-                return None
-            if folder.fold(statement.test):
-                target = first.lineno
-            elif statement.orelse:
-                if _silent(statement.orelse[0]):
-                    return None
-                target = statement.orelse[0].lineno
-            else:
-                others = following - {first.lineno}
-                if len(others) != 1:
-                    return None
-                target = next(iter(others))
-            return at(target) if target in following else None
-        if isinstance(statement, ast.Return):
-            value = folder.fold(statement.value) if statement.value is not None else None
-            if _unordered(value):
-                return None
-            return Stop(
-                end=False,
-                event="return",
-                line=step.line,
-                depth=step.depth,
-                function=step.function,
-                value=safe_repr(value),
-            )
-        target_name, value = _assignment(folder, statement)
-        if target_name is None or len(following) != 1 or _unordered(value):
-            return None
-        text = safe_repr(value)
-        changed = {target_name: text} if step.locals.get(target_name) != text else {}
-        return at(next(iter(following)), changed)
-    except NotFoldable:
-        return None
-
-
-def _assignment(folder: Folder, statement: ast.stmt) -> tuple[str | None, Any]:
-    """(name, value) for `name = expr` and `name op= expr` on an immutable value."""
-    if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-    ):
-        return statement.targets[0].id, folder.fold(statement.value)
-    if (
-        isinstance(statement, ast.AnnAssign)
-        and statement.value is not None
-        and isinstance(statement.target, ast.Name)
-    ):
-        return statement.target.id, folder.fold(statement.value)
-    if isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name):
-        current = folder.name(statement.target.id)
-        if not isinstance(current, int | float | str | tuple | bool):
-            return None, None  # `xs += [1]` changes the list in place, and every alias of it
-        return statement.target.id, folder.fold(
-            ast.BinOp(ast.Name(statement.target.id, ast.Load()), statement.op, statement.value)
-        )
-    return None, None
-
-
-def _silent(statement: ast.stmt) -> bool:
-    """A docstring-like constant expression compiles to nothing: no line event there."""
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)

@@ -60,7 +60,7 @@ MAX_TARGET_TOKENS = 160
 HEADROOM = 96
 """Tokens of the window kept free after the source for the state, the action and the answer."""
 MIN_TARGET_ROOM = 32
-COMPOSE_STEPS = 64
+COMPOSE_STEPS = 128
 """The longest walk of single steps a composed step out / continue may take."""
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
@@ -268,8 +268,8 @@ class Predictor:
         walk runs past `COMPOSE_STEPS` (a long loop, or a model that loops): then the model
         predicts the stop directly.
         """
-        if state.step.event not in ("line", "call"):
-            return None
+        if action == "step_out" and state.step.event not in ("line", "call"):
+            return None  # from a return, stepping out is one step to the caller
         single = "step_over" if action == "step_out" else "step_into"
         depth = state.step.depth
         current = state

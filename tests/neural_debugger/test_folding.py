@@ -33,6 +33,26 @@ BRANCHES = (
 )
 CALLS = ("classify(12, ['a'])", "classify(3, ['x', 'y'])", "classify(5, [])")
 
+LOOPS = (
+    "def tally(words, limit):\n"
+    "    seen = []\n"
+    "    counts = {}\n"
+    "    for w in words:\n"
+    "        if len(w) > limit:\n"
+    "            continue\n"
+    "        seen.append(w)\n"
+    "        counts[w] = counts.get(w, 0) + 1\n"
+    "        print(w, len(seen))\n"
+    "    try:\n"
+    "        first = seen[0]\n"
+    "    except IndexError as err:\n"
+    "        first = ''\n"
+    "    alias = seen\n"
+    "    seen.append('end')\n"
+    "    return first, counts\n"
+)
+LOOP_CALLS = ("tally(['ab', 'abcdef', 'cd', 'ab'], 3)", "tally([], 1)", "tally(['x', 'y'], 1)")
+
 
 def fold(text: str, **locals_: str) -> object:
     tree = ast.parse(text, mode="eval")
@@ -90,7 +110,7 @@ def test_folded_stops_equal_the_real_ones_wherever_folding_decides() -> None:
     rng = random.Random(0)
     decided = 0
     programs = [p for source, calls in PROGRAMS for p in traced(source, calls)]
-    for program in [*programs, *traced(BRANCHES, CALLS)]:
+    for program in [*programs, *traced(BRANCHES, CALLS), *traced(LOOPS, LOOP_CALLS)]:
         facts = source_facts(program.source)
         for transition in sample_transitions(program, rng, 80):
             folded = folded_stop(facts, transition.state, transition.action)
@@ -125,3 +145,26 @@ def test_branches_loops_and_guarded_returns() -> None:
     assert at(with_x, 10, 0).line == 11 and at(with_x, 10, 2).line == 12  # type: ignore[attr-defined]
     assert at(with_x, 11, 0).changed == {"count": "1"}  # type: ignore[attr-defined]
     assert at(wide, 13) is None  # a return inside try/finally runs the finally block first
+
+
+def test_loops_in_place_changes_prints_and_handler_names() -> None:
+    facts = source_facts(LOOPS)
+    [words, empty, unique] = traced(LOOPS, LOOP_CALLS)
+
+    def at(program: Program, line: int, occurrence: int = 0) -> object:
+        states = [s for s in states_of(program.traces[0][1]) if s.step.line == line]
+        return folded_stop(facts, states[occurrence], "step_into")
+
+    first = at(words, 4)
+    assert (first.line, first.changed) == (5, {"w": "'ab'"})  # type: ignore[attr-defined]
+    after_long = at(words, 4, 2)
+    assert (after_long.line, after_long.changed) == (5, {"w": "'cd'"})  # type: ignore[attr-defined]
+    assert at(words, 4, 4) is None  # 'ab' came twice: which one was last is not known
+    assert at(unique, 4, 2).line == 10  # type: ignore[attr-defined]  # exhausted: the exit
+    assert at(empty, 4).line == 10  # type: ignore[attr-defined]
+    assert at(words, 7).changed == {"seen": "['ab']"}  # type: ignore[attr-defined]
+    assert at(words, 8).changed == {"counts": "{'ab': 1}"}  # type: ignore[attr-defined]
+    assert at(words, 9).changed == {}  # type: ignore[attr-defined]
+    left = at(empty, 13)
+    assert left.deleted == ("err",) and left.changed == {"first": "''"}  # type: ignore[attr-defined]
+    assert at(words, 15) is None  # `alias` is the same list: the change would show there too

@@ -289,9 +289,12 @@ class WorkerPool:
 
     def _send(self, worker: _Worker, index: int, job: Job) -> None:
         message = {"id": index, **asdict(job), **asdict(self.limits)}
-        worker.stdin.write(json.dumps(message).encode() + b"\n")
-        worker.stdin.flush()
         worker.inflight.append(index)
+        try:
+            worker.stdin.write(json.dumps(message).encode() + b"\n")
+            worker.stdin.flush()
+        except OSError:  # the worker already died: its stdout's EOF reports the job as crashed
+            pass
 
     def run_unordered(
         self, jobs: Iterable[Job], per_worker: int = 2

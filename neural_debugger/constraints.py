@@ -206,6 +206,18 @@ def _called_lines(facts: SourceFacts, line: int) -> set[int]:
     return found
 
 
+def _loop_entry_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]:
+    """Before a `for` header whose variable only the loop binds (`FoldFacts.loops`): from inside
+    the loop if the variable is bound (an iteration ran), else from before the loop."""
+    loop = facts.fold.statements.get(state.step.line)
+    if state.step.line not in facts.fold.loops or not isinstance(loop, ast.For):
+        return before
+    first, last = loop.body[0].lineno, loop.body[-1].end_lineno or loop.lineno
+    iterated = getattr(loop.target, "id", "") in state.step.locals
+    side = {p for p in before if (first <= p <= last) == iterated}
+    return side or before
+
+
 def _may_raise(state: State) -> bool:
     """Whether a frame's locals hint that an exception is under way (then any line may exit)."""
     return state.step.event == "exception"
@@ -235,6 +247,7 @@ def stop_constraints(
         # Before a line: a CFG predecessor (its line or exception event), the frame's call,
         # or the return of a function a predecessor called.
         before = {p for p, after in facts.next_lines.items() if step.line in after}
+        before = _loop_entry_side(facts, state, before)
         span = facts.functions.get(step.function)
         if before and span:
             callees = set().union(*(_called_lines(facts, p) for p in before))

@@ -60,6 +60,8 @@ MAX_TARGET_TOKENS = 160
 HEADROOM = 96
 """Tokens of the window kept free after the source for the state, the action and the answer."""
 MIN_TARGET_ROOM = 32
+BACK_TRIES = 3
+"""Candidate lines a checked step back may try (see `Predictor._checked_back`)."""
 COMPOSE_STEPS = 128
 """The longest walk of single steps a composed step out / continue may take."""
 MAX_VALUE_TOKENS = 48
@@ -177,7 +179,38 @@ class Predictor:
                     stops[index] = decode_stop(self.tok, tokens)
                 except DecodeError:  # cut off at the length limit: the program's end is the guess
                     stops[index] = Stop(end=True)
+        for index in asked:
+            state, action, _bps = requests[index]
+            if action == "step_back" and self.fold:
+                stops[index] = self._checked_back(source, facts, state, stops[index])  # type: ignore[arg-type]
         return [stop for stop in stops if stop is not None]
+
+    def _checked_back(self, source: str, facts: SourceFacts, state: State, first: Stop) -> Stop:
+        """A step back is right only if stepping forward from where it lands comes back here.
+        Where folding decides that forward step and it disagrees, the candidate's line is
+        ruled out and the model asked again (at most `BACK_TRIES` times; else the first)."""
+        candidate, constraints = first, stop_constraints(facts, state, "step_back", ())
+        for _ in range(BACK_TRIES):
+            if candidate.end:
+                return candidate
+            previous = apply_stop(state, candidate)
+            forward = folded_stop(facts, previous, "step_into")
+            if forward is None or _same_step(forward, stop_from_step(previous, state.step)):
+                return candidate
+            lines, depths = constraints.allowed.get(candidate.event, (frozenset(), frozenset()))
+            allowed = {**constraints.allowed, candidate.event: (lines - {candidate.line}, depths)}
+            constraints = Constraints(
+                {k: v for k, v in allowed.items() if v[0]}, constraints.may_end
+            )
+            if not constraints.allowed:
+                return first
+            row = _Row("step", state, "step_back", constraints)
+            context = encode_state(self.tok, state) + encode_action(self.tok, "step_back", ())
+            try:
+                candidate = decode_stop(self.tok, self._decode(source, [context], [row], facts)[0])
+            except DecodeError:
+                return first
+        return first
 
     def predict_trace(
         self,
@@ -616,6 +649,16 @@ class Predictor:
                 row.phase = "tail"
         elif phase == "tail_start":
             row.phase = "tail"
+
+
+def _same_step(a: Stop, b: Stop) -> bool:
+    return (a.event, a.line, a.depth, a.changed, set(a.deleted)) == (
+        b.event,
+        b.line,
+        b.depth,
+        b.changed,
+        set(b.deleted),
+    )
 
 
 def _is_literal(text: str) -> bool:

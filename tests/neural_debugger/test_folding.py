@@ -168,3 +168,15 @@ def test_loops_in_place_changes_prints_and_handler_names() -> None:
     left = at(empty, 13)
     assert left.deleted == ("err",) and left.changed == {"first": "''"}  # type: ignore[attr-defined]
     assert at(words, 15) is None  # `alias` is the same list: the change would show there too
+
+
+def test_a_step_back_to_a_loop_header_comes_from_the_side_the_variable_tells() -> None:
+    from neurodebug.neural_debugger.constraints import stop_constraints
+
+    facts = source_facts(LOOPS)
+    [words, _empty, _unique] = traced(LOOPS, LOOP_CALLS)
+    headers = [s for s in states_of(words.traces[0][1]) if s.step.line == 4]
+    entry = stop_constraints(facts, headers[0], "step_back", ())
+    assert entry.lines("line") == {3}  # `w` unbound: the loop was just entered
+    again = stop_constraints(facts, headers[1], "step_back", ())
+    assert again.lines("line") and all(5 <= n <= 9 for n in again.lines("line"))

@@ -23,7 +23,8 @@ from neurodebug.neural_debugger.delta_names import (
     name_facts,
 )
 from neurodebug.neural_debugger.encoding import State, Stop
-from neurodebug.neural_debugger.folded_steps import FoldFacts, fold_facts, fold_step
+from neurodebug.neural_debugger.folded_steps import FoldFacts, fold_facts, fold_step, may_change
+from neurodebug.neural_debugger.folding import Folder, NotFoldable
 from neurodebug.neural_debugger.trace import Step
 
 
@@ -218,6 +219,31 @@ def _loop_entry_side(facts: SourceFacts, state: State, before: set[int]) -> set[
     return side or before
 
 
+def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]:
+    """Before the line where an `if`'s branches join: the side its condition picks, when the
+    condition folds on the current locals and neither branch can change what it reads (so it
+    still has the value it had when the `if` ran)."""
+    for line in sorted(facts.fold.statements):
+        node = facts.fold.statements[line]
+        if not isinstance(node, ast.If) or line <= state.step.line <= (node.end_lineno or line):
+            continue  # only where the branches join, after the whole `if`
+        body = set(range(node.body[0].lineno, (node.body[-1].end_lineno or line) + 1))
+        orelse = {line}  # without an `else`, a false condition jumps from the header
+        if node.orelse:
+            orelse = set(range(node.orelse[0].lineno, (node.orelse[-1].end_lineno or line) + 1))
+        if not (before & body and before & orelse):
+            continue
+        read = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+        if read & may_change([*node.body, *node.orelse]):
+            continue
+        try:
+            taken = bool(Folder(state.step.locals, facts.fold.names).fold(node.test))
+        except NotFoldable:
+            continue
+        before = (before - orelse) if taken else (before - body)
+    return before
+
+
 def _may_raise(state: State) -> bool:
     """Whether a frame's locals hint that an exception is under way (then any line may exit)."""
     return state.step.event == "exception"
@@ -247,7 +273,7 @@ def stop_constraints(
         # Before a line: a CFG predecessor (its line or exception event), the frame's call,
         # or the return of a function a predecessor called.
         before = {p for p, after in facts.next_lines.items() if step.line in after}
-        before = _loop_entry_side(facts, state, before)
+        before = _branch_side(facts, state, _loop_entry_side(facts, state, before))
         span = facts.functions.get(step.function)
         if before and span:
             callees = set().union(*(_called_lines(facts, p) for p in before))

@@ -116,7 +116,7 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
             yield from _own_nodes(child)
 
 
-def _may_change(statements: list[ast.stmt]) -> set[str]:
+def may_change(statements: list[ast.stmt]) -> set[str]:
     """Names whose binding or object these statements may change: targets, bases of stored
     attributes and items, receivers of method calls, arguments of any call."""
     names: set[str] = set()
@@ -173,7 +173,7 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
             if not isinstance(node.target, ast.Name) or node.target.id in parameters:
                 continue
             read = {n.id for n in ast.walk(node.iter) if isinstance(n, ast.Name)}
-            changing = _may_change([*node.body, *node.orelse])
+            changing = may_change([*node.body, *node.orelse])
             if stores[node.target.id] == 1 and not read & changing:
                 loops.add(node.lineno)
     return frozenset(loops)

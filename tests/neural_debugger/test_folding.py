@@ -180,3 +180,18 @@ def test_a_step_back_to_a_loop_header_comes_from_the_side_the_variable_tells() -
     assert entry.lines("line") == {3}  # `w` unbound: the loop was just entered
     again = stop_constraints(facts, headers[1], "step_back", ())
     assert again.lines("line") and all(5 <= n <= 9 for n in again.lines("line"))
+
+
+def test_a_step_back_to_where_branches_join_comes_from_the_side_the_condition_picks() -> None:
+    from neurodebug.neural_debugger.constraints import stop_constraints
+
+    facts = source_facts(BRANCHES)
+    [wide, with_x, empty] = traced(BRANCHES, CALLS)
+
+    def before_line_9(program: Program) -> frozenset[int]:
+        state = next(s for s in states_of(program.traces[0][1]) if s.step.line == 9)
+        return stop_constraints(facts, state, "step_back", ()).lines("line")
+
+    assert before_line_9(wide) == {4}  # the condition reads n, which no branch changes
+    assert before_line_9(with_x) == {6}
+    assert before_line_9(empty) == {8}

@@ -1,8 +1,10 @@
 """`neurodebug bench predict`: latency of the neural debugger on a 40-line function.
 
 Measures, on this machine, the median and p95 time of one step prediction (state + action ->
-next stop, the source's cache warm, as in the editor) and of a 50-step step-into rollout, for
-the full-precision model and for weight-only quantized serving through `neurodebug.kernels`.
+next stop, the source's cache warm, as in the editor; a step the model decides, not folding), of
+a 50-step step-into rollout and of one step out of the whole function (composed of single steps),
+for the full-precision model and for weight-only quantized serving through `neurodebug.kernels`;
+the full-precision model once more with folding and composing off (the model alone).
 """
 
 from __future__ import annotations
@@ -95,12 +97,18 @@ def measure(predictor: Any, steps: int, rollouts: int) -> dict[str, Any]:
         started = time.perf_counter()
         predictor.predict_steps(SOURCE, [(state, "step_into", ())])
         step_ms.append(1000 * (time.perf_counter() - started))
-    rollout_ms, lengths = [], []
+    rollout_ms, lengths, out_ms = [], [], []
     for _ in range(rollouts):
         started = time.perf_counter()
         trace = predictor.predict_trace(SOURCE, "summarize", CALL, "step_into", (), 50)
         rollout_ms.append(1000 * (time.perf_counter() - started))
         lengths.append(len(trace.steps) - 1)
+        first = State(
+            Step(2, "line", "summarize", 0, {"values": "[3, -1, 7, 3, 12]", "limit": "10"})
+        )
+        started = time.perf_counter()
+        predictor.predict_steps(SOURCE, [(first, "step_out", ())])
+        out_ms.append(1000 * (time.perf_counter() - started))
     return {
         "step_ms": {
             "median": statistics.median(step_ms),
@@ -112,6 +120,11 @@ def measure(predictor: Any, steps: int, rollouts: int) -> dict[str, Any]:
             "p95": percentile(rollout_ms, 0.95),
             "n": len(rollout_ms),
             "predicted_steps": lengths,
+        },
+        "step_out_ms": {
+            "median": statistics.median(out_ms),
+            "p95": percentile(out_ms, 0.95),
+            "n": len(out_ms),
         },
     }
 
@@ -135,10 +148,11 @@ def run(args: argparse.Namespace) -> int:
         },
         "models": {},
     }
-    for bits in [None, *(args.bits or [4, 8])]:
-        name = "fp32" if bits is None else f"int{bits}"
+    for bits, alone in [(None, False), (None, True), *((b, False) for b in args.bits or [4, 8])]:
+        name = ("fp32" if bits is None else f"int{bits}") + ("-model-alone" if alone else "")
         try:
             predictor = load_predictor(args.checkpoint, bits=bits)
+            predictor.fold = predictor.compose = not alone
         except (CheckpointError, PredictionError) as error:
             print(f"neurodebug bench predict: {name}: {error}", file=sys.stderr)
             if bits is None:
@@ -146,11 +160,13 @@ def run(args: argparse.Namespace) -> int:
             continue
         results["models"][name] = measure(predictor, args.steps, args.rollouts)
         results["models"][name]["parameters"] = predictor.facts.get("parameters")
-    print(f"{'model':<6} {'step median':>12} {'step p95':>9} {'rollout median':>15} {'p95':>8}")
+    print(f"{'model':<17} {'step median':>12} {'step p95':>9} {'rollout median':>15} {'p95':>8} "
+          f"{'step out median':>16}")  # fmt: skip
     for name, row in results["models"].items():
-        step, rollout = row["step_ms"], row["rollout_ms"]
-        print(f"{name:<6} {step['median']:>10.1f}ms {step['p95']:>7.1f}ms "
-              f"{rollout['median']:>13.0f}ms {rollout['p95']:>6.0f}ms")  # fmt: skip
+        step, rollout, out = row["step_ms"], row["rollout_ms"], row["step_out_ms"]
+        print(f"{name:<17} {step['median']:>10.1f}ms {step['p95']:>7.1f}ms "
+              f"{rollout['median']:>13.0f}ms {rollout['p95']:>6.0f}ms "
+              f"{out['median']:>14.0f}ms")  # fmt: skip
     write_results(args.out, results)
     print(f"results written to {args.out}", file=sys.stderr)
     return 0

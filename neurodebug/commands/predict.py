@@ -31,6 +31,11 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
         "--bits", type=int, default=None, help="serve the model quantized to 2–8 bit weights"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--model-only",
+        action="store_true",
+        help="the model alone: no constant folding, step out / continue not composed of steps",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,7 +62,9 @@ def load(args: argparse.Namespace, command: str) -> object | None:
     from neurodebug.neural_debugger.inference import PredictionError, load_predictor
 
     try:
-        return load_predictor(args.checkpoint, bits=args.bits)
+        predictor = load_predictor(args.checkpoint, bits=args.bits)
+        predictor.fold = predictor.compose = not args.model_only
+        return predictor
     except (CheckpointError, PredictionError) as error:
         print(f"neurodebug {command}: {error}", file=sys.stderr)
         return None

@@ -12,16 +12,18 @@ the line is one the control-flow graph allows next (the CFG successors of the cu
 a step into a line of the same function; any statement or `def` line otherwise), the depth moves
 by at most one level in, the function name is one defined at that line, and for input
 prediction the parameter names are forced and only the values are generated (the rules are in
-`constraints.py`; which locals a step may change, in `delta_names.py`). The source is read
-once per request: its key/value cache is shared by every step of a rollout and every row of a
-batch.
+`constraints.py`; which locals a step may change, in `delta_names.py`; the token grammar that
+applies both, in `grammar.py`). The source is read once per request: its key/value cache is
+shared by every step of a rollout and every row of a batch.
+
+Before the model, constant folding (`folded_steps.py`) decides the steps it can, exactly; step
+out, continue and a call's output are walks of single steps (`Predictor.fold`,
+`Predictor.compose`: both on by default, off for the model alone).
 """
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +35,8 @@ from neurodebug.neural_debugger.constraints import (
     call_state,
     folded_stop,
     source_facts,
-    step_delta_bound,
     stop_constraints,
 )
-from neurodebug.neural_debugger.delta_names import DeltaBound
 from neurodebug.neural_debugger.encoding import (
     ACTIONS,
     DecodeError,
@@ -52,6 +52,7 @@ from neurodebug.neural_debugger.encoding import (
     encode_state,
     stop_from_step,
 )
+from neurodebug.neural_debugger.grammar import MAX_VALUE_TOKENS, Row, TargetGrammar, is_literal
 from neurodebug.neural_debugger.tokenizer import Tokenizer
 from neurodebug.neural_debugger.trace import Step, Trace
 
@@ -64,8 +65,6 @@ BACK_TRIES = 3
 """Candidate lines a checked step back may try (see `Predictor._checked_back`)."""
 COMPOSE_STEPS = 128
 """The longest walk of single steps a composed step out / continue may take."""
-MAX_VALUE_TOKENS = 48
-"""A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
 
 __all__ = [
     "CheckpointError",
@@ -83,29 +82,6 @@ class SourceTooLongError(PredictionError):
     """The source does not fit the model's context; `context.reduced_source` may still fit."""
 
 
-@dataclass
-class _Row:
-    """One decoding row: its grammar state and the tokens generated so far."""
-
-    kind: str
-    state: State | None
-    action: str = ""
-    constraints: Constraints | None = None
-    generated: list[int] = field(default_factory=list)
-    phase: str = "event"
-    fn_line: int = 0
-    forced: list[int] = field(default_factory=list)
-    done: bool = False
-    value_tokens: int = 0
-    """Text tokens since the last structure token (the length of the value being written)."""
-    bound: DeltaBound | None = None
-    """Which locals the delta may and must name (None: any)."""
-    typed: list[int] = field(default_factory=list)
-    """The tokens of the local's name being written."""
-    written: set[str] = field(default_factory=set)
-    """Names the delta has written so far."""
-
-
 class Predictor:
     """A loaded model plus the constrained decoder; thread-compatible, not thread-safe."""
 
@@ -116,27 +92,8 @@ class Predictor:
         self.model = model
         self.tok = tokenizer
         self.facts = facts
-        # Values are spelled in printable ASCII pieces (reprs escape everything else).
-        self._text_list = [
-            t
-            for t in range(tokenizer.size)
-            if tokenizer.is_text(t)
-            and all(32 <= b < 127 for b in tokenizer.decode_text([t]).encode())
-        ]
-        special = tokenizer.special
-        text = frozenset(self._text_list)
-        ends = {special("<val>"), special("<exc>"), special("<eos>")}
-        self._sets: dict[str, frozenset[int]] = {
-            "text": text,
-            "entry_start": text | ends,
-            "name": text | {special("<is>")},
-            "value_start": text | {special("<del>")},
-            "value": text | ends | {special("<sep>")},
-            "tail": text | {special("<exc>"), special("<eos>")},
-            "run": text | {special("<eos>")},
-        }
+        self.grammar = TargetGrammar(tokenizer)
         self._masks: dict[int, Any] = {}
-        self._spellings: dict[str, list[int]] = {}
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
         self.fold = True
         """Let constant folding decide the steps it can (`folding`); False: the model alone."""
@@ -170,7 +127,7 @@ class Predictor:
                 for i in asked
             ]
             rows = [
-                _Row("step", requests[i][0], requests[i][1], stop_constraints(facts, *requests[i]))
+                Row("step", requests[i][0], requests[i][1], stop_constraints(facts, *requests[i]))
                 for i in asked
             ]
             generated = self._decode(source, contexts, rows, facts)
@@ -204,7 +161,7 @@ class Predictor:
             )
             if not constraints.allowed:
                 return first
-            row = _Row("step", state, "step_back", constraints)
+            row = Row("step", state, "step_back", constraints)
             context = encode_state(self.tok, state) + encode_action(self.tok, "step_back", ())
             try:
                 candidate = decode_stop(self.tok, self._decode(source, [context], [row], facts)[0])
@@ -261,7 +218,7 @@ class Predictor:
                     raised = None
                 elif stop.depth == 0 and stop.event == "return":
                     return (None, raised) if raised else (stop.value, None)
-        tokens = self._decode(source, [encode_run(self.tok, state)], [_Row("run", state)], facts)[0]
+        tokens = self._decode(source, [encode_run(self.tok, state)], [Row("run", state)], facts)[0]
         try:
             stop = decode_stop(self.tok, tokens)
         except DecodeError:
@@ -274,7 +231,7 @@ class Predictor:
         if function not in facts.functions:
             raise PredictionError(f"no function named {function!r} in the source")
         params = facts.functions[function][2]
-        row = _Row("invert", None, phase="value")
+        row = Row("invert", None, phase="value")
         row.forced = self._invert_forced(params)
         context = encode_invert(self.tok, function, output)
         tokens = self._decode(source, [context], [row], facts)[0]
@@ -283,7 +240,7 @@ class Predictor:
         except DecodeError:
             values = {}
         arguments = ", ".join(
-            f"{name}={values[name] if _is_literal(values.get(name, '')) else 'None'}"
+            f"{name}={values[name] if is_literal(values.get(name, '')) else 'None'}"
             for name in params
         )
         return f"{function}({arguments})"
@@ -387,14 +344,14 @@ class Predictor:
         return forced
 
     def _decode(
-        self, source: str, contexts: list[list[int]], rows: list[_Row], facts: SourceFacts
+        self, source: str, contexts: list[list[int]], rows: list[Row], facts: SourceFacts
     ) -> list[list[int]]:
         """Greedy constrained decoding of one target per context, all rows in one batch."""
         with self.torch.no_grad():  # no autograd graph: less memory, faster steps
             return self._decode_batch(source, contexts, rows, facts)
 
     def _decode_batch(
-        self, source: str, contexts: list[list[int]], rows: list[_Row], facts: SourceFacts
+        self, source: str, contexts: list[list[int]], rows: list[Row], facts: SourceFacts
     ) -> list[list[int]]:
         torch = self.torch
         _facts, header, header_cache = self._source(source)
@@ -459,14 +416,14 @@ class Predictor:
             logits = logits[:, -1, :]
         return [row.generated for row in rows]
 
-    def _choose(self, row: _Row, logits: Any, facts: SourceFacts) -> int:
+    def _choose(self, row: Row, logits: Any, facts: SourceFacts) -> int:
         """The best token this row's grammar allows next (forced tokens skip the model)."""
         if row.forced:
             head = row.forced[0]
             if head != -1:
                 row.forced.pop(0)
                 return head
-        allowed = self._allowed(row, facts)
+        allowed = self.grammar.allowed(row, facts)
         if row.value_tokens >= MAX_VALUE_TOKENS and len(allowed) > 1:
             allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
         best = int(logits.argmax())
@@ -476,7 +433,7 @@ class Predictor:
             token = best  # the usual case for a trained model: no masking needed
         else:
             token = int((logits + self._mask(allowed)).argmax())
-        self._advance(row, token, facts)
+        self.grammar.advance(row, token, facts)
         row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0
         return token
 
@@ -491,165 +448,6 @@ class Predictor:
             self._masks[id(allowed)] = mask
         return mask
 
-    def _allowed(self, row: _Row, facts: SourceFacts) -> frozenset[int] | list[int]:
-        tok = self.tok
-        special = tok.special
-        if row.kind == "invert":
-            # An argument must be a literal: the value may end only once it parses as one.
-            ending = row.forced[1] if len(row.forced) > 1 else special("<eos>")
-            if row.value_tokens >= MAX_VALUE_TOKENS:
-                return [ending]
-            value = tok.decode_text(row.generated[len(row.generated) - row.value_tokens :])
-            if not (row.value_tokens and _is_literal(value)):
-                return self._sets["text"]
-            return self._text_and((ending,))
-        if row.kind == "run":
-            if not row.generated:
-                return [special("<val>"), special("<exc>")]
-            return self._sets["run"]
-        state = row.state
-        assert state is not None
-        phase = row.phase
-        ends = [special("<val>"), special("<exc>"), special("<eos>")]
-        rule = row.constraints
-        assert rule is not None
-        event = tok.vocab[row.generated[0]][1:-1] if row.generated else ""
-        if phase == "event":
-            events = [special(f"<{name}>") for name in sorted(rule.events)]
-            return [*events, special("<end>")] if rule.may_end or not events else events
-        if phase == "line":
-            return [tok.line(n) for n in sorted(rule.lines(event))] or [tok.line(state.step.line)]
-        if phase == "depth":
-            depths = sorted(rule.depths(event))
-            return [tok.depth(d) for d in depths] or [tok.depth(state.step.depth)]
-        if phase == "fn_name":
-            return self._name_continuations(row, facts)
-        if row.bound is not None and phase in ("entry_start", "name_first", "name"):
-            return self._bounded_name(row, ends if phase == "entry_start" else [])
-        if phase == "entry_start":
-            return self._sets["entry_start"]
-        if phase == "name_first":
-            return self._sets["text"]
-        if phase == "name":
-            return self._sets["name"]
-        if phase == "value_start":
-            return self._sets["value_start"]
-        if phase == "value":
-            if row.bound is not None:
-                return self._text_and(tuple(self._bounded_ends(row, ends)))
-            return self._sets["value"]
-        if phase == "after_del":
-            if row.bound is not None:
-                return self._bounded_ends(row, ends) or ends
-            return [special("<sep>"), *ends]
-        if phase == "tail_start":
-            return ends
-        return self._sets["tail"]  # "tail": a value's text
-
-    def _text_and(self, extra: tuple[int, ...]) -> frozenset[int]:
-        """Every text token plus `extra`, built once per `extra` (so its mask is cached too)."""
-        key = f"text+{sorted(extra)}"
-        if key not in self._sets:
-            self._sets[key] = self._sets["text"] | set(extra)
-        return self._sets[key]
-
-    def _unwritten(self, row: _Row) -> list[list[int]]:
-        assert row.bound is not None
-        return [self._spelling(n) for n in sorted(row.bound.allowed - row.written)]
-
-    def _spelling(self, name: str) -> list[int]:
-        spelled = self._spellings.get(name)
-        if spelled is None:
-            spelled = self._spellings[name] = self.tok.encode_text(name)
-        return spelled
-
-    def _bounded_name(self, row: _Row, ends: list[int]) -> list[int]:
-        """The next token of a bounded delta's name: a possible name's next piece, `<is>` once
-        one is complete, or (at the start, when no required name is missing) an ending."""
-        assert row.bound is not None
-        typed = row.typed
-        options = {
-            spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<is>")
-            for spelled in self._unwritten(row)
-            if spelled[: len(typed)] == typed
-        }
-        if not typed and row.bound.required <= row.written:
-            options.update(ends)
-        return sorted(options) or [*ends, self.tok.special("<eos>")][:1]
-
-    def _bounded_ends(self, row: _Row, ends: list[int]) -> list[int]:
-        """After a value in a bounded delta: `<sep>` while a possible name is left, an ending
-        once every required name is written."""
-        assert row.bound is not None
-        options = [self.tok.special("<sep>")] if self._unwritten(row) else []
-        if row.bound.required <= row.written:
-            options += ends
-        return options or ends
-
-    def _name_continuations(self, row: _Row, facts: SourceFacts) -> list[int]:
-        typed = row.generated[4:]  # after event, line, depth, <fn>
-        options: set[int] = set()
-        for name in facts.names_at(row.fn_line):
-            spelled = self.tok.encode_text(name)
-            if spelled[: len(typed)] == typed:
-                options.add(
-                    spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<loc>")
-                )
-        return sorted(options) or [self.tok.special("<loc>")]
-
-    def _advance(self, row: _Row, token: int, facts: SourceFacts) -> None:
-        """Move the row's grammar past `token`."""
-        tok = self.tok
-        special = tok.special
-        phase = row.phase
-        if row.kind == "invert":
-            if len(row.forced) > 1 and token == row.forced[1]:
-                del row.forced[:2]  # the value ended: its slot and the separator are used
-            return
-        if row.kind != "step":
-            return
-        if phase == "event":
-            row.phase = "tail_start" if token == special("<end>") else "line"
-        elif phase == "line":
-            row.fn_line = tok.line_of(token) or 0
-            row.phase = "depth"
-        elif phase == "depth":
-            if row.generated and row.state is not None:
-                event = tok.vocab[row.generated[0]][1:-1]
-                depth = tok.depth_of(token) or 0
-                row.bound = step_delta_bound(facts, row.state, row.action, event, depth)
-            row.forced = [special("<fn>")]
-            row.phase = "fn_name"
-            names = facts.names_at(row.fn_line)
-            if len(names) == 1:  # the line settles the frame's name: force all of it
-                row.forced += [*tok.encode_text(names[0]), special("<loc>")]
-                row.phase = "entry_start"
-        elif phase == "fn_name":
-            if token == special("<loc>"):
-                row.phase = "entry_start"
-        elif phase == "entry_start":
-            row.phase = "name" if tok.is_text(token) else "tail"
-            row.typed = [token] if tok.is_text(token) else []
-        elif phase == "name_first":
-            row.phase = "name"
-            row.typed = [token]
-        elif phase == "name":
-            if token == special("<is>"):
-                row.phase = "value_start"
-                row.written.add(tok.decode_text(row.typed))
-                row.typed = []
-            else:
-                row.typed.append(token)
-        elif phase == "value_start":
-            row.phase = "after_del" if token == special("<del>") else "value"
-        elif phase in ("value", "after_del"):
-            if token == special("<sep>"):
-                row.phase = "name_first"
-            elif not tok.is_text(token):
-                row.phase = "tail"
-        elif phase == "tail_start":
-            row.phase = "tail"
-
 
 def _same_step(a: Stop, b: Stop) -> bool:
     return (a.event, a.line, a.depth, a.changed, set(a.deleted)) == (
@@ -659,14 +457,6 @@ def _same_step(a: Stop, b: Stop) -> bool:
         b.changed,
         set(b.deleted),
     )
-
-
-def _is_literal(text: str) -> bool:
-    try:
-        ast.literal_eval(text)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False
-    return True
 
 
 def load_predictor(checkpoint_dir: Path | str | None = None, bits: int | None = None) -> Predictor:

@@ -29,7 +29,6 @@ from typing import Any
 
 from neurodebug.neural_debugger.checkpoint import CheckpointError, load_checkpoint
 from neurodebug.neural_debugger.constraints import (
-    Constraints,
     PredictionError,
     SourceFacts,
     call_state,
@@ -61,8 +60,6 @@ MAX_TARGET_TOKENS = 160
 HEADROOM = 96
 """Tokens of the window kept free after the source for the state, the action and the answer."""
 MIN_TARGET_ROOM = 32
-BACK_TRIES = 3
-"""Candidate lines a checked step back may try (see `Predictor._checked_back`)."""
 COMPOSE_STEPS = 128
 """The longest walk of single steps a composed step out / continue may take."""
 
@@ -98,6 +95,15 @@ class Predictor:
         self.fold = True
         """Let constant folding decide the steps it can (`folding`); False: the model alone."""
         self.compose = True
+        self.walk_guesses: dict[str, int] = {"continue": 2, "step_out": 4}
+        """Most model-decided (unfolded) steps a walk may hold, per action ("output" too);
+        past that the model's direct prediction is used: each guess can go wrong, and on real
+        code long walks compound errors. Chosen on held-out tuning programs, not the test
+        split: 80 synthetic validation programs and 80 harvested functions the model never
+        saw (stdlib-v1's training split). Continue, next line with 0 / 2 / 4 / unlimited
+        guesses: 93.5 / 93.5 / 94.4 / 96.3% synthetic, 87.5 / 98.2 / 92.9 / 91.1% real; step
+        out, changed-locals EM with 2 / 4 / unlimited: 60.5 / 62.8 / 62.8% synthetic, 65.9 /
+        67.1 / 67.1% real; a call's output is best unlimited on both."""
         """Predict step out and continue as a rollout of single steps (see `_by_steps`)."""
 
     # ---- public API ---------------------------------------------------------------------
@@ -136,38 +142,7 @@ class Predictor:
                     stops[index] = decode_stop(self.tok, tokens)
                 except DecodeError:  # cut off at the length limit: the program's end is the guess
                     stops[index] = Stop(end=True)
-        for index in asked:
-            state, action, _bps = requests[index]
-            if action == "step_back" and self.fold:
-                stops[index] = self._checked_back(source, facts, state, stops[index])  # type: ignore[arg-type]
         return [stop for stop in stops if stop is not None]
-
-    def _checked_back(self, source: str, facts: SourceFacts, state: State, first: Stop) -> Stop:
-        """A step back is right only if stepping forward from where it lands comes back here.
-        Where folding decides that forward step and it disagrees, the candidate's line is
-        ruled out and the model asked again (at most `BACK_TRIES` times; else the first)."""
-        candidate, constraints = first, stop_constraints(facts, state, "step_back", ())
-        for _ in range(BACK_TRIES):
-            if candidate.end:
-                return candidate
-            previous = apply_stop(state, candidate)
-            forward = folded_stop(facts, previous, "step_into")
-            if forward is None or _same_step(forward, stop_from_step(previous, state.step)):
-                return candidate
-            lines, depths = constraints.allowed.get(candidate.event, (frozenset(), frozenset()))
-            allowed = {**constraints.allowed, candidate.event: (lines - {candidate.line}, depths)}
-            constraints = Constraints(
-                {k: v for k, v in allowed.items() if v[0]}, constraints.may_end
-            )
-            if not constraints.allowed:
-                return first
-            row = Row("step", state, "step_back", constraints)
-            context = encode_state(self.tok, state) + encode_action(self.tok, "step_back", ())
-            try:
-                candidate = decode_stop(self.tok, self._decode(source, [context], [row], facts)[0])
-            except DecodeError:
-                return first
-        return first
 
     def predict_trace(
         self,
@@ -206,8 +181,12 @@ class Predictor:
         facts, _, _ = self._source(source)
         state = call_state(facts, function, call)
         if self.compose:
-            current, raised = state, None
+            current, raised, guessed = state, None, 0
             for _ in range(COMPOSE_STEPS):
+                if self.fold and folded_stop(facts, current, "step_over") is None:
+                    guessed += 1
+                    if guessed > self.walk_guesses.get("output", COMPOSE_STEPS):
+                        break
                 stop = self.predict_steps(source, [(current, "step_over", ())])[0]
                 if stop.end:
                     return stop.value, stop.exception
@@ -263,7 +242,13 @@ class Predictor:
         single = "step_over" if action == "step_out" else "step_into"
         depth = state.step.depth
         current = state
+        facts = self._source(source)[0]
+        guessed = 0
         for _ in range(COMPOSE_STEPS):
+            if self.fold and folded_stop(facts, current, single) is None:
+                guessed += 1
+                if guessed > self.walk_guesses.get(action, COMPOSE_STEPS):
+                    return None
             stop = self.predict_steps(source, [(current, single, ())])[0]
             if stop.end:
                 return stop
@@ -447,16 +432,6 @@ class Predictor:
         if isinstance(allowed, frozenset):
             self._masks[id(allowed)] = mask
         return mask
-
-
-def _same_step(a: Stop, b: Stop) -> bool:
-    return (a.event, a.line, a.depth, a.changed, set(a.deleted)) == (
-        b.event,
-        b.line,
-        b.depth,
-        b.changed,
-        set(b.deleted),
-    )
 
 
 def load_predictor(checkpoint_dir: Path | str | None = None, bits: int | None = None) -> Predictor:

@@ -161,6 +161,8 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
             n.id for n in own if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         )
         parameters = {a.arg for a in ast.walk(function.args) if isinstance(a, ast.arg)}
+        # a `global` / `nonlocal` loop variable is not among the frame's locals
+        parameters |= {n for g in own if isinstance(g, ast.Global | ast.Nonlocal) for n in g.names}
         nested_loops = {
             id(inner)
             for outer in own

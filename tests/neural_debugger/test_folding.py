@@ -195,3 +195,30 @@ def test_a_step_back_to_where_branches_join_comes_from_the_side_the_condition_pi
     assert before_line_9(wide) == {4}  # the condition reads n, which no branch changes
     assert before_line_9(with_x) == {6}
     assert before_line_9(empty) == {8}
+
+
+def test_only_loops_whose_variable_tells_the_position_are_followed() -> None:
+    from neurodebug.neural_debugger.folded_steps import fold_facts
+
+    source = (
+        "def a(xs):\n"  # 1
+        "    for v in xs:\n"  # 2: followed
+        "        pass\n"
+        "def b(xs):\n"  # 4
+        "    global g\n"
+        "    for g in xs:\n"  # 6: a global: not among the locals
+        "        pass\n"
+        "def c(xs):\n"  # 8
+        "    v = 0\n"
+        "    for v in xs:\n"  # 10: bound before the loop too
+        "        pass\n"
+        "def d(xs):\n"  # 12
+        "    while xs:\n"
+        "        for v in xs:\n"  # 14: re-entered on every outer iteration
+        "            pass\n"
+        "        xs = xs[1:]\n"
+        "def e(xs):\n"  # 17
+        "    for v in xs:\n"  # 18: the loop changes what it iterates
+        "        xs.append(v)\n"
+    )
+    assert fold_facts(ast.parse(source)).loops == {2}

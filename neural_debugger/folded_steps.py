@@ -63,6 +63,9 @@ class FoldFacts:
     """`for` header lines whose iteration folding may follow (see `_foldable_loops`)."""
     handlers: tuple[tuple[str, int, int], ...] = ()
     """(name, first line, last line) of each `except … as name:` body: leaving it unbinds name."""
+    raised_to: frozenset[int] = frozenset()
+    """`except` lines and `finally` first lines: where the CFG sends an exception. A statement
+    that folds raises nothing, so these are not where it goes (unless nothing else is left)."""
 
 
 def fold_facts(tree: ast.Module) -> FoldFacts:
@@ -71,7 +74,12 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
     guarded: set[int] = set()
     finally_lines: set[int] = set()
     handlers: list[tuple[str, int, int]] = []
+    raised_to: set[int] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler):
+            raised_to.add(node.lineno)
+        if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
+            raised_to.add(node.finalbody[0].lineno)
         if isinstance(node, ast.ExceptHandler) and node.name:
             handlers.append((node.name, node.body[0].lineno, node.end_lineno or node.lineno))
         for last in getattr(node, "finalbody", ())[-1:]:
@@ -99,7 +107,12 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             statements[node.lineno] = node
     decidable = {line: node for line, node in statements.items() if line not in finally_lines}
     return FoldFacts(
-        decidable, bound_names(tree), frozenset(guarded), _foldable_loops(tree), tuple(handlers)
+        decidable,
+        bound_names(tree),
+        frozenset(guarded),
+        _foldable_loops(tree),
+        tuple(handlers),
+        frozenset(raised_to),
     )
 
 
@@ -225,6 +238,7 @@ def fold_step(
     statement = facts.statements.get(step.line)
     if statement is None or _has_frames(statement):
         return None
+    following = (following - facts.raised_to) or following  # it folds, so it does not raise
     folder = Folder(step.locals, facts.names)
     try:
         if isinstance(statement, ast.If | ast.While):

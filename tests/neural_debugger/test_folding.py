@@ -165,6 +165,9 @@ def test_loops_in_place_changes_prints_and_handler_names() -> None:
     assert at(words, 7).changed == {"seen": "['ab']"}  # type: ignore[attr-defined]
     assert at(words, 8).changed == {"counts": "{'ab': 1}"}  # type: ignore[attr-defined]
     assert at(words, 9).changed == {}  # type: ignore[attr-defined]
+    in_try = at(words, 11)  # it folds, so it does not raise: not to the handler
+    assert (in_try.line, in_try.changed) == (14, {"first": "'ab'"})  # type: ignore[attr-defined]
+    assert at(empty, 11) is None  # `seen[0]` of an empty list raises: the model says what
     left = at(empty, 13)
     assert left.deleted == ("err",) and left.changed == {"first": "''"}  # type: ignore[attr-defined]
     assert at(words, 15) is None  # `alias` is the same list: the change would show there too

@@ -11,7 +11,9 @@ For a step into or over from a stop (step out, continue and outputs are composed
   the same object (its repr appears in no other local's);
 - `print(...)` of folded values, an expression statement that folds, `pass`, `break`,
   `continue`: nothing changes;
-- `return expr`: the return stop on the same line, with that value.
+- `return expr`: the return stop on the same line, with that value;
+- `raise E(args)` of a builtin exception: the exception stop on the same line, with its text;
+- a `try:` line: its body's first line.
 
 Only one-line statements (a multi-line statement can stop on its inner lines), none in a
 `finally` block (where it goes next depends on how it was entered), and no return inside `with`
@@ -22,6 +24,7 @@ traces in tests/neural_debugger/test_folding.py and in MODEL.md.
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 from collections import Counter
 from collections.abc import Iterator
@@ -37,7 +40,7 @@ from neurodebug.neural_debugger.folding import (
     check_size,
     set_ordered,
 )
-from neurodebug.neural_debugger.tracer import safe_repr
+from neurodebug.neural_debugger.tracer import exception_text, safe_repr
 
 MUTATORS: dict[type, frozenset[str]] = {
     list: frozenset(("append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear")),
@@ -101,10 +104,11 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             | ast.Expr
             | ast.Pass
             | ast.Break
-            | ast.Continue,
+            | ast.Continue
+            | ast.Raise,
         )
-        if header or (simple and node.end_lineno == node.lineno):
-            statements[node.lineno] = node
+        if header or isinstance(node, ast.Try) or (simple and node.end_lineno == node.lineno):
+            statements[node.lineno] = node  # a `try:` line is its own one-line statement
     decidable = {line: node for line, node in statements.items() if line not in finally_lines}
     return FoldFacts(
         decidable,
@@ -262,6 +266,18 @@ def fold_step(
                 function=step.function,
                 value=safe_repr(value),
             )
+        if isinstance(statement, ast.Raise):
+            raised = _raised(folder, statement)
+            if raised is None:
+                return None
+            return Stop(
+                end=False,
+                event="exception",
+                line=step.line,
+                depth=step.depth,
+                function=step.function,
+                exception=raised,
+            )
         if len(following) != 1:
             return None
         changed = _changes(folder, statement, step.locals)
@@ -316,9 +332,30 @@ def _loop_step(
     return at(target) if target is not None else None
 
 
+def _raised(folder: Folder, statement: ast.Raise) -> str | None:
+    """The exception text (`ValueError: 5`) of `raise E(args)` for a builtin exception class
+    the source does not rebind, with arguments that fold; None otherwise."""
+    raised = statement.exc
+    if raised is None or statement.cause is not None:
+        return None
+    call = raised if isinstance(raised, ast.Call) else None
+    name = call.func if call is not None else raised
+    if not isinstance(name, ast.Name) or name.id in folder.bound_names or name.id in folder.env:
+        return None
+    kind = getattr(builtins, name.id, None)
+    if not (isinstance(kind, type) and issubclass(kind, Exception)) or kind is SystemExit:
+        return None
+    if call is not None and call.keywords:
+        return None
+    arguments = [folder.fold(argument) for argument in call.args] if call is not None else []
+    if any(set_ordered(argument) for argument in arguments):
+        return None
+    return exception_text(kind(*arguments))
+
+
 def _changes(folder: Folder, statement: ast.stmt, values: dict[str, str]) -> dict[str, str] | None:
     """The locals a one-successor statement changes, or None when folding cannot tell."""
-    if isinstance(statement, ast.Pass | ast.Break | ast.Continue):
+    if isinstance(statement, ast.Pass | ast.Break | ast.Continue | ast.Try):
         return {}
     if isinstance(statement, ast.Expr):
         call = statement.value

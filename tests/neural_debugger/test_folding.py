@@ -8,8 +8,9 @@ import random
 import pytest
 from neurodebug.neural_debugger.constraints import folded_stop, source_facts
 from neurodebug.neural_debugger.dataset import Program, sample_transitions, states_of
+from neurodebug.neural_debugger.encoding import State
 from neurodebug.neural_debugger.folding import Folder, NotFoldable, bound_names
-from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.trace import Step, Trace
 from neurodebug.neural_debugger.tracer import trace_source
 
 from .neural_fixtures import PROGRAMS
@@ -126,6 +127,8 @@ def test_folded_stops_equal_the_real_ones_wherever_folding_decides() -> None:
             assert folded.deleted == real.deleted
             if real.event == "return":
                 assert folded.value == real.value
+            if real.event == "exception":
+                assert folded.exception == real.exception
             decided += 1
     assert decided > 40
 
@@ -225,3 +228,18 @@ def test_only_loops_whose_variable_tells_the_position_are_followed() -> None:
         "        xs.append(v)\n"
     )
     assert fold_facts(ast.parse(source)).loops == {2}
+
+
+def test_a_raise_of_a_builtin_exception_stops_with_its_text() -> None:
+    source = PROGRAMS[2][0]  # check(n): raise ValueError('negative') when n < 0
+    [program] = traced(source, ("check(-2)",))
+    facts = source_facts(source)
+    states = states_of(program.traces[0][1])
+    at_raise = next(s for s in states if s.step.line == 3 and s.step.event == "line")
+    stop = folded_stop(facts, at_raise, "step_over")
+    assert stop is not None
+    assert (stop.event, stop.line, stop.exception) == ("exception", 3, "ValueError: negative")
+    shadowed = "class ValueError(Exception):\n    pass\n\n" + source
+    facts = source_facts(shadowed)
+    moved = State(Step(6, "line", "check", 0, {"n": "-2"}))
+    assert folded_stop(facts, moved, "step_over") is None  # the source's own ValueError

@@ -35,9 +35,11 @@ from neurodebug.neural_debugger.encoding import State, Stop
 from neurodebug.neural_debugger.folding import (
     BINARY,
     Folder,
+    Lazy,
     NotFoldable,
     bound_names,
     check_size,
+    not_a_value,
     set_ordered,
 )
 from neurodebug.neural_debugger.tracer import exception_text, safe_repr
@@ -164,7 +166,8 @@ def _base_names(node: ast.expr) -> set[str]:
 def _foldable_loops(tree: ast.Module) -> frozenset[int]:
     """`for` loops whose next item folding can tell from the loop variable.
 
-    The variable must be a plain name bound by nothing else in the function (not a parameter),
+    The variable (a name, or a flat tuple of names) must be bound by nothing else in the
+    function (not a parameter, not global),
     so "not bound yet" means "first entry" and its value says which item came last; the loop
     must not sit inside another loop (a re-entry would see a stale variable); and nothing in the
     loop may change what the iterable reads.
@@ -189,11 +192,11 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
         for node in own:
             if not isinstance(node, ast.For) or id(node) in nested_loops:
                 continue
-            if not isinstance(node.target, ast.Name) or node.target.id in parameters:
+            names = loop_names(node.target)
+            if not names or set(names) & parameters or any(stores[n] != 1 for n in names):
                 continue
             read = {n.id for n in ast.walk(node.iter) if isinstance(n, ast.Name)}
-            changing = may_change([*node.body, *node.orelse])
-            if stores[node.target.id] == 1 and not read & changing:
+            if not read & may_change([*node.body, *node.orelse]):
                 loops.add(node.lineno)
     return frozenset(loops)
 
@@ -256,7 +259,7 @@ def fold_step(
             if step.line in facts.guarded or inside:
                 return None  # more code (a `finally`, `__exit__`, a handler's cleanup) runs first
             value = folder.fold(statement.value) if statement.value is not None else None
-            if set_ordered(value):
+            if not_a_value(value):
                 return None
             return Stop(
                 end=False,
@@ -311,25 +314,51 @@ def _loop_step(
     one item's repr), so the next item follows it.
     """
     items = folder.fold(loop.iter)
-    if isinstance(items, dict):
+    if isinstance(items, dict | Lazy):
         items = list(items)
-    if not isinstance(items, list | tuple | str | range) or set_ordered(items):
+    names = loop_names(loop.target)
+    if not isinstance(items, list | tuple | str | range) or set_ordered(items) or not names:
         return None
-    reprs = [safe_repr(item) for item in items]
-    name = loop.target.id  # type: ignore[attr-defined]
-    if name not in values:
+    rows: list[tuple[str, ...]] = []
+    for item in items:
+        parts = (item,) if isinstance(loop.target, ast.Name) else _unpacked(item, len(names))
+        if parts is None or any(not_a_value(part) for part in parts):
+            return None  # unpacking would raise, or an item no local can show
+        rows.append(tuple(safe_repr(part) for part in parts))
+    bound = [name in values for name in names]
+    if not any(bound):
         position = 0
-    else:
-        matches = [index for index, text in enumerate(reprs) if text == values[name]]
+    elif all(bound):
+        current = tuple(values[name] for name in names)
+        matches = [index for index, row in enumerate(rows) if row == current]
         if len(matches) != 1:
             return None
         position = matches[0] + 1
-    if position < len(reprs):
+    else:
+        return None
+    if position < len(rows):
         target = _branch(loop, True, following)
-        changed = {name: reprs[position]} if values.get(name) != reprs[position] else {}
+        changed = {n: r for n, r in zip(names, rows[position], strict=True) if values.get(n) != r}
         return at(target, changed) if target is not None else None
     target = _branch(loop, False, following)
     return at(target) if target is not None else None
+
+
+def loop_names(target: ast.expr) -> list[str]:
+    """The names a `for` target binds when it is a name or a flat tuple of names, else []."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List) and all(
+        isinstance(part, ast.Name) for part in target.elts
+    ):
+        return [part.id for part in target.elts]  # type: ignore[attr-defined]
+    return []
+
+
+def _unpacked(item: Any, count: int) -> tuple[Any, ...] | None:
+    if not isinstance(item, tuple | list | str) or len(item) != count:
+        return None
+    return tuple(item)
 
 
 def _raised(folder: Folder, statement: ast.Raise) -> str | None:
@@ -348,7 +377,7 @@ def _raised(folder: Folder, statement: ast.Raise) -> str | None:
     if call is not None and call.keywords:
         return None
     arguments = [folder.fold(argument) for argument in call.args] if call is not None else []
-    if any(set_ordered(argument) for argument in arguments):
+    if any(not_a_value(argument) for argument in arguments):
         return None
     return exception_text(kind(*arguments))
 
@@ -384,7 +413,7 @@ def _changes(folder: Folder, statement: ast.stmt, values: dict[str, str]) -> dic
         return None
     if isinstance(statement, ast.Assign | ast.AnnAssign) and isinstance(target, ast.Name):
         result = folder.fold(value)
-        return None if set_ordered(result) else _delta(values, target.id, result)
+        return None if not_a_value(result) else _delta(values, target.id, result)
     if isinstance(statement, ast.AugAssign) and isinstance(target, ast.Name):
         current = folder.name(target.id)
         if isinstance(current, int | float | str | tuple | bool):
@@ -411,7 +440,7 @@ def _in_place(
         if call.keywords or method not in MUTATORS.get(type(folder.name(name)), ()):
             return None
         arguments = [folder.fold(argument) for argument in call.args]
-        if (method == "sort" and arguments) or any(set_ordered(a) for a in arguments):
+        if (method == "sort" and arguments) or any(not_a_value(a) for a in arguments):
             return None
         return _apply(folder, values, name, lambda obj: getattr(obj, method)(*arguments))
     target = getattr(statement, "target", None)
@@ -464,7 +493,7 @@ def _apply(
         change(obj)
     except (ArithmeticError, TypeError, ValueError, LookupError) as error:
         raise NotFoldable(f"the change raises {type(error).__name__}") from error
-    if set_ordered(obj):
+    if not_a_value(obj):
         return None
     return name, check_size(obj)
 

@@ -52,6 +52,41 @@ def _contains(value: Any, test: Callable[[Any], bool]) -> bool:
     return False
 
 
+class Lazy:
+    """The items of an iterator (`enumerate`, `zip`, `reversed`). It can be iterated and tested
+    with `in`; anything else (len, ==, +, indexing, its repr) is not folded, since the real
+    object behaves differently from a list there, and it is never a local's value."""
+
+    def __init__(self, items: Any) -> None:
+        self.items = tuple(items)
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self.items
+
+    def __eq__(self, other: object) -> bool:
+        raise NotFoldable("comparing an iterator or a view")
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        raise NotFoldable("the repr of an iterator or a view")
+
+
+class LazyView(Lazy):
+    """A dict's keys, values or items: a `Lazy` that also has a length."""
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def not_a_value(value: Any) -> bool:
+    """Whether `value` cannot be the value of a local as the tracer shows it."""
+    return set_ordered(value) or _contains(value, lambda item: isinstance(item, Lazy))
+
+
 def set_ordered(value: Any) -> bool:
     """Whether iterating or printing `value` may depend on set order: any non-empty set (the
     order of strings changes with the hash seed, and even ints' order depends on the history of
@@ -154,6 +189,9 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "list": _ordered(list),
     "tuple": _ordered(tuple),
     "set": set,
+    "enumerate": _ordered(lambda *args: Lazy(enumerate(*args))),
+    "zip": _ordered(lambda *args: Lazy(zip(*args, strict=False))),
+    "reversed": _ordered(lambda *args: Lazy(reversed(*args))),
 }
 """Pure builtins a folded call may use (only when the source never binds their names)."""
 
@@ -284,7 +322,7 @@ class Folder:
                 raise NotFoldable("too large")
             result = getattr(receiver, function.attr)(*args)
             if function.attr in ("keys", "values", "items"):
-                return list(result)  # a view's repr differs; `in` and len agree with a list
+                return LazyView(result)
             return result
         raise NotFoldable("call")
 

@@ -52,6 +52,13 @@ LOOPS = (
     "    seen.append('end')\n"
     "    return first, counts\n"
 )
+PAIRS = (
+    "def label(words):\n"
+    "    out = []\n"
+    "    for i, w in enumerate(words):\n"
+    "        out.append(w * i)\n"
+    "    return out\n"
+)
 LOOP_CALLS = ("tally(['ab', 'abcdef', 'cd', 'ab'], 3)", "tally([], 1)", "tally(['x', 'y'], 1)")
 
 
@@ -68,6 +75,13 @@ def test_pure_expressions_fold_to_python_values() -> None:
     assert fold("w.startswith('b') and d.get('k', 0)", w="'bee'", d="{'k': 2}") == 2
     assert fold("t[1:] * 2", t="(1, 2)") == (2, 2)
     assert fold("9 // (3 - 4)") == -9
+    assert fold("sorted(d.items())", d="{'b': 1, 'a': 2}") == [("a", 2), ("b", 1)]
+    assert fold("list(zip(xs, s)) + [max(enumerate(xs))]", xs="[1, 2]", s="'ab'") == [
+        (1, "a"),
+        (2, "b"),
+        (1, 2),
+    ]
+    assert fold("'k' in d.keys() and len(d.values()) == 1", d="{'k': 0}") is True
 
 
 @pytest.mark.parametrize(
@@ -86,6 +100,9 @@ def test_pure_expressions_fold_to_python_values() -> None:
         ("xs.append(1)", {"xs": "[]"}),  # a method that changes its receiver
         ("[v for v in xs]", {"xs": "[1]"}),
         ("unknown + 1", {}),
+        ("d.keys() == ['a']", {"d": "{'a': 1}"}),  # a view is not a list
+        ("str(d.items())", {"d": "{'a': 1}"}),
+        ("len(enumerate(xs))", {"xs": "[1]"}),
     ],
 )
 def test_what_folding_refuses(text: str, locals_: dict[str, str]) -> None:
@@ -111,7 +128,12 @@ def test_folded_stops_equal_the_real_ones_wherever_folding_decides() -> None:
     rng = random.Random(0)
     decided = 0
     programs = [p for source, calls in PROGRAMS for p in traced(source, calls)]
-    for program in [*programs, *traced(BRANCHES, CALLS), *traced(LOOPS, LOOP_CALLS)]:
+    extra = [
+        *traced(BRANCHES, CALLS),
+        *traced(LOOPS, LOOP_CALLS),
+        *traced(PAIRS, ("label(['a', 'b'])",)),
+    ]
+    for program in [*programs, *extra]:
         facts = source_facts(program.source)
         for transition in sample_transitions(program, rng, 80):
             folded = folded_stop(facts, transition.state, transition.action)
@@ -243,3 +265,13 @@ def test_a_raise_of_a_builtin_exception_stops_with_its_text() -> None:
     facts = source_facts(shadowed)
     moved = State(Step(6, "line", "check", 0, {"n": "-2"}))
     assert folded_stop(facts, moved, "step_over") is None  # the source's own ValueError
+
+
+def test_a_loop_over_pairs_binds_both_names() -> None:
+    facts = source_facts(PAIRS)
+    [program] = traced(PAIRS, ("label(['a', 'b'])",))
+    headers = [s for s in states_of(program.traces[0][1]) if s.step.line == 3]
+    first, second, done = (folded_stop(facts, h, "step_over") for h in headers)
+    assert first is not None and first.changed == {"i": "0", "w": "'a'"}
+    assert second is not None and second.changed == {"i": "1", "w": "'b'"}
+    assert done is not None and (done.line, done.changed) == (5, {})

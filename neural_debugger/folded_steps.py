@@ -13,7 +13,9 @@ For a step into or over from a stop (step out, continue and outputs are composed
   `continue`: nothing changes;
 - `return expr`: the return stop on the same line, with that value;
 - `raise E(args)` of a builtin exception: the exception stop on the same line, with its text;
-- a `try:` line: its body's first line.
+- a `try:` line: its body's first line;
+- an `exception` stop: the first `except` line around it, or the frame's return
+  (`exception_flow`).
 
 Only one-line statements (a multi-line statement can stop on its inner lines), none in a
 `finally` block (where it goes next depends on how it was entered), and no return inside `with`
@@ -28,10 +30,15 @@ import builtins
 import copy
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from neurodebug.neural_debugger.encoding import State, Stop
+from neurodebug.neural_debugger.exception_flow import (
+    ExceptionFlow,
+    exception_flow,
+    next_after_exception,
+)
 from neurodebug.neural_debugger.folding import (
     BINARY,
     Folder,
@@ -68,6 +75,8 @@ class FoldFacts:
     """`for` header lines whose iteration folding may follow (see `_foldable_loops`)."""
     handlers: tuple[tuple[str, int, int], ...] = ()
     """(name, first line, last line) of each `except … as name:` body: leaving it unbinds name."""
+    flow: ExceptionFlow = field(default_factory=ExceptionFlow)
+    """Where an exception goes next in its frame (`exception_flow`)."""
     raised_to: frozenset[int] = frozenset()
     """`except` lines and `finally` first lines: where the CFG sends an exception. A statement
     that folds raises nothing, so these are not where it goes (unless nothing else is left)."""
@@ -118,6 +127,7 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         frozenset(guarded),
         _foldable_loops(tree),
         tuple(handlers),
+        exception_flow(tree),
         frozenset(raised_to),
     )
 
@@ -220,7 +230,20 @@ def fold_step(
     The caller leaves out frames folding cannot see whole (comprehensions, generators).
     """
     step = state.step
-    if action not in ("step_into", "step_over") or step.event not in ("line", "call"):
+    if action not in ("step_into", "step_over"):
+        return None
+    if step.event == "exception":
+        after = next_after_exception(facts.flow, step.function, step.line)
+        if after is None:
+            return None
+        return Stop(
+            end=False,
+            event="line" if after else "return",
+            line=after or step.line,
+            depth=step.depth,
+            function=step.function,
+        )
+    if step.event not in ("line", "call"):
         return None
     following = next_lines.get(step.line)
     if following is None:

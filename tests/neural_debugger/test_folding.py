@@ -59,6 +59,21 @@ PAIRS = (
     "        out.append(w * i)\n"
     "    return out\n"
 )
+NESTED_TRY = (
+    "def nested(n):\n"
+    "    try:\n"
+    "        try:\n"
+    "            if n > 0:\n"
+    "                raise KeyError(n)\n"
+    "            raise ValueError(n)\n"
+    "        except KeyError as e:\n"
+    "            x = 1\n"
+    "        finally:\n"
+    "            y = 2\n"
+    "    except ValueError:\n"
+    "        z = 3\n"
+    "    return 0\n"
+)
 LOOP_CALLS = ("tally(['ab', 'abcdef', 'cd', 'ab'], 3)", "tally([], 1)", "tally(['x', 'y'], 1)")
 
 
@@ -275,3 +290,16 @@ def test_a_loop_over_pairs_binds_both_names() -> None:
     assert first is not None and first.changed == {"i": "0", "w": "'a'"}
     assert second is not None and second.changed == {"i": "1", "w": "'b'"}
     assert done is not None and (done.line, done.changed) == (5, {})
+
+
+def test_after_an_exception_the_first_except_line_or_the_frames_return() -> None:
+    facts = source_facts(LOOPS)
+    [_words, empty, _unique] = traced(LOOPS, LOOP_CALLS)
+    raised = next(s for s in states_of(empty.traces[0][1]) if s.step.event == "exception")
+    caught = folded_stop(facts, raised, "step_into")
+    assert caught is not None and (caught.event, caught.line) == ("line", 12)
+    source = PROGRAMS[2][0]  # check(-2): no try around the raise
+    [program] = traced(source, ("check(-2)",))
+    raised = next(s for s in states_of(program.traces[0][1]) if s.step.event == "exception")
+    left = folded_stop(source_facts(source), raised, "step_over")
+    assert left is not None and (left.event, left.line, left.value) == ("return", 3, None)

@@ -23,9 +23,17 @@ from neurodebug.neural_debugger.delta_names import (
     name_facts,
 )
 from neurodebug.neural_debugger.encoding import State, Stop
-from neurodebug.neural_debugger.folded_steps import FoldFacts, fold_facts, fold_step, may_change
-from neurodebug.neural_debugger.folding import Folder, NotFoldable
+from neurodebug.neural_debugger.folded_steps import (
+    FoldFacts,
+    branch_target,
+    fold_facts,
+    fold_step,
+    loop_names,
+    may_change,
+)
+from neurodebug.neural_debugger.folding import Folder, NotFoldable, calls_only_pure, not_a_value
 from neurodebug.neural_debugger.trace import Step
+from neurodebug.neural_debugger.tracer import safe_repr
 
 
 class PredictionError(ValueError):
@@ -214,9 +222,50 @@ def _loop_entry_side(facts: SourceFacts, state: State, before: set[int]) -> set[
     if state.step.line not in facts.fold.loops or not isinstance(loop, ast.For):
         return before
     first, last = loop.body[0].lineno, loop.body[-1].end_lineno or loop.lineno
-    iterated = getattr(loop.target, "id", "") in state.step.locals
+    bound = [name in state.step.locals for name in loop_names(loop.target)]
+    if not bound or (any(bound) and not all(bound)):
+        return before
+    iterated = all(bound)
     side = {p for p in before if (first <= p <= last) == iterated}
     return side or before
+
+
+def _could_lead_here(facts: SourceFacts, state: State, before: set[int]) -> set[int]:
+    """Predecessors that folding shows cannot have led to this stop, left out.
+
+    Two statements leave every other local as it was, so the locals before them are the
+    current ones (but their target): an `if` / `while` header (whose condition, folded on the
+    current locals, must branch here) and `name = expr` with `expr` not reading `name` (whose
+    value, folded on the current locals, must be `name`'s current value). Only when every call
+    in them is pure: `not stack or stack.pop()` changed `stack` on its way here.
+    """
+    step = state.step
+    folder = Folder(step.locals, facts.fold.names)
+    impossible: set[int] = set()
+    for line in before:
+        node = facts.fold.statements.get(line)
+        try:
+            if isinstance(node, ast.If | ast.While) and calls_only_pure(node.test):
+                following = (facts.next_lines.get(line, set()) - facts.fold.raised_to) or set()
+                if branch_target(node, bool(folder.fold(node.test)), following) != step.line:
+                    impossible.add(line)
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and calls_only_pure(node.value)
+            ):
+                name = node.targets[0].id
+                if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)):
+                    continue
+                value = folder.fold(node.value)
+                if not_a_value(value):
+                    continue
+                if step.locals.get(name) != safe_repr(value):
+                    impossible.add(line)
+        except NotFoldable:
+            continue
+    return (before - impossible) or before
 
 
 def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]:
@@ -274,6 +323,7 @@ def stop_constraints(
         # or the return of a function a predecessor called.
         before = {p for p, after in facts.next_lines.items() if step.line in after}
         before = _branch_side(facts, state, _loop_entry_side(facts, state, before))
+        before = _could_lead_here(facts, state, before)
         span = facts.functions.get(step.function)
         if before and span:
             callees = set().union(*(_called_lines(facts, p) for p in before))

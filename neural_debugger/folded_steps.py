@@ -211,7 +211,7 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
     return frozenset(loops)
 
 
-def _has_frames(node: ast.AST) -> bool:
+def has_frames(node: ast.AST) -> bool:
     """Whether evaluating `node` would open frames a step into stops in (or bind names)."""
     return any(
         isinstance(
@@ -266,13 +266,13 @@ def fold_step(
     if step.event == "call":  # arguments are bound: the body's first line is next, as it is
         return at(min(following)) if len(following) == 1 else None
     statement = facts.statements.get(step.line)
-    if statement is None or _has_frames(statement):
+    if statement is None or has_frames(statement):
         return None
     following = (following - facts.raised_to) or following  # it folds, so it does not raise
     folder = Folder(step.locals, facts.names)
     try:
         if isinstance(statement, ast.If | ast.While):
-            target = _branch(statement, bool(folder.fold(statement.test)), following)
+            target = branch_target(statement, bool(folder.fold(statement.test)), following)
             return at(target) if target is not None else None
         if isinstance(statement, ast.For):
             if step.line not in facts.loops:
@@ -312,7 +312,7 @@ def fold_step(
         return None
 
 
-def _branch(
+def branch_target(
     statement: ast.If | ast.While | ast.For, taken: bool, following: set[int]
 ) -> int | None:
     """The line after a header: the body's first line if `taken`, else the `else` part's or
@@ -360,10 +360,10 @@ def _loop_step(
     else:
         return None
     if position < len(rows):
-        target = _branch(loop, True, following)
+        target = branch_target(loop, True, following)
         changed = {n: r for n, r in zip(names, rows[position], strict=True) if values.get(n) != r}
         return at(target, changed) if target is not None else None
-    target = _branch(loop, False, following)
+    target = branch_target(loop, False, following)
     return at(target) if target is not None else None
 
 

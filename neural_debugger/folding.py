@@ -340,3 +340,21 @@ def bound_names(tree: ast.Module) -> frozenset[str]:
         elif isinstance(node, ast.alias):
             names.add((node.asname or node.name).split(".")[0])
     return frozenset(names)
+
+
+PURE_METHOD_NAMES = frozenset().union(*METHODS.values())
+
+
+def calls_only_pure(node: ast.expr) -> bool:
+    """Whether every call in `node` is of a builtin or method `Folder` knows to be pure, so
+    evaluating it (even partly, through `and` / `or`) changes no object."""
+    for inner in ast.walk(node):
+        if not isinstance(inner, ast.Call):
+            continue
+        function = inner.func
+        if isinstance(function, ast.Name) and function.id in BUILTINS:
+            continue
+        if isinstance(function, ast.Attribute) and function.attr in PURE_METHOD_NAMES:
+            continue
+        return False
+    return True

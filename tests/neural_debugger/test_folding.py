@@ -303,3 +303,46 @@ def test_after_an_exception_the_first_except_line_or_the_frames_return() -> None
     raised = next(s for s in states_of(program.traces[0][1]) if s.step.event == "exception")
     left = folded_stop(source_facts(source), raised, "step_over")
     assert left is not None and (left.event, left.line, left.value) == ("return", 3, None)
+
+
+def test_a_step_back_leaves_out_predecessors_folding_shows_impossible() -> None:
+    from neurodebug.neural_debugger.constraints import stop_constraints
+
+    source = "def h(k):\n    if k > 0:\n        k = 10\n    else:\n        k = 20\n    return k\n"
+    facts = source_facts(source)
+    for value, previous in (("20", {5}), ("10", {3})):
+        state = State(Step(6, "line", "h", 0, {"k": value}))
+        assert stop_constraints(facts, state, "step_back", ()).lines("line") == previous
+
+
+def test_step_back_constraints_admit_every_real_previous_stop() -> None:
+    from neurodebug.neural_debugger.constraints import stop_constraints
+
+    brackets = (
+        "def check(s):\n"
+        "    pairs = {')': '(', ']': '['}\n"
+        "    stack = []\n"
+        "    for ch in s:\n"
+        "        if ch in '([':\n"
+        "            stack.append(ch)\n"
+        "        elif ch in pairs:\n"
+        "            if not stack or stack.pop() != pairs[ch]:\n"  # changes `stack` as it tests
+        "                return False\n"
+        "    return not stack\n"
+    )
+    programs = [
+        *traced(brackets, ("check('()(')", "check('(])')")),
+        *traced(BRANCHES, CALLS),
+        *traced(LOOPS, LOOP_CALLS),
+        *traced(PAIRS, ("label(['a', 'b'])",)),
+    ]
+    checked = 0
+    for program in programs:
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, random.Random(2), 80):
+            if transition.action != "step_back" or transition.stop.end:
+                continue
+            rule = stop_constraints(facts, transition.state, "step_back", ())
+            assert transition.stop.line in rule.lines(transition.stop.event), transition
+            checked += 1
+    assert checked > 20

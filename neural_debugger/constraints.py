@@ -66,6 +66,9 @@ class SourceFacts:
     multi-line statements and `except` clauses too)."""
     scopes_at: dict[int, set[str]] = field(default_factory=dict)
     """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
+    def_next: dict[int, set[int]] = field(default_factory=dict)
+    """For a nested `def` line: its successors in the enclosing function (`next_lines` holds
+    the nested function's entry edge on that line)."""
     names: NameFacts = field(default_factory=lambda: NameFacts({}, {}))
     """Names each assignment binds and handler names that vanish (see `delta_names`)."""
     fold: FoldFacts = field(default_factory=lambda: FoldFacts({}, frozenset(), frozenset()))
@@ -133,13 +136,19 @@ def source_facts(source: str) -> SourceFacts:
         from neurodebug.analyzers.facts import EXIT_LINE
 
         module = analyze_source(source.encode())
+        nested_defs = {start for start, _end, _params in functions.values()}
         for function in module.functions:
             if function.kind != "function":
                 continue
             for line in function.statement_lines():
-                following = function.next_lines(line)
-                facts.next_lines[line] = following - {EXIT_LINE}
-                if EXIT_LINE in following:
+                following = function.next_lines(line) - {EXIT_LINE}
+                if line != function.def_line and line in nested_defs:
+                    # a nested `def` line, seen from the enclosing function: `next_lines` keeps
+                    # the nested function's entry edge there; this edge is kept apart
+                    facts.def_next[line] = following
+                    continue
+                facts.next_lines[line] = following
+                if EXIT_LINE in function.next_lines(line):
                     facts.exit_lines.add(line)
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
@@ -322,6 +331,7 @@ def stop_constraints(
         # Before a line: a CFG predecessor (its line or exception event), the frame's call,
         # or the return of a function a predecessor called.
         before = {p for p, after in facts.next_lines.items() if step.line in after}
+        before |= {p for p, after in facts.def_next.items() if step.line in after}
         before = _branch_side(facts, state, _loop_entry_side(facts, state, before))
         before = _could_lead_here(facts, state, before)
         span = facts.functions.get(step.function)
@@ -342,6 +352,10 @@ def stop_constraints(
                     "return": (returns | before, {depth + 1}),
                 }
             )
+    after_def = facts.def_next.get(step.line)
+    stepping = step.event == "line" and action in ("step_into", "step_over") and not resumable
+    if nested_def and after_def and stepping:  # the `def` binds a name; the enclosing CFG goes on
+        return _rule({"line": (after_def, {depth}), "exception": ({step.line}, {depth})})
     if action == "step_back" or nested_def or resumable:
         return wide  # a nested `def` line or a generator's yield: the CFG does not say
     if following is None and step.event != "return":
@@ -423,9 +437,19 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
 
 def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:
     """The next stop when constant folding decides it (`folding.fold_step`), else None."""
-    function = state.step.function
-    if function.startswith("<") or function in facts.generators:
+    step = state.step
+    if step.function.startswith("<") or step.function in facts.generators:
         return None  # frames folding cannot see whole
+    nested = facts.fold.defs.get(step.line)
+    following = facts.def_next.get(step.line, set())
+    if nested and step.event == "line" and action in ("step_into", "step_over"):
+        if len(following) != 1 or any(
+            first <= step.line <= last for _, first, last in facts.fold.handlers
+        ):
+            return None
+        name, text = nested  # the `def` binds the function object, and runs nothing
+        changed = {name: text} if step.locals.get(name) != text else {}
+        return Stop(False, "line", min(following), step.depth, step.function, changed)
     return fold_step(facts.fold, facts.next_lines, state, action)
 
 

@@ -75,6 +75,8 @@ class FoldFacts:
     """`for` header lines whose iteration folding may follow (see `_foldable_loops`)."""
     handlers: tuple[tuple[str, int, int], ...] = ()
     """(name, first line, last line) of each `except … as name:` body: leaving it unbinds name."""
+    defs: dict[int, tuple[str, str]] = field(default_factory=dict)
+    """Nested `def` lines folding may step over: (name, the repr its function object has)."""
     flow: ExceptionFlow = field(default_factory=ExceptionFlow)
     """Where an exception goes next in its frame (`exception_flow`)."""
     raised_to: frozenset[int] = frozenset()
@@ -127,9 +129,40 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         frozenset(guarded),
         _foldable_loops(tree),
         tuple(handlers),
+        _nested_defs(tree),
         exception_flow(tree),
         frozenset(raised_to),
     )
+
+
+def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
+    """Nested functions whose `def` runs no code (no decorators, constant defaults), by line,
+    with the repr the tracer shows for them: `<function outer.<locals>.name>`."""
+    found: dict[int, tuple[str, str]] = {}
+
+    def visit(node: ast.AST, prefix: str, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                qualname = prefix + child.name
+                simple = (
+                    isinstance(child, ast.FunctionDef)
+                    and not child.decorator_list
+                    and all(
+                        isinstance(d, ast.Constant)
+                        for d in [*child.args.defaults, *child.args.kw_defaults]
+                        if d is not None
+                    )
+                )
+                text = f"<function {qualname}>"
+                if in_function and simple and len(text) <= 80:
+                    found[child.lineno] = (child.name, text)
+                inner = qualname + (".<locals>." if not isinstance(child, ast.ClassDef) else ".")
+                visit(child, inner, not isinstance(child, ast.ClassDef))
+            else:
+                visit(child, prefix, in_function)
+
+    visit(tree, "", False)
+    return found
 
 
 def _header_on_one_line(node: ast.If | ast.While | ast.For) -> bool:

@@ -346,3 +346,18 @@ def test_step_back_constraints_admit_every_real_previous_stop() -> None:
             assert transition.stop.line in rule.lines(transition.stop.event), transition
             checked += 1
     assert checked > 20
+
+
+def test_a_nested_def_binds_its_function_and_the_outer_walk_goes_on() -> None:
+    from neurodebug.neural_debugger.constraints import stop_constraints
+
+    source = "def outer(n):\n    def scale(v):\n        return v * 2\n    return scale(n)\n"
+    facts = source_facts(source)
+    [program] = traced(source, ("outer(3)",))
+    at_def = next(s for s in states_of(program.traces[0][1]) if s.step.line == 2)
+    stop = folded_stop(facts, at_def, "step_over")
+    assert stop is not None
+    assert (stop.line, stop.changed) == (4, {"scale": "<function outer.<locals>.scale>"})
+    assert stop_constraints(facts, at_def, "step_into", ()).lines("line") == {4}
+    after = next(s for s in states_of(program.traces[0][1]) if s.step.line == 4)
+    assert 2 in stop_constraints(facts, after, "step_back", ()).lines("line")

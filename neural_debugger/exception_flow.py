@@ -93,4 +93,5 @@ def _own_statements(function: ast.AST) -> list[ast.AST]:
 
 
 def _end(node: ast.AST) -> int:
-    return getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
+    end: int | None = getattr(node, "end_lineno", None)
+    return end if end is not None else int(getattr(node, "lineno", 0))

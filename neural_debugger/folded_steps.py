@@ -98,8 +98,9 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             raised_to.add(node.finalbody[0].lineno)
         if isinstance(node, ast.ExceptHandler) and node.name:
             handlers.append((node.name, node.body[0].lineno, node.end_lineno or node.lineno))
-        for last in getattr(node, "finalbody", ())[-1:]:
-            finally_lines.update(range(node.finalbody[0].lineno, (last.end_lineno or 0) + 1))
+        final: list[ast.stmt] = getattr(node, "finalbody", [])
+        if final:
+            finally_lines.update(range(final[0].lineno, (final[-1].end_lineno or 0) + 1))
         if isinstance(node, ast.With | ast.AsyncWith) or (
             isinstance(node, ast.Try | ast.TryStar) and node.finalbody
         ):
@@ -120,7 +121,10 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             | ast.Continue
             | ast.Raise,
         )
-        if header or isinstance(node, ast.Try) or (simple and node.end_lineno == node.lineno):
+        one_line = isinstance(node, ast.stmt) and node.end_lineno == node.lineno
+        if isinstance(node, ast.stmt) and (
+            header or isinstance(node, ast.Try) or (simple and one_line)
+        ):
             statements[node.lineno] = node  # a `try:` line is its own one-line statement
     decidable = {line: node for line, node in statements.items() if line not in finally_lines}
     return FoldFacts(

@@ -276,11 +276,10 @@ class Folder:
                 else (items if isinstance(node, ast.List) else set(items))
             )
         if isinstance(node, ast.Dict):
-            if any(key is None for key in node.keys):
+            keys = [key for key in node.keys if key is not None]
+            if len(keys) != len(node.keys):
                 raise NotFoldable("dict unpacking")
-            return {
-                self._fold(k): self._fold(v) for k, v in zip(node.keys, node.values, strict=True)
-            }  # type: ignore[arg-type]
+            return {self._fold(k): self._fold(v) for k, v in zip(keys, node.values, strict=True)}
         if isinstance(node, ast.Subscript):
             value = self._fold(node.value)
             if isinstance(value, set | frozenset):

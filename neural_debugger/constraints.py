@@ -440,17 +440,7 @@ def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:
     step = state.step
     if step.function.startswith("<") or step.function in facts.generators:
         return None  # frames folding cannot see whole
-    nested = facts.fold.defs.get(step.line)
-    following = facts.def_next.get(step.line, set())
-    if nested and step.event == "line" and action in ("step_into", "step_over"):
-        if len(following) != 1 or any(
-            first <= step.line <= last for _, first, last in facts.fold.handlers
-        ):
-            return None
-        name, text = nested  # the `def` binds the function object, and runs nothing
-        changed = {name: text} if step.locals.get(name) != text else {}
-        return Stop(False, "line", min(following), step.depth, step.function, changed)
-    return fold_step(facts.fold, facts.next_lines, state, action)
+    return fold_step(facts.fold, facts.next_lines, facts.def_next, state, action)
 
 
 def step_delta_bound(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from neurodebug.neural_debugger.folding import own_nodes
+
 
 @dataclass(frozen=True)
 class TryBlock:
@@ -41,7 +43,7 @@ def exception_flow(tree: ast.Module) -> ExceptionFlow:
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        for node in _own_statements(function):
+        for node in own_nodes(function):
             if isinstance(node, ast.With | ast.AsyncWith):
                 with_lines.update(range(node.lineno, _end(node) + 1))
             if not isinstance(node, ast.Try | ast.TryStar):
@@ -80,16 +82,6 @@ def next_after_exception(flow: ExceptionFlow, function: str, line: int) -> int |
             continue  # unhandled here: the next `try` out, if any
         return None  # in a `finally` block: where it goes depends on how it was entered
     return 0
-
-
-def _own_statements(function: ast.AST) -> list[ast.AST]:
-    found: list[ast.AST] = []
-    for child in ast.iter_child_nodes(function):
-        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            continue
-        found.append(child)
-        found.extend(_own_statements(child))
-    return found
 
 
 def _end(node: ast.AST) -> int:

@@ -15,7 +15,8 @@ For a step into or over from a stop (step out, continue and outputs are composed
 - `raise E(args)` of a builtin exception: the exception stop on the same line, with its text;
 - a `try:` line: its body's first line;
 - an `exception` stop: the first `except` line around it, or the frame's return
-  (`exception_flow`).
+  (`exception_flow`);
+- a nested `def` that runs no code: the next line, with the function bound.
 
 Only one-line statements (a multi-line statement can stop on its inner lines), none in a
 `finally` block (where it goes next depends on how it was entered), and no return inside `with`
@@ -29,7 +30,6 @@ import ast
 import builtins
 import copy
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +41,14 @@ from neurodebug.neural_debugger.exception_flow import (
 )
 from neurodebug.neural_debugger.folding import (
     BINARY,
+    COMPREHENSIONS,
     Folder,
     Lazy,
     NotFoldable,
     bound_names,
     check_size,
     not_a_value,
+    own_nodes,
     set_ordered,
 )
 from neurodebug.neural_debugger.tracer import exception_text, safe_repr
@@ -56,9 +58,6 @@ MUTATORS: dict[type, frozenset[str]] = {
     dict: frozenset(("update", "pop", "clear", "setdefault")),
 }
 """Methods that change a list or dict in place (and only it)."""
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(frozen=True)
@@ -94,17 +93,14 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
     for node in ast.walk(tree):
         if isinstance(node, ast.ExceptHandler):
             raised_to.add(node.lineno)
-        if isinstance(node, ast.Try | ast.TryStar) and node.finalbody:
-            raised_to.add(node.finalbody[0].lineno)
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            handlers.append((node.name, node.body[0].lineno, node.end_lineno or node.lineno))
-        final: list[ast.stmt] = getattr(node, "finalbody", [])
+            if node.name:
+                handlers.append((node.name, node.body[0].lineno, node.end_lineno or node.lineno))
+        final: list[ast.stmt] = getattr(node, "finalbody", [])  # a `try` with `finally`
         if final:
+            raised_to.add(final[0].lineno)
             finally_lines.update(range(final[0].lineno, (final[-1].end_lineno or 0) + 1))
-        if isinstance(node, ast.With | ast.AsyncWith) or (
-            isinstance(node, ast.Try | ast.TryStar) and node.finalbody
-        ):
-            body = node.body
+        if isinstance(node, ast.With | ast.AsyncWith) or final:
+            body: list[ast.stmt] = getattr(node, "body", [])
             guarded.update(range(body[0].lineno, (body[-1].end_lineno or body[-1].lineno) + 1))
             for handler in getattr(node, "handlers", ()):
                 guarded.update(range(handler.lineno, (handler.end_lineno or handler.lineno) + 1))
@@ -174,14 +170,6 @@ def _header_on_one_line(node: ast.If | ast.While | ast.For) -> bool:
     return tested.end_lineno == node.lineno
 
 
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of `node`'s own scope: nested functions, classes and comprehensions left out."""
-    for child in ast.iter_child_nodes(node):
-        yield child
-        if not isinstance(child, (*_SCOPES, *_COMPREHENSIONS)):
-            yield from _own_nodes(child)
-
-
 def may_change(statements: list[ast.stmt]) -> set[str]:
     """Names whose binding or object these statements may change: targets, bases of stored
     attributes and items, receivers of method calls, arguments of any call."""
@@ -223,7 +211,7 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
     for function in ast.walk(tree):
         if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        own = list(_own_nodes(function))
+        own = list(own_nodes(function))
         stores = Counter(
             n.id for n in own if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
         )
@@ -234,7 +222,7 @@ def _foldable_loops(tree: ast.Module) -> frozenset[int]:
             id(inner)
             for outer in own
             if isinstance(outer, ast.For | ast.While | ast.AsyncFor)
-            for inner in _own_nodes(outer)
+            for inner in own_nodes(outer)
         }
         for node in own:
             if not isinstance(node, ast.For) or id(node) in nested_loops:
@@ -253,18 +241,24 @@ def has_frames(node: ast.AST) -> bool:
     return any(
         isinstance(
             inner,
-            (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, *_COMPREHENSIONS),
+            (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, *COMPREHENSIONS),
         )
         for inner in ast.walk(node)
     )
 
 
 def fold_step(
-    facts: FoldFacts, next_lines: dict[int, set[int]], state: State, action: str
+    facts: FoldFacts,
+    next_lines: dict[int, set[int]],
+    def_next: dict[int, set[int]],
+    state: State,
+    action: str,
 ) -> Stop | None:
     """The next stop of a step into / over from a `line` or `call` stop, if folding decides it.
 
-    The caller leaves out frames folding cannot see whole (comprehensions, generators).
+    `next_lines` are the CFG successors per line; `def_next` those of nested `def` lines in
+    their enclosing function (`next_lines` holds the nested function's entry edge there). The
+    caller leaves out frames folding cannot see whole (comprehensions, generators).
     """
     step = state.step
     if action not in ("step_into", "step_over"):
@@ -282,7 +276,8 @@ def fold_step(
         )
     if step.event not in ("line", "call"):
         return None
-    following = next_lines.get(step.line)
+    nested = facts.defs.get(step.line) if step.event == "line" else None
+    following = def_next.get(step.line, set()) if nested else next_lines.get(step.line)
     if following is None:
         return None
 
@@ -302,6 +297,12 @@ def fold_step(
 
     if step.event == "call":  # arguments are bound: the body's first line is next, as it is
         return at(min(following)) if len(following) == 1 else None
+    if nested:  # the `def` binds the function object, and runs nothing
+        in_handler = any(first <= step.line <= last for _, first, last in facts.handlers)
+        if len(following) != 1 or in_handler:
+            return None
+        name, text = nested
+        return at(min(following), {name: text} if step.locals.get(name) != text else {})
     statement = facts.statements.get(step.line)
     if statement is None or has_frames(statement):
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,6 +324,19 @@ class Folder:
                 return LazyView(result)
             return result
         raise NotFoldable("call")
+
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of `node`'s own scope: nested functions, classes and comprehensions are yielded
+    but not entered."""
+    for child in ast.iter_child_nodes(node):
+        yield child
+        if not isinstance(child, (*SCOPES, *COMPREHENSIONS)):
+            yield from own_nodes(child)
 
 
 def bound_names(tree: ast.Module) -> frozenset[str]:

@@ -255,7 +255,7 @@ def _could_lead_here(facts: SourceFacts, state: State, before: set[int]) -> set[
         node = facts.fold.statements.get(line)
         try:
             if isinstance(node, ast.If | ast.While) and calls_only_pure(node.test):
-                following = (facts.next_lines.get(line, set()) - facts.fold.raised_to) or set()
+                following = facts.next_lines.get(line, set()) - facts.fold.raised_to
                 if branch_target(node, bool(folder.fold(node.test)), following) != step.line:
                     impossible.add(line)
             elif (

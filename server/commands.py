@@ -3,7 +3,7 @@
 Every command takes ONE argument, a JSON object, and returns a JSON object. Positions
 (`line`, `character`, `range`) are LSP positions: 0-based, columns in the negotiated encoding.
 Lines inside traces (`Step.line`) are 1-based source lines, as in the shared trace schema
-(`neurodebug.neural_debugger.trace`): a step is
+(`neurodebug.neural_debugger.groundtruth.trace`): a step is
 `{"line": 12, "event": "line", "function": "f", "depth": 1, "locals": {"x": "3"}}` (+ `"value"`
 at return/exception events). A trace is `{"stops": [step…], "result": "12" | null,
 "exception": null | "ValueError('…')", "status": "ok" | "exception" | "timeout" | …}`.

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.groundtruth.trace import Trace
 
 LOG = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class NeuralService:
             if self.failure is not None:
                 raise NeuralUnavailableError(self.failure)
             try:
-                inference = importlib.import_module("neurodebug.neural_debugger.inference")
+                inference = importlib.import_module("neurodebug.neural_debugger.predict.inference")
                 self.predictor = self._load(inference)
             except Exception as error:  # missing extra, missing/corrupt checkpoint, bad module
                 self.failure = (

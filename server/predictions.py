@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from neurodebug.neural_debugger.trace import Step, Trace
+from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 
 
 @dataclass(frozen=True)

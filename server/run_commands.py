@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from neurodebug.analyzers.facts import FunctionFacts
-from neurodebug.neural_debugger.trace import Step, Trace
+from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 from neurodebug.server.analysis import uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.commands import (
@@ -358,8 +358,8 @@ def _mismatches(
     predicted: Trace, actual: Trace, source: str, max_stops: int
 ) -> list[dict[str, Any]]:
     """Prediction vs debugpy, stop by stop, with the verify module's comparison."""
-    from neurodebug.neural_debugger.actions import debugger_stops, return_lines
-    from neurodebug.neural_debugger.verify import compare
+    from neurodebug.neural_debugger.groundtruth.actions import debugger_stops, return_lines
+    from neurodebug.neural_debugger.groundtruth.verify import compare
 
     try:
         yields = return_lines(source)
@@ -393,7 +393,7 @@ def _mismatches(
 
 _DEBUG_SCRIPT = """
 import json, sys
-from neurodebug.neural_debugger.debugpy_runner import debug_entry
+from neurodebug.neural_debugger.groundtruth.debugpy_runner import debug_entry
 path, function, call, max_stops, timeout = json.loads(sys.argv[1])
 trace = debug_entry(path, function, call, max_stops=max_stops, timeout=timeout)
 sys.stdout.write(json.dumps(trace.to_json()))

@@ -18,9 +18,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from neurodebug import ranking_cli
 from neurodebug.analysis import CACHE_DIR_NAME, FileResult, Job, ResultCache, default_jobs, run_jobs
 from neurodebug.config import load_settings, parse_target_version
+from neurodebug.cost import ranking_cli
 from neurodebug.files import iter_python_files
 from neurodebug.report_formats import FORMATTERS, statistics
 

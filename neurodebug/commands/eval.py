@@ -58,10 +58,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     torch = require_neural("eval")
-    from neurodebug.neural_debugger.checkpoint import CheckpointError
-    from neurodebug.neural_debugger.dataset import Program
-    from neurodebug.neural_debugger.evaluate import evaluate_programs, load_split, summary_rows
-    from neurodebug.neural_debugger.inference import load_predictor
+    from neurodebug.neural_debugger.model.checkpoint import CheckpointError
+    from neurodebug.neural_debugger.model.dataset import Program
+    from neurodebug.neural_debugger.predict.evaluate import (
+        evaluate_programs,
+        load_split,
+        summary_rows,
+    )
+    from neurodebug.neural_debugger.predict.inference import load_predictor
 
     torch.set_num_threads(args.threads)
     corpora = args.corpus or [p for p in DEFAULT_CORPORA if p.is_dir()]

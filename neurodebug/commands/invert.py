@@ -26,8 +26,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from neurodebug.neural_debugger.context import reduced_source
-    from neurodebug.neural_debugger.inference import PredictionError, Predictor, SourceTooLongError
+    from neurodebug.neural_debugger.predict.context import reduced_source
+    from neurodebug.neural_debugger.predict.inference import (
+        PredictionError,
+        Predictor,
+        SourceTooLongError,
+    )
 
     path, function = args.target
     if not path.is_file():
@@ -50,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     payload: dict[str, object] = {"call": call}
     status = 0
     if args.check:
-        from neurodebug.neural_debugger.tracer import trace_entry
+        from neurodebug.neural_debugger.groundtruth.tracer import trace_entry
 
         trace = trace_entry(path, function, call)
         payload["returned"] = trace.result

@@ -58,8 +58,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def load(args: argparse.Namespace, command: str) -> object | None:
     """The predictor, or None after printing why it cannot be loaded."""
     require_neural(command)
-    from neurodebug.neural_debugger.checkpoint import CheckpointError
-    from neurodebug.neural_debugger.inference import PredictionError, load_predictor
+    from neurodebug.neural_debugger.model.checkpoint import CheckpointError
+    from neurodebug.neural_debugger.predict.inference import PredictionError, load_predictor
 
     try:
         predictor = load_predictor(args.checkpoint, bits=args.bits)
@@ -71,8 +71,8 @@ def load(args: argparse.Namespace, command: str) -> object | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from neurodebug.neural_debugger.context import predict_trace_in_context
-    from neurodebug.neural_debugger.inference import PredictionError, Predictor
+    from neurodebug.neural_debugger.predict.context import predict_trace_in_context
+    from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
 
     path, function = args.target
     if not path.is_file():

@@ -1,7 +1,7 @@
 """`neurodebug trace-corpus --out DIR --programs N [--workers K]`: build the training corpus.
 
 Generates small programs, traces them for real in sandboxed children, and writes sharded JSONL
-records plus manifest.json and READY (see `neurodebug.neural_debugger.corpus` for the format).
+records plus manifest.json and READY (see `neurodebug.neural_debugger.groundtruth.corpus` for the format).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from neurodebug.neural_debugger.corpus.build import CorpusSettings, build_corpus
+from neurodebug.neural_debugger.groundtruth.corpus.build import CorpusSettings, build_corpus
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

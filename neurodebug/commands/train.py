@@ -16,7 +16,7 @@ from neurodebug.extras import require_neural
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from neurodebug.neural_debugger.train_options import TrainOptions
+    from neurodebug.neural_debugger.model.train_options import TrainOptions
 
     parser = subparsers.add_parser(
         "train",
@@ -60,12 +60,12 @@ def _yes_no(text: str) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     require_neural("train")
-    from neurodebug.neural_debugger.train import train
-    from neurodebug.neural_debugger.train_options import TrainOptions
+    from neurodebug.neural_debugger.model.train import train
+    from neurodebug.neural_debugger.model.train_options import TrainOptions
 
     out = Path(args.out)
     if args.plot:
-        from neurodebug.neural_debugger.evaluate import plot_training
+        from neurodebug.neural_debugger.predict.evaluate import plot_training
 
         plot_training(out / "metrics.jsonl", args.plot)
         return 0

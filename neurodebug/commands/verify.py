@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Literal
 
-from neurodebug.neural_debugger.actions import FORWARD_ACTIONS
-from neurodebug.neural_debugger.verify import (
+from neurodebug.neural_debugger.groundtruth.actions import FORWARD_ACTIONS
+from neurodebug.neural_debugger.groundtruth.verify import (
     EntryError,
     Predict,
     VerifyResult,
@@ -114,8 +114,8 @@ def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
             return False
         return None
     try:
-        from neurodebug.neural_debugger.checkpoint import CheckpointError
-        from neurodebug.neural_debugger.inference import load_predictor
+        from neurodebug.neural_debugger.model.checkpoint import CheckpointError
+        from neurodebug.neural_debugger.predict.inference import load_predictor
 
         predictor = load_predictor(checkpoint)
     except (CheckpointError, MissingExtraError, OSError) as error:
@@ -124,7 +124,7 @@ def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
             return False
         logging.getLogger(__name__).info("no prediction: %s", error)
         return None
-    from neurodebug.neural_debugger.context import predict_trace_in_context
+    from neurodebug.neural_debugger.predict.context import predict_trace_in_context
 
     return functools.partial(predict_trace_in_context, predictor)
 

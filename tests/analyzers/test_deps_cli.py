@@ -8,8 +8,7 @@ from pathlib import Path
 import jsonschema
 
 from neurodebug.commands.deps import JSON_SCHEMA
-
-from ..conftest import run_neurodebug
+from tests.conftest import run_neurodebug
 
 SOURCE = """\
 def total(xs, limit):

@@ -54,7 +54,7 @@ PROGRAMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def records() -> list[dict[str, object]]:
     """One corpus record per traced call; the split alternates so every split has programs."""
-    from neurodebug.neural_debugger.tracer import trace_source
+    from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 
     out: list[dict[str, object]] = []
     for number, (source, calls) in enumerate(PROGRAMS):
@@ -95,10 +95,10 @@ def corpus_dir() -> Path:
 def tiny_checkpoint() -> Path:
     """An untrained tiny model with a tokenizer learned from the corpus, saved as a checkpoint."""
     import torch
-    from neurodebug.neural_debugger.checkpoint import save_checkpoint
-    from neurodebug.neural_debugger.corpus_data import read_corpus
-    from neurodebug.neural_debugger.model import DebuggerModel, ModelConfig
-    from neurodebug.neural_debugger.tokenizer import train_words
+    from neurodebug.neural_debugger.model.checkpoint import save_checkpoint
+    from neurodebug.neural_debugger.model.corpus_data import read_corpus
+    from neurodebug.neural_debugger.model.model import DebuggerModel, ModelConfig
+    from neurodebug.neural_debugger.model.tokenizer import train_words
 
     programs = read_corpus(corpus_dir())["train"]
     tok = train_words((p.source for p in programs), min_count=2)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jsonschema
 
-from ..conftest import REPO_ROOT, run_neurodebug
+from tests.conftest import REPO_ROOT, run_neurodebug
 
 SLOW = (
     "def keep(words, stop: list[str]):\n"

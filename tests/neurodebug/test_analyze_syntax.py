@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..conftest import REPO_ROOT, run_neurodebug
+from tests.conftest import REPO_ROOT, run_neurodebug
 
 
 def test_clean_tree_exits_zero(tmp_path: Path) -> None:

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from neurodebug import __version__
-
-from ..conftest import run_neurodebug
+from tests.conftest import run_neurodebug
 
 
 def test_version_prints_package_version() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 PART_NAMES = ("server", "analyzers", "neural_debugger", "kernels")
 

@@ -7,8 +7,7 @@ import json
 from neurodebug.analyzers.rules import RULES
 
 from neurodebug.commands.rules import TABLE_END, TABLE_START, markdown_table
-
-from ..conftest import REPO_ROOT, run_neurodebug
+from tests.conftest import REPO_ROOT, run_neurodebug
 
 
 def test_json_lists_every_rule_with_doc_and_equivalents() -> None:

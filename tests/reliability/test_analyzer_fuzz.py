@@ -23,7 +23,7 @@ from neurodebug.server.documents import Document
 
 from tests.conftest import REPO_ROOT, run_neurodebug
 
-FIXTURES = sorted((REPO_ROOT / "tests" / "rules" / "fixtures").glob("*.py"))
+FIXTURES = sorted((REPO_ROOT / "tests" / "analyzers" / "rules" / "fixtures").glob("*.py"))
 
 TOKENS = [
     "def", "class", "lambda", "if", "elif", "else", "for", "while", "try", "except", "finally",

@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("safetensors")
 
-from neurodebug.neural_debugger.checkpoint import (
+from neurodebug.neural_debugger.model.checkpoint import (
     CONFIG,
     MANIFEST,
     WEIGHTS,
@@ -26,7 +26,7 @@ from neurodebug.neural_debugger.checkpoint import (
     write_manifest,
 )
 
-from neurodebug.commands.lsp_client import LspProcess
+from neurodebug.bench.lsp_client import LspProcess
 from tests.neural_debugger.neural_fixtures import tiny_checkpoint
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from neurodebug.neural_debugger.debugpy_runner import debug_entry
+from neurodebug.neural_debugger.groundtruth.debugpy_runner import debug_entry
 
 pytestmark = pytest.mark.e2e
 

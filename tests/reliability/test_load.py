@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from neurodebug.commands.bench_load import percentiles, run_load
+from neurodebug.bench.load import percentiles, run_load
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from neurodebug.commands.bench_fuzz import fuzz_protocol
-from neurodebug.commands.lsp_client import LspProcess, position_of, utf16_len
+from neurodebug.bench.fuzz import fuzz_protocol
+from neurodebug.bench.lsp_client import LspProcess, position_of, utf16_len
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from neurodebug.neural_debugger import secure_env
-from neurodebug.neural_debugger.sandbox import Job, WorkerPool
-from neurodebug.neural_debugger.trace import Trace
-from neurodebug.neural_debugger.tracer import Limits
+from neurodebug.neural_debugger.groundtruth import secure_env
+from neurodebug.neural_debugger.groundtruth.sandbox import Job, WorkerPool
+from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.groundtruth.tracer import Limits
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from neurodebug.commands.lsp_client import LspProcess
+from neurodebug.bench.lsp_client import LspProcess
 from tests.reliability.test_analyzer_fuzz import NESTED
 
 pytestmark = pytest.mark.e2e

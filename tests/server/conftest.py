@@ -107,7 +107,7 @@ def model_checkpoint() -> Path | None:
     if configured:
         return Path(configured)
     try:
-        from neurodebug.neural_debugger.checkpoint import SHIPPED_CHECKPOINT
+        from neurodebug.neural_debugger.model.checkpoint import SHIPPED_CHECKPOINT
     except ImportError:
         return None
     return SHIPPED_CHECKPOINT if (SHIPPED_CHECKPOINT / "model.safetensors").is_file() else None

@@ -7,7 +7,7 @@ from lsprotocol import types
 from neurodebug.analyzers.rules import Settings, check_source
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, open_file, start_session, wait_until
+from tests.server.conftest import DATA, open_file, start_session, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from lsprotocol import types
 from neurodebug.analyzers.parsing import parse, syntax_errors
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, RecordingClient, open_file, start_session, wait_until
+from tests.server.conftest import DATA, RecordingClient, open_file, start_session, wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,7 @@ from neurodebug.server.documents import Document
 from neurodebug.server.incremental import RuleCache, fresh_fix
 
 from neurodebug.config import Settings
-
-from .conftest import DATA
+from tests.server.conftest import DATA
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO / "examples").glob("*.py")) + sorted(DATA.glob("*.py"))

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from neurodebug.neural_debugger.trace import Trace
+from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.server.predictions import label, line_values, value_before
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, model_checkpoint, open_file, start_session
+from tests.server.conftest import DATA, model_checkpoint, open_file, start_session
 
 pytestmark = [
     pytest.mark.e2e,

@@ -11,7 +11,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, model_checkpoint, open_file, start_session
+from tests.server.conftest import DATA, model_checkpoint, open_file, start_session
 
 pytestmark = [
     pytest.mark.e2e,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from neurodebug.neural_debugger.tracer import trace_source
+from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 from neurodebug.server.predictions import label, line_values, tooltip, value_before
 
-from .conftest import DATA
+from tests.server.conftest import DATA
 
 pytestmark = pytest.mark.e2e  # the tracer runs the code in a sandbox subprocess
 

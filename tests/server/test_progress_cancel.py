@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, open_file, start_session, wait_until
+from tests.server.conftest import DATA, open_file, start_session, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import run_neurodebug
+from tests.conftest import run_neurodebug
 
 
 def _free_port() -> int:

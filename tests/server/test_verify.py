@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from .conftest import DATA, open_file, start_session
+from tests.server.conftest import DATA, open_file, start_session
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -194,7 +194,7 @@ describe('enclosing function', () => {
 });
 
 describe('layout of a trace recorded by the real tracer', () => {
-    // total.trace.json: `neurodebug.neural_debugger.tracer.trace_source` on total.py, entry
+    // total.trace.json: `neurodebug.neural_debugger.groundtruth.tracer.trace_source` on total.py, entry
     // total([2, 4]), written with Trace.to_json() (call event first, depth 0, return value).
     const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'unit', 'fixtures');
     const lines = readFileSync(path.join(fixtures, 'total.py'), 'utf8').replace(/\n$/, '').split('\n');

@@ -1,0 +1,210 @@
+"""Measure a checkpoint on held-out programs: per-action accuracy, outputs, inputs, rollouts.
+
+Metrics (each over the corpus split's programs, none of which the model trained on):
+
+- per action: next-line accuracy, event accuracy, changed-locals exact match (the delta: which
+  locals changed and to what), full-state exact match (event, line, depth, function, every local,
+  return value) — for step_into, step_over, step_out, continue (with breakpoints), step_back;
+- output pass@1: the predicted return value (or exception) equals the real one;
+- input pass@1: running the predicted call (in the tracer's sandbox) returns the target output —
+  never exact match of the inputs, since many inputs give one output;
+- rollout line-sequence exact match: the whole step-into trace of the call, line by line;
+  rollout output pass@1: that rollout's return value equals the real one (calls that return).
+
+Synthetic programs and harvested real-world functions (`meta.origin` not `synthetic`) are
+reported apart.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.model.corpus_data import read_records, split_of
+from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
+from neurodebug.neural_debugger.model.encoding import ACTIONS, Stop, apply_stop
+from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
+
+
+@dataclass
+class Tally:
+    """Correct / total counters per metric name."""
+
+    correct: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, name: str, ok: bool) -> None:
+        self.total[name] += 1
+        self.correct[name] += int(ok)
+
+    def rates(self) -> dict[str, dict[str, float | int]]:
+        return {
+            name: {"accuracy": self.correct[name] / self.total[name], "n": self.total[name]}
+            for name in sorted(self.total)
+        }
+
+
+def load_split(corpus: Path, split: str) -> dict[str, list[Program]]:
+    """The split's programs grouped by origin kind: `synthetic` and `real` (harvested)."""
+    groups: dict[str, list[Program]] = {"synthetic": [], "real": []}
+    sharded = any(corpus.rglob(f"{split}-*.jsonl"))
+    for record in read_records(corpus, pattern=f"{split}-*.jsonl" if sharded else "*.jsonl"):
+        meta = record.get("meta", {})
+        if split_of(record) != split:
+            continue
+        kind = "synthetic" if meta.get("origin", "synthetic") == "synthetic" else "real"
+        trace = Trace.from_json(record.get("trace", {}))
+        groups[kind].append(
+            Program(
+                record["source"], ((str(record.get("call", "")), trace),), str(record.get("id"))
+            )
+        )
+    return groups
+
+
+def _same_stop(predicted: Stop, real: Stop) -> tuple[bool, bool, bool]:
+    """(line ok, event ok, changed-locals exact match)."""
+    if real.end or predicted.end:
+        both = real.end and predicted.end
+        return both, both, both
+    line = predicted.line == real.line
+    event = predicted.event == real.event
+    delta = predicted.changed == real.changed and set(predicted.deleted) == set(real.deleted)
+    return line, event, delta
+
+
+def evaluate_programs(
+    predictor: Predictor,
+    programs: list[Program],
+    seed: int = 0,
+    per_trace: int = 10,
+    check_inputs: bool = True,
+    rollouts: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """All metrics over `programs` (each with its traced call)."""
+    rng = random.Random(seed)
+    tally = Tally()
+    invert_jobs: list[tuple[str, str, str]] = []  # (source, call, target output)
+    started = time.monotonic()
+    for number, program in enumerate(programs):
+        if progress:
+            progress(number, len(programs))
+        call, trace = program.traces[0]
+        function = trace.steps[0].function if trace.steps else ""
+        try:
+            transitions = sample_transitions(program, rng, per_trace)
+            requests = [(t.state, t.action, t.breakpoints) for t in transitions]
+            predicted = predictor.predict_steps(program.source, requests) if requests else []
+        except PredictionError:
+            continue
+        for transition, stop in zip(transitions, predicted, strict=True):
+            line, event, delta = _same_stop(stop, transition.stop)
+            action = transition.action
+            tally.add(f"{action}/next_line", line)
+            tally.add(f"{action}/event", event)
+            tally.add(f"{action}/changed_locals_em", delta)
+            full = line and event and delta
+            if full and not stop.end:
+                real_state = apply_stop(transition.state, transition.stop)
+                mine = apply_stop(transition.state, stop)
+                full = mine.step == real_state.step
+            elif full:
+                full = stop.value == transition.stop.value
+            tally.add(f"{action}/full_state_em", full)
+        if not trace.steps or trace.steps[0].event != "call" or trace.steps[0].depth != 0:
+            continue
+        try:
+            value, exception = predictor.predict_output(program.source, function, call)
+        except PredictionError:
+            continue
+        if trace.exception is not None:
+            tally.add("output_pass@1", exception == trace.exception)
+        else:
+            tally.add("output_pass@1", exception is None and value == trace.result)
+            if trace.result is not None:
+                invert_jobs.append(
+                    (
+                        program.source,
+                        predictor.predict_inputs(program.source, function, trace.result),
+                        trace.result,
+                    )
+                )
+        if rollouts and len(trace.steps) <= 60:
+            rollout = predictor.predict_trace(
+                program.source, function, call, "step_into", max_steps=len(trace.steps) + 1
+            )
+            lines = [(s.event, s.line) for s in rollout.steps]
+            tally.add("rollout_line_seq_em", lines == [(s.event, s.line) for s in trace.steps])
+            if trace.exception is None:  # the rollout's own answer to "what does it return?"
+                tally.add("rollout_output_pass@1", rollout.result == trace.result)
+    if check_inputs and invert_jobs:
+        for ok in run_calls(invert_jobs):
+            tally.add("input_pass@1", ok)
+    results: dict[str, Any] = {"programs": len(programs), "metrics": tally.rates()}
+    results["seconds"] = round(time.monotonic() - started, 1)
+    return results
+
+
+def run_calls(jobs: list[tuple[str, str, str]]) -> list[bool]:
+    """Whether each (source, call, expected repr) returns the expected repr when really run."""
+    from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
+    from neurodebug.neural_debugger.groundtruth.tracer import Limits
+
+    sandbox_jobs = [Job(source=source, call=call) for source, call, _ in jobs]
+    outcomes: list[bool] = []
+    traces = run_jobs(sandbox_jobs, Limits(timeout_s=5.0, max_steps=5000), workers=2)
+    for (_source, _call, expected), trace in zip(jobs, traces, strict=True):
+        outcomes.append(trace.status == "ok" and trace.result == expected)
+    return outcomes
+
+
+def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(metric, accuracy %, n) rows in a fixed order, for the text table."""
+    metrics = results["metrics"]
+    names = [
+        f"{action}/{metric}"
+        for action in ACTIONS
+        for metric in ("next_line", "event", "changed_locals_em", "full_state_em")
+    ] + ["output_pass@1", "input_pass@1", "rollout_line_seq_em", "rollout_output_pass@1"]
+    return [
+        (name, f"{100 * metrics[name]['accuracy']:.1f}", str(metrics[name]["n"]))
+        for name in names
+        if name in metrics
+    ]
+
+
+def plot_training(metrics_file: Path, png: Path) -> None:
+    """Validation loss and teacher-forced accuracies against tokens seen, as a PNG."""
+    import json
+
+    try:
+        import matplotlib
+    except ImportError as error:
+        raise SystemExit("neurodebug: plotting needs matplotlib: pip install matplotlib") from error
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [json.loads(line) for line in metrics_file.read_text().splitlines() if line.strip()]
+    tokens = [row["tokens_seen"] / 1e6 for row in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), constrained_layout=True)
+    left.plot(tokens, [row["val_loss"] for row in rows], marker="o", label="validation")
+    left.plot(tokens, [row["train_loss"] for row in rows], marker=".", alpha=0.6, label="train")
+    left.set(xlabel="tokens seen (millions)", ylabel="loss on target tokens", title="loss")
+    left.legend()
+    right.plot(tokens, [100 * row["val_line_acc"] for row in rows], marker="o", label="next line")
+    right.plot(
+        tokens, [100 * row["val_token_acc"] for row in rows], marker="o", label="all targets"
+    )
+    right.set(xlabel="tokens seen (millions)", ylabel="accuracy % (teacher forced)",
+              title="validation accuracy")  # fmt: skip
+    right.legend()
+    png.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(png, dpi=110)
+    plt.close(figure)

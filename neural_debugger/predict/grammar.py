@@ -1,0 +1,243 @@
+"""The grammar of a decoded target: which tokens may come next, given what was generated.
+
+A target is `event line depth <fn> name <loc> (name <is> value | name <is> <del>) (<sep> …)*
+(<val> repr | <exc> text)? <eos>` for a step, a repr for a call's result, and forced parameter
+names with literal values for input prediction. `TargetGrammar.allowed` narrows each position
+to what is well-formed and possible: events, lines and depths from the action's `Constraints`,
+frame names defined at the chosen line, and, where `delta_names` bounds a step's delta, only
+the names it may change (and every name it must). `advance` moves a row past a chosen token.
+The decoder (`inference.Predictor`) asks the model only among the allowed tokens.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from neurodebug.neural_debugger.model.encoding import State
+from neurodebug.neural_debugger.model.tokenizer import Tokenizer
+from neurodebug.neural_debugger.predict.constraints import (
+    Constraints,
+    SourceFacts,
+    step_delta_bound,
+)
+from neurodebug.neural_debugger.predict.delta_names import DeltaBound
+
+MAX_VALUE_TOKENS = 48
+"""A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
+
+
+@dataclass
+class Row:
+    """One decoding row: its grammar state and the tokens generated so far."""
+
+    kind: str
+    state: State | None
+    action: str = ""
+    constraints: Constraints | None = None
+    generated: list[int] = field(default_factory=list)
+    phase: str = "event"
+    fn_line: int = 0
+    forced: list[int] = field(default_factory=list)
+    done: bool = False
+    value_tokens: int = 0
+    """Text tokens since the last structure token (the length of the value being written)."""
+    bound: DeltaBound | None = None
+    """Which locals the delta may and must name (None: any)."""
+    typed: list[int] = field(default_factory=list)
+    """The tokens of the local's name being written."""
+    written: set[str] = field(default_factory=set)
+    """Names the delta has written so far."""
+
+
+class TargetGrammar:
+    """The allowed next tokens of decoding rows, for one tokenizer (token sets built once)."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tok = tokenizer
+        # Values are spelled in printable ASCII pieces (reprs escape everything else).
+        text = frozenset(
+            t
+            for t in range(tokenizer.size)
+            if tokenizer.is_text(t)
+            and all(32 <= b < 127 for b in tokenizer.decode_text([t]).encode())
+        )
+        special = tokenizer.special
+        ends = {special("<val>"), special("<exc>"), special("<eos>")}
+        self.sets: dict[str, frozenset[int]] = {
+            "text": text,
+            "entry_start": text | ends,
+            "name": text | {special("<is>")},
+            "value_start": text | {special("<del>")},
+            "value": text | ends | {special("<sep>")},
+            "tail": text | {special("<exc>"), special("<eos>")},
+            "run": text | {special("<eos>")},
+        }
+        self._spellings: dict[str, list[int]] = {}
+
+    def allowed(self, row: Row, facts: SourceFacts) -> frozenset[int] | list[int]:
+        tok = self.tok
+        special = tok.special
+        if row.kind == "invert":
+            # An argument must be a literal: the value may end only once it parses as one.
+            ending = row.forced[1] if len(row.forced) > 1 else special("<eos>")
+            if row.value_tokens >= MAX_VALUE_TOKENS:
+                return [ending]
+            value = tok.decode_text(row.generated[len(row.generated) - row.value_tokens :])
+            if not (row.value_tokens and is_literal(value)):
+                return self.sets["text"]
+            return self._text_and((ending,))
+        if row.kind == "run":
+            if not row.generated:
+                return [special("<val>"), special("<exc>")]
+            return self.sets["run"]
+        state = row.state
+        assert state is not None
+        phase = row.phase
+        ends = [special("<val>"), special("<exc>"), special("<eos>")]
+        rule = row.constraints
+        assert rule is not None
+        event = tok.vocab[row.generated[0]][1:-1] if row.generated else ""
+        if phase == "event":
+            events = [special(f"<{name}>") for name in sorted(rule.events)]
+            return [*events, special("<end>")] if rule.may_end or not events else events
+        if phase == "line":
+            return [tok.line(n) for n in sorted(rule.lines(event))] or [tok.line(state.step.line)]
+        if phase == "depth":
+            depths = sorted(rule.depths(event))
+            return [tok.depth(d) for d in depths] or [tok.depth(state.step.depth)]
+        if phase == "fn_name":
+            return self._name_continuations(row, facts)
+        if row.bound is not None and phase in ("entry_start", "name_first", "name"):
+            return self._bounded_name(row, ends if phase == "entry_start" else [])
+        if phase == "entry_start":
+            return self.sets["entry_start"]
+        if phase == "name_first":
+            return self.sets["text"]
+        if phase == "name":
+            return self.sets["name"]
+        if phase == "value_start":
+            return self.sets["value_start"]
+        if phase == "value":
+            if row.bound is not None:
+                return self._text_and(tuple(self._bounded_ends(row, ends)))
+            return self.sets["value"]
+        if phase == "after_del":
+            if row.bound is not None:
+                return self._bounded_ends(row, ends) or ends
+            return [special("<sep>"), *ends]
+        if phase == "tail_start":
+            return ends
+        return self.sets["tail"]  # "tail": a value's text
+
+    def _text_and(self, extra: tuple[int, ...]) -> frozenset[int]:
+        """Every text token plus `extra`, built once per `extra` (so its mask is cached too)."""
+        key = f"text+{sorted(extra)}"
+        if key not in self.sets:
+            self.sets[key] = self.sets["text"] | set(extra)
+        return self.sets[key]
+
+    def _unwritten(self, row: Row) -> list[list[int]]:
+        assert row.bound is not None
+        return [self._spelling(n) for n in sorted(row.bound.allowed - row.written)]
+
+    def _spelling(self, name: str) -> list[int]:
+        spelled = self._spellings.get(name)
+        if spelled is None:
+            spelled = self._spellings[name] = self.tok.encode_text(name)
+        return spelled
+
+    def _bounded_name(self, row: Row, ends: list[int]) -> list[int]:
+        """The next token of a bounded delta's name: a possible name's next piece, `<is>` once
+        one is complete, or (at the start, when no required name is missing) an ending."""
+        assert row.bound is not None
+        typed = row.typed
+        options = {
+            spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<is>")
+            for spelled in self._unwritten(row)
+            if spelled[: len(typed)] == typed
+        }
+        if not typed and row.bound.required <= row.written:
+            options.update(ends)
+        return sorted(options) or [*ends, self.tok.special("<eos>")][:1]
+
+    def _bounded_ends(self, row: Row, ends: list[int]) -> list[int]:
+        """After a value in a bounded delta: `<sep>` while a possible name is left, an ending
+        once every required name is written."""
+        assert row.bound is not None
+        options = [self.tok.special("<sep>")] if self._unwritten(row) else []
+        if row.bound.required <= row.written:
+            options += ends
+        return options or ends
+
+    def _name_continuations(self, row: Row, facts: SourceFacts) -> list[int]:
+        typed = row.generated[4:]  # after event, line, depth, <fn>
+        options: set[int] = set()
+        for name in facts.names_at(row.fn_line):
+            spelled = self.tok.encode_text(name)
+            if spelled[: len(typed)] == typed:
+                options.add(
+                    spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<loc>")
+                )
+        return sorted(options) or [self.tok.special("<loc>")]
+
+    def advance(self, row: Row, token: int, facts: SourceFacts) -> None:
+        """Move the row's grammar past `token`."""
+        tok = self.tok
+        special = tok.special
+        phase = row.phase
+        if row.kind == "invert":
+            if len(row.forced) > 1 and token == row.forced[1]:
+                del row.forced[:2]  # the value ended: its slot and the separator are used
+            return
+        if row.kind != "step":
+            return
+        if phase == "event":
+            row.phase = "tail_start" if token == special("<end>") else "line"
+        elif phase == "line":
+            row.fn_line = tok.line_of(token) or 0
+            row.phase = "depth"
+        elif phase == "depth":
+            if row.generated and row.state is not None:
+                event = tok.vocab[row.generated[0]][1:-1]
+                depth = tok.depth_of(token) or 0
+                row.bound = step_delta_bound(facts, row.state, row.action, event, depth)
+            row.forced = [special("<fn>")]
+            row.phase = "fn_name"
+            names = facts.names_at(row.fn_line)
+            if len(names) == 1:  # the line settles the frame's name: force all of it
+                row.forced += [*tok.encode_text(names[0]), special("<loc>")]
+                row.phase = "entry_start"
+        elif phase == "fn_name":
+            if token == special("<loc>"):
+                row.phase = "entry_start"
+        elif phase == "entry_start":
+            row.phase = "name" if tok.is_text(token) else "tail"
+            row.typed = [token] if tok.is_text(token) else []
+        elif phase == "name_first":
+            row.phase = "name"
+            row.typed = [token]
+        elif phase == "name":
+            if token == special("<is>"):
+                row.phase = "value_start"
+                row.written.add(tok.decode_text(row.typed))
+                row.typed = []
+            else:
+                row.typed.append(token)
+        elif phase == "value_start":
+            row.phase = "after_del" if token == special("<del>") else "value"
+        elif phase in ("value", "after_del"):
+            if token == special("<sep>"):
+                row.phase = "name_first"
+            elif not tok.is_text(token):
+                row.phase = "tail"
+        elif phase == "tail_start":
+            row.phase = "tail"
+
+
+def is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True

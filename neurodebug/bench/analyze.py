@@ -1,0 +1,175 @@
+"""`neurodebug bench analyze`: static-analysis speed over the CPython standard library.
+
+Measures, in one process and one run, tree-sitter parsing alone and parsing plus every fact
+(per function: CFG, definitions with data and control sources, def-use edges, loops; per
+module: the scope-resolved name index) for each file of this interpreter's stdlib (test
+folders skipped). Prints a table and writes JSON. Both wall-clock and process CPU time are
+reported: on a machine shared with other jobs, CPU time is the steadier figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurodebug.analyzers.document import module_facts
+from neurodebug.analyzers.parsing import new_parser
+from neurodebug.bench.peers import add_peers_arguments, run_peers_command
+from neurodebug.bench.results import add_output_argument, write_results
+
+SKIPPED_FOLDERS = frozenset(
+    {"test", "tests", "idle_test", "__pycache__", "site-packages", "dist-packages"}
+)
+
+
+@dataclass
+class Corpus:
+    """The files a benchmark reads, loaded into memory before timing starts."""
+
+    root: Path
+    sources: list[bytes]
+
+    @property
+    def lines(self) -> int:
+        return sum(source.count(b"\n") for source in self.sources)
+
+
+def stdlib_corpus(root: Path | None = None, limit: int | None = None) -> Corpus:
+    """Every `.py` file under the stdlib (or `root`), test folders skipped, sorted."""
+    base = root or Path(sysconfig.get_paths()["stdlib"])
+    paths: list[Path] = []
+    for folder, subfolders, files in os.walk(base):
+        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
+        paths.extend(Path(folder) / name for name in sorted(files) if name.endswith(".py"))
+    if limit is not None:
+        paths = paths[:limit]
+    sources = []
+    for path in paths:
+        try:
+            sources.append(path.read_bytes())
+        except OSError:
+            continue
+    return Corpus(base, sources)
+
+
+@dataclass
+class Timing:
+    """Wall-clock and CPU seconds of one stage (CPU time is steadier on a shared machine)."""
+
+    wall: float
+    cpu: float
+
+
+def measure_parse(corpus: Corpus) -> Timing:
+    """Seconds to parse every file once."""
+    parser = new_parser()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    for source in corpus.sources:
+        parser.parse(source)
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu)
+
+
+def measure_facts(corpus: Corpus) -> tuple[Timing, dict[str, int]]:
+    """Seconds to parse every file and compute every fact of every function, plus counts."""
+    parser = new_parser()
+    counts = {"functions": 0, "blocks": 0, "definitions": 0, "data_edges": 0, "bindings": 0}
+    start, start_cpu = time.perf_counter(), time.process_time()
+    for source in corpus.sources:
+        facts = module_facts(source, parser.parse(source))
+        counts["bindings"] += len(facts.names.keys)
+        for function in facts.functions:
+            function.compute_all()
+            counts["functions"] += 1
+            counts["blocks"] += len(function.cfg.blocks)
+            counts["definitions"] += len(function.definitions)
+            counts["data_edges"] += len(function.data_edges)
+    return Timing(time.perf_counter() - start, time.process_time() - start_cpu), counts
+
+
+def run_benchmark(corpus: Corpus) -> dict[str, Any]:
+    """Both measurements on the same corpus, in the same process."""
+    lines = corpus.lines
+    parse = measure_parse(corpus)
+    facts, counts = measure_facts(corpus)
+    return {
+        "benchmark": "analyze",
+        "corpus": str(corpus.root),
+        "files": len(corpus.sources),
+        "lines": lines,
+        "parse_seconds": round(parse.wall, 3),
+        "parse_lines_per_second": round(lines / parse.wall),
+        "parse_cpu_seconds": round(parse.cpu, 3),
+        "parse_lines_per_cpu_second": round(lines / parse.cpu),
+        "facts_seconds": round(facts.wall, 3),
+        "facts_lines_per_second": round(lines / facts.wall),
+        "facts_cpu_seconds": round(facts.cpu, 3),
+        "facts_lines_per_cpu_second": round(lines / facts.cpu),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "counts": counts,
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "processor_count": os.cpu_count(),
+    }
+
+
+def format_table(results: dict[str, Any]) -> str:
+    """The human-readable table printed on stdout."""
+    rows = [
+        ("tree-sitter parse", "parse"),
+        ("parse + all facts", "facts"),
+    ]
+    header = (
+        f"{results['files']} files, {results['lines']} lines ({results['corpus']}), "
+        f"load average {results['load_average_1min']}"
+    )
+    lines = [
+        header,
+        f"{'stage':<20} {'wall s':>8} {'lines/s':>10} {'cpu s':>8} {'lines/cpu s':>12}",
+    ]
+    lines.extend(
+        f"{name:<20} {results[key + '_seconds']:>8.2f} {results[key + '_lines_per_second']:>10,}"
+        f" {results[key + '_cpu_seconds']:>8.2f} {results[key + '_lines_per_cpu_second']:>12,}"
+        for name, key in rows
+    )
+    return "\n".join(lines)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="static analysis speed over the CPython standard library",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "--root", type=Path, default=None, help="folder to analyse instead of the stdlib"
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="only the first N files (quick runs)"
+    )
+    add_output_argument(parser, "analyze")
+    add_peers_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.root is not None and not args.root.is_dir():
+        print(f"neurodebug bench analyze: no such folder: {args.root}", file=sys.stderr)
+        return 2
+    if args.peers:
+        return run_peers_command(args)
+    corpus = stdlib_corpus(args.root, args.limit)
+    if not corpus.sources:
+        print("neurodebug bench analyze: no Python files found", file=sys.stderr)
+        return 2
+    results = run_benchmark(corpus)
+    print(format_table(results))
+    write_results(args.out, results)
+    print(f"results written to {args.out}", file=sys.stderr)
+    return 0

@@ -1,0 +1,87 @@
+"""Evaluation: metrics are computed against the real traces (an oracle scores 100%)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.model.encoding import State, Stop, stop_from_step
+from neurodebug.neural_debugger.predict.evaluate import evaluate_programs, load_split
+
+from neurodebug.cli import main
+from tests.neural_debugger.neural_fixtures import corpus_dir, records, tiny_checkpoint
+
+
+class Oracle:
+    """Answers from the real traces, so every metric must come out at 100%."""
+
+    def __init__(self) -> None:
+        self.traces = {(r["source"], r["call"]): Trace.from_json(r["trace"]) for r in records()}  # type: ignore[arg-type]
+
+    def predict_steps(
+        self, source: str, requests: Sequence[tuple[State, str, Sequence[int]]]
+    ) -> list[Stop]:
+        from neurodebug.neural_debugger.model.dataset import next_index, states_of
+
+        out = []
+        for state, action, breakpoints in requests:
+            for (src, _call), trace in self.traces.items():
+                if src != source:
+                    continue
+                states = states_of(trace)
+                if state in states:
+                    index = states.index(state)
+                    target = next_index(trace, index, action, breakpoints)
+                    step = trace.steps[target] if target is not None else None
+                    out.append(stop_from_step(state, step, (trace.result, trace.exception)))
+                    break
+        return out
+
+    def predict_output(
+        self, source: str, function: str, call: str
+    ) -> tuple[str | None, str | None]:
+        trace = self.traces[(source, call)]
+        return trace.result, trace.exception
+
+    def predict_inputs(self, source: str, function: str, output: str) -> str:
+        for (src, call), trace in self.traces.items():
+            if src == source and trace.result == output:
+                return call
+        return f"{function}()"
+
+    def predict_trace(
+        self, source: str, function: str, call: str, action: str, max_steps: int
+    ) -> Trace:
+        return self.traces[(source, call)]
+
+
+def test_an_oracle_scores_every_metric_at_100_percent() -> None:
+    programs = load_split(corpus_dir(), "train")["synthetic"]
+    assert programs
+    results = evaluate_programs(Oracle(), programs, per_trace=12)  # type: ignore[arg-type]
+    metrics = results["metrics"]
+    for name in (
+        "step_into/next_line",
+        "step_out/changed_locals_em",
+        "output_pass@1",
+        "input_pass@1",
+    ):
+        assert name in metrics
+    assert all(value["accuracy"] == 1.0 for value in metrics.values()), metrics
+
+
+def test_eval_command_scores_an_untrained_model_below_the_oracle(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        ["eval", "--checkpoint", str(tiny_checkpoint()), "--corpus", str(corpus_dir()),
+         "--split", "test", "--format", "json", "--programs", "1", "--per-trace", "3", "--no-rollouts"]
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    metrics = payload["synthetic"]["metrics"]
+    assert "output_pass@1" in metrics
+    assert any(name.endswith("/next_line") for name in metrics)
+    assert min(value["accuracy"] for value in metrics.values()) < 1.0

@@ -1,0 +1,363 @@
+"""Constant folding: exact where it decides, silent where it cannot, never running user code."""
+
+from __future__ import annotations
+
+import ast
+import random
+
+import pytest
+from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
+from neurodebug.neural_debugger.groundtruth.tracer import trace_source
+from neurodebug.neural_debugger.model.dataset import Program, sample_transitions, states_of
+from neurodebug.neural_debugger.model.encoding import State
+from neurodebug.neural_debugger.predict.constraints import folded_stop, source_facts
+from neurodebug.neural_debugger.predict.folding import Folder, NotFoldable, bound_names
+
+from tests.neural_debugger.neural_fixtures import PROGRAMS
+
+BRANCHES = (
+    "def classify(n, words):\n"
+    "    label = 'none'\n"
+    "    if len(str(n)) >= 2 and n % 2 == 0:\n"
+    "        label = 'even-wide'\n"
+    "    elif 'x' in words:\n"
+    "        label = 'x'\n"
+    "    else:\n"
+    "        label = label.upper()\n"
+    "    count = 0\n"
+    "    while count < len(words):\n"
+    "        count += 1\n"
+    "    try:\n"
+    "        return label + str(count)\n"
+    "    finally:\n"
+    "        count = -1\n"
+)
+CALLS = ("classify(12, ['a'])", "classify(3, ['x', 'y'])", "classify(5, [])")
+
+LOOPS = (
+    "def tally(words, limit):\n"
+    "    seen = []\n"
+    "    counts = {}\n"
+    "    for w in words:\n"
+    "        if len(w) > limit:\n"
+    "            continue\n"
+    "        seen.append(w)\n"
+    "        counts[w] = counts.get(w, 0) + 1\n"
+    "        print(w, len(seen))\n"
+    "    try:\n"
+    "        first = seen[0]\n"
+    "    except IndexError as err:\n"
+    "        first = ''\n"
+    "    alias = seen\n"
+    "    seen.append('end')\n"
+    "    return first, counts\n"
+)
+PAIRS = (
+    "def label(words):\n"
+    "    out = []\n"
+    "    for i, w in enumerate(words):\n"
+    "        out.append(w * i)\n"
+    "    return out\n"
+)
+NESTED_TRY = (
+    "def nested(n):\n"
+    "    try:\n"
+    "        try:\n"
+    "            if n > 0:\n"
+    "                raise KeyError(n)\n"
+    "            raise ValueError(n)\n"
+    "        except KeyError as e:\n"
+    "            x = 1\n"
+    "        finally:\n"
+    "            y = 2\n"
+    "    except ValueError:\n"
+    "        z = 3\n"
+    "    return 0\n"
+)
+LOOP_CALLS = ("tally(['ab', 'abcdef', 'cd', 'ab'], 3)", "tally([], 1)", "tally(['x', 'y'], 1)")
+
+
+def fold(text: str, **locals_: str) -> object:
+    tree = ast.parse(text, mode="eval")
+    return Folder(dict(locals_)).fold(tree.body)
+
+
+def test_pure_expressions_fold_to_python_values() -> None:
+    assert fold("len(str(4)) >= 4") is False
+    assert fold("n % 3 == 1 or missing", n="4") is True  # short circuit: `missing` is not read
+    assert fold("0 < n <= 5 < m", n="3", m="9") is True
+    assert fold("sorted(xs)[-1] + max(2, len(s))", xs="[3, 1, 2]", s="'abcd'") == 7
+    assert fold("w.startswith('b') and d.get('k', 0)", w="'bee'", d="{'k': 2}") == 2
+    assert fold("t[1:] * 2", t="(1, 2)") == (2, 2)
+    assert fold("9 // (3 - 4)") == -9
+    assert fold("sorted(d.items())", d="{'b': 1, 'a': 2}") == [("a", 2), ("b", 1)]
+    assert fold("list(zip(xs, s)) + [max(enumerate(xs))]", xs="[1, 2]", s="'ab'") == [
+        (1, "a"),
+        (2, "b"),
+        (1, 2),
+    ]
+    assert fold("'k' in d.keys() and len(d.values()) == 1", d="{'k': 0}") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "locals_"),
+    [
+        ("helper(3)", {}),  # a function of the source: user code
+        ("obj.value", {"obj": "<Account object>"}),  # not a literal
+        ("xs[0]", {"xs": "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...]"}),  # summarised by the tracer
+        ("list(s)[0]", {"s": "{'a', 'b'}"}),  # set order depends on the hash seed
+        ("1 / 0", {}),  # the line raises: the model says what
+        ("'a' * 10 ** 9", {}),
+        ("2 ** 10 ** 6", {}),
+        ("len(range(10 ** 12))", {}),
+        ("'x'.zfill(10 ** 9)", {}),
+        ("s.replace('a', s * 100)", {"s": "'a' * 1"}),
+        ("xs.append(1)", {"xs": "[]"}),  # a method that changes its receiver
+        ("[v for v in xs]", {"xs": "[1]"}),
+        ("unknown + 1", {}),
+        ("d.keys() == ['a']", {"d": "{'a': 1}"}),  # a view is not a list
+        ("str(d.items())", {"d": "{'a': 1}"}),
+        ("len(enumerate(xs))", {"xs": "[1]"}),
+    ],
+)
+def test_what_folding_refuses(text: str, locals_: dict[str, str]) -> None:
+    with pytest.raises(NotFoldable):
+        fold(text, **locals_)
+
+
+def test_a_builtin_the_source_rebinds_is_not_the_builtin() -> None:
+    tree = ast.parse("def len(x):\n    return 0\n\ndef f(s):\n    return len(s)\n")
+    folder = Folder({"s": "'abc'"}, bound_names(tree))
+    with pytest.raises(NotFoldable):
+        folder.fold(ast.parse("len(s)", mode="eval").body)
+
+
+def traced(source: str, calls: tuple[str, ...]) -> list[Program]:
+    return [
+        Program(source, ((call, Trace.from_json(trace_source(source, call).to_json())),))
+        for call in calls
+    ]
+
+
+def test_folded_stops_equal_the_real_ones_wherever_folding_decides() -> None:
+    rng = random.Random(0)
+    decided = 0
+    programs = [p for source, calls in PROGRAMS for p in traced(source, calls)]
+    extra = [
+        *traced(BRANCHES, CALLS),
+        *traced(LOOPS, LOOP_CALLS),
+        *traced(PAIRS, ("label(['a', 'b'])",)),
+    ]
+    for program in [*programs, *extra]:
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, rng, 80):
+            folded = folded_stop(facts, transition.state, transition.action)
+            if folded is None:
+                continue
+            real = transition.stop
+            assert (folded.event, folded.line, folded.depth, folded.changed) == (
+                real.event,
+                real.line,
+                real.depth,
+                real.changed,
+            ), (program.source, transition)
+            assert folded.deleted == real.deleted
+            if real.event == "return":
+                assert folded.value == real.value
+            if real.event == "exception":
+                assert folded.exception == real.exception
+            decided += 1
+    assert decided > 40
+
+
+def test_branches_loops_and_guarded_returns() -> None:
+    facts = source_facts(BRANCHES)
+    [wide, with_x, empty] = traced(BRANCHES, CALLS)
+
+    def at(program: Program, line: int, occurrence: int = 0) -> object:
+        states = [s for s in states_of(program.traces[0][1]) if s.step.line == line]
+        return folded_stop(facts, states[occurrence], "step_over")
+
+    assert at(wide, 3).line == 4  # type: ignore[attr-defined]
+    assert at(with_x, 3).line == 5 and at(with_x, 5).line == 6  # type: ignore[attr-defined]
+    assert at(empty, 5).line == 8  # type: ignore[attr-defined]
+    assert at(empty, 8).changed == {"label": "'NONE'"}  # type: ignore[attr-defined]
+    assert at(with_x, 10, 0).line == 11 and at(with_x, 10, 2).line == 12  # type: ignore[attr-defined]
+    assert at(with_x, 11, 0).changed == {"count": "1"}  # type: ignore[attr-defined]
+    assert at(wide, 13) is None  # a return inside try/finally runs the finally block first
+
+
+def test_loops_in_place_changes_prints_and_handler_names() -> None:
+    facts = source_facts(LOOPS)
+    [words, empty, unique] = traced(LOOPS, LOOP_CALLS)
+
+    def at(program: Program, line: int, occurrence: int = 0) -> object:
+        states = [s for s in states_of(program.traces[0][1]) if s.step.line == line]
+        return folded_stop(facts, states[occurrence], "step_into")
+
+    first = at(words, 4)
+    assert (first.line, first.changed) == (5, {"w": "'ab'"})  # type: ignore[attr-defined]
+    after_long = at(words, 4, 2)
+    assert (after_long.line, after_long.changed) == (5, {"w": "'cd'"})  # type: ignore[attr-defined]
+    assert at(words, 4, 4) is None  # 'ab' came twice: which one was last is not known
+    assert at(unique, 4, 2).line == 10  # type: ignore[attr-defined]  # exhausted: the exit
+    assert at(empty, 4).line == 10  # type: ignore[attr-defined]
+    assert at(words, 7).changed == {"seen": "['ab']"}  # type: ignore[attr-defined]
+    assert at(words, 8).changed == {"counts": "{'ab': 1}"}  # type: ignore[attr-defined]
+    assert at(words, 9).changed == {}  # type: ignore[attr-defined]
+    in_try = at(words, 11)  # it folds, so it does not raise: not to the handler
+    assert (in_try.line, in_try.changed) == (14, {"first": "'ab'"})  # type: ignore[attr-defined]
+    assert at(empty, 11) is None  # `seen[0]` of an empty list raises: the model says what
+    left = at(empty, 13)
+    assert left.deleted == ("err",) and left.changed == {"first": "''"}  # type: ignore[attr-defined]
+    assert at(words, 15) is None  # `alias` is the same list: the change would show there too
+
+
+def test_a_step_back_to_a_loop_header_comes_from_the_side_the_variable_tells() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    facts = source_facts(LOOPS)
+    [words, _empty, _unique] = traced(LOOPS, LOOP_CALLS)
+    headers = [s for s in states_of(words.traces[0][1]) if s.step.line == 4]
+    entry = stop_constraints(facts, headers[0], "step_back", ())
+    assert entry.lines("line") == {3}  # `w` unbound: the loop was just entered
+    again = stop_constraints(facts, headers[1], "step_back", ())
+    assert again.lines("line") and all(5 <= n <= 9 for n in again.lines("line"))
+
+
+def test_a_step_back_to_where_branches_join_comes_from_the_side_the_condition_picks() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    facts = source_facts(BRANCHES)
+    [wide, with_x, empty] = traced(BRANCHES, CALLS)
+
+    def before_line_9(program: Program) -> frozenset[int]:
+        state = next(s for s in states_of(program.traces[0][1]) if s.step.line == 9)
+        return stop_constraints(facts, state, "step_back", ()).lines("line")
+
+    assert before_line_9(wide) == {4}  # the condition reads n, which no branch changes
+    assert before_line_9(with_x) == {6}
+    assert before_line_9(empty) == {8}
+
+
+def test_only_loops_whose_variable_tells_the_position_are_followed() -> None:
+    from neurodebug.neural_debugger.predict.folded_steps import fold_facts
+
+    source = (
+        "def a(xs):\n"  # 1
+        "    for v in xs:\n"  # 2: followed
+        "        pass\n"
+        "def b(xs):\n"  # 4
+        "    global g\n"
+        "    for g in xs:\n"  # 6: a global: not among the locals
+        "        pass\n"
+        "def c(xs):\n"  # 8
+        "    v = 0\n"
+        "    for v in xs:\n"  # 10: bound before the loop too
+        "        pass\n"
+        "def d(xs):\n"  # 12
+        "    while xs:\n"
+        "        for v in xs:\n"  # 14: re-entered on every outer iteration
+        "            pass\n"
+        "        xs = xs[1:]\n"
+        "def e(xs):\n"  # 17
+        "    for v in xs:\n"  # 18: the loop changes what it iterates
+        "        xs.append(v)\n"
+    )
+    assert fold_facts(ast.parse(source)).loops == {2}
+
+
+def test_a_raise_of_a_builtin_exception_stops_with_its_text() -> None:
+    source = PROGRAMS[2][0]  # check(n): raise ValueError('negative') when n < 0
+    [program] = traced(source, ("check(-2)",))
+    facts = source_facts(source)
+    states = states_of(program.traces[0][1])
+    at_raise = next(s for s in states if s.step.line == 3 and s.step.event == "line")
+    stop = folded_stop(facts, at_raise, "step_over")
+    assert stop is not None
+    assert (stop.event, stop.line, stop.exception) == ("exception", 3, "ValueError: negative")
+    shadowed = "class ValueError(Exception):\n    pass\n\n" + source
+    facts = source_facts(shadowed)
+    moved = State(Step(6, "line", "check", 0, {"n": "-2"}))
+    assert folded_stop(facts, moved, "step_over") is None  # the source's own ValueError
+
+
+def test_a_loop_over_pairs_binds_both_names() -> None:
+    facts = source_facts(PAIRS)
+    [program] = traced(PAIRS, ("label(['a', 'b'])",))
+    headers = [s for s in states_of(program.traces[0][1]) if s.step.line == 3]
+    first, second, done = (folded_stop(facts, h, "step_over") for h in headers)
+    assert first is not None and first.changed == {"i": "0", "w": "'a'"}
+    assert second is not None and second.changed == {"i": "1", "w": "'b'"}
+    assert done is not None and (done.line, done.changed) == (5, {})
+
+
+def test_after_an_exception_the_first_except_line_or_the_frames_return() -> None:
+    facts = source_facts(LOOPS)
+    [_words, empty, _unique] = traced(LOOPS, LOOP_CALLS)
+    raised = next(s for s in states_of(empty.traces[0][1]) if s.step.event == "exception")
+    caught = folded_stop(facts, raised, "step_into")
+    assert caught is not None and (caught.event, caught.line) == ("line", 12)
+    source = PROGRAMS[2][0]  # check(-2): no try around the raise
+    [program] = traced(source, ("check(-2)",))
+    raised = next(s for s in states_of(program.traces[0][1]) if s.step.event == "exception")
+    left = folded_stop(source_facts(source), raised, "step_over")
+    assert left is not None and (left.event, left.line, left.value) == ("return", 3, None)
+
+
+def test_a_step_back_leaves_out_predecessors_folding_shows_impossible() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    source = "def h(k):\n    if k > 0:\n        k = 10\n    else:\n        k = 20\n    return k\n"
+    facts = source_facts(source)
+    for value, previous in (("20", {5}), ("10", {3})):
+        state = State(Step(6, "line", "h", 0, {"k": value}))
+        assert stop_constraints(facts, state, "step_back", ()).lines("line") == previous
+
+
+def test_step_back_constraints_admit_every_real_previous_stop() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    brackets = (
+        "def check(s):\n"
+        "    pairs = {')': '(', ']': '['}\n"
+        "    stack = []\n"
+        "    for ch in s:\n"
+        "        if ch in '([':\n"
+        "            stack.append(ch)\n"
+        "        elif ch in pairs:\n"
+        "            if not stack or stack.pop() != pairs[ch]:\n"  # changes `stack` as it tests
+        "                return False\n"
+        "    return not stack\n"
+    )
+    programs = [
+        *traced(brackets, ("check('()(')", "check('(])')")),
+        *traced(BRANCHES, CALLS),
+        *traced(LOOPS, LOOP_CALLS),
+        *traced(PAIRS, ("label(['a', 'b'])",)),
+    ]
+    checked = 0
+    for program in programs:
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, random.Random(2), 80):
+            if transition.action != "step_back" or transition.stop.end:
+                continue
+            rule = stop_constraints(facts, transition.state, "step_back", ())
+            assert transition.stop.line in rule.lines(transition.stop.event), transition
+            checked += 1
+    assert checked > 20
+
+
+def test_a_nested_def_binds_its_function_and_the_outer_walk_goes_on() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    source = "def outer(n):\n    def scale(v):\n        return v * 2\n    return scale(n)\n"
+    facts = source_facts(source)
+    [program] = traced(source, ("outer(3)",))
+    at_def = next(s for s in states_of(program.traces[0][1]) if s.step.line == 2)
+    stop = folded_stop(facts, at_def, "step_over")
+    assert stop is not None
+    assert (stop.line, stop.changed) == (4, {"scale": "<function outer.<locals>.scale>"})
+    assert stop_constraints(facts, at_def, "step_into", ()).lines("line") == {4}
+    after = next(s for s in states_of(program.traces[0][1]) if s.step.line == 4)
+    assert 2 in stop_constraints(facts, after, "step_back", ()).lines("line")

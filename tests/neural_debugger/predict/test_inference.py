@@ -1,0 +1,180 @@
+"""Inference: constrained decoding is well-formed, batching matches single requests, errors."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from neurodebug.neural_debugger.groundtruth.trace import Step
+from neurodebug.neural_debugger.model.checkpoint import CheckpointError
+from neurodebug.neural_debugger.model.encoding import State
+from neurodebug.neural_debugger.predict.inference import (
+    PredictionError,
+    call_state,
+    load_predictor,
+    source_facts,
+)
+
+from tests.neural_debugger.neural_fixtures import PROGRAMS, tiny_checkpoint
+
+SOURCE = PROGRAMS[1][0]  # double() and run(): two functions, a call between them
+
+
+def test_rollout_stops_are_well_formed_under_the_constraints() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    facts = source_facts(SOURCE)
+    trace = predictor.predict_trace(SOURCE, "run", "run(3, 1)", max_steps=6)
+    assert trace.steps[0] == Step(4, "call", "run", 0, {"a": "3", "b": "1"})
+    allowed_lines = set(facts.statement_lines) | {1, 4}
+    for step in trace.steps[1:]:
+        assert step.line in allowed_lines
+        assert step.function in facts.names_at(step.line)
+        assert step.event in ("call", "line", "return", "exception")
+    assert len(trace.steps) <= 7
+
+
+def test_a_batch_predicts_what_single_requests_predict() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    state = State(Step(5, "line", "run", 0, {"a": "3", "b": "1"}))
+    requests = [(state, "step_into", ()), (state, "continue", (7,)), (state, "step_over", ())]
+    batched = predictor.predict_steps(SOURCE, requests)
+    single = [predictor.predict_steps(SOURCE, [request])[0] for request in requests]
+    assert batched == single
+
+
+def test_predicted_inputs_name_every_parameter_and_parse() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    call = predictor.predict_inputs(SOURCE, "run", "4")
+    tree = ast.parse(call, mode="eval").body
+    assert isinstance(tree, ast.Call)
+    assert [keyword.arg for keyword in tree.keywords] == ["a", "b"]
+
+
+def test_call_state_binds_literal_arguments_and_rejects_others() -> None:
+    facts = source_facts(SOURCE)
+    state = call_state(facts, "run", "run(3, b=[1, 'x'])")
+    assert state.step.locals == {"a": "3", "b": "[1, 'x']"}
+    with pytest.raises(PredictionError):
+        call_state(facts, "run", "run(some_name, 1)")
+    with pytest.raises(PredictionError):
+        call_state(facts, "missing", "missing(1)")
+
+
+def test_missing_or_corrupt_checkpoints_raise_one_error(tmp_path: Path) -> None:
+    with pytest.raises(CheckpointError):
+        load_predictor(tmp_path / "nothing")
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        (corrupt / name).write_text((tiny_checkpoint() / name).read_text())
+    (corrupt / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(CheckpointError):
+        load_predictor(corrupt)
+
+
+def test_constraints_always_admit_the_real_next_stop_and_narrow_the_lines() -> None:
+    import random
+
+    from neurodebug.neural_debugger.groundtruth.trace import Trace
+    from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
+    from neurodebug.neural_debugger.predict.inference import stop_constraints
+
+    from tests.neural_debugger.neural_fixtures import records
+
+    rng = random.Random(0)
+    narrow = 0
+    checked = 0
+    for record in records():
+        program = Program(
+            str(record["source"]), ((str(record["call"]), Trace.from_json(record["trace"])),)
+        )  # type: ignore[arg-type]
+        facts = source_facts(program.source)
+        for transition in sample_transitions(program, rng, 30):
+            rule = stop_constraints(
+                facts, transition.state, transition.action, transition.breakpoints
+            )
+            stop = transition.stop
+            if stop.end:
+                assert rule.may_end or not rule.events
+            else:
+                assert stop.event in rule.events, transition
+                assert stop.line in rule.lines(stop.event), transition
+                assert stop.depth in rule.depths(stop.event), transition
+            checked += 1
+            narrow += transition.action == "step_over" and len(rule.lines("line")) <= 2
+    assert checked > 100 and narrow > 5
+
+
+def test_decoded_deltas_keep_to_the_static_bound() -> None:
+    """Whatever the (tiny, barely trained) model prefers, a bounded step names only locals the
+    statement can change, and every name the statement newly binds."""
+    import random
+
+    from neurodebug.neural_debugger.groundtruth.trace import Trace
+    from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
+    from neurodebug.neural_debugger.predict.constraints import step_delta_bound
+
+    from tests.neural_debugger.neural_fixtures import records
+
+    predictor = load_predictor(tiny_checkpoint())
+    rng = random.Random(1)
+    bounded = 0
+    for record in records():
+        program = Program(
+            str(record["source"]), ((str(record["call"]), Trace.from_json(record["trace"])),)
+        )  # type: ignore[arg-type]
+        facts = source_facts(program.source)
+        transitions = [
+            t
+            for t in sample_transitions(program, rng, 60)
+            if t.action in ("step_into", "step_over")
+        ]
+        requests = [(t.state, t.action, t.breakpoints) for t in transitions]
+        for transition, stop in zip(
+            transitions, predictor.predict_steps(program.source, requests), strict=True
+        ):
+            if stop.end:
+                continue
+            bound = step_delta_bound(
+                facts, transition.state, transition.action, stop.event, stop.depth
+            )
+            if bound is None:
+                continue
+            bounded += 1
+            names = set(stop.changed) | set(stop.deleted)
+            assert names <= bound.allowed and bound.required <= names, (transition, stop, bound)
+    assert bounded > 10
+
+
+FOLDABLE = (
+    "def score(a):\n"
+    "    b = a + 1\n"
+    "    if b % 2 == 0:\n"
+    "        b = b * 10\n"
+    "    c = b - a\n"
+    "    return c * 2\n"
+)
+
+
+def test_folding_decides_what_it_can_even_for_an_untrained_model() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    at_branch = State(Step(3, "line", "score", 0, {"a": "3", "b": "4"}))
+    [stop] = predictor.predict_steps(FOLDABLE, [(at_branch, "step_over", ())])
+    assert (stop.event, stop.line, stop.changed) == ("line", 4, {})
+    predictor.fold = False  # the model alone: it decides, within the constraints
+    [alone] = predictor.predict_steps(FOLDABLE, [(at_branch, "step_over", ())])
+    facts = source_facts(FOLDABLE)
+    assert alone.end or alone.line in facts.next_lines[3] | {3}
+
+
+def test_composed_step_out_and_output_walk_folded_single_steps() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    start = State(Step(2, "line", "score", 0, {"a": "3"}))
+    [out] = predictor.predict_steps(FOLDABLE, [(start, "step_out", ())])
+    assert (out.event, out.line, out.value) == ("return", 6, "74")
+    assert out.changed == {"b": "40", "c": "37"}
+    [stop_at_5] = predictor.predict_steps(FOLDABLE, [(start, "continue", (5,))])
+    assert (stop_at_5.line, stop_at_5.changed) == (5, {"b": "40"})
+    assert predictor.predict_output(FOLDABLE, "score", "score(3)") == ("74", None)
+    assert predictor.predict_output(FOLDABLE, "score", "score(2)") == ("2", None)

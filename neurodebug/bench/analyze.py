@@ -21,12 +21,9 @@ from typing import Any
 
 from neurodebug.analyzers.document import module_facts
 from neurodebug.analyzers.parsing import new_parser
+from neurodebug.bench.corpora import corpus_files
 from neurodebug.bench.peers import add_peers_arguments, run_peers_command
 from neurodebug.bench.results import add_output_argument, write_results
-
-SKIPPED_FOLDERS = frozenset(
-    {"test", "tests", "idle_test", "__pycache__", "site-packages", "dist-packages"}
-)
 
 
 @dataclass
@@ -44,12 +41,7 @@ class Corpus:
 def stdlib_corpus(root: Path | None = None, limit: int | None = None) -> Corpus:
     """Every `.py` file under the stdlib (or `root`), test folders skipped, sorted."""
     base = root or Path(sysconfig.get_paths()["stdlib"])
-    paths: list[Path] = []
-    for folder, subfolders, files in os.walk(base):
-        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
-        paths.extend(Path(folder) / name for name in sorted(files) if name.endswith(".py"))
-    if limit is not None:
-        paths = paths[:limit]
+    paths = corpus_files(base, limit)
     sources = []
     for path in paths:
         try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from neurodebug.analysis import default_jobs
+from neurodebug.bench.corpora import corpus_files
 
 PEER_PACKAGES = ("pylint>=3,<4", "perflint==0.8.1")
 DEFAULT_VENV = Path("benchmarks") / ".venv-peers"
@@ -244,20 +244,6 @@ def format_peers(results: dict[str, Any]) -> str:
     if "ratio_to_ruff" in results:
         lines.append(f"ruff PERF time / neurodebug time: {results['ratio_to_ruff']}")
     return "\n".join(lines)
-
-
-def corpus_files(root: Path | None, limit: int | None) -> list[Path]:
-    """The same files `bench analyze` reads: every `.py` under the stdlib (or root), sorted."""
-    import sysconfig
-
-    from neurodebug.bench.analyze import SKIPPED_FOLDERS
-
-    base = root or Path(sysconfig.get_paths()["stdlib"])
-    files: list[Path] = []
-    for folder, subfolders, names in os.walk(base):
-        subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
-        files.extend(Path(folder) / name for name in sorted(names) if name.endswith(".py"))
-    return files[:limit] if limit is not None else files
 
 
 def run_peers_command(args: argparse.Namespace) -> int:

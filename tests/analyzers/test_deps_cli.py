@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import jsonschema
+from neurodebug.analyzers.deps_report import JSON_SCHEMA
 
-from neurodebug.commands.deps import JSON_SCHEMA
 from tests.conftest import run_neurodebug
 
 SOURCE = """\

@@ -10,6 +10,7 @@ reads one JSON file and parses nothing.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import logging
@@ -254,3 +255,16 @@ def _cached(job: Job, cache: ResultCache) -> FileResult | None:
     key = cache_key(source, job.settings, Path(job.path))
     records = cache.entries.get(key)
     return FileResult(job.shown, records=records, key=key) if records is not None else None
+
+
+def unified_diff(result: FileResult) -> str:
+    """What `--diff` prints for one fixed file: a unified diff from a/PATH to b/PATH."""
+    assert result.original is not None and result.fixed is not None
+    return "".join(
+        difflib.unified_diff(
+            result.original.decode("utf-8").splitlines(keepends=True),
+            result.fixed.decode("utf-8").splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )

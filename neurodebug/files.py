@@ -8,6 +8,7 @@ usual tool folders. A file named explicitly is always taken, even if ignored.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,3 +119,24 @@ def _walk(folder: Path, inherited: _IgnoreRules) -> Iterator[Path]:
             yield path
     for subfolder in subfolders:
         yield from _walk(subfolder, rules)
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when it lies below it, else as given."""
+    try:
+        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path`'s content via a temporary file in the same folder: never half-written."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
+from ._kinds import known_kind
 from ._syntax import method_call, positional_args
-from .base import Context, Hit, Rule, make_doc
+from .base import Context, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A membership test or a `for` loop over `d.keys()`.",
@@ -15,8 +16,11 @@ DOC = make_doc(
     "`in d` / iterating `d` does.",
     "if name in users.keys():\n    ...",
     "if name in users:\n    ...",
-    "Safe for dicts; for a duck-typed object whose `keys()` differs from its iteration it "
-    "would not be, so the fix is offered only when the receiver is a plain name or attribute.",
+    "Safe when the receiver is certainly a `dict` (every binding of the name in its scope is a "
+    "dict literal, comprehension or `dict(...)` call). Otherwise unsafe, as in ruff's SIM118: a "
+    "mapping type may define `keys()` differently from its iteration and membership (a "
+    "`Mapping` subclass, an ORM row, a pandas object), so dropping `.keys()` can change "
+    "the result. The fix is offered only when the receiver is a plain name or attribute.",
 )
 
 
@@ -29,6 +33,13 @@ def _keys_call(ctx: Context, node: tree_sitter.Node | None) -> tree_sitter.Node 
     return called[0]
 
 
+def _safety(ctx: Context, receiver: tree_sitter.Node) -> FixSafety:
+    """Safe only for a name that certainly holds a dict; any other mapping may differ."""
+    if receiver.type == "identifier" and known_kind(ctx, receiver) == "dict":
+        return "safe"
+    return "unsafe"
+
+
 def check(ctx: Context) -> Iterator[Hit]:
     for comparison in ctx.of_type("comparison_operator"):
         operators = [c.type for c in comparison.children if not c.is_named]
@@ -38,7 +49,9 @@ def check(ctx: Context) -> Iterator[Hit]:
         receiver = _keys_call(ctx, right)
         if receiver is None or receiver.type not in ("identifier", "attribute"):
             continue
-        fix = ctx.fix("Drop `.keys()`", "safe", ctx.replace(right, ctx.text(receiver)))
+        fix = ctx.fix(
+            "Drop `.keys()`", _safety(ctx, receiver), ctx.replace(right, ctx.text(receiver))
+        )
         yield Hit(right, f"Use `{operators[0]} {ctx.text(receiver)}` instead of `.keys()`", fix)
     for loop in ctx.of_type("for_statement"):
         iterable = loop.child_by_field_name("right")
@@ -51,7 +64,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             f"del {name}[" in ctx.text(body) or f"{name}.pop(" in ctx.text(body)
         ):
             continue  # deleting while iterating needs the keys view (pylint#9594)
-        fix = ctx.fix("Drop `.keys()`", "safe", ctx.replace(iterable, name))
+        fix = ctx.fix("Drop `.keys()`", _safety(ctx, receiver), ctx.replace(iterable, name))
         yield Hit(iterable, f"Iterate over `{name}` instead of `.keys()`", fix)
 
 

@@ -10,18 +10,23 @@ of unchanged files come from a content-hash cache (`--no-cache` turns it off).
 from __future__ import annotations
 
 import argparse
-import difflib
-import os
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from neurodebug.analysis import CACHE_DIR_NAME, FileResult, Job, ResultCache, default_jobs, run_jobs
+from neurodebug.analysis import (
+    CACHE_DIR_NAME,
+    Job,
+    ResultCache,
+    default_jobs,
+    run_jobs,
+    unified_diff,
+)
+from neurodebug.analyzers.rules.selectors import unknown_selectors
 from neurodebug.config import load_settings, parse_target_version
 from neurodebug.cost import ranking_cli
-from neurodebug.files import iter_python_files
+from neurodebug.files import display_path, iter_python_files, write_atomically
 from neurodebug.report_formats import FORMATTERS, statistics
 
 
@@ -40,7 +45,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument(
-        "--format", choices=sorted(FORMATTERS), default="text", help="output format (text)"
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=sorted(FORMATTERS),
+        default="text",
+        help="output format (text); --output-format is ruff's spelling",
     )
     parser.add_argument(
         "--select", type=_codes, help="only these code prefixes, comma-separated (ND1,PERF401)"
@@ -74,39 +84,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def display_path(path: Path) -> str:
-    """The path relative to the working folder when it lies below it, else as given."""
-    try:
-        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
-    except ValueError:
-        return str(path)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path`'s content via a temporary file in the same folder: never half-written."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _unified_diff(result: FileResult) -> str:
-    assert result.original is not None and result.fixed is not None
-    return "".join(
-        difflib.unified_diff(
-            result.original.decode("utf-8").splitlines(keepends=True),
-            result.fixed.decode("utf-8").splitlines(keepends=True),
-            fromfile=f"a/{result.path}",
-            tofile=f"b/{result.path}",
-        )
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     missing = [path for path in args.paths if not path.exists()]
     if missing:
@@ -137,6 +114,10 @@ def run(args: argparse.Namespace) -> int:
         if target is not None:
             settings = replace(settings, target_version=target)
         jobs.append(Job(str(path), display_path(path), settings, fixing, args.unsafe_fixes))
+    unknown = _unknown_selectors(args.select, jobs)
+    if unknown:
+        print(f"neurodebug analyze: {unknown}", file=sys.stderr)
+        return 2
     cache = None if args.no_cache or fixing else ResultCache(Path.cwd() / CACHE_DIR_NAME)
     records: list[dict[str, Any]] = []
     applied = 0
@@ -152,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
             changed_files += 1
             applied += result.applied
             if args.diff:
-                sys.stdout.write(_unified_diff(result))
+                sys.stdout.write(unified_diff(result))
             else:
                 write_atomically(
                     Path(next(j.path for j in jobs if j.shown == result.path)), result.fixed
@@ -178,16 +159,37 @@ def run(args: argparse.Namespace) -> int:
             return 2
     else:
         sys.stdout.write(FORMATTERS[args.format](records))
+    # ruff's convention: the summary is part of the text report (stdout); with a machine format
+    # stdout holds only the JSON/SARIF/annotations, so the summary goes to stderr.
+    summary = sys.stdout if args.format == "text" and not args.statistics else sys.stderr
     if args.fix and applied:
-        print(f"Fixed {applied} problem{'s' if applied != 1 else ''}.", file=sys.stderr)
+        print(f"Fixed {applied} problem{'s' if applied != 1 else ''}.", file=summary)
     if records:
         count = len(records)
         safeties = [r["fix"]["safety"] for r in records if r["fix"]]
         fixable, unsafe = safeties.count("safe"), safeties.count("unsafe")
-        print(f"Found {count} problem{'s' if count != 1 else ''}.", file=sys.stderr)
+        print(f"Found {count} problem{'s' if count != 1 else ''}.", file=summary)
         if fixable and not args.fix:
-            print(f"[*] {fixable} fixable with --fix.", file=sys.stderr)
+            print(f"[*] {fixable} fixable with --fix.", file=summary)
         if unsafe and not args.unsafe_fixes:
-            print(f"{unsafe} more fixable with --fix --unsafe-fixes.", file=sys.stderr)
+            print(f"{unsafe} more fixable with --fix --unsafe-fixes.", file=summary)
         return 0 if args.exit_zero else 1
+    if summary is sys.stdout:
+        print("All checks passed!")
     return 0
+
+
+def _unknown_selectors(cli_select: tuple[str, ...] | None, jobs: list[Job]) -> str | None:
+    """A message naming the first selector (from --select or a pyproject) that names no rule."""
+    if cli_select is not None:
+        for selector in unknown_selectors(cli_select):
+            return f"unknown rule selector `{selector}` in --select"
+    seen: set[tuple[str, ...]] = set()
+    for job in jobs:
+        select = job.settings.select
+        if cli_select is None and select not in seen:
+            seen.add(select)
+            for selector in unknown_selectors(select):
+                where = job.settings.root / "pyproject.toml" if job.settings.root else "settings"
+                return f"unknown rule selector `{selector}` in {where} ([tool.neurodebug] select)"
+    return None

@@ -20,6 +20,11 @@ SLOW = (
 SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json"
 
 
+def findings(stdout: str) -> list[str]:
+    """The finding lines of a text report, without ruff-style summary lines after them."""
+    return [line for line in stdout.splitlines() if ": ND" in line]
+
+
 def write(folder: Path, name: str = "slow.py", text: str = SLOW) -> Path:
     path = folder / name
     path.write_text(text)
@@ -33,8 +38,11 @@ def test_text_output_and_exit_status_one(tmp_path: Path) -> None:
     assert completed.stdout.splitlines() == [
         "slow.py:3:5: ND104 [*] Build `kept` with a list comprehension instead of a loop",
         "slow.py:4:21: ND302 `not in stop` scans a list on every iteration: use a set",
+        "Found 2 problems.",
+        "[*] 1 fixable with --fix.",
+        "1 more fixable with --fix --unsafe-fixes.",
     ]
-    assert "Found 2 problems." in completed.stderr
+    assert completed.stderr == ""
 
 
 def test_json_findings_carry_codes_equivalents_positions_and_fixes(tmp_path: Path) -> None:
@@ -118,9 +126,9 @@ def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
         ["1", "ND302"],
     ]
     only = run_neurodebug("analyze", "--select", "PERF401", ".", cwd=tmp_path)
-    assert [line.split()[1] for line in only.stdout.splitlines()] == ["ND104"]
+    assert [line.split()[1] for line in findings(only.stdout)] == ["ND104"]
     none = run_neurodebug("analyze", "--ignore", "ND1,ND3", ".", cwd=tmp_path)
-    assert none.returncode == 0 and none.stdout == ""
+    assert none.returncode == 0 and none.stdout == "All checks passed!\n"
 
 
 def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
@@ -132,9 +140,31 @@ def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
     write(tmp_path, "gen_a.py")
     write(tmp_path, "quiet.py", SLOW.replace("for w in words:", "for w in words:  # noqa"))
     completed = run_neurodebug("analyze", ".", cwd=tmp_path)
-    assert [line.split(":")[0] for line in completed.stdout.splitlines()] == ["slow.py"]
+    assert [line.split(":")[0] for line in findings(completed.stdout)] == ["slow.py"]
     assert "ND302" not in completed.stdout
     assert "target-version 'python-three'" in completed.stderr
+
+
+def test_unknown_selectors_are_usage_errors_naming_the_code(tmp_path: Path) -> None:
+    write(tmp_path)
+    typo = run_neurodebug("analyze", "--select", "ND1,XYZ", ".", cwd=tmp_path)
+    assert typo.returncode == 2
+    assert "unknown rule selector `XYZ`" in typo.stderr and typo.stdout == ""
+    (tmp_path / "pyproject.toml").write_text('[tool.neurodebug]\nselect = ["NDX"]\n')
+    configured = run_neurodebug("analyze", ".", cwd=tmp_path)
+    assert configured.returncode == 2
+    assert "unknown rule selector `NDX`" in configured.stderr
+    assert "pyproject.toml" in configured.stderr
+    overridden = run_neurodebug("analyze", "--select", "PERF401", ".", cwd=tmp_path)
+    assert overridden.returncode == 1  # --select replaces the configured one, as in ruff
+
+
+def test_output_format_is_an_alias_and_keeps_stdout_machine_readable(tmp_path: Path) -> None:
+    write(tmp_path)
+    completed = run_neurodebug("analyze", "--output-format", "json", ".", cwd=tmp_path)
+    assert completed.returncode == 1
+    assert [record["code"] for record in json.loads(completed.stdout)] == ["ND104", "ND302"]
+    assert "Found 2 problems." in completed.stderr
 
 
 def test_usage_errors_exit_two(tmp_path: Path) -> None:
@@ -170,7 +200,8 @@ def test_many_files_in_parallel_match_serial(tmp_path: Path) -> None:
     parallel = run_neurodebug("analyze", "--no-cache", "-j", "2", ".", cwd=tmp_path)
     serial = run_neurodebug("analyze", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert parallel.stdout == serial.stdout
-    assert len(parallel.stdout.splitlines()) == 24
+    assert len(findings(parallel.stdout)) == 24
+    assert "Found 24 problems." in parallel.stdout
 
 
 def test_examples_have_their_documented_problems() -> None:

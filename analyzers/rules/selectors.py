@@ -1,0 +1,19 @@
+"""Which code selectors name a rule, for `--select` and `select = [...]`.
+
+A typo in a selector would otherwise run nothing and pass silently, so the CLI rejects a
+selector that names no rule, as ruff does with "Unknown rule selector".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .engine import SYNTAX_ERROR_CODE
+from .registry import RULES
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that are a prefix of no code: ours, ND000 (syntax errors) or a peer's."""
+    known = [SYNTAX_ERROR_CODE, *(rule.code for rule in RULES)]
+    known += [equivalent.upper() for rule in RULES for equivalent in rule.equivalents]
+    return [s for s in selectors if not any(code.startswith(s.upper()) for code in known)]

@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Debian packages some end-to-end tests drive (a real editor, a browser).
-if [ -n "${NEURODEBUG_APT_PACKAGES:-}" ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq $NEURODEBUG_APT_PACKAGES >/dev/null
+# Debian packages the editor end-to-end tests drive: Emacs with eglot (tests/editors/), plus any
+# in $NEURODEBUG_APT_PACKAGES. Installed only as root where apt-get exists and something is
+# missing; without them those tests skip and say why.
+APT_PACKAGES="emacs-nox elpa-eglot ${NEURODEBUG_APT_PACKAGES:-}"
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] \
+  && ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES >/dev/null; } \
+    || echo "warning: could not install $APT_PACKAGES; the tests that drive them will skip" >&2
 fi
 
 # The gpu extra (triton) lets the tests check the Triton kernel under TRITON_INTERPRET=1.

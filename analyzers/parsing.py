@@ -1,11 +1,16 @@
 """Parse Python with tree-sitter and report syntax errors without giving up on the file.
 
 tree-sitter recovers from errors, so one broken function still leaves a tree in which every
-other function can be analysed; `syntax_errors` names the broken spots the way a compiler would.
+other function can be analysed. What the user is told, though, is CPython's own verdict: one
+missing `)` makes tree-sitter flag dozens of spots above the typo, while the compiler reports one
+error where the user expects it (`'(' was never closed`, at the parenthesis). `syntax_errors`
+therefore asks the compiler whenever tree-sitter sees an error, and falls back to tree-sitter's
+spots only when the compiler cannot say (a file nested too deeply for it).
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,6 +19,10 @@ import tree_sitter
 import tree_sitter_python
 
 MAX_ERRORS_PER_FILE = 50
+COMPILE_ALWAYS_BELOW_LINES = 5_000
+"""Files shorter than this are always compiled (about 15 ms per 1,000 lines here): tree-sitter
+misses some errors (an unexpected indent). Longer ones are compiled only when tree-sitter sees
+an error, so typing in a 10k-line module never waits for a full compile."""
 
 
 @cache
@@ -73,12 +82,49 @@ def _describe(node: tree_sitter.Node) -> str:
     return f"invalid syntax near '{first_token}'" if first_token else "invalid syntax"
 
 
-def syntax_errors(tree: tree_sitter.Tree, limit: int = MAX_ERRORS_PER_FILE) -> list[SyntaxProblem]:
-    """The innermost ERROR nodes and every MISSING node, one problem per line, in order."""
+def compiler_syntax_errors(source: bytes) -> list[SyntaxProblem] | None:
+    """CPython's verdict: [] when `source` compiles, [its first error], or None when it cannot say.
+
+    Parses only (no bytecode). Given bytes, CPython reports columns in UTF-8 bytes, as tree-sitter
+    does. An unknown end (`end_offset` 0 or -1) becomes a one-column span.
+    """
+    try:
+        compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:  # IndentationError and TabError included
+        line = error.lineno or 1
+        column = max(error.offset or 1, 1)
+        end_line = error.end_lineno or line
+        end_column = error.end_offset or 0
+        if end_line < line or (end_line == line and end_column <= column):
+            end_line, end_column = line, column + 1
+        message = f"{type(error).__name__}: {error.msg}"
+        return [SyntaxProblem(line, column, end_line, end_column, message)]
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return []
+
+
+def syntax_errors(
+    tree: tree_sitter.Tree, limit: int = MAX_ERRORS_PER_FILE, source: bytes | None = None
+) -> list[SyntaxProblem]:
+    """The file's syntax errors: CPython's one error when `source` is given, else tree-sitter's.
+
+    Without `source` (or when the compiler cannot say): the innermost ERROR nodes and every
+    MISSING node, one problem per line, in order. In a long file tree-sitter is the gate: a tree
+    without errors costs no compile. When tree-sitter sees an error that CPython does not (syntax
+    newer than the grammar), CPython wins and nothing is reported.
+    """
     problems: list[SyntaxProblem] = []
-    seen_lines: set[int] = set()
-    if not tree.root_node.has_error:
+    has_error = tree.root_node.has_error
+    short = source is not None and source.count(b"\n") < COMPILE_ALWAYS_BELOW_LINES
+    if not has_error and not short:
         return problems
+    verdict = compiler_syntax_errors(source) if source is not None else None
+    if verdict is not None:
+        return verdict
+    if not has_error:
+        return problems
+    seen_lines: set[int] = set()
     cursor_stack = [tree.root_node]
     while cursor_stack and len(problems) < limit:
         node = cursor_stack.pop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from neurodebug.analyzers.parsing import parse, syntax_errors
+from neurodebug.analyzers.parsing import compiler_syntax_errors, parse, syntax_errors
 
 
 def test_valid_source_has_no_errors() -> None:
@@ -27,3 +27,30 @@ def test_several_errors_each_reported_once_per_line() -> None:
         (1, 5, "SyntaxError: invalid syntax near '='"),
         (3, 5, "SyntaxError: invalid syntax near ')'"),
     ]
+
+
+def test_one_missing_paren_is_one_error_where_cpython_puts_it() -> None:
+    # tree-sitter reads the rest of the module as the call's arguments; CPython names the `(`.
+    source = b"def ok():\n    return 1\n\n\nvalues = sum(\n" + b"other = 1\n" * 200
+    tree = parse(source)
+    (problem,) = syntax_errors(tree, source=source)
+    assert (problem.line, problem.column) == (5, 13)
+    assert problem.message == "SyntaxError: '(' was never closed"
+
+
+def test_compiler_columns_are_utf8_bytes_like_tree_sitter() -> None:
+    source = "x = 'ééé' +* 2\n".encode()
+    (problem,) = syntax_errors(parse(source), source=source)
+    assert source[problem.column - 1 : problem.column] == b"*"
+    assert problem.end_column > problem.column
+
+
+def test_indentation_errors_keep_their_kind() -> None:
+    source = b"def f():\n    x = 1\n      y = 2\n"
+    (problem,) = syntax_errors(parse(source), source=source)
+    assert problem.message == "IndentationError: unexpected indent" and problem.line == 3
+
+
+def test_valid_code_has_no_errors_even_where_the_grammar_lags() -> None:
+    assert syntax_errors(parse(b"x = 1\n"), source=b"x = 1\n") == []
+    assert compiler_syntax_errors(b"def f(:\n") and compiler_syntax_errors(b"x = 1\n") == []

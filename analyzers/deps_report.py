@@ -25,7 +25,7 @@ _VAR_LINES = {
 _LINES = {"type": "array", "items": {"type": "integer", "minimum": 0}}
 _IDS = {"type": "array", "items": {"type": "integer", "minimum": 0}}
 
-# The JSON Schema of `--format json` output (documented in README; tests validate against it).
+# The JSON Schema of `--format json` output (documented in docs/analysis.md; tests validate against it).
 JSON_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",

@@ -1,4 +1,4 @@
-"""Benchmarks behind the README's and the issues' numbers, and their helpers.
+"""Benchmarks behind the numbers in docs/benchmarks.md and the issues, and their helpers.
 
 Each benchmark module exposes `register(bench_subparsers)` and `run(args)`; `neurodebug bench`
 (neurodebug/commands/bench.py) lists them. Every benchmark runs its baseline in the same process

@@ -1,4 +1,4 @@
-"""`neurodebug bench NAME`: benchmarks that back the README's and the issues' numbers.
+"""`neurodebug bench NAME`: benchmarks behind docs/benchmarks.md and the issues.
 
 Each benchmark is a module in `BENCH_MODULES` exposing `register(subparsers)`; it runs its
 baseline in the same process, prints a table and writes its results as JSON (default

@@ -1,4 +1,4 @@
-"""`neurodebug deps`: the JSON the README documents, the text view, slices, exit codes."""
+"""`neurodebug deps`: the JSON docs/analysis.md documents, the text view, slices, exit codes."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from . import slicing
 from .dataflow import Analysis, analyse, bits
 from .extract import ENTRY, EXIT, StatementGraph, build_statement_graph
 
@@ -444,23 +445,17 @@ class FunctionFacts:
     # -- slices and information flow (analyzers/slicing.py) --------------------------------
     def backward_slice(self, line: int, var: str) -> set[int]:
         """Lines that may affect the value of `var` at `line` (data and control)."""
-        from . import slicing  # here, not at the top: slicing imports this module
-
         return slicing.backward_slice(self, line, var)
 
     def forward_slice(self, line: int, var: str) -> set[int]:
         """Lines whose values or execution may be affected by `var` as written at `line`
         (or, when `line` only reads `var`, by the value it reads there)."""
-        from . import slicing  # here, not at the top: slicing imports this module
-
         return slicing.forward_slice(self, line, var)
 
     def information_flow(self, line: int, var: str) -> set[VarLine]:
         """Every definition and condition variable `var` at `line` may depend on, transitively,
         through data dependencies and implicit (control) flows."""
-        from . import slicing  # here, not at the top: slicing imports this module
-
-        return slicing.information_flow(self, line, var)
+        return {VarLine(*pair) for pair in slicing.information_flow(self, line, var)}
 
     def compute_all(self) -> None:
         """Force every fact (the benchmark and `deps` use it)."""

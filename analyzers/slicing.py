@@ -1,16 +1,44 @@
 """Slices and information flow over one function's facts: what may affect a variable at a
 line (backward), what it may affect (forward), and every source it may come from, implicit
 flows through conditions included. `FunctionFacts` exposes these as methods.
+
+The functions read the facts through `SliceFacts`, the few statement-level queries they need,
+rather than importing `facts.py`: `FunctionFacts` calls into this module, so the one arrow runs
+facts -> slicing, and `information_flow` returns `(var, line)` pairs that facts turns into its
+public `VarLine`s.
 """
 
 from __future__ import annotations
 
-from .dataflow import bits
-from .extract import EXIT
-from .facts import FunctionFacts, VarLine
+from typing import Protocol
+
+from .dataflow import Analysis, bits
+from .extract import EXIT, StatementGraph
 
 
-def criterion_nodes(facts: FunctionFacts, line: int, var: str) -> list[int]:
+class SliceFacts(Protocol):
+    """What a slice reads of one function's facts (`facts.FunctionFacts` provides it)."""
+
+    @property
+    def graph(self) -> StatementGraph: ...
+
+    @property
+    def analysis(self) -> Analysis: ...
+
+    def _nodes_at(self, line: int) -> list[int]:
+        """The statement nodes starting at `line` (a continuation line counts as its start)."""
+        ...
+
+    def _reaching_nodes(self, node: int, var: str) -> list[int]:
+        """The nodes whose definitions of `var` reach `node`."""
+        ...
+
+    def _condition_vars(self, node: int) -> tuple[str, ...]:
+        """The names the condition at `node` reads."""
+        ...
+
+
+def criterion_nodes(facts: SliceFacts, line: int, var: str) -> list[int]:
     """Where a backward slice starts: the statement writing `var` at `line` (its value
     then depends on everything that statement reads), else the definitions of `var`
     reaching `line`; plus the conditions deciding whether `line` runs at all."""
@@ -27,7 +55,7 @@ def criterion_nodes(facts: FunctionFacts, line: int, var: str) -> list[int]:
     return seeds
 
 
-def backward_nodes(facts: FunctionFacts, seeds: list[int]) -> set[int]:
+def backward_nodes(facts: SliceFacts, seeds: list[int]) -> set[int]:
     nodes = facts.graph.nodes
     parents = facts.analysis.control_parents
     seen: set[int] = set()
@@ -43,7 +71,7 @@ def backward_nodes(facts: FunctionFacts, seeds: list[int]) -> set[int]:
     return seen
 
 
-def backward_slice(facts: FunctionFacts, line: int, var: str) -> set[int]:
+def backward_slice(facts: SliceFacts, line: int, var: str) -> set[int]:
     """Lines that may affect the value of `var` at `line` (data and control)."""
     nodes = facts.graph.nodes
     found = backward_nodes(facts, criterion_nodes(facts, line, var))
@@ -52,7 +80,7 @@ def backward_slice(facts: FunctionFacts, line: int, var: str) -> set[int]:
     return result
 
 
-def forward_slice(facts: FunctionFacts, line: int, var: str) -> set[int]:
+def forward_slice(facts: SliceFacts, line: int, var: str) -> set[int]:
     """Lines whose values or execution may be affected by `var` as written at `line`
     (or, when `line` only reads `var`, by the value it reads there)."""
     nodes = facts.graph.nodes
@@ -97,18 +125,18 @@ def forward_slice(facts: FunctionFacts, line: int, var: str) -> set[int]:
     return {nodes[index].line for index in seen if index != EXIT and nodes[index].line}
 
 
-def information_flow(facts: FunctionFacts, line: int, var: str) -> set[VarLine]:
+def information_flow(facts: SliceFacts, line: int, var: str) -> set[tuple[str, int]]:
     """Every definition and condition variable `var` at `line` may depend on, transitively,
-    through data dependencies and implicit (control) flows."""
+    through data dependencies and implicit (control) flows, as `(var, line)` pairs."""
     nodes = facts.graph.nodes
     analysis = facts.analysis
-    found: set[VarLine] = set()
+    found: set[tuple[str, int]] = set()
     node_stack: list[int] = []
     bit_stack: list[int] = []
     at = facts._nodes_at(line)
     writers = [index for index in at if any(d[0] == var for d in nodes[index].defs)]
     if writers:
-        found.add(VarLine(var, line))
+        found.add((var, line))
         node_stack.extend(writers)
     else:
         for index in [index for index in at if var in nodes[index].uses] or at[:1]:
@@ -124,7 +152,7 @@ def information_flow(facts: FunctionFacts, line: int, var: str) -> set[VarLine]:
             if bit not in seen_bits:
                 seen_bits.add(bit)
                 site = analysis.defs[bit]
-                found.add(VarLine(site.var, nodes[site.node].line))
+                found.add((site.var, nodes[site.node].line))
                 node_stack.append(site.node)
             continue
         index = node_stack.pop()
@@ -136,5 +164,5 @@ def information_flow(facts: FunctionFacts, line: int, var: str) -> set[VarLine]:
             bit_stack.extend(bits(analysis.reach_in[index] & analysis.var_mask.get(name, 0)))
         node_stack.extend(analysis.control_parents[index])
         if node.condition:
-            found.update(VarLine(name, node.line) for name in facts._condition_vars(index))
+            found.update((name, node.line) for name in facts._condition_vars(index))
     return found

@@ -1,11 +1,13 @@
 """Drive a real debugpy session through one entry call and record its stops as a `Trace`.
 
 The session: `python -m debugpy.adapter` over stdio (see `dap.py`) launches a small wrapper
-program that loads the user's file as a module (named as the tracer names it, so reprs agree),
-evaluates the call, and keeps the result's repr. A breakpoint on the wrapper's call line starts
-the walk: one `stepIn` enters the entry function, then the chosen action repeats (`stepIn`,
-`next`, `stepOut` or `continue`) and every stop in the user's file is recorded with its locals —
-until the call returns to the wrapper, the stop limit, or the deadline.
+program that caps its own resources (`limits.limit_this_process`, the sandbox's function,
+imported in the debuggee rather than copied into the wrapper's text), loads the user's file as
+a module (named as the tracer names it, so reprs agree), evaluates the call, and keeps the
+result's repr (rendered by the tracer's `recorder`). A breakpoint on the wrapper's call line
+starts the walk: one `stepIn` enters the entry function, then the chosen action repeats
+(`stepIn`, `next`, `stepOut` or `continue`) and every stop in the user's file is recorded with
+its locals — until the call returns to the wrapper, the stop limit, or the deadline.
 
 Speed: pydevd writes each DAP message to its loopback socket as two sends, and Nagle's algorithm
 with delayed ACKs stalls every request ~40 ms. A `sitecustomize` startup hook put on the
@@ -28,8 +30,8 @@ from typing import Any
 
 from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.dap import DapClient, DapError
+from neurodebug.neural_debugger.groundtruth.recorder import without_addresses
 from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace, truncate_repr
-from neurodebug.neural_debugger.groundtruth.tracer import _ADDRESS
 
 DAP_ACTIONS = {
     "step_into": "stepIn",
@@ -90,15 +92,10 @@ _chain()
 '''
 
 _WRAPPER = """import importlib.util as _util
-import os as _os
-import resource as _resource
 import sys as _sys
-try:  # the sandbox's limits for the debuggee: address space beyond what debugpy holds, CPU time
-    _size = int(open("/proc/self/statm").read().split()[0]) * _os.sysconf("SC_PAGE_SIZE")
-    _resource.setrlimit(_resource.RLIMIT_AS, (_size + {memory}, _size + {memory}))
-    _resource.setrlimit(_resource.RLIMIT_CPU, ({cpu}, {cpu} + 1))
-except (OSError, ValueError):
-    pass
+from neurodebug.neural_debugger.groundtruth.limits import limit_this_process as _limit
+# the sandbox's limits for the debuggee: address space beyond what debugpy holds, CPU time
+_limit(memory_bytes={memory}, memory_above_current=True, cpu_s={cpu})
 _sys.path.insert(0, {folder!r})
 _spec = _util.spec_from_file_location({module!r}, {path!r})
 _module = _util.module_from_spec(_spec)
@@ -113,7 +110,7 @@ if neurodebug_error is None:
         neurodebug_value = eval({call!r}, vars(_module))
     except BaseException as _error:
         neurodebug_error = _error
-from neurodebug.neural_debugger.groundtruth.tracer import exception_text, safe_repr
+from neurodebug.neural_debugger.groundtruth.recorder import exception_text, safe_repr
 neurodebug_result = None if neurodebug_error is not None else safe_repr(neurodebug_value)
 neurodebug_exception = None if neurodebug_error is None else exception_text(neurodebug_error)
 pass
@@ -127,7 +124,7 @@ _END_LINE = len(_WRAPPER_LINES)  # the final `pass`
 
 def clean_value(value: str) -> str:
     """A debugger's value string made comparable with the tracer's reprs."""
-    return truncate_repr(_ADDRESS.sub("", value), MAX_REPR_CHARS)
+    return truncate_repr(without_addresses(value), MAX_REPR_CHARS)
 
 
 def _is_shown(name: str) -> bool:

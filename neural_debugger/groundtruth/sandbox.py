@@ -2,14 +2,15 @@
 
 Why this shape: starting a Python interpreter per program costs ~30 ms and would cap the corpus
 far below 50,000 programs an hour on two cores, so a worker process (started with
-`python -m neurodebug.neural_debugger.groundtruth.sandbox`) stays alive, imports the tracer once, and forks a
-child per job. The worker itself never runs user code; each child:
+`python -m neurodebug.neural_debugger.groundtruth.sandbox`) stays alive, imports the recorder once, and
+forks a child per job. The worker itself never runs user code; each child:
 
 - gets its own process group (so anything it forks is killed with it),
 - runs in a fresh temporary working folder that is deleted afterwards,
 - has stdin on /dev/null (so `input()` raises EOFError), fds 1 and 2 on /dev/null, and
   `sys.stdout` / `sys.stderr` captured in memory up to a cap,
-- has an address-space limit (`RLIMIT_AS`), a CPU-time limit and a file-size limit,
+- has an address-space limit (`RLIMIT_AS`), a CPU-time limit and a file-size limit
+  (`limits.limit_this_process`, shared with the other runners of user code),
 - is killed at the wall-clock deadline.
 - sees no secrets in its environment, no network, a read-only filesystem except its folder,
   no capabilities, and a capped number of processes (`secure_env`; applied where the OS allows).
@@ -24,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import resource
 import select
 import shutil
 import signal
@@ -38,8 +38,9 @@ from dataclasses import asdict, dataclass
 from typing import IO, Any
 
 from neurodebug.neural_debugger.groundtruth import secure_env
+from neurodebug.neural_debugger.groundtruth.limits import MIB, Limits, limit_this_process
+from neurodebug.neural_debugger.groundtruth.recorder import record_call
 from neurodebug.neural_debugger.groundtruth.trace import Trace
-from neurodebug.neural_debugger.groundtruth.tracer import Limits, record_call
 
 _HEADER = struct.Struct(">Q")
 MAX_MESSAGE_BYTES = 256 * 1024 * 1024
@@ -76,14 +77,11 @@ def _child(job: dict[str, Any], write_fd: int, workdir: str) -> None:
     os.closerange(write_fd + 1, 65536)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-large file write fails, not kills
     secure_env.limit_processes()  # no capabilities; a fork bomb stalls (where NPROC is enforced)
-    memory = int(job["memory_mb"]) * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(float(job["timeout_s"])) + 2
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024 * 1024, 16 * 1024 * 1024))
+    limit_this_process(
+        memory_bytes=int(job["memory_mb"]) * MIB,
+        cpu_s=int(float(job["timeout_s"])) + 2,
+        file_bytes=16 * MIB,
+    )
     if job.get("module_dir"):
         sys.path.insert(0, job["module_dir"])
     trace = record_call(

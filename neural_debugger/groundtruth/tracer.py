@@ -1,294 +1,24 @@
-"""Line-level tracing of one entry call with `sys.settrace`, and the public API that runs it safely.
+"""Line-level tracing of one entry call with `sys.settrace`: the API callers use.
 
-Two halves live here on purpose, so the schema of a recorded run is defined in one place:
+`trace_source(...)` / `trace_entry(...)` are what callers use (the CLI, the server, tests): they
+hand the job to a sandbox worker subprocess and return a `Trace`. User code never runs in the
+calling process.
 
-- `record_call(...)` is what runs *inside* the sandboxed child process (see `sandbox.py`): it
-  executes the program's module code, then evaluates the call expression under a trace function
-  that records every call / line / return / exception event of frames whose code comes from the
-  program, with the frame's locals as truncated, address-free `repr`s.
-- `trace_source(...)` / `trace_entry(...)` are what callers use (the CLI, the server, tests): they
-  hand the job to a sandbox worker subprocess and return a `Trace`. User code never runs in the
-  calling process.
-
-Conventions (the model and the actions rely on them):
-- `depth` counts the program's own frames on the stack below the step's frame: the entry function
-  is depth 0, a helper it calls is depth 1. Library frames are neither traced nor counted.
-- `call` steps carry the arguments as locals; `line` steps the locals *before* the line runs;
-  `return` steps the final locals and `value` = repr of the returned (or yielded) value, or no
-  `value` when the frame exits because an exception propagates out of it (`yielded` marks a
-  generator's yield); `exception` steps carry
-  `value` = `"TypeName: message"` of the exception raised at that line.
-- Object reprs lose their memory addresses (`<Foo object>`), so traces are deterministic.
+The tracer has two halves in two modules, so that the imports run one way: this half uses
+`sandbox.py`, whose forked children run `recorder.record_call` (the child's half, which also
+renders values); neither imports this module. The names callers have always imported from here
+(`Limits`, `safe_repr`, `exception_text`) stay importable from here.
 """
 
 from __future__ import annotations
 
-import dis
-import importlib
-import io
-import re
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
-from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace
+from neurodebug.neural_debugger.groundtruth.limits import Limits
+from neurodebug.neural_debugger.groundtruth.recorder import exception_text, safe_repr
+from neurodebug.neural_debugger.groundtruth.trace import Trace
 
-CONTAINER_ITEMS = 12
-"""Containers longer than this are summarised: the first items, then `...`."""
-
-MAX_OUTPUT_CHARS = 20_000
-"""Captured stdout / stderr beyond this many characters is dropped (a huge output is contained)."""
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-_RETURN = dis.opmap["RETURN_VALUE"]
-_YIELD = dis.opmap["YIELD_VALUE"]
-_CALL_FILENAME = "<neurodebug-call>"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a traced run may use before it is stopped, with the status that says which limit hit."""
-
-    timeout_s: float = 10.0
-    """Wall-clock seconds for the whole run (module code and call): status `timeout`."""
-    max_steps: int = 10_000
-    """Recorded events before the run is stopped: status `step_limit`."""
-    memory_mb: int = 1024
-    """Address-space limit of the child process: status `memory_limit`."""
-
-
-# --------------------------------------------------------------------------------------------
-# Value rendering (runs in the child)
-
-
-def _render(value: Any, budget: int) -> str:
-    """A repr of `value` of roughly at most `budget` characters, never walking huge containers."""
-    kind = type(value)
-    if kind is int:
-        if value.bit_length() > 1000:
-            return f"<int with about {int(value.bit_length() * 0.30103)} digits>"
-        return repr(value)
-    if kind in (float, bool, type(None), complex):
-        return repr(value)
-    if kind is str or kind is bytes:
-        return repr(value[: budget + 2])
-    if kind in (list, tuple, set, frozenset, dict):
-        return _render_container(value, budget)
-    try:
-        text = repr(value)
-    except Exception:  # a user __repr__ may fail (e.g. in __init__): show what debuggers show
-        text = object.__repr__(value)
-    return _ADDRESS.sub("", text[: budget * 4])
-
-
-def _render_container(value: Any, budget: int) -> str:
-    kind = type(value)
-    if kind is dict:
-        open_, close = "{", "}"
-    elif kind is list:
-        open_, close = "[", "]"
-    elif kind is tuple:
-        open_, close = "(", ")"
-    elif kind is set:
-        if not value:
-            return "set()"
-        open_, close = "{", "}"
-    else:
-        if not value:
-            return "frozenset()"
-        open_, close = "frozenset({", "})"
-    parts: list[str] = []
-    used = len(open_)
-    for index, item in enumerate(value.items() if kind is dict else value):
-        if index >= CONTAINER_ITEMS or used > budget:
-            parts.append("...")
-            break
-        if kind is dict:
-            text = f"{_render(item[0], budget - used)}: {_render(item[1], budget - used)}"
-        else:
-            text = _render(item, budget - used)
-        parts.append(text)
-        used += len(text) + 2
-    if kind is tuple and len(parts) == 1 and len(value) == 1:
-        return f"({parts[0]},)"
-    return open_ + ", ".join(parts) + close
-
-
-def safe_repr(value: Any, limit: int = MAX_REPR_CHARS) -> str:
-    """The value's repr, containers summarised, addresses removed, cut to `limit` characters."""
-    text = _render(value, limit)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def exception_text(error: BaseException) -> str:
-    """`TypeName: message` (or just `TypeName`), cut to the repr limit."""
-    message = str(error)
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    return text if len(text) <= MAX_REPR_CHARS else text[: MAX_REPR_CHARS - 3] + "..."
-
-
-def frame_locals(frame: FrameType) -> dict[str, str]:
-    """The frame's locals as reprs, without dunder names and comprehensions' hidden `.0`."""
-    return {
-        name: safe_repr(value)
-        for name, value in frame.f_locals.items()
-        if not (name.startswith("__") and name.endswith("__")) and not name.startswith(".")
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Recording (runs in the child)
-
-
-class StepLimitReached(BaseException):
-    """Raised from the trace function to stop a run; a BaseException so `except Exception` misses it."""
-
-
-class _CappedText(io.StringIO):
-    """A stdout/stderr stand-in that keeps the first `MAX_OUTPUT_CHARS` characters only."""
-
-    def write(self, text: str) -> int:
-        room = MAX_OUTPUT_CHARS - self.tell()
-        if room > 0:
-            super().write(text[:room])
-        return len(text)
-
-
-class _Recorder:
-    """The trace function and the steps it collected."""
-
-    def __init__(self, filename: str, max_steps: int) -> None:
-        self.filename = filename
-        self.max_steps = max_steps
-        self.steps: list[Step] = []
-        self.depths: dict[int, int] = {}
-        self.limit_hit = False
-
-    def depth_of(self, frame: FrameType) -> int:
-        depth = 0
-        parent = frame.f_back
-        while parent is not None:
-            if parent.f_code.co_filename == self.filename:
-                depth += 1
-            parent = parent.f_back
-        return depth
-
-    def add(self, step: Step) -> None:
-        if len(self.steps) >= self.max_steps:
-            self.limit_hit = True
-            sys.settrace(None)
-            raise StepLimitReached
-        self.steps.append(step)
-
-    def global_trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
-        if event != "call" or frame.f_code.co_filename != self.filename:
-            return None
-        self.depths[id(frame)] = self.depth_of(frame)
-        self.add(
-            Step(
-                frame.f_lineno,
-                "call",
-                frame.f_code.co_name,
-                self.depths[id(frame)],
-                frame_locals(frame),
-            )
-        )
-        return self.local_trace
-
-    def local_trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
-        code = frame.f_code
-        depth = self.depths.get(id(frame), 0)
-        if event == "line":
-            self.add(Step(frame.f_lineno, "line", code.co_name, depth, frame_locals(frame)))
-        elif event == "return":
-            opcode = code.co_code[frame.f_lasti]
-            value = safe_repr(arg) if opcode in (_RETURN, _YIELD) else None
-            self.depths.pop(id(frame), None)
-            locals_ = frame_locals(frame)
-            yielded = opcode == _YIELD
-            self.add(Step(frame.f_lineno, "return", code.co_name, depth, locals_, value, yielded))
-        elif event == "exception":
-            if isinstance(arg[1], StepLimitReached):
-                return None
-            text = exception_text(arg[1])
-            self.add(
-                Step(frame.f_lineno, "exception", code.co_name, depth, frame_locals(frame), text)
-            )
-        return self.local_trace
-
-
-def record_call(
-    source: str,
-    filename: str,
-    call: str,
-    max_steps: int,
-    module_name: str = "__neurodebug_main__",
-    context_module: str | None = None,
-) -> Trace:
-    """Run the module code untraced, then trace `call`. Only ever call this in a sandboxed child.
-
-    The module gets `module_name` as `__name__`, so `if __name__ == "__main__":` blocks stay idle.
-    With `context_module` (a harvested library function), the source runs in a copy of that
-    module's globals, so the function finds its helpers and constants; only its own lines are
-    traced.
-    """
-    stdout, stderr = _CappedText(), _CappedText()
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = stdout, stderr
-    recorder = _Recorder(filename, max_steps)
-    trace = Trace(steps=recorder.steps)
-    namespace: dict[str, Any] = {"__name__": module_name, "__file__": filename}
-    if context_module is not None:
-        try:
-            namespace = {**vars(importlib.import_module(context_module)), "__file__": filename}
-        except BaseException as error:
-            trace.status, trace.exception = "crashed", f"cannot import {context_module}: {error!r}"
-            return trace
-    try:
-        try:
-            exec(compile(source, filename, "exec"), namespace)
-        except BaseException as error:
-            trace.status, trace.exception = _failure(error, recorder)
-            return trace
-        try:
-            call_code = compile(call, _CALL_FILENAME, "eval")
-        except SyntaxError as error:
-            trace.status, trace.exception = "crashed", f"SyntaxError in call: {error.msg}"
-            return trace
-        sys.settrace(recorder.global_trace)
-        try:
-            result = eval(call_code, namespace)
-        except BaseException as error:
-            sys.settrace(None)
-            trace.status, trace.exception = _failure(error, recorder)
-        else:
-            sys.settrace(None)
-            if recorder.limit_hit:  # the user caught our stop signal with a bare except
-                trace.status = "step_limit"
-            else:
-                trace.result = safe_repr(result)
-    finally:
-        sys.settrace(None)
-        sys.stdout, sys.stderr = saved
-        trace.stdout, trace.stderr = stdout.getvalue(), stderr.getvalue()
-    return trace
-
-
-def _failure(error: BaseException, recorder: _Recorder) -> tuple[Any, str | None]:
-    if isinstance(error, StepLimitReached) or recorder.limit_hit:
-        return "step_limit", None
-    if isinstance(error, MemoryError):
-        return "memory_limit", exception_text(error)
-    if isinstance(error, SystemExit):
-        return "exception", f"SystemExit: {error.code}"
-    return "exception", exception_text(error)
-
-
-# --------------------------------------------------------------------------------------------
-# The caller's API: never runs user code here, always in a sandbox worker.
+__all__ = ["Limits", "exception_text", "safe_repr", "trace_entry", "trace_source"]
 
 
 def trace_source(
@@ -300,6 +30,8 @@ def trace_source(
     limits: Limits | None = None,
 ) -> Trace:
     """Trace `call` (e.g. `f(3, [1, 2])`) against `source` in a fresh sandboxed subprocess."""
+    # here, not at the top: callers that only render values (`safe_repr`) skip the sandbox's
+    # process and namespace machinery
     from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
 
     job = Job(source=source, call=call, filename=filename, module_dir=module_dir)

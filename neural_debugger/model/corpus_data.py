@@ -17,7 +17,7 @@ from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.model.dataset import Program, program_sequences
-from neurodebug.neural_debugger.model.tokenizer import train_words
+from neurodebug.neural_debugger.model.tokenizer import Tokenizer, train_words
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +115,8 @@ def prepare_data(
     `tokenizer` reuses an earlier run's word list: a run initialised from another run's
     weights must keep its vocabulary, since the embedding rows belong to those words.
     """
-    from neurodebug.neural_debugger.model.tokenizer import Tokenizer
-    from neurodebug.neural_debugger.model.train import PackedData
+    # here, not at the top: numpy is the `neural` extra's, and readers of records need none
+    from neurodebug.neural_debugger.model.packed import PackedData
 
     out.mkdir(parents=True, exist_ok=True)
     programs = read_corpora(corpus_folders(corpus), max_programs)

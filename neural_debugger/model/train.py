@@ -28,7 +28,6 @@ import os
 import random
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ import numpy as np
 import torch
 from neurodebug.neural_debugger.model.checkpoint import save_checkpoint
 from neurodebug.neural_debugger.model.model import DebuggerModel, ModelConfig
+from neurodebug.neural_debugger.model.packed import PackedData
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.model.train_options import TrainOptions
 
@@ -48,39 +48,6 @@ def lr_at(step: int, options: TrainOptions) -> float:
         return options.lr * (step + 1) / options.warmup
     progress = min(1.0, (step - options.warmup) / max(1, options.steps - options.warmup))
     return options.min_lr + 0.5 * (options.lr - options.min_lr) * (1 + math.cos(math.pi * progress))
-
-
-@dataclass
-class PackedData:
-    """Sequences stored flat: tokens and loss masks concatenated, with start offsets."""
-
-    tokens: np.ndarray
-    mask: np.ndarray
-    offsets: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def get(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        start, end = self.offsets[index], self.offsets[index + 1]
-        return self.tokens[start:end], self.mask[start:end]
-
-    def save(self, path: Path) -> None:
-        np.savez(path, tokens=self.tokens, mask=self.mask, offsets=self.offsets)
-
-    @staticmethod
-    def load(path: Path) -> PackedData:
-        data = np.load(path)
-        return PackedData(data["tokens"], data["mask"], data["offsets"])
-
-    @staticmethod
-    def from_sequences(sequences: list[tuple[list[int], list[int]]]) -> PackedData:
-        lengths = [len(tokens) for tokens, _ in sequences]
-        offsets = np.zeros(len(sequences) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum(lengths)
-        tokens = np.fromiter((t for seq, _ in sequences for t in seq), dtype=np.int16)
-        mask = np.fromiter((m for _, seq in sequences for m in seq), dtype=np.uint8)
-        return PackedData(tokens, mask, offsets)
 
 
 def make_batch(

@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import re
-import resource
 import shlex
 import signal
 import subprocess
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from neurodebug.neural_debugger.groundtruth.limits import MIB, limit_this_process
 from neurodebug.neural_debugger.groundtruth.secure_env import scrubbed_environment
 
 ProfileKind = Literal["measured", "predicted"]
@@ -165,23 +165,18 @@ def tracer_arguments(command: str, project: Path) -> list[str]:
 
 
 def apply_limits(timeout_s: float, memory_mb: int, cpu_limit: bool = True) -> None:
-    """Runs in the child before exec: its own session and resource limits.
+    """Runs in the child before exec: its own session and the ground truth's resource limits.
 
     `cpu_limit=False` leaves out RLIMIT_CPU: on some kernels a process with a CPU limit
     reads a tick-granular CPU clock, which spoils CPU-time benchmarks (the wall-clock
     timeout still applies).
     """
     os.setsid()
-    cpu = int(timeout_s) + 5
-    if cpu_limit:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    memory = memory_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    size = 256 * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    limit_this_process(
+        cpu_s=int(timeout_s) + 5 if cpu_limit else None,
+        memory_bytes=memory_mb * MIB,
+        file_bytes=256 * MIB,
+    )
 
 
 def _tail(data: bytes) -> str:

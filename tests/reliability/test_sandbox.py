@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from neurodebug.neural_debugger.groundtruth import secure_env
+from neurodebug.neural_debugger.groundtruth.limits import Limits
 from neurodebug.neural_debugger.groundtruth.sandbox import Job, WorkerPool
 from neurodebug.neural_debugger.groundtruth.trace import Trace
-from neurodebug.neural_debugger.groundtruth.tracer import Limits
 
 pytestmark = pytest.mark.e2e
 

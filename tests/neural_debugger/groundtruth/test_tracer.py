@@ -6,14 +6,11 @@ import os
 import textwrap
 from pathlib import Path
 
+from neurodebug.neural_debugger.groundtruth.limits import Limits
+from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
 from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
 from neurodebug.neural_debugger.groundtruth.trace import Trace
-from neurodebug.neural_debugger.groundtruth.tracer import (
-    Limits,
-    safe_repr,
-    trace_entry,
-    trace_source,
-)
+from neurodebug.neural_debugger.groundtruth.tracer import trace_entry, trace_source
 
 
 def run(source: str, call: str, **limits: float) -> Trace:

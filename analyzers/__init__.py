@@ -2,15 +2,17 @@
 
 Nothing here knows about LSP; the server and the CLI translate these dataclasses. Lines are
 1-based; `EXIT_LINE` (0) means "leaves the function". Columns are 0-based UTF-8 byte offsets
-within the line unless a name says UTF-16 (`SourceDocument` converts LSP positions).
+within the line unless a name says otherwise (`document.Document` converts LSP positions).
 
 Public API (stable; import from the modules named):
 
-- `document.analyze_source(source: bytes) -> ModuleFacts` and `document.SourceDocument(source)`
-  with `apply_edit(start_line, start_col, end_line, end_col, new_text, utf16=True)` (0-based
-  LSP positions; `Tree.edit` + incremental re-parse), `.tree`, `.facts`, `replace_all(source)`,
-  `binding_at(line, character)` and `lsp_range(occurrence)` (LSP coordinates), and the
-  `utf16_to_byte_column` / `byte_to_utf16_column` helpers.
+- `document.analyze_source(source: bytes) -> ModuleFacts` and `document.Document.open(uri,
+  version, text)`, the open-file model the server keeps, with `apply_edit((line, col), (end_line,
+  end_col), new_text, encoding)` (0-based LSP positions, columns in "utf-8"/"utf-16"/"utf-32"
+  units; `Tree.edit` + incremental re-parse), `.tree`, `.facts`, `replace_all(version, text)`,
+  `offset(...)`, `line_bytes(line)`, `snapshot()` (a frozen copy for worker threads) and
+  `name_at(line, character, encoding) -> (scopes.Occurrence, scopes.Binding) | None`; and the
+  `byte_column` / `encoded_column` helpers.
 - `document.ModuleFacts`: `functions` (the module body first, kind "module"; then every def
   and class body in source order, with Python-style qualnames), `function_at(line)`,
   `functions_named(name)`, `syntax_errors`, `name_at(line, col)`, `names` (the index),

@@ -1,14 +1,18 @@
 """Documents and module facts: source bytes + tree-sitter tree, edited incrementally, and the
 functions found in them.
 
-`SourceDocument` is what an editor session keeps per open file: LSP edits (0-based lines,
-UTF-16 columns) become `Tree.edit` calls plus a re-parse that reuses the old tree, so a
-keystroke costs a fraction of a full parse. `ModuleFacts` lists every function (and class
-body, and the module body) with facts computed lazily per function.
+`Document` is what an editor session keeps per open file (the language server holds one per
+open document): the editor keeps its own copy as text, the analyses need bytes and a syntax
+tree. Each edit (LSP coordinates: 0-based lines, columns in the negotiated encoding) is applied
+as a byte-level edit, the old tree is told about it (`Tree.edit`) and tree-sitter re-parses
+only what changed, so typing in a 10k-line file costs about as much as typing in a small one.
+`ModuleFacts` lists every function (and class body, and the module body) with facts computed
+lazily per function. Nothing here knows LSP types; the server converts.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -18,154 +22,179 @@ from .facts import FunctionFacts
 from .parsing import SyntaxProblem, new_parser, syntax_errors
 from .scopes import Binding, NameIndex, Occurrence, build_name_index
 
-_COMPOUND_BODIES = (
-    "if_statement",
-    "elif_clause",
-    "else_clause",
-    "for_statement",
-    "while_statement",
-    "try_statement",
-    "except_clause",
-    "except_group_clause",
-    "finally_clause",
-    "with_statement",
-    "match_statement",
-    "case_clause",
-    "block",
-    "decorated_definition",
-    "ERROR",
-)
+PositionEncoding = str
+"""An LSP position encoding: "utf-8", "utf-16" (LSP's default) or "utf-32"."""
+
+_NEWLINE = re.compile(b"\n")
 
 
-def _line_starts(source: bytes) -> list[int]:
-    starts = [0]
-    position = source.find(b"\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = source.find(b"\n", position + 1)
-    return starts
+def line_starts(source: bytes) -> list[int]:
+    """The byte offset at which each line of `source` starts (line 0 starts at 0)."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(source))]
 
 
-def utf16_to_byte_column(line_text: bytes, utf16_column: int) -> int:
-    """Byte offset within a line of a UTF-16 code-unit column (LSP's default encoding)."""
-    if line_text.isascii():
-        return min(utf16_column, len(line_text))
-    units = 0
+def line_bytes(source: bytes, starts: list[int], line: int) -> bytes:
+    """The bytes of 0-based `line` without its newline (empty past the end), given the
+    `line_starts` of `source`."""
+    if line >= len(starts):
+        return b""
+    end = starts[line + 1] - 1 if line + 1 < len(starts) else len(source)
+    return source[starts[line] : end]
+
+
+def byte_column(line_text: bytes, column: int, encoding: PositionEncoding) -> int:
+    """Convert a column in `encoding` units on one line to a UTF-8 byte column (clamped)."""
+    if encoding == "utf-8" or line_text.isascii():
+        return min(column, len(line_text))
     text = line_text.decode("utf-8", errors="replace")
+    if encoding == "utf-32":
+        return len(text[:column].encode("utf-8"))
+    units = 0
     for index, char in enumerate(text):
-        if units >= utf16_column:
+        if units >= column:
             return len(text[:index].encode("utf-8"))
         units += 2 if ord(char) > 0xFFFF else 1
     return len(line_text)
 
 
-def byte_to_utf16_column(line_text: bytes, byte_column: int) -> int:
-    """UTF-16 code-unit column of a byte offset within a line."""
-    prefix = line_text[:byte_column]
-    if prefix.isascii():
+def encoded_column(line_text: bytes, byte_col: int, encoding: PositionEncoding) -> int:
+    """Convert a UTF-8 byte column on one line to a column in `encoding` units."""
+    if encoding == "utf-8" or line_text.isascii():
+        return byte_col
+    prefix = line_text[:byte_col].decode("utf-8", errors="replace")
+    if encoding == "utf-32":
         return len(prefix)
-    return len(prefix.decode("utf-8", errors="replace").encode("utf-16-le")) // 2
+    return len(prefix) + sum(1 for char in prefix if ord(char) > 0xFFFF)
 
 
-@dataclass(eq=False)
-class SourceDocument:
-    """One file's text and tree; `apply_edit` keeps both current with incremental parsing."""
+@dataclass
+class Document:
+    """One open document: its bytes, line index and current tree, at one version."""
 
+    uri: str
+    version: int
     source: bytes
-    tree: tree_sitter.Tree = field(init=False, repr=False)
-    _parser: tree_sitter.Parser = field(init=False, repr=False)
-    _line_starts: list[int] = field(init=False, repr=False)
-    _facts: ModuleFacts | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._parser = new_parser()
-        self.tree = self._parser.parse(self.source)
-        self._line_starts = _line_starts(self.source)
-
-    def line_text(self, line: int) -> bytes:
-        """The bytes of 0-based `line` without its newline (empty past the end)."""
-        if line >= len(self._line_starts):
-            return b""
-        start = self._line_starts[line]
-        end = self.source.find(b"\n", start)
-        return self.source[start : end if end != -1 else len(self.source)]
-
-    def offset(self, line: int, column: int, utf16: bool = True) -> int:
-        """Byte offset of a 0-based (line, column); columns past the end clamp to it."""
-        if line >= len(self._line_starts):
-            return len(self.source)
-        text = self.line_text(line)
-        byte_column = utf16_to_byte_column(text, column) if utf16 else min(column, len(text))
-        return self._line_starts[line] + byte_column
-
-    def point(self, offset: int) -> tuple[int, int]:
-        """The tree-sitter point (0-based row, byte column) of a byte offset."""
-        row = bisect_right(self._line_starts, offset) - 1
-        return row, offset - self._line_starts[row]
-
-    def apply_edit(
-        self,
-        start_line: int,
-        start_col: int,
-        end_line: int,
-        end_col: int,
-        new_text: str,
-        utf16: bool = True,
-    ) -> None:
-        """Replace the range with `new_text` (0-based lines; UTF-16 columns unless `utf16` is
-        False, then bytes) and re-parse incrementally from the edited old tree."""
-        start = self.offset(start_line, start_col, utf16)
-        end = max(start, self.offset(end_line, end_col, utf16))
-        inserted = new_text.encode("utf-8")
-        start_point = self.point(start)
-        old_end_point = self.point(end)
-        self.source = self.source[:start] + inserted + self.source[end:]
-        self._line_starts = _line_starts(self.source)
-        new_end = start + len(inserted)
-        self.tree.edit(
-            start_byte=start,
-            old_end_byte=end,
-            new_end_byte=new_end,
-            start_point=start_point,
-            old_end_point=old_end_point,
-            new_end_point=self.point(new_end),
-        )
-        self.tree = self._parser.parse(self.source, self.tree)
-        if self.tree.root_node.has_error:
-            # tree-sitter can reuse a subtree that an unterminated string now swallows (found by
-            # tests/reliability fuzzing): with errors in the tree, parse from scratch instead
-            self.tree = self._parser.parse(self.source)
-        self._facts = None
-
-    def replace_all(self, source: bytes) -> None:
-        """Full-text sync (LSP `TextDocumentSyncKind.Full`)."""
-        self.source = source
-        self.tree = self._parser.parse(source)
-        self._line_starts = _line_starts(source)
-        self._facts = None
-
-    def binding_at(self, line: int, character: int) -> Binding | None:
-        """The binding of the name at an LSP position (0-based line, UTF-16 column)."""
-        byte_column = utf16_to_byte_column(self.line_text(line), character)
-        return self.facts.name_at(line + 1, byte_column)
-
-    def lsp_range(self, occurrence: Occurrence) -> tuple[int, int, int, int]:
-        """An occurrence as an LSP range: (line, character, end line, end character), 0-based
-        lines and UTF-16 columns."""
-        text = self.line_text(occurrence.line - 1)
-        return (
-            occurrence.line - 1,
-            byte_to_utf16_column(text, occurrence.col),
-            occurrence.line - 1,
-            byte_to_utf16_column(text, occurrence.end_col),
-        )
+    tree: tree_sitter.Tree
+    starts: list[int] = field(default_factory=list)
+    parser: tree_sitter.Parser = field(default_factory=new_parser, repr=False)
+    _facts: ModuleFacts | None = field(default=None, repr=False)
 
     @property
     def facts(self) -> ModuleFacts:
-        """Module facts for the current text, rebuilt after each edit (lazily per function)."""
+        """The static facts of the current text (functions analysed lazily, on first question)."""
         if self._facts is None:
             self._facts = module_facts(self.source, self.tree)
         return self._facts
+
+    def name_at(
+        self, line: int, character: int, encoding: PositionEncoding
+    ) -> tuple[Occurrence, Binding] | None:
+        """The name at an LSP position (0-based line, column in `encoding` units): the
+        occurrence under the cursor (or just before it) and the binding Python resolves it to."""
+        column = byte_column(self.line_bytes(line), character, encoding)
+        return self.facts.names.occurrence_at(line + 1, column)
+
+    @staticmethod
+    def open(uri: str, version: int, text: str) -> Document:
+        """A document freshly parsed from its full text."""
+        parser = new_parser()
+        source = text.encode("utf-8")
+        return Document(uri, version, source, parser.parse(source), line_starts(source), parser)
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def line_bytes(self, line: int) -> bytes:
+        """The bytes of 0-based `line` without its newline (empty past the end)."""
+        return line_bytes(self.source, self.starts, line)
+
+    def offset(self, line: int, column: int, encoding: PositionEncoding) -> int:
+        """The byte offset of an LSP position (0-based line, column in `encoding` units)."""
+        if line >= len(self.starts):
+            return len(self.source)
+        return self.starts[line] + byte_column(self.line_bytes(line), column, encoding)
+
+    def point(self, offset: int) -> tuple[int, int]:
+        """(0-based row, byte column) of a byte offset — tree-sitter's `Point`."""
+        row = bisect_right(self.starts, offset) - 1
+        return row, offset - self.starts[row]
+
+    def replace_all(self, version: int, text: str) -> None:
+        """A full-document change: parse from scratch."""
+        self.version = version
+        self.source = text.encode("utf-8")
+        self.starts = line_starts(self.source)
+        self.tree = self.parser.parse(self.source)
+        self._facts = None
+
+    def apply_edit(
+        self,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        text: str,
+        encoding: PositionEncoding,
+    ) -> None:
+        """Replace the range [start, end) (LSP positions) with `text`; re-parse incrementally."""
+        start_byte = self.offset(start[0], start[1], encoding)
+        end_byte = max(start_byte, self.offset(end[0], end[1], encoding))
+        start_point = self.point(start_byte)
+        old_end_point = self.point(end_byte)
+        inserted = text.encode("utf-8")
+        new_end_byte = start_byte + len(inserted)
+        newlines = inserted.count(b"\n")
+        if newlines:
+            new_end_point = (start_point[0] + newlines, len(inserted) - inserted.rfind(b"\n") - 1)
+        else:
+            new_end_point = (start_point[0], start_point[1] + len(inserted))
+        self.source = self.source[:start_byte] + inserted + self.source[end_byte:]
+        self._shift_line_starts(start_point[0], old_end_point[0], start_byte, inserted, end_byte)
+        self.tree.edit(
+            start_byte=start_byte,
+            old_end_byte=end_byte,
+            new_end_byte=new_end_byte,
+            start_point=start_point,
+            old_end_point=old_end_point,
+            new_end_point=new_end_point,
+        )
+        self.tree = self.parser.parse(self.source, self.tree)
+        if self.tree.root_node.has_error:
+            # tree-sitter can reuse a subtree that an unterminated string now swallows (found by
+            # tests/reliability fuzzing): with errors in the tree, parse from scratch instead
+            self.tree = self.parser.parse(self.source)
+        self._facts = None
+
+    def _shift_line_starts(
+        self, first_row: int, last_row: int, start_byte: int, inserted: bytes, end_byte: int
+    ) -> None:
+        """Update the line index for one edit without rescanning the whole file."""
+        delta = len(inserted) - (end_byte - start_byte)
+        new_starts = [start_byte + match.end() for match in _NEWLINE.finditer(inserted)]
+        tail = [offset + delta for offset in self.starts[last_row + 1 :]]
+        self.starts[first_row + 1 :] = new_starts + tail
+
+    @property
+    def text(self) -> str:
+        return self.source.decode("utf-8", errors="replace")
+
+    def snapshot(self) -> Snapshot:
+        """An immutable copy for work on another thread while edits keep arriving."""
+        return Snapshot(self.uri, self.version, self.source, self.tree.copy(), list(self.starts))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A document frozen at one version; safe to read from any thread."""
+
+    uri: str
+    version: int
+    source: bytes
+    tree: tree_sitter.Tree
+    starts: list[int]
+
+    def line_bytes(self, line: int) -> bytes:
+        """The bytes of 0-based `line` without its newline (empty past the end)."""
+        return line_bytes(self.source, self.starts, line)
 
 
 @dataclass(eq=False)
@@ -185,7 +214,7 @@ class ModuleFacts:
     @property
     def syntax_errors(self) -> list[SyntaxProblem]:
         if self._syntax is None:
-            self._syntax = syntax_errors(self.tree)
+            self._syntax = syntax_errors(self.tree, source=self.source)
         return self._syntax
 
     @property
@@ -218,6 +247,25 @@ class ModuleFacts:
         """Force every fact of every function."""
         for function in self.functions:
             function.compute_all()
+
+
+_COMPOUND_BODIES = (
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "for_statement",
+    "while_statement",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "match_statement",
+    "case_clause",
+    "block",
+    "decorated_definition",
+    "ERROR",
+)
 
 
 def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[FunctionFacts]:

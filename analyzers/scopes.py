@@ -125,12 +125,19 @@ class NameIndex:
     def at(self, line: int, col: int) -> Binding | None:
         """The binding of the name covering (1-based line, 0-based byte column), if any;
         a cursor just after a name counts as on it."""
+        found = self.occurrence_at(line, col)
+        return found[1] if found is not None else None
+
+    def occurrence_at(self, line: int, col: int) -> tuple[Occurrence, Binding] | None:
+        """The name covering (1-based line, 0-based byte column) and its binding, if any; a
+        cursor just after a name counts as on it (what hover and highlights ask)."""
         position = bisect_right(self.starts, (line, col)) - 1
         for index in (position, position + 1):
             if 0 <= index < len(self.occurrences):
-                occurrence = self.occurrences[index]
-                if occurrence[0] == line and occurrence[1] <= col <= occurrence[2]:
-                    return self.binding(occurrence[5])
+                found = self.occurrences[index]
+                if found[0] == line and found[1] <= col <= found[2]:
+                    occurrence = Occurrence(found[0], found[1], found[2], found[3])
+                    return occurrence, self.binding(found[5])
         return None
 
 

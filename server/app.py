@@ -1,7 +1,8 @@
 """The neurodebug language server object: state shared by the feature handlers.
 
 Handlers live in `neurodebug.server.features.*`, one module per LSP feature; each module's
-`register(server)` attaches its handlers with `@server.feature(...)`. Everything that touches
+`register(server)` attaches its handlers with `@server.feature(...)`, and `server/main.py`
+assembles them (kept apart so that feature modules can import this one without a cycle). Everything that touches
 the connection runs on the event loop; heavy work runs in worker threads on snapshots.
 """
 
@@ -9,19 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types
+from neurodebug.analyzers.document import Document, PositionEncoding
+from neurodebug.analyzers.rules.incremental import RuleCache
+from neurodebug.neural_debugger.predict.runs import RunStore
+from neurodebug.neural_debugger.predict.service import NeuralService
 from neurodebug.server.analysis import Report
-from neurodebug.server.documents import Document, PositionEncoding
-from neurodebug.server.incremental import RuleCache
-from neurodebug.server.neural import NeuralService
 from neurodebug.server.options import ServerOptions
-from neurodebug.server.predictions import RunStore
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, default_converter
 from pygls.protocol.language_server import lsp_method
@@ -29,22 +29,6 @@ from pygls.protocol.language_server import lsp_method
 from neurodebug import __version__
 
 LOG = logging.getLogger(__name__)
-
-FEATURE_MODULES: tuple[str, ...] = (
-    "neurodebug.server.features.lifecycle",
-    "neurodebug.server.features.diagnostics",
-    "neurodebug.server.features.sync",
-    "neurodebug.server.features.hover",
-    "neurodebug.server.features.highlight",
-    "neurodebug.server.features.code_actions",
-    "neurodebug.server.features.code_lens",
-    "neurodebug.server.features.inlay_hints",
-    "neurodebug.server.features.inline_values",
-    "neurodebug.server.commands",
-    "neurodebug.server.run_commands",
-    "neurodebug.server.features.integrity",
-)
-"""One module per feature; each exposes `register(server)`."""
 
 
 @dataclass
@@ -89,7 +73,7 @@ class NeurodebugProtocol(LanguageServerProtocol):
     def lsp_text_document__did_change(
         self, params: types.DidChangeTextDocumentParams
     ) -> Generator[Any, Any, None]:
-        """Hand edits straight to the server's own documents (`neurodebug.server.documents`).
+        """Hand edits straight to the server's own documents (`analyzers.document.Document`).
 
         pygls would also rebuild its own copy of the text on every keystroke (milliseconds on
         a 10k-line file, on the event loop); nothing here reads that copy after `didOpen`.
@@ -166,11 +150,3 @@ class ClientLogHandler(logging.Handler):
         message = f"{record.name}: {record.getMessage()}"
         with contextlib.suppress(RuntimeError):  # a closed loop: the session is over
             self.loop.call_soon_threadsafe(self.server.log_to_client, message, level)
-
-
-def create_server() -> NeurodebugServer:
-    """A server with every feature module's handlers registered."""
-    server = NeurodebugServer()
-    for module_name in FEATURE_MODULES:
-        importlib.import_module(module_name).register(server)
-    return server

@@ -1,5 +1,9 @@
 """`workspace/executeCommand` commands: names, argument and result JSON shapes, handlers.
 
+This module holds the static commands and the argument readers every command shares; the
+neural and ground-truth commands live in `features/predict_commands.py`,
+`features/step_commands.py` and `features/verify_commands.py`.
+
 Every command takes ONE argument, a JSON object, and returns a JSON object. Positions
 (`line`, `character`, `range`) are LSP positions: 0-based, columns in the negotiated encoding.
 Lines inside traces (`Step.line`) are 1-based source lines, as in the shared trace schema
@@ -60,11 +64,12 @@ import logging
 from typing import Any
 
 from lsprotocol import types
+from neurodebug.analyzers.document import Document
+from neurodebug.analyzers.facts import FunctionFacts
+from neurodebug.neural_debugger.groundtruth.entries import configured_entry
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_line_range, lsp_range
-from neurodebug.server.documents import Document
 from neurodebug.server.features.diagnostics import current_report
-from neurodebug.server.symbols import identifier_at, node_text
 from pygls.exceptions import JsonRpcInvalidParams
 
 LOG = logging.getLogger(__name__)
@@ -111,16 +116,38 @@ def int_field(arg: dict[str, Any], key: str, default: int | None = None) -> int:
     return value
 
 
+def function_at(document: Document, line0: int) -> FunctionFacts:
+    """The function whose body holds 0-based `line0`."""
+    facts = document.facts.function_at(line0 + 1)
+    if facts.kind != "function":
+        raise CommandError(f"no function at line {line0 + 1}")
+    return facts
+
+
+def entry_of(document: Document, facts: FunctionFacts, arg: dict[str, Any]) -> str:
+    """The call to run: the argument's `entry`, else the one configured in the source."""
+    entry = arg.get("entry")
+    if isinstance(entry, str) and entry.strip():
+        return entry.strip()
+    configured = configured_entry(document.text, facts.def_line, facts.end_line, facts.name)
+    if configured is None:
+        raise CommandError(
+            f"no entry call for {facts.name}: pass 'entry' or add a comment such as "
+            f"`# neurodebug: {facts.name}(...)` above the function"
+        )
+    return configured
+
+
 def slice_command(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:
     """Backward slice of the variable under the cursor, as lines and ranges."""
     document = document_of(server, arg)
-    line0 = int_field(arg, "line")
-    offset = document.offset(line0, int_field(arg, "character", 0), server.encoding)
-    node = identifier_at(document.tree, offset)
-    if node is None:
+    found = document.name_at(
+        int_field(arg, "line"), int_field(arg, "character", 0), server.encoding
+    )
+    if found is None:
         raise CommandError("no variable at this position")
-    variable = node_text(node)
-    line = node.start_point.row + 1
+    occurrence, binding = found
+    variable, line = binding.name, occurrence.line
     facts = document.facts.function_at(line)
     statement_line = facts.statement_line(line) or line
     lines = sorted(facts.backward_slice(statement_line, variable))

@@ -10,15 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 from lsprotocol import types
-from neurodebug.analyzers.parsing import SyntaxProblem
-from neurodebug.server.documents import PositionEncoding, encoded_column
+from neurodebug.analyzers.document import PositionEncoding, encoded_column
 
 if TYPE_CHECKING:
     from neurodebug.analyzers.rules.base import Edit, Finding
 
 SOURCE = "neurodebug"
-SYNTAX_ERROR_CODE = "ND000"
-"""The rules engine's code for syntax errors; used too when that engine is absent."""
 
 _SEVERITIES = {
     "error": types.DiagnosticSeverity.Error,
@@ -63,28 +60,9 @@ def lsp_line_range(lines: Lines, line: int, encoding: PositionEncoding) -> types
     return lsp_range(lines, line, stripped, line, len(text.rstrip()), encoding)
 
 
-def lsp_syntax_diagnostic(
-    problem: SyntaxProblem, lines: Lines, encoding: PositionEncoding
-) -> types.Diagnostic:
-    """A syntax error as an error diagnostic (its columns are 1-based bytes)."""
-    return types.Diagnostic(
-        range=lsp_range(
-            lines,
-            problem.line,
-            problem.column - 1,
-            problem.end_line,
-            problem.end_column - 1,
-            encoding,
-        ),
-        message=problem.message,
-        severity=types.DiagnosticSeverity.Error,
-        source=SOURCE,
-        code=SYNTAX_ERROR_CODE,
-    )
-
-
 def lsp_diagnostic(finding: Finding, lines: Lines, encoding: PositionEncoding) -> types.Diagnostic:
-    """A rule finding as a diagnostic; `data` tells code actions whether a fix exists."""
+    """A finding (a rule's, or a syntax error as `ND000`) as a diagnostic; `data` tells code
+    actions whether a fix exists."""
     return types.Diagnostic(
         range=lsp_range(
             lines, finding.line, finding.column, finding.end_line, finding.end_column, encoding

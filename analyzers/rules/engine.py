@@ -56,9 +56,10 @@ def _query() -> tree_sitter.Query:
     return tree_sitter.Query(python_language(), pattern)
 
 
-def collect_nodes(tree: tree_sitter.Tree) -> dict[str, list[tree_sitter.Node]]:
-    """Every node of the queried types, grouped by type, in source order."""
-    captures = tree_sitter.QueryCursor(_query()).captures(tree.root_node)
+def collect_nodes(root: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
+    """Every node of the queried types under `root` (a whole module, or one top-level
+    statement for the incremental checker), grouped by type, in source order."""
+    captures = tree_sitter.QueryCursor(_query()).captures(root)
     return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in captures.items()}
 
 
@@ -153,6 +154,69 @@ def rule_hits(rule: Rule, ctx: Context) -> list[Hit]:
         return []
 
 
+def enabled_rules(
+    rules: tuple[Rule, ...], settings: Settings, path: Path | None
+) -> tuple[Rule, ...]:
+    """The rules of `rules` that run for `path` under `settings`, in order."""
+    return tuple(rule for rule in rules if rule_enabled(rule, settings, path))
+
+
+def syntax_findings(
+    tree: tree_sitter.Tree, settings: Settings, source: bytes | None = None
+) -> list[Finding]:
+    """Syntax errors as `ND000` findings, unless `select` leaves that code out.
+
+    The one place syntax errors become findings: the engine, the incremental checker and the
+    server all report them this way. Suppression comments never hide them. With `source`, the
+    error is CPython's (one, where the compiler puts it; see `parsing.syntax_errors`).
+    """
+    if settings.select and not any(
+        SYNTAX_ERROR_CODE.startswith(s) or s.startswith(SYNTAX_ERROR_CODE) for s in settings.select
+    ):
+        return []
+    return [
+        Finding(
+            code=SYNTAX_ERROR_CODE,
+            name=SYNTAX_ERROR_NAME,
+            message=problem.message,
+            severity="error",
+            line=problem.line,
+            column=problem.column - 1,
+            end_line=problem.end_line,
+            end_column=problem.end_column - 1,
+        )
+        for problem in syntax_errors(tree, source=source)
+    ]
+
+
+def rule_findings(
+    ctx: Context,
+    rules: tuple[Rule, ...],
+    broken: bool,
+    span: tuple[int, int] | None = None,
+) -> list[Finding]:
+    """The findings of already enabled `rules` over `ctx`, minus suppressed ones.
+
+    On a `broken` file, hits on nodes that contain an error are dropped and fixes are left
+    out. With `span` (start, end bytes), only hits on nodes inside it count: the incremental
+    checker runs the rules on one top-level statement at a time. Suppression comments are
+    those among `ctx`'s nodes.
+    """
+    findings: list[Finding] = []
+    for rule in rules:
+        for hit in rule_hits(rule, ctx):
+            node = hit.node
+            if broken and node.has_error:
+                continue
+            if span is not None and not (span[0] <= node.start_byte and node.end_byte <= span[1]):
+                continue
+            findings.append(finding_from_hit(rule, hit, broken))
+    lines = suppressions(ctx)
+    if lines:
+        findings = [f for f in findings if not is_suppressed(f, lines)]
+    return findings
+
+
 def check_tree(
     source: bytes,
     tree: tree_sitter.Tree,
@@ -161,39 +225,10 @@ def check_tree(
     rules: tuple[Rule, ...],
 ) -> list[Finding]:
     """Findings for an already parsed file; see `check_source`."""
-    findings: list[Finding] = []
-    syntax_rule_on = not settings.select or any(
-        SYNTAX_ERROR_CODE.startswith(s) or s.startswith(SYNTAX_ERROR_CODE) for s in settings.select
-    )
     broken = tree.root_node.has_error
-    if broken and syntax_rule_on:
-        findings.extend(
-            Finding(
-                code=SYNTAX_ERROR_CODE,
-                name=SYNTAX_ERROR_NAME,
-                message=problem.message,
-                severity="error",
-                line=problem.line,
-                column=problem.column - 1,
-                end_line=problem.end_line,
-                end_column=problem.end_column - 1,
-            )
-            for problem in syntax_errors(tree)
-        )
-    ctx = Context(source, tree, collect_nodes(tree), settings.target_version)
-    for rule in rules:
-        if not rule_enabled(rule, settings, path):
-            continue
-        for hit in rule_hits(rule, ctx):
-            node = hit.node
-            if broken and node.has_error:
-                continue
-            findings.append(finding_from_hit(rule, hit, broken))
-    lines = suppressions(ctx)
-    if lines:
-        findings = [
-            f for f in findings if f.code == SYNTAX_ERROR_CODE or not is_suppressed(f, lines)
-        ]
+    findings = syntax_findings(tree, settings, source)
+    ctx = Context(source, tree, collect_nodes(tree.root_node), settings.target_version)
+    findings.extend(rule_findings(ctx, enabled_rules(rules, settings, path), broken))
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 

@@ -1,11 +1,13 @@
 """Check a real debugpy session against the tracer's view of the same run, stop by stop.
 
 `verify_entry(path, function, call, action, breakpoints, timeout) -> VerifyResult` is the domain
-call behind `neurodebug verify` and the server's "verify with debugpy" command (LSP-free). It
-runs the entry twice — once under debugpy, repeating the action; once under the sandboxed tracer
-— turns the tracer's trace into the stops a line debugger would make for that action
-(`actions.debugger_stops`), and reports every disagreement in line, function, depth, locals,
-result or exception.
+call behind `neurodebug verify` (LSP-free). It runs the entry twice — once under debugpy,
+repeating the action; once under the sandboxed tracer — turns the tracer's trace into the stops a
+line debugger would make for that action (`actions.debugger_stops`), and reports every
+disagreement in line, function, depth, locals, result or exception (`check_stops`). The server's
+"verify with debugpy" command uses the same pieces: `debug_entry_isolated` for the real run (in
+its own process group, so a cancelled request kills it) and `check_stops` against the model's
+prediction instead of the tracer.
 
 Locals are compared by name and value; a value cut short (`...`) on either side matches on its
 common prefix. At a stop back in a caller after a return, only the names are compared: the
@@ -16,7 +18,13 @@ callee may have mutated a shared list).
 from __future__ import annotations
 
 import ast
+import asyncio
+import contextlib
+import json
+import os
 import re
+import signal
+import sys
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,6 +215,32 @@ def _names(values: dict[str, str]) -> str:
     return ", ".join(sorted(values))
 
 
+def check_stops(
+    reference: Trace,
+    debugger: Trace,
+    source: str,
+    action: str = "step_into",
+    breakpoints: Collection[int] = (),
+    max_stops: int = 500,
+) -> tuple[list[DebuggerStop], list[Disagreement]]:
+    """The stops a line debugger makes repeating `action` over the line-level `reference` trace
+    (the tracer's, or the model's prediction), and every disagreement with `debugger`'s stops.
+
+    The one comparison set-up, shared by `verify_entry` and the server's verify command: pydevd's
+    return lines of `source` decide where generators stop, and a stop after a return compares
+    names only (see the module doc).
+    """
+    try:
+        yield_stops = return_lines(source)
+    except SyntaxError:  # an editor's buffer mid-edit: no generator return lines known
+        yield_stops = {}
+    expected = debugger_stops(
+        reference, action, breakpoints, max_stops=max_stops, yield_stops=yield_stops
+    )
+    returns = {stop.index for stop in expected if reference.steps[stop.index].event == "return"}
+    return expected, compare(expected, debugger.steps, reference, debugger, returns)
+
+
 def check_entry(path: Path, function: str, call: str | None) -> str:
     """Validate `FILE::FUNC` and the call; returns the call text to use."""
     if not path.is_file():
@@ -260,11 +294,10 @@ def verify_entry(
         timeout=timeout,
     )
     tracer = trace_entry(file, function, text, limits=Limits(timeout_s=timeout, max_steps=100_000))
-    yield_stops = return_lines(file.read_text(encoding="utf-8"))
-    expected = debugger_stops(
-        tracer, action, breakpoints, max_stops=max_stops, yield_stops=yield_stops
+    source = file.read_text(encoding="utf-8")
+    expected, disagreements = check_stops(
+        tracer, debugger, source, action, breakpoints, max_stops=max_stops
     )
-    returns = {stop.index for stop in expected if tracer.steps[stop.index].event == "return"}
     result = VerifyResult(
         path=str(path),
         function=function,
@@ -274,10 +307,9 @@ def verify_entry(
         debugger=debugger,
         tracer=tracer,
         expected=expected,
+        disagreements=disagreements,
     )
-    result.disagreements = compare(expected, debugger.steps, tracer, debugger, returns)
     if predict is not None:
-        source = file.read_text(encoding="utf-8")
         # no need to predict past the real run's end (+1 for the model to overshoot)
         true_length = len(action_path(tracer, action, breakpoints, predict_steps + 1))
         steps = min(predict_steps, true_length + 1)
@@ -292,6 +324,46 @@ def verify_entry(
             result.prediction, tracer, action, breakpoints
         )
     return result
+
+
+class DebugRunError(RuntimeError):
+    """The isolated debugpy run failed; the message ends with the end of its stderr."""
+
+
+_DEBUG_SCRIPT = """
+import json, sys
+from neurodebug.neural_debugger.groundtruth.debugpy_runner import debug_entry
+path, function, call, max_stops, timeout = json.loads(sys.argv[1])
+trace = debug_entry(path, function, call, max_stops=max_stops, timeout=timeout)
+sys.stdout.write(json.dumps(trace.to_json()))
+"""
+
+
+async def debug_entry_isolated(
+    path: Path, function: str, call: str, max_stops: int, timeout: float
+) -> Trace:
+    """`debug_entry` (step into) in its own process group, so a cancelled or timed-out run is
+    killed (adapter and debuggee included) instead of finishing unseen on a worker thread."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _DEBUG_SCRIPT,
+        json.dumps([str(path), function, call, max_stops, timeout]),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = await process.communicate()
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
+        raise
+    if process.returncode != 0:
+        raise DebugRunError(f"the debugpy run failed: {stderr.decode(errors='replace')[-500:]}")
+    return Trace.from_json(json.loads(stdout))
 
 
 # --------------------------------------------------------------------------------------------

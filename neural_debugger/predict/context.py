@@ -2,18 +2,25 @@
 
 The model's context holds a few hundred tokens, far less than most real modules. Rather than
 refuse a long file, the caller gives the model the function with the top-level imports,
-assignments and functions it refers to, and maps the predicted lines back to the file's own.
-Pure `ast` work: no torch, so the CLI, the server and the cost estimates share it.
+assignments and functions it refers to (`reduced_source`); an editor's module that is mid-edit
+(it does not parse) or a method the reduced source cannot cut out is read as the function's own
+lines alone. Each `SourceView` maps its lines back to the file's, so breakpoints go in and stops
+come out in the file's numbering. `*_in_context` try the views best first and move on only on
+`SourceTooLongError` — the one fallback, used by the CLI and the server alike. Pure `ast` work:
+no torch, so the CLI, the server and the cost estimates share it.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Protocol
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from neurodebug.neural_debugger.groundtruth.trace import Trace
+
+T = TypeVar("T")
 
 
 class TracePredictor(Protocol):
@@ -28,6 +35,59 @@ class TracePredictor(Protocol):
         breakpoints: Sequence[int] = ...,
         max_steps: int = ...,
     ) -> Trace: ...
+
+
+class StatePredictor(Protocol):
+    """What `predict_from_state_in_context` needs of a predictor."""
+
+    def predict_from_state(
+        self,
+        source: str,
+        function: str,
+        line: int,
+        locals: dict[str, str],
+        n_steps: int = ...,
+        action: str = ...,
+        breakpoints: Sequence[int] = ...,
+    ) -> Trace: ...
+
+
+class InputsPredictor(Protocol):
+    """What `predict_inputs_in_context` needs of a predictor."""
+
+    def predict_inputs(self, source: str, function: str, output: str) -> str: ...
+
+
+class LineOutsideViewError(ValueError):
+    """A line the model was asked about is not part of the text it reads."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A text the model reads and, per line, the file's line it came from."""
+
+    text: str
+    line_map: tuple[int, ...] | None = None
+    """`line_map[i]` is the file's line of line `i + 1` (0: a blank line added); None: the
+    view is the file itself."""
+
+    def view_line(self, line: int) -> int | None:
+        """The view's number of the file's `line`, None when the view does not hold it."""
+        if self.line_map is None:
+            return line
+        for index, original in enumerate(self.line_map):
+            if original == line:
+                return index + 1
+        return None
+
+    def view_lines(self, lines: Sequence[int]) -> list[int]:
+        """The file's lines held by the view, in the view's numbering (breakpoints going in)."""
+        found = (self.view_line(line) for line in lines)
+        return [line for line in found if line is not None]
+
+    def file_trace(self, trace: Trace) -> Trace:
+        """A trace predicted on the view, in the file's line numbers."""
+        return trace if self.line_map is None else remap(trace, self.line_map)
 
 
 def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
@@ -82,6 +142,62 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
     return "\n".join(kept) + "\n", line_map
 
 
+def function_lines(source: str, first: int, last: int) -> SourceView:
+    """The file's lines first..last (1-based, a function's `def` to its end), dedented."""
+    lines = source.splitlines()[first - 1 : last]
+    return SourceView(
+        textwrap.dedent("\n".join(lines)) + "\n", tuple(range(first, first + len(lines)))
+    )
+
+
+def source_views(
+    source: str, function: str, lines: tuple[int, int] | None = None
+) -> list[SourceView]:
+    """The views of a source to try for `function`, best first.
+
+    The whole module, when it parses; then the function with what it uses (`reduced_source`),
+    when it is a top-level function of a module that parses; then, given the function's
+    `lines` (first, last), those lines alone. A source that does not parse with no `lines`
+    given is read whole, so the model's own error says why it cannot be read.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        tree = None
+    views: list[SourceView] = []
+    if tree is not None or lines is None:
+        views.append(SourceView(source))
+    top_level = tree is not None and any(
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function
+        for node in tree.body
+    )
+    if top_level:
+        text, line_map = reduced_source(source, function)
+        views.append(SourceView(text, tuple(line_map)))
+    if lines is not None:
+        views.append(function_lines(source, *lines))
+    return views
+
+
+def in_context(
+    source: str,
+    function: str,
+    ask: Callable[[SourceView], T],
+    lines: tuple[int, int] | None = None,
+) -> T:
+    """`ask(view)` on the first view of `source_views` the model can read: the next view is
+    tried only when a view is too long (`SourceTooLongError`); any other error is the answer."""
+    from neurodebug.neural_debugger.predict.inference import SourceTooLongError
+
+    views = source_views(source, function, lines)
+    for view in views[:-1]:
+        try:
+            return ask(view)
+        except SourceTooLongError:
+            continue
+    return ask(views[-1])
+
+
 def remap(trace: Trace, line_map: Sequence[int]) -> Trace:
     """The trace with reduced-source line numbers turned back into the file's own."""
     steps = [
@@ -100,16 +216,57 @@ def predict_trace_in_context(
     action: str = "step_into",
     breakpoints: Sequence[int] = (),
     max_steps: int = 200,
+    lines: tuple[int, int] | None = None,
 ) -> Trace:
-    """`predict_trace` on the whole module, or, when it is too long for the model, on the
-    function's reduced source, with lines (breakpoints in, stops out) in the file's numbering."""
-    from neurodebug.neural_debugger.predict.inference import SourceTooLongError
+    """`predict_trace` on the first view the model can read (see `in_context`), with lines
+    (breakpoints in, stops out) in the file's numbering."""
 
-    try:
-        return predictor.predict_trace(source, function, call, action, breakpoints, max_steps)
-    except SourceTooLongError:
-        reduced, line_map = reduced_source(source, function)
-        reduced_lines = {original: index + 1 for index, original in enumerate(line_map)}
-        mapped = [reduced_lines[line] for line in breakpoints if line in reduced_lines]
-        trace = predictor.predict_trace(reduced, function, call, action, mapped, max_steps)
-        return remap(trace, line_map)
+    def ask(view: SourceView) -> Trace:
+        trace = predictor.predict_trace(
+            view.text, function, call, action, view.view_lines(breakpoints), max_steps
+        )
+        return view.file_trace(trace)
+
+    return in_context(source, function, ask, lines)
+
+
+def predict_from_state_in_context(
+    predictor: StatePredictor,
+    source: str,
+    function: str,
+    line: int,
+    locals: dict[str, str],
+    n_steps: int = 1,
+    action: str = "step_into",
+    breakpoints: Sequence[int] = (),
+    lines: tuple[int, int] | None = None,
+    view_of: str | None = None,
+) -> Trace:
+    """`predict_from_state` from a stop at the file's `line` of `function`, on the first view
+    the model can read; the views are those of `view_of` (default: `function`) — a stop may be
+    in a callee of the function whose lines are given."""
+
+    def ask(view: SourceView) -> Trace:
+        start = view.view_line(line)
+        if start is None:
+            raise LineOutsideViewError(f"line {line} is outside the source the model reads")
+        trace = predictor.predict_from_state(
+            view.text, function, start, locals, n_steps, action, view.view_lines(breakpoints)
+        )
+        return view.file_trace(trace)
+
+    return in_context(source, view_of or function, ask, lines)
+
+
+def predict_inputs_in_context(
+    predictor: InputsPredictor,
+    source: str,
+    function: str,
+    output: str,
+    lines: tuple[int, int] | None = None,
+) -> str:
+    """`predict_inputs` (a call of `function` expected to return `output`) on the first view
+    the model can read."""
+    return in_context(
+        source, function, lambda view: predictor.predict_inputs(view.text, function, output), lines
+    )

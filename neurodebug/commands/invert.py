@@ -26,12 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from neurodebug.neural_debugger.predict.context import reduced_source
-    from neurodebug.neural_debugger.predict.inference import (
-        PredictionError,
-        Predictor,
-        SourceTooLongError,
-    )
+    from neurodebug.neural_debugger.predict.context import predict_inputs_in_context
+    from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
 
     path, function = args.target
     if not path.is_file():
@@ -41,13 +37,8 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(predictor, Predictor):
         return 2
     source = path.read_text(encoding="utf-8")
-    try:
-        try:
-            call = predictor.predict_inputs(source, function, args.output)
-        except SourceTooLongError:  # the function and what it uses may still fit
-            call = predictor.predict_inputs(
-                reduced_source(source, function)[0], function, args.output
-            )
+    try:  # a long module: the function and what it uses may still fit
+        call = predict_inputs_in_context(predictor, source, function, args.output)
     except PredictionError as error:
         print(f"neurodebug invert: {error}", file=sys.stderr)
         return 2

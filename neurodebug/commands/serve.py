@@ -62,7 +62,7 @@ class _ServerLoopPolicy(asyncio.DefaultEventLoopPolicy):
 
 
 def run(args: argparse.Namespace) -> int:
-    from neurodebug.server.app import create_server
+    from neurodebug.server.main import create_server
 
     # Analyses and rollouts run on worker threads; a short GIL switch interval lets the event
     # loop thread answer hovers and publish diagnostics between their bytecodes (default 5 ms).

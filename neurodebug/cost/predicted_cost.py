@@ -3,7 +3,8 @@
 Nothing runs. For each file, the entry calls a user has already written down are found —
 
 - doctests (`>>> f(3, [1, 2])` in any docstring of the file),
-- call comments (`# neurodebug: f(3, [1, 2])` anywhere in the file),
+- call comments (`# neurodebug: f(3, [1, 2])` anywhere in the file, read by
+  `groundtruth.entries`),
 - calls in tests (`f(…)` in `test_*.py` / `*_test.py` files that import the module),
 
 keeping those that call a top-level function of the file with literal arguments (what the
@@ -22,10 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neurodebug.cost.profiling import LineCost, Profile
+from neurodebug.neural_debugger.groundtruth.entries import entry_comments
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.context import TracePredictor, reduced_source, remap
 
-CALL_COMMENT = re.compile(r"#\s*neurodebug:\s*(?P<call>[A-Za-z_]\w*\(.*\))\s*$")
 MAX_CALLS_PER_FILE = 8
 DEFAULT_MAX_STEPS = 200
 
@@ -112,10 +113,8 @@ def discover_entry_calls(
             stripped = line.strip()
             if stripped.startswith(">>> "):
                 add(_literal_call(stripped[4:], functions), "doctest")
-    for line in source.splitlines():
-        match = CALL_COMMENT.search(line)
-        if match:
-            add(_literal_call(match.group("call"), functions), "comment")
+    for _line, call in entry_comments(source):
+        add(_literal_call(call, functions), "comment")
     if project is not None:
         module = path.stem
         importer = re.compile(

@@ -7,12 +7,12 @@ import re
 
 from lsprotocol import types
 from neurodebug.analyzers.rules.base import Finding, Fix
+from neurodebug.analyzers.rules.incremental import fresh_fix
 from neurodebug.analyzers.rules.registry import RULES
 from neurodebug.server.analysis import project_settings, uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_position, lsp_text_edit
 from neurodebug.server.features.diagnostics import current_report
-from neurodebug.server.incremental import fresh_fix
 
 FIX_ALL_KIND = types.CodeActionKind.SourceFixAll.value + ".neurodebug"
 """`source.fixAll.neurodebug`: editors run it on save when asked to."""
@@ -79,8 +79,6 @@ def register(server: NeurodebugServer) -> None:
                 return finding.fix
             path = uri_path(uri)
             settings = project_settings(path, ls.state.options)
-            if settings is None:
-                return None
             return await asyncio.to_thread(
                 fresh_fix, snapshot.source, snapshot.tree, finding, path, settings, RULES
             )

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from neurodebug.analyzers.document import PositionEncoding, Snapshot, line_bytes, line_starts
 from neurodebug.analyzers.parsing import UnreadableSourceError, parse, read_source
+from neurodebug.analyzers.rules.incremental import RuleCache
 from neurodebug.server.analysis import Report, analyze, uri_path
 from neurodebug.server.app import NeurodebugServer
-from neurodebug.server.convert import Lines, lsp_diagnostic, lsp_syntax_diagnostic
-from neurodebug.server.documents import PositionEncoding, Snapshot, line_starts
-from neurodebug.server.incremental import RuleCache
+from neurodebug.server.convert import Lines, lsp_diagnostic
 from pygls.protocol import default_converter
 from pygls.uris import from_fs_path
 
@@ -36,9 +36,8 @@ MAX_WORKSPACE_FILES = 2000
 def lsp_diagnostics(
     report: Report, lines: Lines, encoding: PositionEncoding
 ) -> list[types.Diagnostic]:
-    """A report's syntax errors and findings as LSP diagnostics, in source order."""
-    diagnostics = [lsp_syntax_diagnostic(problem, lines, encoding) for problem in report.syntax]
-    diagnostics.extend(lsp_diagnostic(finding, lines, encoding) for finding in report.findings)
+    """A report's findings (syntax errors included) as LSP diagnostics, in source order."""
+    diagnostics = [lsp_diagnostic(finding, lines, encoding) for finding in report.findings]
     diagnostics.sort(key=lambda d: (d.range.start.line, d.range.start.character))
     return diagnostics
 
@@ -75,10 +74,7 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
     previous = server.state.published.get(snapshot.uri, {})
     encoding = server.encoding
     fresh: dict[tuple[object, ...], Any] = {}
-    items: list[Any] = [
-        _CONVERTER.unstructure(lsp_syntax_diagnostic(problem, snapshot, encoding))
-        for problem in report.syntax
-    ]
+    items: list[Any] = []
     for finding in report.findings:
         key = (
             finding.code,
@@ -196,10 +192,7 @@ class _FileLines:
         self.starts = line_starts(source)
 
     def line_bytes(self, line: int) -> bytes:
-        if line >= len(self.starts):
-            return b""
-        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.source)
-        return self.source[self.starts[line] : end]
+        return line_bytes(self.source, self.starts, line)
 
 
 def _workspace_reports(

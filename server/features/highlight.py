@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 from neurodebug.server.app import NeurodebugServer
-from neurodebug.server.convert import lsp_position
-from neurodebug.server.symbols import identifier_at, node_text, occurrences, scope_of
+from neurodebug.server.convert import lsp_range
 
 
 def register(server: NeurodebugServer) -> None:
@@ -13,26 +12,29 @@ def register(server: NeurodebugServer) -> None:
     def document_highlight(
         ls: NeurodebugServer, params: types.DocumentHighlightParams
     ) -> list[types.DocumentHighlight] | None:
-        """Highlight the name's definitions as writes and its uses as reads, in its scope."""
+        """Highlight the name's definitions as writes and its uses as reads, as Python
+        resolves it (`analyzers.scopes`: a shadowing name elsewhere is another variable)."""
         document = ls.state.documents.get(params.text_document.uri)
         if document is None:
             return None
         position = params.position
-        node = identifier_at(
-            document.tree, document.offset(position.line, position.character, ls.encoding)
-        )
-        if node is None:
+        found = document.name_at(position.line, position.character, ls.encoding)
+        if found is None:
             return None
-        found = occurrences(scope_of(node), node_text(node))
+        _occurrence, binding = found
         return [
             types.DocumentHighlight(
-                range=types.Range(
-                    lsp_position(document, *occurrence.start_point, ls.encoding),
-                    lsp_position(document, *occurrence.end_point, ls.encoding),
+                range=lsp_range(
+                    document,
+                    occurrence.line,
+                    occurrence.col,
+                    occurrence.line,
+                    occurrence.end_col,
+                    ls.encoding,
                 ),
                 kind=types.DocumentHighlightKind.Write
-                if occurrence.is_write
+                if occurrence.is_definition
                 else types.DocumentHighlightKind.Read,
             )
-            for occurrence in found
+            for occurrence in sorted((*binding.definitions, *binding.uses))
         ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from lsprotocol import types
+from neurodebug.analyzers.document import Document
+from neurodebug.neural_debugger.predict.runs import values_at
 from neurodebug.server.app import NeurodebugServer
-from neurodebug.server.convert import lsp_position
-from neurodebug.server.documents import Document
-from neurodebug.server.predictions import values_at
-from neurodebug.server.symbols import identifier_at, is_write, node_text
+from neurodebug.server.convert import lsp_range
 
 
 def _code(document: Document, line: int) -> str:
@@ -66,16 +65,13 @@ def register(server: NeurodebugServer) -> None:
         if document is None:
             return None
         position = params.position
-        offset = document.offset(position.line, position.character, ls.encoding)
-        node = identifier_at(document.tree, offset)
-        if node is None:
+        found = document.name_at(position.line, position.character, ls.encoding)
+        if found is None:
             return None
-        line = node.start_point.row + 1
-        markdown = hover_markdown(ls, document, line, node_text(node), is_write(node))
+        occurrence, binding = found
+        line = occurrence.line
+        markdown = hover_markdown(ls, document, line, binding.name, occurrence.is_definition)
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
-            range=types.Range(
-                lsp_position(document, node.start_point.row, node.start_point.column, ls.encoding),
-                lsp_position(document, node.end_point.row, node.end_point.column, ls.encoding),
-            ),
+            range=lsp_range(document, line, occurrence.col, line, occurrence.end_col, ls.encoding),
         )

@@ -7,9 +7,9 @@ when the function is edited (see `invalidate_runs`).
 from __future__ import annotations
 
 from lsprotocol import types
+from neurodebug.neural_debugger.predict.runs import label, text_hash, tooltip
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_position
-from neurodebug.server.predictions import label, text_hash, tooltip
 
 
 def invalidate_runs(server: NeurodebugServer, uri: str) -> None:

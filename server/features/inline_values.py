@@ -8,9 +8,9 @@ frame's locals come from the `neurodebug.predictFromState` command instead.
 from __future__ import annotations
 
 from lsprotocol import types
+from neurodebug.neural_debugger.predict.runs import label
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_position
-from neurodebug.server.predictions import label
 
 
 def register(server: NeurodebugServer) -> None:

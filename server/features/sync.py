@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from lsprotocol import types
+from neurodebug.analyzers.document import Document
 from neurodebug.server.app import NeurodebugServer
-from neurodebug.server.documents import Document
 from neurodebug.server.features.diagnostics import forget, schedule
 
 LOG = logging.getLogger(__name__)

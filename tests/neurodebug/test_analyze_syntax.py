@@ -19,7 +19,7 @@ def test_syntax_error_reported_with_position_and_status_one(tmp_path: Path) -> N
     completed = run_neurodebug("analyze", str(tmp_path), cwd=tmp_path)
     assert completed.returncode == 1
     assert completed.stdout.splitlines() == [
-        "bad.py:4:12: ND000 SyntaxError: missing ')'",
+        "bad.py:4:12: ND000 SyntaxError: invalid syntax",
         "Found 1 problem.",
     ]
 

@@ -4,7 +4,7 @@
     python3 tests/reliability/fuzz_analyzers.py -atheris_runs=20000 -max_len=4096
 
 Each input goes through the rules (`check_source`), the facts of every function
-(`analyze_source(...).compute_all()`) and an incremental edit of a `SourceDocument`; any
+(`analyze_source(...).compute_all()`) and an incremental edit of a `Document`; any
 exception escaping them is a crash that atheris reports with the input that caused it.
 """
 
@@ -19,7 +19,8 @@ import atheris
 # analyzers/expressions.py (a false AttributeError the plain code never raises), so that module
 # runs uninstrumented; a crash report here must still reproduce without atheris to count.
 with atheris.instrument_imports(exclude=["neurodebug.analyzers.expressions"]):
-    from neurodebug.analyzers.document import SourceDocument, analyze_source
+    from neurodebug.analyzers.document import Document, analyze_source, line_starts
+    from neurodebug.analyzers.parsing import parse
     from neurodebug.analyzers.rules import Settings, check_source
 
 SETTINGS = Settings()
@@ -37,10 +38,11 @@ def one_input(data: bytes) -> None:
     check_source(data, None, SETTINGS)
     analyze_source(data).compute_all()
     provider = atheris.FuzzedDataProvider(data)
-    document = SourceDocument(data)
+    document = Document("file:///fuzz.py", 0, data, parse(data), line_starts(data))  # any bytes
     line = provider.ConsumeIntInRange(0, 50)
     column = provider.ConsumeIntInRange(0, 80)
-    document.apply_edit(line, column, line, column + 1, provider.ConsumeUnicodeNoSurrogates(8))
+    text = provider.ConsumeUnicodeNoSurrogates(8)
+    document.apply_edit((line, column), (line, column + 1), text, "utf-16")
     document.facts.compute_all()
 
 

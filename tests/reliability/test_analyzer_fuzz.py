@@ -2,7 +2,7 @@
 
 Hypothesis feeds random bytes, invalid UTF-8 and token soup to the in-process entry points (the
 rules' `check_source`, the facts of `analyze_source` with every function computed, and the
-incremental `SourceDocument`); deep nesting goes through the real CLI; every fixture is cut at
+incremental `Document`); deep nesting goes through the real CLI; every fixture is cut at
 byte offsets. The every-offset sweep over all fixtures and the size/time scaling live in
 `neurodebug bench fuzz --part analyzer`.
 """
@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from neurodebug.analyzers.document import SourceDocument, analyze_source
+from neurodebug.analyzers.document import Document, analyze_source, line_starts
 from neurodebug.analyzers.rules import Settings, check_source
-from neurodebug.server.documents import Document
 
 from tests.conftest import REPO_ROOT, run_neurodebug
 
@@ -93,18 +92,19 @@ def test_incremental_parse_equals_a_fresh_parse(
     """Out-of-range and reversed positions clamp; the tree always equals a fresh parse's.
 
     (Found here: tree-sitter reused a subtree that a newly closed triple-quoted string
-    swallows; both document classes now re-parse from scratch when the tree has errors.)
+    swallows; the document now re-parses from scratch when the tree has errors.)
     """
     source = FIXTURES[0].read_bytes()
-    document = SourceDocument(source)
-    served = Document.open("file:///fuzz.py", 0, source.decode())
+    document = Document.open("file:///fuzz.py", 0, source.decode())
     for start_line, start_col, end_line, end_col, text in edits:
-        document.apply_edit(start_line, start_col, end_line, end_col, text)
-        served.apply_edit((start_line, start_col), (end_line, end_col), text, "utf-16")
-        assert served.source == document.source
-        fresh = SourceDocument(document.source).tree.root_node
+        start = document.offset(start_line, start_col, "utf-16")
+        end = max(start, document.offset(end_line, end_col, "utf-16"))
+        expected = document.source[:start] + text.encode() + document.source[end:]
+        document.apply_edit((start_line, start_col), (end_line, end_col), text, "utf-16")
+        assert document.source == expected
+        assert document.starts == line_starts(document.source)
+        fresh = Document.open("file:///fresh.py", 0, document.text).tree.root_node
         assert str(document.tree.root_node) == str(fresh)
-        assert str(served.tree.root_node) == str(fresh)
     fresh_facts = analyze_source(document.source)
     assert [f.qualname for f in document.facts.functions] == [
         f.qualname for f in fresh_facts.functions

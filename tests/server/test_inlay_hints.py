@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from neurodebug.neural_debugger.groundtruth.trace import Trace
-from neurodebug.server.predictions import label, line_values, value_before
+from neurodebug.neural_debugger.predict.runs import label, line_values, value_before
 from pytest_lsp import LanguageClient
 
 from tests.server.conftest import DATA, model_checkpoint, open_file, start_session

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
-from neurodebug.server.predictions import label, line_values, tooltip, value_before
+from neurodebug.neural_debugger.predict.runs import label, line_values, tooltip, value_before
 
 from tests.server.conftest import DATA
 

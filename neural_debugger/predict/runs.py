@@ -1,9 +1,11 @@
 """Predicted and real traces per function, and what each executed line wrote — for hints and hover.
 
-A trace's `line` step holds the locals *before* its line runs; what the line wrote is the
-difference to the next stop of the same frame. A line that ran several times (a loop body)
-shows its last run and the run count. Traces are kept per (document, function) together with
-the function's text, and dropped as soon as that text changes.
+The language server keeps its runs here (`RunStore`, per document URI and function) and shows
+them as inlay hints, inline values and hover values; nothing here knows the protocol. A trace's
+`line` step holds the locals *before* its line runs; what the line wrote is the difference to
+the next stop of the same frame. A line that ran several times (a loop body) shows its last run
+and the run count. Traces are kept per (document, function) together with the function's text,
+and dropped as soon as that text changes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from neurodebug.analyzers.facts import FunctionFacts
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 
 
@@ -49,6 +52,28 @@ class RunStore:
 def text_hash(source: bytes, start_byte: int, end_byte: int) -> str:
     """A short fingerprint of a function's text: edits elsewhere leave it unchanged."""
     return hashlib.blake2b(source[start_byte:end_byte], digest_size=12).hexdigest()
+
+
+def record_run(
+    runs: dict[str, dict[str, FunctionRun]],
+    uri: str,
+    source: bytes,
+    facts: FunctionFacts,
+    entry: str,
+    trace: Trace,
+) -> FunctionRun:
+    """Keep a function's trace (predicted or real) with its text's fingerprint and line values."""
+    run = FunctionRun(
+        qualname=facts.qualname,
+        def_line=facts.def_line,
+        end_line=facts.end_line,
+        text_hash=text_hash(source, facts.node.start_byte, facts.node.end_byte),
+        entry=entry,
+        trace=trace,
+        lines=line_values(trace, facts.name, facts.def_line, facts.end_line),
+    )
+    runs.setdefault(uri, {})[facts.qualname] = run
+    return run
 
 
 def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dict[int, LineValues]:

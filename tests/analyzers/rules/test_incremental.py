@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from neurodebug.analyzers.document import Document
 from neurodebug.analyzers.parsing import parse
 from neurodebug.analyzers.rules.base import Finding
 from neurodebug.analyzers.rules.engine import check_tree
+from neurodebug.analyzers.rules.incremental import RuleCache, fresh_fix
 from neurodebug.analyzers.rules.registry import RULES
-from neurodebug.server.documents import Document
-from neurodebug.server.incremental import RuleCache, fresh_fix
 
 from neurodebug.config import Settings
-from tests.server.conftest import DATA
+from tests.conftest import REPO_ROOT as REPO
 
-REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "server" / "data"
 SAMPLES = sorted((REPO / "examples").glob("*.py")) + sorted(DATA.glob("*.py"))
 
 

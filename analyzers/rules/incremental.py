@@ -8,8 +8,9 @@ what rules such as "global name in a loop" read outside the chunk). A cached chu
 is shifted by its line and byte offset; findings whose fixes edit outside their own chunk
 (e.g. "add `import functools`") are never cached, since those edits do not move with it.
 
-Mirrors `neurodebug.analyzers.rules.engine.check_tree` (the same rules, suppressions, syntax
-errors as `ND000`, no fixes in broken files) on a sub-tree.
+The checking itself is the engine's (`collect_nodes`, `rule_findings`, `syntax_findings`), run
+on one top-level statement at a time; this module adds only the chunking, the cache and the
+module-wide facts a chunk needs, so its findings are exactly `check_tree`'s.
 """
 
 from __future__ import annotations
@@ -21,34 +22,15 @@ from functools import cache
 from pathlib import Path
 
 import tree_sitter
-from neurodebug.analyzers.parsing import python_language, syntax_errors
-from neurodebug.analyzers.rules.base import Context, Edit, Finding, Fix, Rule
-from neurodebug.analyzers.rules.engine import (
-    QUERIED_TYPES,
-    SYNTAX_ERROR_CODE,
-    SYNTAX_ERROR_NAME,
-    finding_from_hit,
-    is_suppressed,
-    rule_enabled,
-    rule_hits,
-    suppressions,
-)
+from neurodebug.analyzers.parsing import python_language
 
 from neurodebug.config import Settings
 
+from .base import Context, Edit, Finding, Fix, Rule
+from .engine import collect_nodes, enabled_rules, rule_findings, syntax_findings
+
 _DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
 MAX_CACHED_CHUNKS = 20_000
-
-
-@cache
-def _query() -> tree_sitter.Query:
-    pattern = " ".join(f"({kind}) @{kind}" for kind in QUERIED_TYPES)
-    return tree_sitter.Query(python_language(), pattern)
-
-
-def _collect(node: tree_sitter.Node) -> dict[str, list[tree_sitter.Node]]:
-    captures = tree_sitter.QueryCursor(_query()).captures(node)
-    return {name: sorted(nodes, key=lambda n: n.start_byte) for name, nodes in captures.items()}
 
 
 def _definition_name(node: tree_sitter.Node) -> bytes:
@@ -120,7 +102,7 @@ def fresh_fix(
     )
     if chunk is None:
         return None
-    enabled = tuple(rule for rule in rules if rule_enabled(rule, settings, path))
+    enabled = enabled_rules(rules, settings, path)
     for found in check_chunk(source, tree, chunk, enabled, settings, root.has_error):
         if (found.code, found.line, found.column) == (finding.code, finding.line, finding.column):
             return found.fix
@@ -186,7 +168,7 @@ def check_chunk(
         for top in tree.root_node.named_children:
             called |= _loop_calls(source, top)
         shared = module_shared(source, tree, settings.target_version, called)
-    nodes = _collect(chunk)
+    nodes = collect_nodes(chunk)
     imports = dict(shared.cache["imports"])  # type: ignore[call-overload]
     local = Context(source, tree, nodes, settings.target_version)
     from neurodebug.analyzers.rules._syntax import module_imports
@@ -195,19 +177,7 @@ def check_chunk(
     ctx = Context(source, tree, nodes, settings.target_version)
     ctx.cache.update(shared.cache)
     ctx.cache["imports"] = imports
-    findings: list[Finding] = []
-    for rule in rules:
-        for hit in rule_hits(rule, ctx):
-            node = hit.node
-            if broken and node.has_error:
-                continue
-            if not (chunk.start_byte <= node.start_byte and node.end_byte <= chunk.end_byte):
-                continue
-            findings.append(finding_from_hit(rule, hit, broken))
-    lines = suppressions(ctx)
-    if lines:
-        findings = [f for f in findings if not is_suppressed(f, lines)]
-    return findings
+    return rule_findings(ctx, rules, broken, (chunk.start_byte, chunk.end_byte))
 
 
 @dataclass
@@ -245,7 +215,7 @@ class RuleCache:
         chunks."""
         root = tree.root_node
         broken = root.has_error
-        enabled = tuple(rule for rule in rules if rule_enabled(rule, settings, path))
+        enabled = enabled_rules(rules, settings, path)
         chunks = root.named_children
         # One pass over the top-level statements; everything derived from a statement's text
         # (its type, the name it defines, the calls it makes in loops) is cached by digest.
@@ -277,7 +247,7 @@ class RuleCache:
         pure = self._pure_functions(source, tree, settings.target_version, rows, infos)
         shared = module_shared(source, tree, settings.target_version, called, pure)
         context = f"{signature}:{shared.key}:{broken}:{hash((enabled, settings.target_version))}"
-        findings = _syntax_findings(tree, settings) if broken else []
+        findings = syntax_findings(tree, settings, source)
         live: set[tuple[str, str]] = set()
         entries, absolute = self.entries, self.absolute
         # Plain dict operations (atomic under the GIL): at most two runs of one document overlap.
@@ -407,33 +377,12 @@ def _identifiers(source: bytes, node: tree_sitter.Node) -> frozenset[str]:
     return frozenset(_text(source, name) for name in captures.get("name", []))
 
 
-def _syntax_findings(tree: tree_sitter.Tree, settings: Settings) -> list[Finding]:
-    """Syntax errors as `ND000` findings, unless `select` leaves them out (as the engine does)."""
-    if settings.select and not any(
-        SYNTAX_ERROR_CODE.startswith(s) or s.startswith(SYNTAX_ERROR_CODE) for s in settings.select
-    ):
-        return []
-    return [
-        Finding(
-            code=SYNTAX_ERROR_CODE,
-            name=SYNTAX_ERROR_NAME,
-            message=problem.message,
-            severity="error",
-            line=problem.line,
-            column=problem.column - 1,
-            end_line=problem.end_line,
-            end_column=problem.end_column - 1,
-        )
-        for problem in syntax_errors(tree)
-    ]
-
-
 def _loop_calls(source: bytes, chunk: tree_sitter.Node) -> frozenset[str]:
     """Plain-name calls made inside a loop within `chunk` (what ND305 asks of the whole file)."""
     from neurodebug.analyzers.rules._syntax import enclosing_loop
 
     names: set[str] = set()
-    for call in _collect(chunk).get("call", []):
+    for call in collect_nodes(chunk).get("call", []):
         function = call.child_by_field_name("function")
         if function is not None and function.type == "identifier" and enclosing_loop(call):
             names.add(source[function.start_byte : function.end_byte].decode("utf-8", "replace"))

@@ -177,7 +177,17 @@ def check_chunk(
     ctx = Context(source, tree, nodes, settings.target_version)
     ctx.cache.update(shared.cache)
     ctx.cache["imports"] = imports
-    return rule_findings(ctx, rules, broken, (chunk.start_byte, chunk.end_byte))
+    findings = rule_findings(ctx, rules, broken, (chunk.start_byte, chunk.end_byte))
+    # Facts of the whole file that a rule computed lazily (every identifier, the bound names,
+    # a scope's bindings — the module's walks the whole file) serve the next chunk of this
+    # check too: recomputed per chunk, they made a cold check of 10k lines 10x a full check.
+    for key, value in ctx.cache.items():
+        if key in _WHOLE_FILE_KEYS or key.startswith("scope:"):
+            shared.cache.setdefault(key, value)
+    return findings
+
+
+_WHOLE_FILE_KEYS = frozenset({"identifiers", "bound-names"})
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from neurodebug import __version__
@@ -38,3 +40,21 @@ def test_analyze_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     completed = run_neurodebug("analyze", str(tmp_path / "nope"))
     assert completed.returncode == 2
     assert "no such file or folder" in completed.stderr
+
+
+def test_a_subcommand_imports_only_its_own_module() -> None:
+    # Building the whole parser imported every subcommand (the benchmarks, the corpus builder)
+    # before any command could start; `rules` must not pay for `analyze` or `bench`.
+    probe = (
+        "import sys\n"
+        "from neurodebug.cli import main\n"
+        "main(['rules', 'ND101'])\n"
+        "loaded = [m for m in ('neurodebug.commands.analyze', 'neurodebug.commands.bench',\n"
+        "          'neurodebug.bench.peers', 'neurodebug.commands.serve') if m in sys.modules]\n"
+        "print('LOADED', loaded)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "LOADED []" in completed.stdout

@@ -29,8 +29,8 @@ def test_percentile_is_nearest_rank() -> None:
 def test_bench_lsp_writes_latencies(tmp_path: Path) -> None:
     out = tmp_path / "lsp.json"
     completed = run_neurodebug(
-        "bench", "lsp", "--sizes", "300", "--edits", "4", "--hovers", "3", "--out", str(out),
-        timeout=300,
+        "bench", "lsp", "--sizes", "300", "--edits", "4", "--hovers", "3", "--launches", "2",
+        "--out", str(out), timeout=300,
     )  # fmt: skip
     assert completed.returncode == 0, completed.stderr
     results = json.loads(out.read_text())
@@ -41,3 +41,8 @@ def test_bench_lsp_writes_latencies(tmp_path: Path) -> None:
     assert results["hover"]["idle"]["count"] == 3
     assert results["hover"]["neurodebug.verify"]["outcome"] == "ok"
     assert "edit→diag p50" in completed.stdout
+    startup = results["startup"]
+    assert startup["launches"] == 2
+    assert (
+        0 < startup["interpreter_and_server_import_ms"] <= startup["launch_to_initialized_max_ms"]
+    )

@@ -9,6 +9,12 @@ starts the walk: one `stepIn` enters the entry function, then the chosen action 
 (`stepIn`, `next`, `stepOut` or `continue`) and every stop in the user's file is recorded with
 its locals — until the call returns to the wrapper, the stop limit, or the deadline.
 
+Containment: the adapter is started through `secure_env.sandboxed_command`, so it and the
+debuggee it launches run as the tracer's sandbox children do — one network namespace with only
+its own loopback (the adapter and the debuggee still talk over it), a filesystem read-only
+outside the session's temporary folder (also the debuggee's cwd and TMPDIR), a pids cgroup, no
+capabilities and a scrubbed environment. What the OS refuses is logged once; the session goes on.
+
 Speed: pydevd writes each DAP message to its loopback socket as two sends, and Nagle's algorithm
 with delayed ACKs stalls every request ~40 ms. A `sitecustomize` startup hook put on the
 *debuggee's* PYTHONPATH (through the launch request's `env`, so the user's own environment is
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -32,6 +39,8 @@ from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.dap import DapClient, DapError
 from neurodebug.neural_debugger.groundtruth.recorder import without_addresses
 from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace, truncate_repr
+
+LOG = logging.getLogger(__name__)
 
 DAP_ACTIONS = {
     "step_into": "stepIn",
@@ -138,11 +147,14 @@ def _is_shown(name: str) -> bool:
 class _Session:
     """The state of one walk through the entry with debugpy."""
 
-    def __init__(self, client: DapClient, user_file: str, wrapper: str, deadline: float) -> None:
+    def __init__(
+        self, client: DapClient, user_file: str, wrapper: str, deadline: float, report: str
+    ) -> None:
         self.client = client
         self.user_file = user_file
         self.wrapper = wrapper
         self.deadline = deadline
+        self.report = report
 
     def remaining(self) -> float:
         left = self.deadline - time.monotonic()
@@ -217,6 +229,8 @@ def debug_entry(
         )
     )
     env = secure_env.scrubbed_environment()  # no tokens, keys or credentials for user code
+    env["TMPDIR"] = os.path.join(workdir, "tmp")  # the one writable place: its own folder
+    os.mkdir(env["TMPDIR"])
     if nodelay:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook_dir, os.environ.get("PYTHONPATH")]))
     env["PYTHONHASHSEED"] = "0"  # the tracer's seed: sets of strings list in the same order
@@ -225,15 +239,19 @@ def debug_entry(
     started = time.monotonic()
     deadline = started + timeout
     stamps: list[float] = []
+    report = os.path.join(workdir, "sandbox-report")
     client = DapClient(
-        [sys.executable, "-m", "debugpy.adapter"],
+        # the adapter and the debuggee it launches share the sandbox (and its loopback)
+        secure_env.sandboxed_command(
+            [sys.executable, "-m", "debugpy.adapter"], workdir, report=report
+        ),
         cwd=workdir,
         env=secure_env.scrubbed_environment(),  # the debuggee inherits the adapter's environment
         timeout=10.0,
     )
     try:
         _run_session(
-            _Session(client, user_file, wrapper, deadline),
+            _Session(client, user_file, wrapper, deadline, report),
             trace,
             python or [sys.executable],
             env,
@@ -253,6 +271,7 @@ def debug_entry(
             if client.process.poll() is None:
                 client.request("disconnect", {"terminateDebuggee": True}, timeout=2.0)
         client.close()
+        secure_env.release_process_tree(client.process.pid)  # strays that left its group
         trace.stdout = "".join(text for category, text in client.output if category == "stdout")
         trace.stderr = "".join(text for category, text in client.output if category == "stderr")
         if timings is not None and stamps:
@@ -279,6 +298,8 @@ def _run_session(
         {"adapterID": "debugpy", "clientID": "neurodebug", "pathFormat": "path",
          "linesStartAt1": True, "columnsStartAt1": True},
     )  # fmt: skip
+    # the launcher wrote its report before it exec'd the adapter, and no user code ran yet
+    secure_env.log_report(session.report, LOG.warning)
     launch = client.send(
         "launch",
         {

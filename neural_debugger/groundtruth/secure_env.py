@@ -15,7 +15,12 @@ runner of user code need the same three guarantees, each applied where it is che
 - `limit_processes(extra)`: called in each child: caps the number of processes the child's user
   may have at what exists now plus `extra`, so a fork bomb stalls instead of filling the machine
   before the process-group kill at the deadline. Root ignores the limit unless it drops its
-  capabilities, so the child drops them all first (it needs none to run Python code).
+  capabilities, so the child drops them all first (it needs none to run Python code), and sets
+  no_new_privs, without which root gets every capability back at the next `execve`;
+- `sandboxed_command(argv, writable)`: the same isolation for a runner that must start another
+  program rather than fork (the debugpy adapter and its debuggee, `analyze --profile`'s line
+  tracer): `python -m` this module applies `isolate_worker` and `limit_processes` to itself, then
+  execs `argv`, which inherits them; `release_process_tree(pid)` kills what is left afterwards.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NoReturn
 
 _SECRET_SUBSTRINGS = ("TOKEN", "SECRET", "PASSW", "CREDENTIAL", "APIKEY", "PRIVATE")
 _SECRET_WORDS = frozenset({"KEY", "KEYS", "AUTH", "PASS", "COOKIE", "SESSION", "PAT", "SIGNATURE"})
@@ -144,12 +150,22 @@ def isolate_filesystem(writable: str) -> str | None:
 _PIDS_CGROUP = "/sys/fs/cgroup/pids"
 
 
+def _cgroup_root() -> str:
+    """The pids hierarchy (cgroup v1) or the unified one (v2)."""
+    return _PIDS_CGROUP if os.path.isdir(_PIDS_CGROUP) else "/sys/fs/cgroup"
+
+
+def _group_of(pid: int) -> str:
+    """The pids cgroup `limit_process_tree` makes for process `pid`."""
+    return os.path.join(_cgroup_root(), f"neurodebug-sandbox-{pid}")
+
+
 def limit_process_tree(max_pids: int) -> str | None:
     """Put this process (and so all it forks) in a new pids cgroup of at most `max_pids` tasks.
 
     Stale, empty groups left by killed workers are removed on the way. `None` or why it failed.
     """
-    root = _PIDS_CGROUP if os.path.isdir(_PIDS_CGROUP) else "/sys/fs/cgroup"
+    root = _cgroup_root()
     if not os.path.isfile(os.path.join(root, "cgroup.procs")):
         return "no writable pids cgroup"
     with contextlib.suppress(OSError):
@@ -157,7 +173,7 @@ def limit_process_tree(max_pids: int) -> str | None:
             if name.startswith("neurodebug-sandbox-"):
                 with contextlib.suppress(OSError):
                     os.rmdir(os.path.join(root, name))  # fails (harmlessly) while in use
-    group = os.path.join(root, f"neurodebug-sandbox-{os.getpid()}")
+    group = _group_of(os.getpid())
     try:
         os.makedirs(group, exist_ok=True)
         with open(os.path.join(group, "pids.max"), "w", encoding="ascii") as limit:
@@ -165,7 +181,7 @@ def limit_process_tree(max_pids: int) -> str | None:
         with open(os.path.join(group, "cgroup.procs"), "w", encoding="ascii") as procs:
             procs.write(str(os.getpid()))
     except OSError as error:
-        return f"pids cgroup: {error}"
+        return f"pids cgroup: {error.strerror or error}"  # no pid in it: logged once
     _STATE["group"] = group
     return None
 
@@ -193,12 +209,7 @@ def kill_and_reap_strays(wait_s: float = 1.0) -> int:
     """
     group = _STATE.get("group")
     if group is not None:
-        procs = os.path.join(group, "cgroup.procs")
-        with contextlib.suppress(OSError, ValueError), open(procs, encoding="ascii") as listing:
-            for pid in [int(line) for line in listing if line.strip()]:
-                if pid != os.getpid():
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
+        _kill_members(group)
     if "subreaper" not in _STATE:
         return 0
     reaped = 0
@@ -215,11 +226,25 @@ def kill_and_reap_strays(wait_s: float = 1.0) -> int:
     return reaped
 
 
-def isolate_worker(writable: str, max_pids: int = 256) -> list[str]:
-    """Process cap, reaping, no network, read-only filesystem but `writable`; what failed."""
+def _kill_members(group: str) -> None:
+    """SIGKILL every process of a pids cgroup but this one."""
+    procs = os.path.join(group, "cgroup.procs")
+    with contextlib.suppress(OSError, ValueError), open(procs, encoding="ascii") as listing:
+        for pid in [int(line) for line in listing if line.strip()]:
+            if pid != os.getpid():
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def isolate_worker(writable: str, max_pids: int = 256, *, reap: bool = True) -> list[str]:
+    """Process cap, reaping, no network, read-only filesystem but `writable`; what failed.
+
+    `reap=False` leaves out the child subreaper: a program exec'd by `sandboxed_command` does
+    not wait for orphans, and `release_process_tree` kills its group instead.
+    """
     problems = [
         limit_process_tree(max_pids),
-        become_subreaper(),
+        become_subreaper() if reap else None,
         isolate_network(),
         isolate_filesystem(writable),
     ]
@@ -239,13 +264,19 @@ class _CapData(ctypes.Structure):
 
 
 def drop_capabilities() -> bool:
-    """Drop every capability of this process (root keeps its uid but loses its overrides)."""
+    """Drop every capability of this process (root keeps its uid but loses its overrides).
+
+    no_new_privs first: without it, `execve` hands root its full capability set again (and a
+    setuid program its owner's), so any program the user code starts could remount the
+    filesystem read-write or enter the host's namespaces; with it, an exec gains nothing.
+    """
     libc = _libc()
     if libc is None:
         return False
+    no_new_privs = libc.prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
     header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
     data = (_CapData * 2)()
-    return bool(libc.capset(ctypes.byref(header), data) == 0)
+    return no_new_privs and libc.capset(ctypes.byref(header), data) == 0
 
 
 def _threads_now() -> int:
@@ -264,3 +295,86 @@ def limit_processes(extra: int = 64) -> None:
     limit = _threads_now() + extra
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+
+
+# --------------------------------------------------------------------------------------------
+# Running another program in the sandbox (the debugpy adapter, the profiler's line tracer)
+
+_LAUNCHER = "neurodebug.neural_debugger.groundtruth.secure_env"
+_REPORT_PREFIX = "neurodebug sandbox: not applied: "
+_reported: set[str] = set()
+
+
+def sandboxed_command(
+    argv: Sequence[str], writable: str, *, max_pids: int = 256, report: str | None = None
+) -> list[str]:
+    """`argv` started through this module's launcher, isolated as the tracer's workers are.
+
+    The launcher (`python -m` this module, ~30 ms) applies `isolate_worker(writable, max_pids)`
+    to itself, drops its capabilities (`limit_processes`), then execs `argv`: the program and
+    everything it starts share one network namespace with only its own loopback (so the debugpy
+    adapter and its debuggee still reach each other), a filesystem read-only outside
+    `writable`, and a pids cgroup named for the launcher's pid (= the program's; see
+    `release_process_tree`). What could not be applied is written one per line to `report`
+    (a file the caller reads with `log_report`; stderr is often the program's own channel).
+    """
+    options = ["--writable", writable, "--max-pids", str(max_pids)]
+    if report is not None:
+        options += ["--report", report]
+    return [sys.executable, "-m", _LAUNCHER, *options, "--", *argv]
+
+
+def release_process_tree(pid: int) -> None:
+    """After a sandboxed command: kill what is left in its pids cgroup and remove the group."""
+    group = _group_of(pid)
+    if not os.path.isdir(group):
+        return
+    deadline = time.monotonic() + 1.0
+    while True:
+        _kill_members(group)
+        try:
+            os.rmdir(group)
+            return
+        except OSError:  # members still exiting; a stale group is removed by the next run
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+
+
+def log_report(report: str, log: Callable[[str], object]) -> list[str]:
+    """The problems a launcher wrote to `report`; each distinct one is passed to `log` once."""
+    try:
+        with open(report, encoding="utf-8") as lines:
+            problems = [line.strip() for line in lines if line.strip()]
+    except OSError:
+        return []
+    for problem in problems:
+        if problem not in _reported:
+            _reported.add(problem)
+            log(f"{_REPORT_PREFIX}{problem}")
+    return problems
+
+
+def _launch(arguments: Iterable[str]) -> NoReturn:
+    """The launcher: `[--writable DIR] [--max-pids N] [--report FILE] -- PROGRAM ARGS…`."""
+    options: dict[str, str] = {}
+    rest = list(arguments)
+    while rest and rest[0] != "--":
+        if len(rest) < 2:
+            raise SystemExit(f"secure_env: {rest[0]} needs a value")
+        options[rest[0]] = rest[1]
+        rest = rest[2:]
+    argv = rest[1:]
+    if not argv or "--writable" not in options:
+        raise SystemExit("usage: secure_env --writable DIR [--max-pids N] [--report FILE] -- CMD")
+    max_pids = int(options.get("--max-pids", "256"))
+    problems = isolate_worker(options["--writable"], max_pids, reap=False)
+    limit_processes(max_pids)
+    if "--report" in options and problems:
+        with contextlib.suppress(OSError), open(options["--report"], "w") as report:
+            report.write("".join(f"{problem}\n" for problem in problems))
+    os.execvp(argv[0], argv)
+
+
+if __name__ == "__main__":
+    _launch(sys.argv[1:])

@@ -6,7 +6,11 @@ files) and returns a `Profile`: per file, per line, how often the line ran and h
 run's time it took (inclusive of the calls it makes). The run is contained like every other
 run of user code: its own process group (killed with everything it started at the timeout),
 stdin on /dev/null, stdout and stderr captured (never mixed into ours), CPU, memory and file
-size limits, and optionally a fresh temporary working folder.
+size limits, and optionally a fresh temporary working folder. It also runs in the tracer's
+sandbox (`secure_env.sandboxed_command`): a network namespace with only its own loopback, a
+filesystem read-only outside the run's temporary folder (its TMPDIR; the project too is
+read-only), a pids cgroup, no capabilities and a scrubbed environment — applied where the OS
+allows, logged once where not.
 
 A `Profile` is also what the neural debugger's rollouts produce for `--predict` (then `kind`
 is "predicted" and the costs are counted in predicted steps, not seconds), and it is saved to
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shlex
@@ -29,8 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.limits import MIB, limit_this_process
-from neurodebug.neural_debugger.groundtruth.secure_env import scrubbed_environment
+
+LOG = logging.getLogger(__name__)
 
 ProfileKind = Literal["measured", "predicted"]
 
@@ -39,6 +46,9 @@ PROFILE_FILE = Path(".neurodebug_cache") / "profile.json"
 
 DEFAULT_TIMEOUT_S = 300.0
 DEFAULT_MEMORY_MB = 8192
+PROFILE_MAX_PIDS = 1024
+"""Tasks (threads count) the profiled command may have at once: above the tracer's 256, since a
+test suite or a numeric library starts a thread pool per core; a fork bomb still stalls."""
 MAX_CAPTURED_CHARS = 20_000
 
 _PYTHON = re.compile(r"^python(\d(\.\d+)?)?$")
@@ -205,8 +215,10 @@ def run_profile(
 
     The command runs in `project` (or, with `temp_cwd`, in a fresh temporary folder with
     `project` on `PYTHONPATH`), with stdin closed, in its own process group that is killed
-    at `timeout_s`. Raises `ProfileError` when the run times out or leaves no results; a
-    failing program (non-zero exit) still gives a profile, with `exit_code` set.
+    at `timeout_s`, sandboxed (see the module doc): it may write only under its TMPDIR (and,
+    with `temp_cwd`, its working folder). Raises `ProfileError` when the run times out or
+    leaves no results; a failing program (non-zero exit) still gives a profile, with
+    `exit_code` set.
     """
     project = project.resolve()
     arguments = tracer_arguments(command, project)
@@ -214,12 +226,15 @@ def run_profile(
         out = Path(scratch) / "profile.json"
         workdir = Path(scratch) / "work"
         workdir.mkdir()
-        env = scrubbed_environment()  # user code: no tokens, keys or credentials
+        env = secure_env.scrubbed_environment()  # user code: no tokens, keys or credentials
+        env["TMPDIR"] = str(Path(scratch) / "tmp")  # writable, unlike the rest of the filesystem
+        Path(env["TMPDIR"]).mkdir()
+        report = str(Path(scratch) / "sandbox-report")
         if temp_cwd:
             env["PYTHONPATH"] = os.pathsep.join(
                 part for part in (str(project), env.get("PYTHONPATH", "")) if part
             )
-        argv = [
+        tracer = [
             sys.executable,
             "-m",
             "neurodebug.cost.line_tracer",
@@ -229,6 +244,9 @@ def run_profile(
             str(project),
             *arguments,
         ]
+        argv = secure_env.sandboxed_command(
+            tracer, scratch, max_pids=PROFILE_MAX_PIDS, report=report
+        )
         started = time.perf_counter()
         process = subprocess.Popen(
             argv,
@@ -249,6 +267,8 @@ def run_profile(
         finally:
             with contextlib.suppress(OSError):
                 os.killpg(process.pid, signal.SIGKILL)  # anything it left behind
+            secure_env.release_process_tree(process.pid)  # even what left the process group
+            secure_env.log_report(report, LOG.warning)
         wall = time.perf_counter() - started
         try:
             data = json.loads(out.read_text(encoding="utf-8"))

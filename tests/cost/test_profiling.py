@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from neurodebug.cost.profiling import (
     Profile,
     ProfileError,
+    ProfileRun,
     load_profile,
     run_profile,
     tracer_arguments,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
+PROBE = Path(__file__).resolve().parents[1] / "reliability" / "data" / "sandbox_probe.py"
+PRIVILEGED_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
 
 
 @pytest.fixture
@@ -128,3 +138,77 @@ def test_profile_round_trips_through_json(project: Path) -> None:
     assert (project / ".neurodebug_cache" / ".gitignore").read_text() == "*\n"
     path.write_text("{broken")
     assert load_profile(path) is None
+
+
+# --------------------------------------------------------------------------------------------
+# The profiled command runs in the tracer's sandbox: no network but its own loopback, a
+# read-only world outside its run folder (the project included), no capabilities, a pids cgroup
+# (one probing run, several checks)
+
+needs_root = pytest.mark.skipif(not PRIVILEGED_LINUX, reason="namespaces need root on Linux")
+
+
+@dataclass
+class Probed:
+    """What the probe saw from inside the profiled run, and where it ran."""
+
+    seen: dict[str, Any]
+    outside: Path
+    project: Path
+    run: ProfileRun
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probed]:
+    project = tmp_path_factory.mktemp("project")
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copy(PROBE, project / "sandbox_probe.py")
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        socket.create_server(("127.0.0.1", 0)) as listener,
+    ):
+        patch.setenv("NEURODEBUG_TEST_API_TOKEN", "do-not-leak")
+        patch.setenv("NEURODEBUG_TEST_PLAIN", "visible")
+        port = listener.getsockname()[1]
+        run = run_profile(
+            f"python sandbox_probe.py {outside} {port} {os.getpid()}", project, timeout_s=60
+        )
+    assert run.profile.exit_code == 0, run.stderr
+    line = next(line for line in run.stdout.splitlines() if line.startswith("PROBE "))
+    yield Probed(dict(json.loads(line.removeprefix("PROBE "))), outside, project, run)
+
+
+@needs_root
+def test_profiled_command_cannot_reach_a_non_loopback_address(probed: Probed) -> None:
+    assert probed.seen["outbound"] == "ENETUNREACH"
+    assert probed.seen["outbound_s"] < 1.0  # refused at once, not a timeout
+    assert probed.seen["host_loopback"] == "ECONNREFUSED"  # its own namespace's loopback
+
+
+def test_profiled_command_keeps_its_own_loopback(probed: Probed) -> None:
+    assert probed.seen["own_loopback"] == "ping"
+
+
+@needs_root
+def test_profiled_command_cannot_write_outside_its_run_folder(probed: Probed) -> None:
+    assert probed.seen["outside"] in {"EROFS", "EACCES", "EPERM"}
+    assert not (probed.outside / "escaped.txt").exists()
+    assert probed.seen["scratch_written"] is True  # its TMPDIR, inside the run folder
+
+
+def test_profiled_command_sees_a_scrubbed_environment(probed: Probed) -> None:
+    assert (probed.seen["secret"], probed.seen["plain"]) == ("absent", "visible")
+    if PRIVILEGED_LINUX:  # without capabilities, a root process's environ is closed to it
+        assert probed.seen["caller_environ"] in {"EACCES", "EPERM"}
+
+
+@needs_root
+def test_profiled_command_has_no_capabilities_and_a_pids_cgroup(probed: Probed) -> None:
+    assert int(probed.seen["capabilities"], 16) == 0
+    assert probed.seen["pids_group"] is True
+
+
+def test_sandboxed_command_is_still_profiled(probed: Probed) -> None:
+    source = probed.project / "sandbox_probe.py"
+    costs = probed.run.profile.file(source)
+    assert costs is not None and costs[_line_of(source, "PROBE ")].hits == 1

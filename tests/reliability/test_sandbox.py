@@ -165,6 +165,26 @@ def test_sockets_cannot_reach_anything(pool: WorkerPool) -> None:
     assert trace.stdout.count("connected") == 0 and len(trace.stdout.splitlines()) == 2
 
 
+@pytest.mark.skipif(not PRIVILEGED_LINUX, reason="capabilities matter for root on Linux")
+def test_programs_it_executes_get_no_capabilities_back(pool: WorkerPool) -> None:
+    # root regains every capability at execve unless no_new_privs is set: a program the user
+    # code starts could otherwise remount the filesystem read-write or leave the namespaces
+    trace = run(
+        pool,
+        f"""\
+        import subprocess
+        def main():
+            status = subprocess.run(
+                [{sys.executable!r}, "-c", "print(open('/proc/self/status').read())"],
+                capture_output=True, text=True, check=True,
+            ).stdout
+            print(next(line.split()[1] for line in status.splitlines() if line.startswith("CapEff:")))
+        """,
+    )
+    assert trace.status == "ok", trace.exception
+    assert int(trace.stdout.strip(), 16) == 0
+
+
 def test_spinning_and_sleeping_programs_are_stopped(pool: WorkerPool) -> None:
     for body in ("while True:\n        pass", "import time; time.sleep(1000)"):
         started = time.monotonic()

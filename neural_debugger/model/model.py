@@ -22,8 +22,10 @@ class ModelConfig:
 
     vocab_size: int = 2048
     """Tokens in the vocabulary (tokenizer size, rounded up)."""
-    block_size: int = 512
-    """Longest sequence (source + transitions) the model reads."""
+    block_size: int = 2048
+    """Longest sequence (source + transitions) the model reads. New models read 2,048 tokens
+    (a whole real function, see `bench tokenizer`); a checkpoint stores its own (the shipped
+    one: 512), so changing this default never changes how a checkpoint loads."""
     n_layer: int = 4
     """Transformer blocks."""
     n_head: int = 4

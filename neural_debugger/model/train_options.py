@@ -14,7 +14,8 @@ class TrainOptions:
     n_layer: int = 4
     n_head: int = 4
     n_embd: int = 256
-    block_size: int = 512
+    block_size: int = 2048
+    """Window of a new run (a resumed run keeps the one in its options.json)."""
     batch_size: int = 8
     lr: float = 1e-3
     min_lr: float = 1e-4

@@ -19,6 +19,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.bench.lsp",
     "neurodebug.bench.predict",
     "neurodebug.bench.speedups",
+    "neurodebug.bench.tokenizer",
     "neurodebug.bench.trace",
 )
 

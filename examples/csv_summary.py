@@ -19,7 +19,7 @@ SAMPLE = "region,amount\n" + "".join(
 
 
 def read_rows(text: str) -> list[dict[str, str]]:
-    """Parse CSV text into rows."""
+    """Parse CSV text into rows."""  # neurodebug: read_rows("region,amount\nnorth,3\nsouth,5\n")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -33,7 +33,7 @@ def median(values: list[int]) -> float | int:
 
 
 def totals_by_region(rows: list[dict[str, str]]) -> dict[str, int]:
-    """Sum of amounts per region."""
+    """Sum of amounts per region."""  # neurodebug: totals_by_region([{"region": "north", "amount": "3"}, {"region": "south", "amount": "5"}, {"region": "north", "amount": "4"}])
     totals = {}
     for row in rows:
         region = row["region"]
@@ -42,12 +42,12 @@ def totals_by_region(rows: list[dict[str, str]]) -> dict[str, int]:
 
 
 def smallest_sale(rows: list[dict[str, str]]) -> int:
-    """The smallest amount."""
+    """The smallest amount."""  # neurodebug: smallest_sale([{"region": "north", "amount": "3"}, {"region": "south", "amount": "1"}])
     return sorted(int(row["amount"]) for row in rows)[0]
 
 
 def snapshots(rows: list[dict[str, str]], every: int) -> list[list[dict[str, str]]]:
-    """Copies of the rows seen so far, every `every` rows (for an audit trail)."""
+    """Copies of the rows seen so far, every `every` rows (for an audit trail)."""  # neurodebug: snapshots([{"amount": "1"}, {"amount": "2"}, {"amount": "3"}], 2)
     seen: list[dict[str, str]] = []
     saved = []
     for index, row in enumerate(rows):
@@ -58,7 +58,7 @@ def snapshots(rows: list[dict[str, str]], every: int) -> list[list[dict[str, str
 
 
 def outliers(values: list[int], factor: float) -> list[int]:
-    """Values more than `factor` times the median."""
+    """Values more than `factor` times the median."""  # neurodebug: outliers([1, 2, 10], 1.9)
     result = []
     for value in values:
         if value > factor * median(values):
@@ -66,7 +66,7 @@ def outliers(values: list[int], factor: float) -> list[int]:
     return result
 
 
-def main() -> str:
+def main() -> str:  # neurodebug: main()
     rows = read_rows(SAMPLE)
     amounts = [int(row["amount"]) for row in rows]
     return (

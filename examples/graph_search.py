@@ -32,14 +32,14 @@ def shortest_path(graph: dict[str, list[str]], start: str, goal: str) -> list[st
 
 
 def count_paths(rows: int, cols: int) -> int:
-    """Monotone lattice paths from the top-left to the bottom-right corner."""
+    """Monotone lattice paths from the top-left to the bottom-right corner."""  # neurodebug: count_paths(2, 1)
     if rows == 0 or cols == 0:
         return 1
     return count_paths(rows - 1, cols) + count_paths(rows, cols - 1)
 
 
 def degree_table(graph: dict[str, list[str]]) -> dict[str, int]:
-    """In-degree of every node."""
+    """In-degree of every node."""  # neurodebug: degree_table({"a": ["b", "c"], "b": ["c"], "c": []})
     degrees = {}
     for node in graph:
         degrees[node] = 0
@@ -50,7 +50,7 @@ def degree_table(graph: dict[str, list[str]]) -> dict[str, int]:
 
 
 def grid_graph(width: int, height: int) -> dict[str, list[str]]:
-    """A grid of `width` x `height` nodes joined right and down."""
+    """A grid of `width` x `height` nodes joined right and down."""  # neurodebug: grid_graph(2, 2)
     graph: dict[str, list[str]] = {}
     for x in range(width):
         for y in range(height):
@@ -63,7 +63,7 @@ def grid_graph(width: int, height: int) -> dict[str, list[str]]:
     return graph
 
 
-def main() -> str:
+def main() -> str:  # neurodebug: main()
     graph = grid_graph(30, 30)
     path = shortest_path(graph, "0,0", "29,29")
     degrees = degree_table(graph)

@@ -22,7 +22,7 @@ def restock_list(stock: list[tuple[str, int]], threshold: int) -> list[str]:
 def join_catalogue(
     stock: list[tuple[str, int]], catalogue: list[tuple[str, str, float]]
 ) -> list[tuple[str, str, int, float]]:
-    """Attach category and unit price to every stocked item (sku, category, quantity, price)."""
+    """Attach category and unit price to every stocked item (sku, category, quantity, price)."""  # neurodebug: join_catalogue([("a", 2)], [("a", "t", 1.5)])
     rows = []
     for sku, quantity in stock:
         for catalogue_sku, category, price in catalogue:
@@ -32,7 +32,7 @@ def join_catalogue(
 
 
 def value_by_category(rows: list[tuple[str, str, int, float]]) -> dict[str, float]:
-    """Total stock value per category."""
+    """Total stock value per category."""  # neurodebug: value_by_category([("a", "tools", 2, 1.5), ("b", "garden", 9, 2.0), ("c", "tools", 1, 3.0)])
     totals = {}
     for _sku, category, quantity, price in rows:
         if category not in list(totals.keys()):
@@ -42,7 +42,7 @@ def value_by_category(rows: list[tuple[str, str, int, float]]) -> dict[str, floa
 
 
 def discontinued(stock: list[tuple[str, int]], active_skus: list[str]) -> list[str]:
-    """SKUs in stock that the catalogue no longer lists."""
+    """SKUs in stock that the catalogue no longer lists."""  # neurodebug: discontinued([("a", 2), ("b", 9)], ["a"])
     gone = []
     for sku, _quantity in stock:
         if sku not in active_skus:
@@ -51,14 +51,14 @@ def discontinued(stock: list[tuple[str, int]], active_skus: list[str]) -> list[s
 
 
 def render(totals: dict[str, float]) -> str:
-    """A plain-text table of the totals, largest first."""
+    """A plain-text table of the totals, largest first."""  # neurodebug: render({"tools": 6.0, "garden": 18.0})
     text = ""
     for category in sorted(totals, key=lambda c: -totals[c]):
         text += f"{category:<12}{totals[category]:>12.2f}\n"
     return text
 
 
-def main() -> str:
+def main() -> str:  # neurodebug: main()
     catalogue = [
         (f"sku{i}", ["tools", "garden", "kitchen"][i % 3], 1.5 + i % 7) for i in range(400)
     ]

@@ -22,7 +22,7 @@ def parse_line(line: str) -> tuple[str, str, str, int, int] | None:
 
 
 def slowest_endpoints(lines: list[str], top: int = 3) -> list[tuple[str, float]]:
-    """Endpoints by mean latency, slowest first."""
+    """Endpoints by mean latency, slowest first."""  # neurodebug: slowest_endpoints(["x GET /a 200 3ms"], 1)
     latencies: dict[str, list[int]] = {}
     for line in lines:
         parsed = parse_line(line)
@@ -38,7 +38,7 @@ def slowest_endpoints(lines: list[str], top: int = 3) -> list[tuple[str, float]]
 
 
 def noisy_clients(clients: list[str], limit: int) -> list[str]:
-    """Clients that made more than `limit` requests, in first-seen order."""
+    """Clients that made more than `limit` requests, in first-seen order."""  # neurodebug: noisy_clients(["a", "b", "a", "a"], 2)
     noisy = []
     for client in clients:
         if clients.count(client) > limit and client not in noisy:
@@ -47,7 +47,7 @@ def noisy_clients(clients: list[str], limit: int) -> list[str]:
 
 
 def error_bursts(statuses: list[int], window: int) -> int:
-    """How many windows of `window` consecutive requests contain at least two server errors."""
+    """How many windows of `window` consecutive requests contain at least two server errors."""  # neurodebug: error_bursts([200, 500, 500, 200, 503], 3)
     queue = []
     bursts = 0
     for status in statuses:
@@ -63,7 +63,7 @@ def error_bursts(statuses: list[int], window: int) -> int:
     return bursts
 
 
-def main() -> str:
+def main() -> str:  # neurodebug: main()
     paths = ["/api/items", "/api/users", "/health", "/api/orders"]
     lines = [
         f"10.0.0.{i % 17} {['GET', 'POST'][i % 2]} {paths[i % 4]} {[200, 500, 404][i % 3]} {(i * 7) % 90}ms"

@@ -28,7 +28,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def content_words(words: list[str]) -> list[str]:
-    """Words that are not stop words."""
+    """Words that are not stop words."""  # neurodebug: content_words(["the", "cat", "of", "hat"])
     kept = []
     for word in words:
         if word not in STOP_WORDS:
@@ -37,7 +37,7 @@ def content_words(words: list[str]) -> list[str]:
 
 
 def vocabulary(words: list[str], min_count: int) -> dict[str, int]:
-    """Map each word seen at least `min_count` times to an id, most frequent first."""
+    """Map each word seen at least `min_count` times to an id, most frequent first."""  # neurodebug: vocabulary(["a", "b", "a", "c", "b", "a"], 2)
     counts: dict[str, int] = {}
     for word in words:
         counts[word] = counts.get(word, 0) + 1
@@ -49,7 +49,7 @@ def vocabulary(words: list[str], min_count: int) -> dict[str, int]:
 
 
 def most_common_pair(words: list[str]) -> tuple[str, str] | None:
-    """The most frequent pair of adjacent characters over all words (one BPE step)."""
+    """The most frequent pair of adjacent characters over all words (one BPE step)."""  # neurodebug: most_common_pair(["aab", "ab"])
     pairs: dict[tuple[str, str], int] = {}
     for word in words:
         for i in range(len(word) - 1):
@@ -61,7 +61,7 @@ def most_common_pair(words: list[str]) -> tuple[str, str] | None:
 
 
 def count_mentions(words: list[str], name: str) -> int:
-    """How often `name` occurs, ignoring case."""
+    """How often `name` occurs, ignoring case."""  # neurodebug: count_mentions(["fox", "dog", "fox"], "Fox")
     total = 0
     for word in words:
         if word == name.lower():
@@ -69,7 +69,7 @@ def count_mentions(words: list[str], name: str) -> int:
     return total
 
 
-def main() -> str:
+def main() -> str:  # neurodebug: main()
     text = "The quick brown fox jumps over the lazy dog. " * 200 + "A fox is in the den."
     words = tokenize(text)
     vocab = vocabulary(content_words(words), 2)

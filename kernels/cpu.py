@@ -7,6 +7,11 @@ the C++ side picks one at run time from the CPU's features. Row tiles are split 
 `torch.get_num_threads()` threads by a small work-claiming pool (see `Pool` in the source). Where no C++ compiler is present
 (or the build fails) `cpu_matmul` falls back to the fp32 reference and warns once.
 
+A long-running host should not let the first matmul pay for the build (about a minute): it
+asks `is_built()` (cheap: the library in this process or in the cache) and calls `warm_up()`
+on a worker thread ahead of time (the language server does at start-up, serving its model at
+fp32 meanwhile; `neurodebug predict --bits` does before loading, saying so on stderr).
+
 The kernel reads its own layout (see the comment at the top of `cpu_kernel.cpp`), built here
 from the dense storage bitstream by `cpu_layout`.
 """
@@ -21,6 +26,7 @@ import platform
 import shutil
 import sys
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +153,47 @@ def _import_built(name: str, folder: Path) -> ModuleType | None:
     return None
 
 
+def library_folder() -> Path:
+    """The cache folder of this source's build (set `NEURODEBUG_CACHE_DIR` to move it)."""
+    return cache_root() / extension_name()
+
+
+def is_built() -> bool:
+    """Whether the kernel is ready without compiling: loaded in this process, or a library for
+    this source, torch and Python sits in the cache (a failed build counts as not built)."""
+    with _lock:
+        if "module" in _state:
+            return _state["module"] is not None
+    return any(library_folder().glob(f"{extension_name()}*.so"))
+
+
+def warm_up() -> bool:
+    """Build (or load) the kernel now, blocking; True when it is usable. Call it from a worker
+    thread: a first build takes about a minute. Failure warns once, as `load_extension` does."""
+    return load_extension() is not None
+
+
+STALE_LOCK_SECONDS = 600.0
+"""A build lock older than this was left by a process that died mid-build (a build takes about a
+minute); torch would wait on it forever."""
+
+
+def clear_stale_lock(folder: Path, max_age: float = STALE_LOCK_SECONDS) -> bool:
+    """Remove torch's build lock (`lock` in the build folder) when it is older than `max_age`
+    seconds: a background build killed with its host (an editor closed during the first
+    minute) leaves it behind. True if one was removed."""
+    lock = folder / "lock"
+    try:
+        age = time.time() - lock.stat().st_mtime
+    except FileNotFoundError:
+        return False
+    if age < max_age:
+        return False
+    log.warning("removing a stale kernel build lock (%.0f s old): %s", age, lock)
+    lock.unlink(missing_ok=True)
+    return True
+
+
 def _build() -> ModuleType:
     name = extension_name()
     folder = cache_root() / name
@@ -154,6 +201,7 @@ def _build() -> ModuleType:
     module = _import_built(name, folder)
     if module is not None:
         return module
+    clear_stale_lock(folder)
     compiler = os.environ.get("CXX", "c++")
     if shutil.which(compiler) is None:
         raise RuntimeError(f"no C++ compiler ({compiler!r} not found on PATH)")

@@ -18,7 +18,7 @@ from typing import Any
 from lsprotocol import types
 from neurodebug.analyzers.document import Document, PositionEncoding
 from neurodebug.analyzers.rules.incremental import RuleCache
-from neurodebug.neural_debugger.predict.runs import RunStore
+from neurodebug.neural_debugger.predict.runs import RunStore, Span, TextEdit
 from neurodebug.neural_debugger.predict.service import NeuralService
 from neurodebug.server.analysis import Report
 from neurodebug.server.options import ServerOptions
@@ -41,22 +41,33 @@ class ServerState:
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     push_diagnostics: bool = True
     """False when the client pulls diagnostics itself (it would show them twice otherwise)."""
+    pull_refresh: bool = False
+    """The client handles `workspace/diagnostic/refresh`; a pulling client without it gets
+    verification diagnostics pushed on their own (see `features/diagnostics.py`)."""
+    verified_pushed: set[str] = field(default_factory=set)
+    """Documents whose verification diagnostics were pushed on their own (to clear them later)."""
     rule_caches: dict[str, RuleCache] = field(default_factory=dict)
     """Per-document findings of each top-level statement, so edits re-check only what changed."""
     published: dict[str, dict[tuple[object, ...], Any]] = field(default_factory=dict)
     """Per document: the JSON of the diagnostics last pushed, by finding (reused if unchanged)."""
-    verified: dict[str, dict[str, tuple[str, list[Any]]]] = field(default_factory=dict)
-    """Per document and function: (function text hash, JSON of the verification diagnostics)."""
+    verified: dict[str, dict[str, tuple[Span, list[Any]]]] = field(default_factory=dict)
+    """Per document and function: (where the function lies and its text hash, JSON of the
+    verification diagnostics); moved with edits, dropped when the function's text changes."""
     neural: NeuralService = field(default_factory=NeuralService)
     """The model, loaded on first use."""
+    kernel_warm_up: asyncio.Task[None] | None = None
+    """The background build of the quantized model's CPU kernel (`features/lifecycle.py`)."""
     converter: Any = field(default_factory=default_converter, repr=False)
     """lsprotocol ⇄ JSON (cattrs)."""
     running: dict[Any, asyncio.Future[Any]] = field(default_factory=dict)
     """Command tasks by request id, so `$/cancelRequest` can stop them."""
     runs: RunStore = field(default_factory=RunStore)
     """Predicted and real traces per document and function."""
-    change_hooks: list[Callable[[Any, str], None]] = field(default_factory=list)
-    """Called as `hook(server, uri)` after each edit (e.g. to invalidate predictions)."""
+    change_hooks: list[Callable[[Any, str, list[TextEdit] | None], None]] = field(
+        default_factory=list
+    )
+    """Called as `hook(server, uri, edits)` after each `didChange` (e.g. to move predictions);
+    `edits` are the change's edits in order, None when the client sent the whole text."""
     options_generation: int = 0
     """Bumped on every settings change, so pull diagnostics know cached results are stale."""
 

@@ -11,9 +11,11 @@ Lines inside traces (`Step.line`) are 1-based source lines, as in the shared tra
 `{"line": 12, "event": "line", "function": "f", "depth": 1, "locals": {"x": "3"}}` (+ `"value"`
 at return/exception events). A trace is `{"stops": [step…], "result": "12" | null,
 "exception": null | "ValueError('…')", "status": "ok" | "exception" | "timeout" | …}`.
-`entry` is a call expression such as `"f(3, [1, 2])"`; when omitted, the function's
-configured entry is used (a `# neurodebug: f(3, [1, 2])` comment above or inside it, or the
-first doctest call).
+`entry` is a call expression such as `"f(3, [1, 2])"`; when omitted, the function's entry
+call is used (`neurodebug.neural_debugger.groundtruth.entries.find_entry`, first found wins: a
+`# neurodebug: f(3, [1, 2])` comment above or inside it, a `>>> f(…)` doctest in its
+docstring, one in the module's docstring, the first literal call in a `test_*` function of the
+module's test file). A method needs a call that constructs its receiver (`C().m(1)`).
 
 Static (always available):
 
@@ -54,8 +56,9 @@ Integrity (`server/features/integrity.py`):
   server's copy of an open document (UTF-8 bytes), or null when it is not open: a client
   compares it with its own text to check that no edit was lost.
 
-Code lenses above each function run `neurodebug.predict`, `neurodebug.verify` and
-`neurodebug.functionHints` with `{"uri", "line"}` (the `def` line).
+Code lenses above a function run `neurodebug.predict` and `neurodebug.verify` (when it has an
+entry call) and `neurodebug.functionHints` (when it has hints) with `{"uri", "line"}` (the
+`def` line).
 """
 
 from __future__ import annotations
@@ -64,9 +67,11 @@ import logging
 from typing import Any
 
 from lsprotocol import types
+from neurodebug.analyzers.definitions import method_receiver
 from neurodebug.analyzers.document import Document
 from neurodebug.analyzers.facts import FunctionFacts
-from neurodebug.neural_debugger.groundtruth.entries import configured_entry
+from neurodebug.neural_debugger.groundtruth.entries import Entry, find_entry
+from neurodebug.server.analysis import uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_line_range, lsp_range
 from neurodebug.server.features.diagnostics import current_report
@@ -125,17 +130,33 @@ def function_at(document: Document, line0: int) -> FunctionFacts:
 
 
 def entry_of(document: Document, facts: FunctionFacts, arg: dict[str, Any]) -> str:
-    """The call to run: the argument's `entry`, else the one configured in the source."""
+    """The call to run: the argument's `entry`, else the function's entry call
+    (`groundtruth.entries.find_entry`: entry comment, doctest, module doctest, first test)."""
     entry = arg.get("entry")
     if isinstance(entry, str) and entry.strip():
         return entry.strip()
-    configured = configured_entry(document.text, facts.def_line, facts.end_line, facts.name)
-    if configured is None:
+    found = function_entry(document, facts)
+    if found is None:
+        receiver = method_receiver(facts.node)
+        example = f"{facts.qualname.rpartition('.')[0]}().{facts.name}" if receiver else facts.name
         raise CommandError(
-            f"no entry call for {facts.name}: pass 'entry' or add a comment such as "
-            f"`# neurodebug: {facts.name}(...)` above the function"
+            f"no entry call for {facts.name}: pass 'entry', or add a comment such as "
+            f"`# neurodebug: {example}(...)` above the function or a doctest `>>> {example}(...)`"
         )
-    return configured
+    return found.call
+
+
+def function_entry(document: Document, facts: FunctionFacts) -> Entry | None:
+    """The function's entry call found in the document (and in its test file, when saved)."""
+    path = uri_path(document.uri)
+    return find_entry(
+        document.text,
+        facts.def_line,
+        facts.end_line,
+        facts.name,
+        path=path if path is not None and path.is_file() else None,
+        receiver=method_receiver(facts.node),
+    )
 
 
 def slice_command(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,17 @@ the event loop, is reported to a client that supports work-done progress, and en
 message saying how ("done", "timed out", "cancelled", "failed"). `cancellable` registers the
 handler's task under its request id, so `NeurodebugProtocol` can cancel it (pygls alone would
 cancel only the outer future); a cancelled command's result is dropped.
+
+A `CommandError` is an expected user error (no entry call, no such function, no model, a
+timeout): its message says everything, so `log_user_errors_briefly` makes pygls log it as one
+line instead of a traceback. Any other exception keeps its traceback in the log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -20,6 +25,32 @@ from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.commands import CommandError, argument
 
 T = TypeVar("T")
+
+PYGLS_RPC_LOGGER = "pygls.protocol.json_rpc"
+"""The logger pygls reports a failed request on (`logger.exception`, with the traceback)."""
+
+
+class UserErrorsInOneLine(logging.Filter):
+    """Turns pygls's report of a request that failed with a `CommandError` into one warning
+    line (`request 7 failed: no entry call for f: …`); other failures pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, CommandError):
+            args = record.args if isinstance(record.args, tuple) else ()
+            record.msg = "request %s failed: %s"
+            record.args = (args[0] if args else "?", error)
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def log_user_errors_briefly() -> None:
+    """Install `UserErrorsInOneLine` on pygls's request logger (once; idempotent)."""
+    logger = logging.getLogger(PYGLS_RPC_LOGGER)
+    if not any(isinstance(existing, UserErrorsInOneLine) for existing in logger.filters):
+        logger.addFilter(UserErrorsInOneLine())
 
 
 async def with_progress(

@@ -6,6 +6,13 @@ every later question fails fast with the same sentence (`NeuralUnavailableError`
 settings change. The predictor is not thread-safe, so questions are serialised by a lock; the
 host runs them off its event loop. Each question reads the module, or, when it is too long or
 mid-edit, what `context` cuts out for the function — the same fallback as the CLI's.
+
+A quantized model (`bits` < 8) needs the compiled CPU kernel, whose first build takes about a
+minute — longer than a question may wait. Until the kernel is built the model is served at full
+precision (fp32: the same weights, a little slower per token); the host builds the kernel in the
+background (`build_kernel`, on a worker thread) and the service then switches to the quantized
+model between two questions. Where the kernel cannot be built (no C++ compiler) the service
+stays at fp32, which is faster than the quantized reference fallback.
 """
 
 from __future__ import annotations
@@ -44,6 +51,11 @@ class NeuralService:
     warned: bool = False
     """Whether the host has shown the failure to its user (reset with the settings)."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    serving_bits: int | None = None
+    """The bit width the loaded predictor runs at (None: full precision)."""
+    kernel: str = "unknown"
+    """The compiled CPU kernel: "unknown", "building", "ready" or "unavailable"."""
+    _kernel_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def configure(self, checkpoint: str | None, bits: int | None) -> None:
         """New settings: a different checkpoint or bit width means loading again."""
@@ -51,10 +63,69 @@ class NeuralService:
             with self.lock:
                 self.checkpoint, self.bits = checkpoint, bits
                 self.predictor, self.failure, self.warned = None, None, False
+                self.serving_bits = None
 
     @property
     def loaded(self) -> bool:
         return self.predictor is not None
+
+    @property
+    def quantized(self) -> bool:
+        """Whether the settings ask for a quantized model (one that needs the CPU kernel)."""
+        return self.bits is not None and self.bits < 8
+
+    def kernel_needs_build(self) -> bool:
+        """Whether a quantized model waits for a kernel build (blocking: imports torch).
+
+        False without the `neural` extra, at 8 bits, or when the kernel is built or cached."""
+        if not self.quantized or self.kernel in ("ready", "unavailable"):
+            return False
+        try:
+            from neurodebug.kernels import cpu
+        except ImportError:  # no torch: predictions are unavailable anyway
+            return False
+        if cpu.is_built():
+            self.kernel = "ready"
+            return False
+        return True
+
+    def build_kernel(self) -> bool:
+        """Build the CPU kernel (blocking, about a minute the first time: call from a worker
+        thread), then switch a predictor serving at fp32 in the meantime to the quantized
+        model. True when the kernel is usable."""
+        from neurodebug.kernels import cpu
+
+        with self._kernel_lock:
+            if self.kernel not in ("ready", "unavailable"):
+                self.kernel = "building"
+                self.kernel = "ready" if cpu.warm_up() else "unavailable"
+        if self.kernel != "ready":
+            LOG.warning("the CPU kernel cannot be built; the model stays at full precision")
+            return False
+        self._upgrade()
+        return True
+
+    def _upgrade(self) -> None:
+        """Replace an fp32 stand-in by the quantized predictor (loaded outside the lock, so
+        questions go on meanwhile; swapped between two questions)."""
+        with self.lock:
+            settings = (self.checkpoint, self.bits)
+            if self.predictor is None or self.serving_bits == self.bits or not self.quantized:
+                return
+        from neurodebug.neural_debugger.predict import inference
+
+        try:
+            quantized = inference.load_predictor(self.checkpoint, bits=self.bits)
+        except Exception as error:  # keep serving at full precision
+            LOG.warning(
+                "%s-bit model unavailable (%s); staying at full precision", self.bits, error
+            )
+            return
+        with self.lock:
+            if (self.checkpoint, self.bits) == settings and self.predictor is not None:
+                quantized.fold, quantized.compose = self.predictor.fold, self.predictor.compose
+                self.predictor, self.serving_bits = quantized, self.bits
+                LOG.info("the CPU kernel is ready; serving the %s-bit model", self.bits)
 
     def load(self) -> Predictor:
         """The predictor, loading it on first use (blocking: call from a worker thread)."""
@@ -73,9 +144,18 @@ class NeuralService:
     def _load(self) -> Predictor:
         from neurodebug.neural_debugger.predict import inference  # needs the `neural` extra
 
-        if self.bits is not None and self.bits < 8:
+        self.serving_bits = None
+        if self.bits is not None and self.quantized:
+            if self.kernel_needs_build() or self.kernel != "ready":
+                LOG.info(
+                    "serving the model at full precision until the %d-bit CPU kernel is built",
+                    self.bits,
+                )
+                return inference.load_predictor(self.checkpoint)
             try:
-                return inference.load_predictor(self.checkpoint, bits=self.bits)
+                predictor = inference.load_predictor(self.checkpoint, bits=self.bits)
+                self.serving_bits = self.bits
+                return predictor
             except inference.CheckpointError:
                 raise
             except Exception as error:  # quantized serving unavailable: serve full precision

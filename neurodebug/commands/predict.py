@@ -1,4 +1,8 @@
-"""`neurodebug predict FILE::FUNC --call "f(…)"`: the neural debugger's predicted stops.
+"""`neurodebug predict FILE::FUNC [--call "f(…)"]`: the neural debugger's predicted stops.
+
+Without `--call`, the function's entry call is used, found as the editor finds it
+(`groundtruth.entries`: a `# neurodebug: f(…)` comment, a doctest in the function's or the
+module's docstring, the first literal call in its test file).
 
 Nothing runs: the model predicts the stops an action sequence would reach (step into by default)
 and the call's return value. JSON output has the shape of `verify`:
@@ -10,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 from neurodebug.extras import require_neural
@@ -45,7 +50,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
     )
     parser.add_argument("target", type=parse_target, metavar="FILE::FUNC")
-    parser.add_argument("--call", required=True, help='the entry call, e.g. "f(3, [1, 2])"')
+    parser.add_argument(
+        "--call",
+        help='the entry call, e.g. "f(3, [1, 2])" (default: the entry comment, doctest or test)',
+    )
     parser.add_argument("--action", choices=ACTION_CHOICES, default="step_into")
     parser.add_argument(
         "--breakpoint", type=int, action="append", default=[], metavar="LINE", help="for continue"
@@ -55,12 +63,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+def warm_kernel(bits: int | None, command: str) -> None:
+    """Build the CPU kernel a quantized model needs before loading it, saying so on stderr: the
+    first build takes about a minute, and a silent pause that long looks like a hang. Where it
+    cannot be built, the quantized model runs on the (slower) reference, with a warning."""
+    if bits is None or bits >= 8:
+        return
+    from neurodebug.kernels import cpu
+
+    if cpu.is_built():
+        return
+    print(
+        f"neurodebug {command}: building the {bits}-bit CPU kernel once "
+        f"(about a minute; cached in {cpu.library_folder()})…",
+        file=sys.stderr,
+        flush=True,
+    )
+    started = time.monotonic()
+    if cpu.warm_up():
+        print(
+            f"neurodebug {command}: kernel built in {time.monotonic() - started:.0f} s",
+            file=sys.stderr,
+        )
+
+
 def load(args: argparse.Namespace, command: str) -> object | None:
     """The predictor, or None after printing why it cannot be loaded."""
     require_neural(command)
     from neurodebug.neural_debugger.model.checkpoint import CheckpointError
     from neurodebug.neural_debugger.predict.inference import PredictionError, load_predictor
 
+    warm_kernel(args.bits, command)
     try:
         predictor = load_predictor(args.checkpoint, bits=args.bits)
         predictor.fold = predictor.compose = not args.model_only
@@ -71,6 +104,7 @@ def load(args: argparse.Namespace, command: str) -> object | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from neurodebug.neural_debugger.groundtruth.entries import entry_of_function
     from neurodebug.neural_debugger.predict.context import predict_trace_in_context
     from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
 
@@ -78,13 +112,24 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"neurodebug predict: no such file: {path}", file=sys.stderr)
         return 2
+    source = path.read_text(encoding="utf-8")
+    call = args.call
+    if call is None:
+        found = entry_of_function(source, function, path)
+        if found is None:
+            print(
+                f"neurodebug predict: no entry call for {function}: pass --call, or add "
+                f"`# neurodebug: {function}(...)` above it or a doctest `>>> {function}(...)`",
+                file=sys.stderr,
+            )
+            return 2
+        call = found.call
     predictor = load(args, "predict")
     if not isinstance(predictor, Predictor):
         return 2
-    source = path.read_text(encoding="utf-8")
     try:
         trace = predict_trace_in_context(
-            predictor, source, function, args.call, args.action, args.breakpoint, max(1, args.steps)
+            predictor, source, function, call, args.action, args.breakpoint, max(1, args.steps)
         )
     except PredictionError as error:
         print(f"neurodebug predict: {error}", file=sys.stderr)

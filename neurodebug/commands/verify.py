@@ -1,4 +1,4 @@
-"""`neurodebug verify FILE::FUNC --call "…"`: walk an entry in a real debugpy session.
+"""`neurodebug verify FILE::FUNC [--call "…"]`: walk an entry in a real debugpy session.
 
 Prints debugpy's stops with their locals (text or JSON) and checks them against the tracer's
 view of the same run. Exit status: 0 when they agree, 1 on any disagreement, 2 on usage errors.
@@ -31,7 +31,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=__doc__,
     )
     parser.add_argument("entry", metavar="FILE::FUNC", help="the file and the function to call")
-    parser.add_argument("--call", help='the call expression, e.g. "f(3, [1, 2])" (default: FUNC())')
+    parser.add_argument(
+        "--call",
+        help='the call expression, e.g. "f(3, [1, 2])" (default: the entry comment, doctest or '
+        "test, as for predict; else FUNC())",
+    )
     parser.add_argument(
         "--action",
         choices=FORWARD_ACTIONS,
@@ -64,11 +68,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+def _configured_call(path: Path, function: str) -> str | None:
+    """The function's entry call as `predict` and the editor find it, or None (then FUNC())."""
+    from neurodebug.neural_debugger.groundtruth.entries import entry_of_function
+
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # check_entry reports the unreadable file
+    found = entry_of_function(source, function, path)
+    if found is None:
+        return None
+    print(f"neurodebug verify: calling {found.call} (from the {found.origin})", file=sys.stderr)
+    return found.call
+
+
 def run(args: argparse.Namespace) -> int:
     path, sep, function = args.entry.rpartition("::")
     if not sep or not path or not function:
         print("neurodebug verify: the entry must look like FILE::FUNC", file=sys.stderr)
         return 2
+    if args.call is None:
+        args.call = _configured_call(Path(path), function)
     try:  # usage errors first, before a model is loaded
         check_entry(Path(path), function, args.call)
         if args.action == "continue" and not args.breakpoints:

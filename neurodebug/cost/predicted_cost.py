@@ -5,7 +5,9 @@ Nothing runs. For each file, the entry calls a user has already written down are
 - doctests (`>>> f(3, [1, 2])` in any docstring of the file),
 - call comments (`# neurodebug: f(3, [1, 2])` anywhere in the file, read by
   `groundtruth.entries`),
-- calls in tests (`f(…)` in `test_*.py` / `*_test.py` files that import the module),
+- calls in tests (`f(…)` in `test_*.py` / `*_test.py` files that import the module; without
+  a project folder, each function's first literal call in the module's own test file, as
+  `groundtruth.entries` finds it for the editor),
 
 keeping those that call a top-level function of the file with literal arguments (what the
 model can be asked about). Each call is rolled out by the predictor (`predict_trace`, step
@@ -23,7 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from neurodebug.cost.profiling import LineCost, Profile
-from neurodebug.neural_debugger.groundtruth.entries import entry_comments
+from neurodebug.neural_debugger.groundtruth.entries import (
+    entry_comments,
+    first_test_call,
+    module_test_files,
+)
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.context import TracePredictor, reduced_source, remap
 
@@ -115,6 +121,12 @@ def discover_entry_calls(
                 add(_literal_call(stripped[4:], functions), "doctest")
     for _line, call in entry_comments(source):
         add(_literal_call(call, functions), "comment")
+    if project is None and path.is_file():
+        for test in module_test_files(path):
+            for name in sorted(functions):
+                entry = first_test_call(test, name, path.stem)
+                if entry is not None:
+                    add(_literal_call(entry.call, functions), f"test:{test.name}")
     if project is not None:
         module = path.stem
         importer = re.compile(

@@ -1,11 +1,18 @@
-"""Code lens above each function: Predict, Verify with debugpy, N performance hints."""
+"""Code lens above a function: Predict and Verify when it has an entry call, its hint count
+when it has hints. Quiet by default: a lens that could only fail or say "0" is not shown."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from lsprotocol import types
 from neurodebug.server.app import NeurodebugServer
-from neurodebug.server.commands import FUNCTION_HINTS, PREDICT, VERIFY
+from neurodebug.server.commands import FUNCTION_HINTS, PREDICT, VERIFY, function_entry
 from neurodebug.server.features.diagnostics import current_report
+
+
+def _lens(where: types.Range, argument: dict[str, Any], title: str, command: str) -> types.CodeLens:
+    return types.CodeLens(where, types.Command(title=title, command=command, arguments=[argument]))
 
 
 def register(server: NeurodebugServer) -> None:
@@ -13,7 +20,7 @@ def register(server: NeurodebugServer) -> None:
     async def code_lens(
         ls: NeurodebugServer, params: types.CodeLensParams
     ) -> list[types.CodeLens] | None:
-        """Three lenses per `def`; running them is always an explicit click."""
+        """Lenses per `def`; running them is always an explicit click."""
         uri = params.text_document.uri
         found = await current_report(ls, uri)
         document = ls.state.documents.get(uri)
@@ -27,27 +34,15 @@ def register(server: NeurodebugServer) -> None:
             line0 = function.def_line - 1
             where = types.Range(types.Position(line0, 0), types.Position(line0, 0))
             argument = {"uri": uri, "line": line0}
-            if ls.state.options.predictions:
-                lenses.append(
-                    types.CodeLens(
-                        where, types.Command(title="Predict", command=PREDICT, arguments=[argument])
-                    )
-                )
-            lenses.append(
-                types.CodeLens(
-                    where,
-                    types.Command(
-                        title="Verify with debugpy", command=VERIFY, arguments=[argument]
-                    ),
-                )
-            )
+            # A method's entry must construct its receiver; `function_entry` says None otherwise.
+            if function_entry(document, function) is not None:
+                if ls.state.options.predictions:
+                    lenses.append(_lens(where, argument, "Predict", PREDICT))
+                lenses.append(_lens(where, argument, "Verify with debugpy", VERIFY))
             count = sum(
                 1 for finding in findings if function.def_line <= finding.line <= function.end_line
             )
-            title = f"{count} performance hint{'s' if count != 1 else ''}"
-            lenses.append(
-                types.CodeLens(
-                    where, types.Command(title=title, command=FUNCTION_HINTS, arguments=[argument])
-                )
-            )
+            if count:
+                title = f"{count} performance hint{'s' if count != 1 else ''}"
+                lenses.append(_lens(where, argument, title, FUNCTION_HINTS))
         return lenses

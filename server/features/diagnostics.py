@@ -5,6 +5,12 @@ and analysed on a worker thread, and the result is published with the snapshot's
 (dropped when a newer edit arrived meanwhile — its own run follows). Pull:
 `textDocument/diagnostic` answers from the report of the current version, or computes it;
 `workspace/diagnostic` checks the workspace's Python files that are not open.
+
+Verification diagnostics (`neurodebug.verify`'s mismatches) appear without an edit, so a
+pulling client must be told to pull again: with `workspace/diagnostic/refresh` where it
+advertises `workspace.diagnostics.refreshSupport`; a client that pulls but cannot be refreshed
+(Neovim 0.11) gets them pushed instead (`textDocument/publishDiagnostics` with only those, kept
+out of its pulls so they do not show twice), again whenever they move or vanish with an edit.
 """
 
 from __future__ import annotations
@@ -94,12 +100,11 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
         fresh[key] = item
         items.append(item)
     server.state.published[snapshot.uri] = fresh
-    for _hash, verified in server.state.verified.get(snapshot.uri, {}).values():
-        items.extend(verified)
+    items.extend(verified_items(server, snapshot.uri))
     return report, items
 
 
-def publish_json(server: NeurodebugServer, uri: str, version: int, items: list[Any]) -> None:
+def publish_json(server: NeurodebugServer, uri: str, version: int | None, items: list[Any]) -> None:
     """Send `textDocument/publishDiagnostics` from ready-made JSON (falls back to pygls types)."""
     send = getattr(server.protocol, "_send_data", None)
     if send is None:
@@ -160,18 +165,53 @@ def forget(server: NeurodebugServer, uri: str) -> None:
         pending.cancel()
     server.state.reports.pop(uri, None)
     server.state.rule_caches.pop(uri, None)
-    if server.state.push_diagnostics:
+    if server.state.push_diagnostics or uri in server.state.verified_pushed:
+        server.state.verified_pushed.discard(uri)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
 
 
+def client_refreshes_diagnostics(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client handles `workspace/diagnostic/refresh` (it said `refreshSupport`)."""
+    workspace = capabilities.workspace
+    diagnostics = workspace.diagnostics if workspace is not None else None
+    return bool(diagnostics is not None and diagnostics.refresh_support)
+
+
+def pushes_verified(server: NeurodebugServer) -> bool:
+    """Whether verification diagnostics go out as their own push: the client pulls the rest but
+    cannot be asked to pull again."""
+    return not server.state.push_diagnostics and not server.state.pull_refresh
+
+
+def verified_items(server: NeurodebugServer, uri: str) -> list[Any]:
+    """The JSON of a document's verification diagnostics, in function order."""
+    return [item for _span, items in server.state.verified.get(uri, {}).values() for item in items]
+
+
+def publish_verified(server: NeurodebugServer, uri: str) -> None:
+    """Push a document's verification diagnostics on their own (see the module doc)."""
+    document = server.state.documents.get(uri)
+    version = document.version if document is not None else None
+    items = verified_items(server, uri)
+    if items or uri in server.state.verified_pushed:
+        publish_json(server, uri, version, items)
+    if items:
+        server.state.verified_pushed.add(uri)
+    else:
+        server.state.verified_pushed.discard(uri)
+
+
 def refresh_document(server: NeurodebugServer, uri: str) -> None:
-    """Publish one document's diagnostics again now (e.g. verification results changed)."""
+    """Deliver one document's diagnostics again now (e.g. verification results changed): pushed
+    with the next check, pulled after a refresh, or pushed on their own (see the module doc)."""
     server.state.reports.pop(uri, None)
     server.state.options_generation += 1  # pulled result ids change too
     schedule(server, uri, immediately=True)
-    if not server.state.push_diagnostics:
+    if pushes_verified(server):
+        publish_verified(server, uri)
+    elif not server.state.push_diagnostics:
         server.workspace_diagnostic_refresh(None)
 
 
@@ -180,7 +220,7 @@ def refresh_all(server: NeurodebugServer) -> None:
     server.state.reports.clear()
     for uri in list(server.state.documents):
         schedule(server, uri, immediately=True)
-    if not server.state.push_diagnostics:
+    if not server.state.push_diagnostics and server.state.pull_refresh:
         server.workspace_diagnostic_refresh(None)
 
 
@@ -240,8 +280,11 @@ def register(server: NeurodebugServer) -> None:
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         items = lsp_diagnostics(report, snapshot, ls.encoding)
-        for _hash, verified in ls.state.verified.get(snapshot.uri, {}).values():
-            items.extend(ls.state.converter.structure(item, types.Diagnostic) for item in verified)
+        if not pushes_verified(ls):  # else they are pushed on their own
+            items.extend(
+                ls.state.converter.structure(item, types.Diagnostic)
+                for item in verified_items(ls, snapshot.uri)
+            )
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)

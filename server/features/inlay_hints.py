@@ -1,61 +1,91 @@
 """Inlay hints: the predicted values each executed line writes, at the end of the line.
 
-Hints exist only after a prediction was made on request (code lens, command); they vanish
-when the function is edited (see `invalidate_runs`).
+Hints exist only after a prediction was made on request (code lens, command). They follow edits
+elsewhere in the document (a line inserted above moves them down with their lines) and vanish
+when the function itself is edited (see `follow_edits`); verification diagnostics do the same.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from lsprotocol import types
-from neurodebug.neural_debugger.predict.runs import label, text_hash, tooltip
+from neurodebug.neural_debugger.predict.runs import (
+    TextEdit,
+    label,
+    relocate_span,
+    row_after,
+    span_after,
+    tooltip,
+)
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_position
+from neurodebug.server.features.diagnostics import publish_verified, pushes_verified
 
 
-def invalidate_runs(server: NeurodebugServer, uri: str) -> None:
-    """Drop the traces of every function whose text changed (or that no longer exists)."""
+def follow_edits(server: NeurodebugServer, uri: str, edits: list[TextEdit] | None) -> None:
+    """Move the document's predictions, real runs and verification diagnostics through one
+    `didChange` (`edits` None: the whole text was replaced); drop those of every function whose
+    own text changed or that no longer exists."""
     document = server.state.documents.get(uri)
-    changed = False
-    for runs in (server.state.runs.predicted, server.state.runs.real):
-        by_function = runs.get(uri)
-        if not by_function:
-            continue
-        if document is None:
-            runs.pop(uri, None)
-            changed = True
-            continue
-        current = {
-            function.qualname: text_hash(
-                document.source, function.node.start_byte, function.node.end_byte
-            )
-            for function in document.facts.functions
-        }
-        for qualname, run in list(by_function.items()):
-            if current.get(qualname) != run.text_hash:
-                del by_function[qualname]
-                changed = True
+    if document is None:
+        server.state.runs.predicted.pop(uri, None)
+        server.state.runs.real.pop(uri, None)
+        server.state.verified.pop(uri, None)
+        return
+    source = document.source
+    changed = server.state.runs.follow_edits(uri, edits, source, lambda: document.facts.functions)
     verified = server.state.verified.get(uri)
+    moved = False
     if verified:
-        for qualname, (old_hash, _items) in list(verified.items()):
-            if document is None or current_hash(server, uri, qualname) != old_hash:
+        for qualname, (span, items) in list(verified.items()):
+            if edits is None:
+                found = relocate_span(span, qualname, document.facts.functions, source)
+            else:
+                found = span_after(span, edits, source)
+            if found is None:
                 del verified[qualname]
+                moved = True
+                continue
+            rows = found.line - span.line
+            if edits is None and rows:
+                items = _moved_diagnostics(items, partial(_shifted, rows=rows))
+                moved = True
+            elif edits and any(edit.old_end_row != edit.new_end_row for edit in edits):
+                items = _moved_diagnostics(items, lambda row: row_after(row, edits))
+                moved = True
+            verified[qualname] = (found, items)
+    if moved and pushes_verified(server):
+        publish_verified(server, uri)
     if changed:
         server.refresh_hints()
 
 
-def current_hash(server: NeurodebugServer, uri: str, qualname: str) -> str | None:
-    """The text hash of a function as it is now, or None if it is gone."""
-    document = server.state.documents.get(uri)
-    if document is None:
-        return None
-    for function in document.facts.functions:
-        if function.qualname == qualname:
-            return text_hash(document.source, function.node.start_byte, function.node.end_byte)
-    return None
+def _shifted(row: int, rows: int) -> int:
+    return row + rows
+
+
+def _moved_diagnostics(items: list[Any], move: Callable[[int], int]) -> list[Any]:
+    """Diagnostics (as JSON) with each 0-based line `n` of their ranges at `move(n)`."""
+    moved = []
+    for item in items:
+        start, end = item["range"]["start"], item["range"]["end"]
+        moved.append(
+            {
+                **item,
+                "range": {
+                    "start": {**start, "line": move(start["line"])},
+                    "end": {**end, "line": move(end["line"])},
+                },
+            }
+        )
+    return moved
 
 
 def register(server: NeurodebugServer) -> None:
-    server.state.change_hooks.append(invalidate_runs)
+    server.state.change_hooks.append(follow_edits)
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
     def inlay_hint(

@@ -2,16 +2,22 @@
 
 Settings come from `initializationOptions`, then `workspace/configuration` (section
 `neurodebug`) once the client is ready, and again whenever it says the configuration changed.
+
+Once the settings are known, a quantized model's CPU kernel is built in the background
+(`warm_kernel`: a worker thread, reported as work done progress), so the first prediction does
+not wait for a compiler: the model answers at full precision until the kernel is ready.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
 
 from lsprotocol import types
 from neurodebug.server.app import ClientLogHandler, NeurodebugServer
-from neurodebug.server.features.diagnostics import refresh_all
+from neurodebug.server.features.diagnostics import client_refreshes_diagnostics, refresh_all
 from neurodebug.server.options import merge_options
 
 LOG = logging.getLogger(__name__)
@@ -56,6 +62,7 @@ def apply_options(server: NeurodebugServer, raw: object, origin: str) -> bool:
     mode = state.options.diagnostic_mode
     pulls = _client_pulls_diagnostics(server.client_capabilities)
     state.push_diagnostics = mode == "push" or (mode == "auto" and not pulls)
+    state.pull_refresh = client_refreshes_diagnostics(server.client_capabilities)
     return merged != previous
 
 
@@ -83,6 +90,62 @@ async def watch_pyproject(server: NeurodebugServer) -> None:
         LOG.warning("could not watch pyproject.toml (%s); edit settings need a restart", error)
 
 
+KERNEL_WARM_UP_DELAY = 2.0
+"""Seconds after start-up before the kernel check (it imports torch): the first diagnostics of
+the files the editor opens with come first."""
+
+
+async def warm_kernel(server: NeurodebugServer, delay: float = 0.0) -> None:
+    """Build the quantized model's CPU kernel on a worker thread if it is not built yet,
+    reported as `$/progress` ("building the 4-bit CPU kernel", begin … end)."""
+    if delay:
+        await asyncio.sleep(delay)
+    options, service = server.state.options, server.state.neural
+    if not options.predictions:
+        return
+    service.configure(options.checkpoint, options.model_bits)
+    if not await asyncio.to_thread(service.kernel_needs_build):
+        return
+    title = f"neurodebug: building the {options.model_bits}-bit CPU kernel"
+    token = f"neurodebug-kernel-{uuid.uuid4().hex[:12]}"
+    window = server.client_capabilities.window
+    progress = bool(window and window.work_done_progress)
+    if progress:
+        try:
+            await asyncio.wait_for(server.work_done_progress.create_async(token), 5)
+            server.work_done_progress.begin(
+                token,
+                types.WorkDoneProgressBegin(
+                    title=title,
+                    message="once, about a minute; predictions run at full precision meanwhile",
+                    cancellable=False,
+                ),
+            )
+        except Exception:
+            progress = False
+    LOG.info("%s in the background (once, about a minute)", title.removeprefix("neurodebug: "))
+    ready = False
+    try:
+        ready = await asyncio.to_thread(service.build_kernel)
+    except Exception as error:  # a failed build leaves the model at full precision
+        LOG.warning(
+            "building the CPU kernel failed (%s); predictions stay at full precision", error
+        )
+    finally:
+        if progress:
+            message = "ready" if ready else "unavailable: predictions stay at full precision"
+            with contextlib.suppress(Exception):
+                server.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+
+
+def start_kernel_warm_up(server: NeurodebugServer, delay: float = 0.0) -> None:
+    """Run `warm_kernel` as a background task unless one is running already."""
+    running = server.state.kernel_warm_up
+    if running is not None and not running.done():
+        return
+    server.state.kernel_warm_up = asyncio.ensure_future(warm_kernel(server, delay))
+
+
 def register(server: NeurodebugServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: NeurodebugServer, params: types.InitializeParams) -> None:
@@ -95,13 +158,15 @@ def register(server: NeurodebugServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: NeurodebugServer, params: types.InitializedParams) -> None:
-        """Fetch the client's settings and watch pyproject.toml files."""
+        """Fetch the client's settings, watch pyproject.toml files, and start building the
+        CPU kernel in the background if the model will need it."""
         LOG.info(
             "neurodebug %s ready (diagnostics: %s)",
             ls.version,
             "push" if ls.state.push_diagnostics else "pull",
         )
         await fetch_configuration(ls)
+        start_kernel_warm_up(ls, KERNEL_WARM_UP_DELAY)
         await watch_pyproject(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -129,3 +194,4 @@ def register(server: NeurodebugServer) -> None:
         else:
             await fetch_configuration(ls)
         refresh_all(ls)
+        start_kernel_warm_up(ls)

@@ -8,6 +8,7 @@ for a long or mid-edit module is decided by `neural_debugger.predict.context`, a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,8 +29,9 @@ from neurodebug.server.commands import (
     function_at,
     int_field,
 )
-from neurodebug.server.progress import cancellable, with_progress
+from neurodebug.server.progress import cancellable, log_user_errors_briefly, with_progress
 
+LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UNAVAILABLE_NOTE = "Static features (diagnostics, fixes, hover, slices) keep working."
@@ -68,7 +70,10 @@ async def ask_model(
         raise CommandError(message) from error
     except CommandError:
         raise
-    except Exception as error:  # PredictionError and friends: the message is for the user
+    except (ValueError, SyntaxError) as error:  # PredictionError and friends: for the user
+        raise CommandError(f"{title} failed: {error}") from error
+    except Exception as error:  # a bug: keep its traceback in the log, tell the user briefly
+        LOG.exception("%s failed", title)
         raise CommandError(f"{title} failed: {error}") from error
 
 
@@ -149,6 +154,7 @@ def clear_predictions(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str
 
 
 def register(server: NeurodebugServer) -> None:
+    log_user_errors_briefly()
     server.command(PREDICT)(cancellable(predict))
     server.command(PREDICT_FROM_STATE)(cancellable(predict_from_state))
     server.command(PREDICT_INPUTS)(cancellable(predict_inputs))

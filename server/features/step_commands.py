@@ -23,7 +23,7 @@ from neurodebug.server.commands import (
     int_field,
 )
 from neurodebug.server.features.predict_commands import ask_model
-from neurodebug.server.progress import cancellable
+from neurodebug.server.progress import cancellable, log_user_errors_briefly
 
 _STEP_ACTIONS = {
     STEP_INTO: "step_into",
@@ -80,5 +80,6 @@ async def _step_command(
 
 
 def register(server: NeurodebugServer) -> None:
+    log_user_errors_briefly()
     for command, action in _STEP_ACTIONS.items():
         server.command(command)(cancellable(partial(_step_command, action=action)))

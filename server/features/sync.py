@@ -1,7 +1,8 @@
 """Text synchronisation: keep each open document's bytes and tree current, incrementally.
 
 Every edit is applied to the server's own copy (`Document.apply_edit`) so tree-sitter can
-re-parse just the edited region; then diagnostics are scheduled (debounced).
+re-parse just the edited region; the change hooks get the same edits in bytes and rows
+(`TextEdit`, so cached predictions can follow them); then diagnostics are scheduled (debounced).
 """
 
 from __future__ import annotations
@@ -9,11 +10,38 @@ from __future__ import annotations
 import logging
 
 from lsprotocol import types
-from neurodebug.analyzers.document import Document
+from neurodebug.analyzers.document import Document, PositionEncoding
+from neurodebug.neural_debugger.predict.runs import TextEdit
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.features.diagnostics import forget, schedule
 
 LOG = logging.getLogger(__name__)
+
+
+def text_edit(
+    document: Document,
+    start: tuple[int, int],
+    end: tuple[int, int],
+    text: str,
+    encoding: PositionEncoding,
+) -> TextEdit:
+    """The edit `Document.apply_edit(start, end, text)` is about to make, in bytes and rows of
+    the text before it (the same clamping as `apply_edit`)."""
+    start_byte = document.offset(start[0], start[1], encoding)
+    end_byte = max(start_byte, document.offset(end[0], end[1], encoding))
+    start_row, start_column = document.point(start_byte)
+    end_row, end_column = document.point(end_byte)
+    inserted = text.encode("utf-8")
+    return TextEdit(
+        start=start_byte,
+        old_end=end_byte,
+        new_end=start_byte + len(inserted),
+        start_row=start_row,
+        start_column=start_column,
+        old_end_row=end_row,
+        old_end_column=end_column,
+        new_end_row=start_row + inserted.count(b"\n"),
+    )
 
 
 def register(server: NeurodebugServer) -> None:
@@ -32,21 +60,20 @@ def register(server: NeurodebugServer) -> None:
         if document is None:
             LOG.warning("edit to a document that is not open: %s", uri)
             return
-        else:
-            for change in params.content_changes:
-                if isinstance(change, types.TextDocumentContentChangePartial):
-                    start, end = change.range.start, change.range.end
-                    document.apply_edit(
-                        (start.line, start.character),
-                        (end.line, end.character),
-                        change.text,
-                        ls.encoding,
-                    )
-                else:
-                    document.replace_all(params.text_document.version, change.text)
-            document.version = params.text_document.version
+        edits: list[TextEdit] | None = []
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = (change.range.start.line, change.range.start.character)
+                end = (change.range.end.line, change.range.end.character)
+                if edits is not None:
+                    edits.append(text_edit(document, start, end, change.text, ls.encoding))
+                document.apply_edit(start, end, change.text, ls.encoding)
+            else:
+                document.replace_all(params.text_document.version, change.text)
+                edits = None  # a whole new text: nothing to map through
+        document.version = params.text_document.version
         for hook in ls.state.change_hooks:
-            hook(ls, uri)
+            hook(ls, uri, edits)
         schedule(ls, uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

@@ -4,7 +4,7 @@ Shapes are documented in `neurodebug.server.commands`. User code runs only here,
 command, in its own process group (`verify.debug_entry_isolated`), so a cancelled or timed-out
 request kills it. The comparison with the prediction is `verify.check_stops`, the same set-up
 `neurodebug verify` uses; this module turns it into the command's JSON and into information
-diagnostics that last until the function is edited.
+diagnostics that follow edits elsewhere and last until the function itself is edited.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from neurodebug.neural_debugger.groundtruth.verify import (
     check_stops,
     debug_entry_isolated,
 )
-from neurodebug.neural_debugger.predict.runs import record_run, text_hash
+from neurodebug.neural_debugger.predict.runs import Span, record_run, text_hash
 from neurodebug.server.analysis import uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.commands import (
@@ -38,7 +38,7 @@ from neurodebug.server.commands import (
 from neurodebug.server.convert import lsp_line_range
 from neurodebug.server.features.diagnostics import refresh_document
 from neurodebug.server.features.predict_commands import trace_json
-from neurodebug.server.progress import cancellable, with_progress
+from neurodebug.server.progress import cancellable, log_user_errors_briefly, with_progress
 
 VERIFY_SOURCE = "neurodebug-verify"
 
@@ -123,8 +123,13 @@ async def verify(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any
         )
         for m in mismatches
     ]
-    hash_now = text_hash(document.source, facts.node.start_byte, facts.node.end_byte)
-    server.state.verified.setdefault(document.uri, {})[facts.qualname] = (hash_now, items)
+    span = Span(
+        facts.node.start_byte,
+        facts.node.end_byte,
+        facts.def_line,
+        text_hash(document.source, facts.node.start_byte, facts.node.end_byte),
+    )
+    server.state.verified.setdefault(document.uri, {})[facts.qualname] = (span, items)
     refresh_document(server, document.uri)
     return {
         "function": facts.qualname,
@@ -136,4 +141,5 @@ async def verify(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any
 
 
 def register(server: NeurodebugServer) -> None:
+    log_user_errors_briefly()
     server.command(VERIFY)(cancellable(verify))

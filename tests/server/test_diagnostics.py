@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from lsprotocol import types
 from neurodebug.analyzers.parsing import parse, syntax_errors
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.server.conftest import DATA, RecordingClient, open_file, start_session, wait_until
+from tests.server.conftest import (
+    DATA,
+    RecordingClient,
+    model_checkpoint,
+    open_file,
+    start_session,
+    uri_of,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -119,3 +130,123 @@ async def test_pull_diagnostics_for_open_and_unopened_files(client: LanguageClie
     assert any(d.code == "ND000" for d in unicode_report.items)
     assert list(by_name["clean.py"].items) == []
     assert uri not in client.diagnostics  # a pulling client gets no pushed duplicates
+
+
+# Verification diagnostics (they appear without an edit): pushed to a client that pulls but
+# cannot be asked to pull again, pulled after a refresh where the client can be.
+
+NOISY = """import os
+
+
+# neurodebug: noisy()
+def noisy():
+    token = os.urandom(8).hex()
+    size = len(token)
+    return token, size
+"""
+"""A function no model can predict: its value is random, so verify always finds a mismatch."""
+
+
+def _pull_refresh_capabilities() -> types.ClientCapabilities:
+    """Neovim 0.11's capabilities plus `workspace.diagnostics.refreshSupport` (as VS Code 1.9x)."""
+    capabilities = client_capabilities("neovim@v0.11.0")
+    assert capabilities.workspace is not None and capabilities.text_document is not None
+    assert capabilities.text_document.diagnostic is not None
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    return capabilities
+
+
+async def _start(client: LanguageClient, capabilities: types.ClientCapabilities) -> None:
+    """Initialize with a model; the client accepts `workspace/inlayHint/refresh` (Neovim does)."""
+    client.feature(types.WORKSPACE_INLAY_HINT_REFRESH)(lambda *_args: None)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=uri_of(DATA),
+            initialization_options={"checkpoint": str(model_checkpoint()), "predictTimeout": 240},
+        )
+    )
+
+
+async def _verify_noisy(client: LanguageClient, tmp_path: Path) -> tuple[str, Any]:
+    uri = open_file(client, tmp_path / "noisy.py", text=NOISY)
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="neurodebug.predict", arguments=[{"uri": uri, "line": 4}]
+        )
+    )
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="neurodebug.verify", arguments=[{"uri": uri, "line": 4}])
+    )
+    assert result["mismatches"], "the random token should differ from any prediction"
+    return uri, result
+
+
+async def _pulled_verify_items(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    return [d for d in report.items if d.source == "neurodebug-verify"]
+
+
+needs_model = pytest.mark.skipif(
+    model_checkpoint() is None, reason="no trained checkpoint (set NEURODEBUG_TEST_CHECKPOINT)"
+)
+
+
+@pytest.mark.slow
+@needs_model
+async def test_verify_diagnostics_are_pushed_to_a_client_without_refresh(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await _start(client, client_capabilities("neovim@v0.11.0"))  # pulls, no refreshSupport
+    uri, result = await _verify_noisy(client, tmp_path)
+    await wait_until(lambda: bool(client.diagnostics.get(uri)))
+    pushed = client.diagnostics[uri]
+    assert {d.source for d in pushed} == {"neurodebug-verify"}  # only these; the rest is pulled
+    assert len(pushed) == len(result["mismatches"])
+    assert client.diagnostic_refresh_count == 0  # never asked what it cannot do
+    assert await _pulled_verify_items(client, uri) == []  # not shown twice
+    # They move with an edit above and vanish with an edit inside, pushed again each time.
+    lines = sorted(d.range.start.line for d in pushed)
+    _change(client, uri, 2, (0, 0), (0, 0), "import sys\n")
+    await wait_until(
+        lambda: (
+            sorted(d.range.start.line for d in client.diagnostics[uri])
+            == [line + 1 for line in lines]
+        )
+    )
+    _change(client, uri, 3, (6, 4), (6, 4), "# a comment\n    ")
+    await wait_until(lambda: not client.diagnostics[uri])
+
+
+@pytest.mark.slow
+@needs_model
+async def test_verify_diagnostics_are_pulled_after_a_refresh(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await _start(client, _pull_refresh_capabilities())
+    uri, result = await _verify_noisy(client, tmp_path)
+    await wait_until(lambda: client.diagnostic_refresh_count > 0)
+    pulled = await _pulled_verify_items(client, uri)
+    assert len(pulled) == len(result["mismatches"])
+    assert uri not in client.diagnostics  # nothing pushed to a client that pulls
+
+
+@pytest.mark.slow
+@needs_model
+async def test_verify_diagnostics_are_pushed_to_a_client_that_does_not_pull(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await _start(client, client_capabilities("visual-studio-code"))  # no pull diagnostics
+    uri, result = await _verify_noisy(client, tmp_path)
+    await wait_until(
+        lambda: (
+            sum(d.source == "neurodebug-verify" for d in client.diagnostics.get(uri, []))
+            == len(result["mismatches"])
+        )
+    )
+    assert client.diagnostic_refresh_count == 0

@@ -57,3 +57,61 @@ async def test_hover_on_a_parameter_and_on_nothing(client: LanguageClient) -> No
         )
     )
     assert nothing is None
+
+
+CLASSY = (
+    "import os\n"  # 0
+    "from json import loads as parse\n"  # 1
+    "\n"  # 2
+    "\n"  # 3
+    "class App:\n"  # 4
+    '    """A tiny app."""\n'  # 5
+    "\n"  # 6
+    "    def __init__(self, handler):\n"  # 7
+    "        self.wsgi_app = handler\n"  # 8
+    "\n"  # 9
+    "    def __call__(self, environ: dict, start=None) -> list:\n"  # 10
+    '        """Serve one request.\n'  # 11
+    "\n"  # 12
+    '        More text."""\n'  # 13
+    "        self.calls = os.getpid()\n"  # 14
+    "        return self.wsgi_app(parse(environ), self.helper, start.attr)\n"  # 15
+)
+
+
+async def test_hover_on_a_definition_shows_its_signature_and_docstring(
+    client: LanguageClient,
+) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "classy.py", text=CLASSY)
+    text = await _hover(client, uri, 10, 10)  # `__call__` in its `def`
+    assert "```python\ndef __call__(self, environ: dict, start=None) -> list\n```" in text
+    assert "Serve one request." in text and "More text" not in text
+    cls = await _hover(client, uri, 4, 7)  # `App`
+    assert "class App" in cls and "A tiny app." in cls
+
+
+async def test_hover_on_an_attribute_says_where_the_class_assigns_it(
+    client: LanguageClient,
+) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "classy.py", text=CLASSY)
+    text = await _hover(client, uri, 15, 22)  # `wsgi_app` in `self.wsgi_app(...)`
+    assert "**wsgi_app**: attribute of `self` (class `App`)" in text
+    assert "line 9: `self.wsgi_app = handler`" in text
+    assert "Not defined in this function" not in text
+    unknown = await _hover(client, uri, 15, 53)  # `helper`: assigned nowhere
+    assert "**helper**: attribute of `self`" in unknown and "Not assigned in `App`" in unknown
+    other = await _hover(client, uri, 15, 67)  # `attr` of a parameter: only an attribute
+    assert other.startswith("**attr**: attribute of `start`")
+    assert "Not defined in this function" not in other
+    module = await _hover(client, uri, 14, 24)  # `getpid` of the module `os`
+    assert "attribute of `os`" in module and "Imported at line 1: `import os`" in module
+
+
+async def test_hover_on_an_imported_name_shows_the_import(client: LanguageClient) -> None:
+    await start_session(client)
+    uri = open_file(client, DATA / "classy.py", text=CLASSY)
+    text = await _hover(client, uri, 15, 31)  # `parse(environ)`
+    assert "Imported at line 2: `from json import loads as parse`" in text
+    assert "Not defined in this function" not in text

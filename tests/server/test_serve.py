@@ -81,15 +81,17 @@ def test_bad_tcp_address_is_a_usage_error() -> None:
 
 
 def _serve_stdio_with_open_document(
-    folder: Path, uri: str, text: str, *requests: dict[str, object]
+    folder: Path, uri: str, text: str, *requests: dict[str, object], tmpdir: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """A stdio server, initialized, with `text` open at `uri`, then `requests` sent."""
+    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir is not None else None
     server = subprocess.Popen(
         [sys.executable, "-m", "neurodebug", "serve"],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         cwd=folder,
+        env=env,
     )
     assert server.stdin is not None
     document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
@@ -107,11 +109,15 @@ def _serve_stdio_with_open_document(
 @pytest.mark.e2e
 def test_server_exits_when_the_client_goes_away_mid_run(tmp_path: Path) -> None:
     """A running debugpy session must not keep an orphaned server (or the debuggee) alive."""
-    pid_file = tmp_path / "debuggee.pid"
+    # The debuggee may write only in its own run folder (the sandbox), which the server makes
+    # under its TMPDIR and hands on as the debuggee's TMPDIR: the pid file lands there.
+    server_tmp = tmp_path / "server-tmp"
+    server_tmp.mkdir()
     source = (
         "def spin():\n"
-        "    import os, time\n"
-        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    import os, tempfile, time\n"
+        "    path = os.path.join(tempfile.gettempdir(), 'debuggee.pid')\n"
+        "    open(path, 'w').write(str(os.getpid()))\n"
         "    time.sleep(120)\n"
         "    return 1\n"
     )
@@ -126,13 +132,17 @@ def test_server_exits_when_the_client_goes_away_mid_run(tmp_path: Path) -> None:
             "arguments": [{"uri": module.as_uri(), "line": 0, "entry": "spin()"}],
         },
     }
-    server = _serve_stdio_with_open_document(tmp_path, module.as_uri(), source, verify)
+    server = _serve_stdio_with_open_document(
+        tmp_path, module.as_uri(), source, verify, tmpdir=server_tmp
+    )
     assert server.stdin is not None
     deadline = time.monotonic() + 60
-    while not pid_file.exists() and time.monotonic() < deadline:
+    found: list[Path] = []
+    while not found and time.monotonic() < deadline:
+        found = [p for p in server_tmp.rglob("debuggee.pid") if p.read_text().strip()]
         time.sleep(0.1)
-    assert pid_file.exists(), "the debuggee never started"
-    debuggee = int(pid_file.read_text())
+    assert found, "the debuggee never started"
+    debuggee = int(found[0].read_text())
     server.stdin.close()
     try:
         server.wait(timeout=20)

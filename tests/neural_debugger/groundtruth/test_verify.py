@@ -182,3 +182,15 @@ def test_a_prediction_that_cannot_be_made_leaves_the_verification_standing() -> 
     assert result.agree and result.prediction is None
     assert result.prediction_error is not None and "too long" in result.prediction_error
     assert result.to_json()["prediction"] == {"error": result.prediction_error}
+
+
+@pytest.mark.e2e
+def test_verify_without_call_uses_the_functions_entry(tmp_path: Path) -> None:
+    program = tmp_path / "steps.py"
+    program.write_text(
+        'def double(n):\n    """Twice n.\n\n    >>> double(21)\n    42\n    """\n    return n * 2\n'
+    )
+    completed = run_neurodebug("verify", f"{program}::double", "--no-predict")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "calling double(21) (from the doctest)" in completed.stderr
+    assert "result: 42" in completed.stdout

@@ -14,6 +14,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.bench.analyze",
     "neurodebug.bench.fixes",
     "neurodebug.bench.fuzz",
+    "neurodebug.bench.harness",
     "neurodebug.bench.kernels",
     "neurodebug.bench.load",
     "neurodebug.bench.lsp",

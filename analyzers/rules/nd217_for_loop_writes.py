@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import tree_sitter
+
 from ._syntax import (
     expression_of,
     for_clause,
@@ -23,8 +25,28 @@ DOC = make_doc(
     "out.writelines(f'{row}\\n' for row in rows)",
     "Unsafe: for a real file the same strings are written in the same order, but the "
     "receiver may be any object with a `write` method (e.g. a class that defines `write` "
-    "and inherits a different `writelines`), and the loop variable no longer leaks.",
+    "and inherits a different `writelines`), and the loop variable no longer leaks. Never "
+    "reported for `self.write` / `cls.write` or inside a method named `writelines`: a class's "
+    "own writer may have no `writelines`, or the fix would make `writelines` call itself.",
 )
+
+
+def _own_write(ctx: Context, receiver: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """`self.write(...)` / `cls.write(...)`, or any loop inside a method named `writelines`.
+
+    The class's own `write` is a custom writer: its `writelines` may not exist (AttributeError)
+    or may be the very method holding the loop (endless recursion). Both broke real test
+    suites (a templating engine's code generator, an I/O helpers library), so no hint at all.
+    """
+    if ctx.text(receiver) in ("self", "cls"):
+        return True
+    node = loop.parent
+    while node is not None:
+        if node.type == "function_definition":
+            name = node.child_by_field_name("name")
+            return name is not None and ctx.text(name) == "writelines"
+        node = node.parent
+    return False
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -40,7 +62,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         if called is None or called[1] != "write" or args is None or len(args) != 1:
             continue
         receiver = called[0]
-        if receiver.type not in ("identifier", "attribute"):
+        if receiver.type not in ("identifier", "attribute") or _own_write(ctx, receiver, loop):
             continue
         receiver_name = ctx.text(receiver).split(".")[0]
         left = loop.child_by_field_name("left")

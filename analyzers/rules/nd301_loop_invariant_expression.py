@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import is_invariant
+from ._dependence import PURE_BUILTINS, PURE_METHODS, is_invariant, pure_functions
+from ._kinds import known_kind
 from ._syntax import loop_of, name_for, walk
 from .base import Context, Hit, Rule, make_doc
 
@@ -21,7 +22,10 @@ DOC = make_doc(
     "for word in words:\n    if word == name.lower():\n        total += 1",
     "name_lower = name.lower()\nfor word in words:\n    if word == name_lower:\n        total += 1",
     "Unsafe: the hoisted call then runs even when the loop runs zero times (an exception it "
-    "raises, e.g. on a wrong type, moves before the loop). No peer offers this fix.",
+    "raises, e.g. on a wrong type, moves before the loop). No peer offers this fix. When the "
+    "loop calls code the analysis cannot see, the call is reported only if everything it "
+    "reads is certainly a str, bytes or tuple: unseen code may change a list or dict through "
+    "another name (a bound method `pop = q.pop`, `self.cols` vs a local `cols`).",
 )
 
 _STATEMENT_ASSIGNMENT = ("assignment",)
@@ -93,7 +97,76 @@ def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
         if ancestor.type == "call" and is_invariant(ctx, ancestor, loop):
             return None
         ancestor = ancestor.parent
-    return loop if is_invariant(ctx, call, loop) else None
+    if not is_invariant(ctx, call, loop):
+        return None
+    if _calls_unseen_code(ctx, loop) and not _reads_only_immutables(ctx, call):
+        return None
+    return loop
+
+
+_CONTAINER_MUTATORS = frozenset(
+    {"append", "extend", "insert", "add", "update", "setdefault", "discard", "remove", "clear"}
+)
+
+
+def _calls_unseen_code(ctx: Context, loop: tree_sitter.Node) -> bool:
+    """Whether the loop calls anything but pure code and the mutators of its own fresh
+    containers (`result.append(x)` where `result` is certainly a list built here)."""
+    pure = pure_functions(ctx)
+    for node in walk(loop):
+        if node.type != "call":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None:
+            return True
+        if function.type == "identifier":
+            if ctx.text(function) in PURE_BUILTINS or ctx.text(function) in pure:
+                continue
+            return True
+        if function.type != "attribute":
+            return True
+        method = function.child_by_field_name("attribute")
+        receiver = function.child_by_field_name("object")
+        if method is None or receiver is None:
+            return True
+        if ctx.text(method) in PURE_METHODS:
+            continue
+        fresh = receiver.type == "identifier" and known_kind(ctx, receiver) in (
+            "list",
+            "dict",
+            "set",
+        )
+        if not (fresh and ctx.text(method) in _CONTAINER_MUTATORS):
+            return True
+    return False
+
+
+def _not_a_variable_read(ctx: Context, node: tree_sitter.Node, pure: set[str]) -> bool:
+    """A pure function's name in call position, or an attribute's name (`q` in `x.q`)."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "call" and parent.child_by_field_name("function") == node:
+        return ctx.text(node) in PURE_BUILTINS or ctx.text(node) in pure
+    return parent.type == "attribute" and node != parent.child_by_field_name("object")
+
+
+def _reads_only_immutables(ctx: Context, call: tree_sitter.Node) -> bool:
+    """Whether every name `call` reads (but the pure functions it calls) holds a str, bytes or
+    tuple for certain.
+
+    A loop that calls code we cannot see may change a container through another name: `len(q)`
+    under `pop = q.pop`, `len(cols)` while `self.cols.append(...)` grows the same list, or a
+    list an object holds since before the loop (a real grammar library's test suite went from
+    green to 73 failures when `len(rule_defs)` was hoisted). Immutable values cannot change.
+    """
+    pure = pure_functions(ctx)
+    for node in [call, *walk(call)]:
+        if node.type != "identifier" or _not_a_variable_read(ctx, node, pure):
+            continue
+        if known_kind(ctx, node) not in ("str", "bytes", "tuple"):
+            return False
+    return True
 
 
 def check(ctx: Context) -> Iterator[Hit]:

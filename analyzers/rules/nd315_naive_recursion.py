@@ -14,7 +14,10 @@ from .base import Context, Edit, Hit, Rule, make_doc
 DOC = make_doc(
     "A module-level function that is free of side effects, has only plain parameters, is not "
     "already memoized, and makes two or more recursive calls in one evaluation "
-    "(naive Fibonacci, lattice path counts).",
+    "(naive Fibonacci, lattice path counts), each call passing arithmetic on the parameters "
+    "(`n - 1`, `rows - 1`), so the sub-problems overlap. A recursive walk over a structure's "
+    "parts (`f(item) for item in value`) is not reported: its sub-problems are distinct and "
+    "its arguments often unhashable.",
     "The recursive calls solve the same sub-problems again and again: exponential time. "
     "Memoizing makes each distinct argument tuple cost one evaluation.",
     "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)",
@@ -35,6 +38,43 @@ def _plain_parameters(function: tree_sitter.Node) -> bool:
         or p.type == "identifier"
         for p in parameters.named_children
     )
+
+
+def _parameter_names(ctx: Context, function: tree_sitter.Node) -> set[str]:
+    parameters = function.child_by_field_name("parameters")
+    names: set[str] = set()
+    for parameter in parameters.named_children if parameters is not None else []:
+        node = parameter if parameter.type == "identifier" else parameter.named_children[0]
+        names.add(ctx.text(node))
+    return names
+
+
+def _shrinking_argument(ctx: Context, node: tree_sitter.Node, parameters: set[str]) -> bool:
+    """A parameter, an integer, or arithmetic on those (`n - 1`, `rows // 2`, `(i + j)`)."""
+    if node.type == "identifier":
+        return ctx.text(node) in parameters
+    if node.type == "integer":
+        return True
+    if node.type in ("binary_operator", "unary_operator", "parenthesized_expression"):
+        return all(_shrinking_argument(ctx, child, parameters) for child in node.named_children)
+    return False
+
+
+def _overlapping_calls(ctx: Context, calls: list[tree_sitter.Node], parameters: set[str]) -> bool:
+    """Every recursive call passes arithmetic on the parameters, so calls really overlap.
+
+    Only then is the pattern naive recursion (fib, lattice paths) and the arguments numbers
+    that `functools.cache` can hash. A recursive walk over a structure's parts
+    (`f(item) for item in value`) solves distinct sub-problems, and memoizing it raised
+    `TypeError: unhashable type: 'list'` in a real templating engine's test suite.
+    """
+    for call in calls:
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or not arguments.named_children:
+            return False
+        if not all(_shrinking_argument(ctx, a, parameters) for a in arguments.named_children):
+            return False
+    return True
 
 
 def _import_edit(ctx: Context) -> Edit | None:
@@ -73,6 +113,8 @@ def check(ctx: Context) -> Iterator[Hit]:
             if statement is not None:
                 statements[statement.id] = statements.get(statement.id, 0) + 1
         if not statements or max(statements.values()) < 2:
+            continue
+        if not _overlapping_calls(ctx, recursive, _parameter_names(ctx, function)):
             continue
         if _MEMO.search(ctx.text(body)):
             continue

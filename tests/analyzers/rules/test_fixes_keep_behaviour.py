@@ -1,0 +1,141 @@
+"""Must-not-fire cases from fixes that broke real test suites (bench projects), written here.
+
+Each case is a small program where the old rule offered a fix that changes what the program
+does; the test runs the program before and after `--fix --unsafe-fixes` and compares, and
+checks the rule stays quiet. A positive twin beside each keeps the rule from going silent.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from neurodebug.analyzers.fixes import fix_source
+from neurodebug.analyzers.rules import Settings, check_source
+
+WRITELINES_OF_ITS_OWN = """
+class Spool:
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+
+class Emitter:
+    def __init__(self):
+        self.parts = []
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def emit_all(self, lines):
+        for line in lines:
+            self.write(line)
+
+
+spool = Spool()
+spool.writelines(["a", "b"])
+emitter = Emitter()
+emitter.emit_all(["c"])
+print(spool.parts, emitter.parts)
+"""
+
+RECURSIVE_WALK = """
+def safe(value):
+    if isinstance(value, (int, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(safe(item) for item in value) and all(safe(item) for item in value[::-1])
+    return False
+
+
+print(safe([1, [2, "x"], (3,)]), safe([1, object()]))
+"""
+
+GROWS_THROUGH_ANOTHER_NAME = """
+class Expander:
+    def __init__(self, items):
+        self.items = items
+
+    def step(self, item):
+        if item < 3:
+            self.items.append(item + 10)
+
+
+def expand(items):
+    expander = Expander(items)
+    out = []
+    i = 0
+    while i < len(items):
+        expander.step(items[i])
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def drain(q):
+    pop = q.pop
+    while len(q) > 3:
+        pop()
+    return q
+
+
+print(expand([1, 5, 2]), drain([1, 2, 3, 4, 5, 6]))
+"""
+
+STILL_REPORTED = """
+def mentions(words, name):
+    total = []
+    for word in words:
+        if word == name.lower():
+            total.append(word)
+    return total
+
+
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def dump(out, rows):
+    for row in rows:
+        out.write(row)
+"""
+
+
+def _run(source: str, folder: Path) -> str:
+    path = folder / "program.py"
+    path.write_text(source)
+    completed = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=60
+    )
+    return completed.stdout + completed.stderr
+
+
+def _codes(source: str) -> set[str]:
+    return {f.code for f in check_source(source.encode(), None, Settings())}
+
+
+@pytest.mark.parametrize(
+    ("source", "code"),
+    [
+        (WRITELINES_OF_ITS_OWN, "ND217"),
+        (RECURSIVE_WALK, "ND315"),
+        (GROWS_THROUGH_ANOTHER_NAME, "ND301"),
+    ],
+    ids=["ND217-own-writer", "ND315-structure-walk", "ND301-alias-growth"],
+)
+def test_fixes_never_change_what_the_program_prints(source: str, code: str, tmp_path: Path) -> None:
+    assert code not in _codes(source)
+    fixed = fix_source(source.encode(), None, Settings(), unsafe=True)
+    assert _run(fixed.source.decode(), tmp_path) == _run(source, tmp_path)
+
+
+def test_the_rules_still_report_their_real_pattern() -> None:
+    assert {"ND301", "ND315", "ND217"} <= _codes(STILL_REPORTED)

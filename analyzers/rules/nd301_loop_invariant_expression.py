@@ -104,6 +104,40 @@ def _candidate(ctx: Context, call: tree_sitter.Node) -> tree_sitter.Node | None:
     return loop
 
 
+_NON_MUTATING_BUILTINS = frozenset(
+    {
+        "range",
+        "enumerate",
+        "zip",
+        "reversed",
+        "sorted",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "frozenset",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "repr",
+        "print",
+        "isinstance",
+        "sum",
+        "min",
+        "max",
+        "abs",
+        "round",
+        "divmod",
+        "any",
+        "all",
+        "len",
+        "ord",
+        "chr",
+    }
+)
+"""Builtins that change no object they are given (they may build new ones)."""
+
 _CONTAINER_MUTATORS = frozenset(
     {"append", "extend", "insert", "add", "update", "setdefault", "discard", "remove", "clear"}
 )
@@ -120,7 +154,8 @@ def _calls_unseen_code(ctx: Context, loop: tree_sitter.Node) -> bool:
         if function is None:
             return True
         if function.type == "identifier":
-            if ctx.text(function) in PURE_BUILTINS or ctx.text(function) in pure:
+            name = ctx.text(function)
+            if name in PURE_BUILTINS or name in _NON_MUTATING_BUILTINS or name in pure:
                 continue
             return True
         if function.type != "attribute":

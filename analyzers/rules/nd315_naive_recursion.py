@@ -15,7 +15,7 @@ DOC = make_doc(
     "A module-level function that is free of side effects, has only plain parameters, is not "
     "already memoized, and makes two or more recursive calls in one evaluation "
     "(naive Fibonacci, lattice path counts), each call passing arithmetic on the parameters "
-    "(`n - 1`, `rows - 1`), so the sub-problems overlap. A recursive walk over a structure's "
+    "(`n - 1`, `rows - 1`) or a constant cut of one (`word[:-1]`), so the sub-problems overlap. A recursive walk over a structure's "
     "parts (`f(item) for item in value`) is not reported: its sub-problems are distinct and "
     "its arguments often unhashable.",
     "The recursive calls solve the same sub-problems again and again: exponential time. "
@@ -49,15 +49,47 @@ def _parameter_names(ctx: Context, function: tree_sitter.Node) -> set[str]:
     return names
 
 
+_ARITHMETIC = ("binary_operator", "unary_operator", "parenthesized_expression")
+
+
 def _shrinking_argument(ctx: Context, node: tree_sitter.Node, parameters: set[str]) -> bool:
-    """A parameter, an integer, or arithmetic on those (`n - 1`, `rows // 2`, `(i + j)`)."""
+    """A parameter, an integer, arithmetic on a parameter (`n - 1`, `cap - WEIGHTS[i]`), or a
+    constant cut of one: the shapes whose sub-problems overlap and whose values hash."""
     if node.type == "identifier":
         return ctx.text(node) in parameters
     if node.type == "integer":
         return True
-    if node.type in ("binary_operator", "unary_operator", "parenthesized_expression"):
-        return all(_shrinking_argument(ctx, child, parameters) for child in node.named_children)
+    if node.type in _ARITHMETIC:
+        return _plain_operand(node) and any(
+            n.type == "identifier" and ctx.text(n) in parameters for n in walk(node)
+        )
+    if node.type == "subscript":
+        return _constant_slice(ctx, node, parameters)
     return False
+
+
+def _plain_operand(node: tree_sitter.Node) -> bool:
+    """Names, numbers, subscripts and attributes combined by operators, no calls."""
+    return all(n.type not in ("call", "lambda", "generator_expression") for n in walk(node))
+
+
+def _constant_slice(ctx: Context, node: tree_sitter.Node, parameters: set[str]) -> bool:
+    """A parameter cut by a constant (`a[:-1]`, `s[1:]`): prefixes and suffixes overlap.
+
+    A cut at a computed point (`xs[:mid]`, merge sort) splits into distinct halves and is
+    not naive recursion, so only integer bounds count.
+    """
+    value = node.child_by_field_name("value")
+    slices = [child for child in node.named_children if child.type == "slice"]
+    if value is None or value.type != "identifier" or ctx.text(value) not in parameters:
+        return False
+    if len(slices) != 1 or not slices[0].named_children:
+        return False
+    return all(
+        bound.type == "integer"
+        or (bound.type == "unary_operator" and [c.type for c in bound.named_children] == ["integer"])
+        for bound in slices[0].named_children
+    )
 
 
 def _overlapping_calls(ctx: Context, calls: list[tree_sitter.Node], parameters: set[str]) -> bool:

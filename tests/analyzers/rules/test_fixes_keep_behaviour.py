@@ -108,6 +108,34 @@ def dump(out, rows):
         out.write(row)
 """
 
+SPLIT_IN_HALVES = """
+def merge_sort(items):
+    if len(items) < 2:
+        return items
+    middle = len(items) // 2
+    left, right = merge_sort(items[:middle]), merge_sort(items[middle:])
+    return sorted(left + right)
+
+
+print(merge_sort([5, 3, [1][0], 4]))
+"""
+
+OVERLAPPING_SHAPES = """
+WEIGHTS = (3, 4, 5)
+
+
+def best(index, capacity):
+    if index == len(WEIGHTS):
+        return 0
+    return max(best(index + 1, capacity), 1 + best(index + 1, capacity - WEIGHTS[index]))
+
+
+def distance(a, b):
+    if not a or not b:
+        return len(a) + len(b)
+    return min(distance(a[:-1], b) + 1, distance(a, b[:-1]) + 1)
+"""
+
 
 def _run(source: str, folder: Path) -> str:
     path = folder / "program.py"
@@ -128,8 +156,9 @@ def _codes(source: str) -> set[str]:
         (WRITELINES_OF_ITS_OWN, "ND217"),
         (RECURSIVE_WALK, "ND315"),
         (GROWS_THROUGH_ANOTHER_NAME, "ND301"),
+        (SPLIT_IN_HALVES, "ND315"),
     ],
-    ids=["ND217-own-writer", "ND315-structure-walk", "ND301-alias-growth"],
+    ids=["ND217-own-writer", "ND315-structure-walk", "ND301-alias-growth", "ND315-halves"],
 )
 def test_fixes_never_change_what_the_program_prints(source: str, code: str, tmp_path: Path) -> None:
     assert code not in _codes(source)
@@ -139,3 +168,11 @@ def test_fixes_never_change_what_the_program_prints(source: str, code: str, tmp_
 
 def test_the_rules_still_report_their_real_pattern() -> None:
     assert {"ND301", "ND315", "ND217"} <= _codes(STILL_REPORTED)
+
+
+def test_arithmetic_on_any_operand_and_constant_cuts_still_overlap() -> None:
+    findings = check_source(OVERLAPPING_SHAPES.encode(), None, Settings())
+    assert sorted(f.message.split("`")[1] for f in findings if f.code == "ND315") == [
+        "best",
+        "distance",
+    ]

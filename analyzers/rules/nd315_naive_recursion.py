@@ -87,7 +87,9 @@ def _constant_slice(ctx: Context, node: tree_sitter.Node, parameters: set[str]) 
         return False
     return all(
         bound.type == "integer"
-        or (bound.type == "unary_operator" and [c.type for c in bound.named_children] == ["integer"])
+        or (
+            bound.type == "unary_operator" and [c.type for c in bound.named_children] == ["integer"]
+        )
         for bound in slices[0].named_children
     )
 

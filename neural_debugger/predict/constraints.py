@@ -17,6 +17,7 @@ from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
 from neurodebug.neural_debugger.model.dataset import statement_lines
 from neurodebug.neural_debugger.model.encoding import State, Stop
+from neurodebug.neural_debugger.predict.call_folding import Callee, folded_run, own_callables
 from neurodebug.neural_debugger.predict.delta_names import (
     DeltaBound,
     NameFacts,
@@ -29,7 +30,6 @@ from neurodebug.neural_debugger.predict.folded_steps import (
     FoldFacts,
     branch_target,
     fold_facts,
-    fold_step,
     loop_names,
     may_change,
 )
@@ -78,6 +78,8 @@ class SourceFacts:
     """Names each assignment binds and handler names that vanish (see `delta_names`)."""
     fold: FoldFacts = field(default_factory=lambda: FoldFacts({}, frozenset(), frozenset()))
     """The statements constant folding may decide (see `folding`)."""
+    callables: dict[str, Callee] = field(default_factory=dict)
+    """The program's own functions whose calls folding may run (`call_folding`)."""
 
     def names_at(self, line: int) -> list[str]:
         """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
@@ -104,7 +106,12 @@ def source_facts(source: str) -> SourceFacts:
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
     facts = SourceFacts(
-        source, functions, statement_lines(source), names=name_facts(tree), fold=fold_facts(tree)
+        source,
+        functions,
+        statement_lines(source),
+        names=name_facts(tree),
+        fold=fold_facts(tree),
+        callables=own_callables(tree),
     )
     lines = source.splitlines()
     facts.code_lines = {
@@ -441,11 +448,22 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
 
 
 def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:
-    """The next stop when constant folding decides it (`folding.fold_step`), else None."""
+    """The next stop when constant folding decides it (`folding.fold_step`), else None: for a
+    step into a line that calls the program's own functions, the callee's `call` stop; for a
+    step over it, the line's own next stop after those calls ran folded."""
+    stops = folded_stops(facts, state, action)
+    if not stops:
+        return None
+    return stops[0] if action == "step_into" else stops[-1]
+
+
+def folded_stops(facts: SourceFacts, state: State, action: str) -> list[Stop] | None:
+    """Every stop of a folded step into or over, in order (`call_folding.folded_run`): more
+    than one where the line runs the program's own functions."""
     step = state.step
     if step.function.startswith("<") or step.function in facts.generators:
         return None  # frames folding cannot see whole
-    return fold_step(facts.fold, facts.next_lines, facts.def_next, state, action)
+    return folded_run(facts.fold, facts.next_lines, facts.def_next, facts.callables, state, action)
 
 
 def step_delta_bound(

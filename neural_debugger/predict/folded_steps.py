@@ -30,6 +30,7 @@ import ast
 import builtins
 import copy
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,12 +254,15 @@ def fold_step(
     def_next: dict[int, set[int]],
     state: State,
     action: str,
+    own_call: Callable[[str, list[Any]], Any] | None = None,
 ) -> Stop | None:
     """The next stop of a step into / over from a `line` or `call` stop, if folding decides it.
 
     `next_lines` are the CFG successors per line; `def_next` those of nested `def` lines in
     their enclosing function (`next_lines` holds the nested function's entry edge there). The
     caller leaves out frames folding cannot see whole (comprehensions, generators).
+    `own_call` runs calls of the program's own functions (`call_folding`); never for a `for`
+    header, whose iterable is evaluated once but folded at every iteration.
     """
     step = state.step
     if action not in ("step_into", "step_over"):
@@ -307,7 +311,8 @@ def fold_step(
     if statement is None or has_frames(statement):
         return None
     following = (following - facts.raised_to) or following  # it folds, so it does not raise
-    folder = Folder(step.locals, facts.names)
+    loop_header = isinstance(statement, ast.For)
+    folder = Folder(step.locals, facts.names, None if loop_header else own_call)
     try:
         if isinstance(statement, ast.If | ast.While):
             target = branch_target(statement, bool(folder.fold(statement.test)), following)

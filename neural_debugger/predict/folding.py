@@ -218,6 +218,9 @@ class Folder:
     """The frame's locals as reprs; a name is read (parsed) only when an expression needs it."""
     bound_names: frozenset[str] = frozenset()
     """Every name the source binds anywhere: such a name is never taken for a builtin."""
+    own_call: Callable[[str, list[Any]], Any] | None = None
+    """Runs a call of one of the program's own functions (`call_folding`), or raises
+    `NotFoldable`; None: such calls do not fold."""
     _values: dict[str, Any] = field(default_factory=dict)
 
     def name(self, name: str) -> Any:
@@ -300,6 +303,9 @@ class Folder:
             raise NotFoldable("starred")
         function = node.func
         if isinstance(function, ast.Name):
+            own = function.id in self.bound_names and function.id not in self.env
+            if own and self.own_call is not None:
+                return self.own_call(function.id, [self._fold(arg) for arg in node.args])
             builtin = BUILTINS.get(function.id)
             if builtin is None or function.id in self.bound_names or function.id in self.env:
                 raise NotFoldable(f"call of {function.id}")

@@ -50,6 +50,7 @@ from neurodebug.neural_debugger.predict.constraints import (
     SourceFacts,
     call_state,
     folded_stop,
+    folded_stops,
     source_facts,
     stop_constraints,
 )
@@ -271,15 +272,26 @@ class Predictor:
         caller then gives up on the walk."""
         facts = self._source(source)[0]
         current, guessed = start, 0
+        pending: list[Stop] = []
         for _ in range(COMPOSE_STEPS):
-            stop = folded_stop(facts, current, single) if self.fold else None
-            if stop is None:
+            if not pending and self.fold:
+                pending = self._folded(facts, current, single)
+            if pending:
+                stop = pending.pop(0)
+            else:
                 guessed += self.fold
                 if guessed > guesses:
                     return
                 stop = self._model_steps(source, facts, [(current, single, ())])[0]
             yield stop
             current = apply_stop(current, stop)
+
+    @staticmethod
+    def _folded(facts: SourceFacts, state: State, action: str) -> list[Stop]:
+        """The stops folding decides from `state`, to be replayed in order: for a step into a
+        line that runs the program's own functions, every stop inside them too."""
+        stops = folded_stops(facts, state, action) or []
+        return stops if action == "step_into" else stops[-1:]
 
     def _rollout(
         self,
@@ -295,8 +307,15 @@ class Predictor:
         result: str | None = None
         exception: str | None = None
         status = "step_limit"
+        facts = self._source(source)[0]
+        pending: list[Stop] = []
         for _ in range(max_steps):
-            stop = self.predict_steps(source, [(state, action, breakpoints)])[0]
+            if not pending and self.fold and action == "step_into":
+                pending = self._folded(facts, state, action)
+            if pending:
+                stop = pending.pop(0)
+            else:
+                stop = self.predict_steps(source, [(state, action, breakpoints)])[0]
             if stop.end:
                 result, exception = stop.value, stop.exception
                 status = "exception" if exception else "ok"

@@ -84,3 +84,21 @@ def test_predict_reads_only_what_the_function_needs_from_a_long_module(tmp_path:
     assert stops[0]["line"] == offset + 4 and stops[0]["event"] == "call"
     allowed = {offset + n for n in (1, 2, 4, 5, 6, 7)}
     assert {stop["line"] for stop in stops} <= allowed
+
+
+@pytest.mark.e2e
+def test_the_readme_demo_predicts_what_a_real_debugpy_session_shows() -> None:
+    """Quick start's command 1 (shipped model), scored by `verify` against the real run: the
+    prediction must enter the recursion and agree on every stop and the result."""
+    target = ["examples/graph_search.py::count_paths", "--call", "count_paths(2, 1)"]
+    root = Path(__file__).resolve().parents[3]
+    predicted = run_neurodebug("predict", *target, "--format", "json", cwd=root)
+    verified = run_neurodebug("verify", *target, "--format", "json", cwd=root)
+    assert predicted.returncode == 0, predicted.stderr
+    assert verified.returncode == 0, verified.stderr
+    prediction, session = json.loads(predicted.stdout), json.loads(verified.stdout)
+    assert prediction["result"] == session["result"] == "3"
+    assert max(stop["depth"] for stop in prediction["stops"]) == 2
+    agreement = session["prediction"]["agreement"]
+    assert agreement["predicted_steps"] == agreement["true_steps"] == 20
+    assert agreement["line_accuracy"] == agreement["changed_locals_exact"] == 1.0

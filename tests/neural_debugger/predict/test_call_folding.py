@@ -1,0 +1,163 @@
+"""Folding across the program's own calls: every stop equal to a real trace, or no answer."""
+
+from __future__ import annotations
+
+import pytest
+from neurodebug.neural_debugger.groundtruth.trace import Step
+from neurodebug.neural_debugger.groundtruth.tracer import trace_source
+from neurodebug.neural_debugger.model.dataset import states_of
+from neurodebug.neural_debugger.model.encoding import State, apply_stop
+from neurodebug.neural_debugger.predict.constraints import folded_stop, folded_stops, source_facts
+
+LATTICE = """
+def count_paths(rows, cols):
+    if rows == 0 or cols == 0:
+        return 1
+    return count_paths(rows - 1, cols) + count_paths(rows, cols - 1)
+"""
+
+FIB_BY_ASSIGNMENTS = """
+def fib(n):
+    if n < 2:
+        return n
+    a = fib(n - 1)
+    b = fib(n - 2)
+    return a + b
+"""
+
+HELPERS = """
+def scale(x, factor=3):
+    return x * factor
+
+
+def is_even(n):
+    return n % 2 == 0
+
+
+def inc(x):
+    return x + 1
+
+
+def total(n):
+    s = 0
+    i = 0
+    while scale(i, 1) < n:
+        if is_even(i):
+            s += scale(i)
+        else:
+            s += inc(inc(i))
+        i += 1
+    return (s, 'done')
+"""
+
+MUTATES_ITS_ARGUMENT = """
+def push(xs, v):
+    xs.append(v)
+    return len(xs)
+
+
+def fill(v):
+    items = [1]
+    n = push(items, v)
+    return items, n
+"""
+
+READS_A_GLOBAL = """
+LIMIT = 3
+
+
+def capped(x):
+    return min(x, LIMIT)
+
+
+def run(x):
+    y = capped(x)
+    return y
+"""
+
+RAISES = """
+def check(x):
+    if x < 0:
+        raise ValueError('negative')
+    return x
+
+
+def run(x):
+    y = check(x)
+    return y
+"""
+
+DEEP = """
+def down(n):
+    if n == 0:
+        return 0
+    return down(n - 1)
+"""
+
+
+def _view(step: Step) -> tuple[object, ...]:
+    return (step.event, step.line, step.function, step.depth, step.locals, step.value)
+
+
+def _fold_every_step(source: str, call: str) -> tuple[list[Step], list[Step]]:
+    """The real steps of `call`, and the steps folding alone predicts from its first stop."""
+    real = trace_source(source, call).steps
+    facts = source_facts(source)
+    state = State(step=real[0])
+    predicted = [real[0]]
+    while len(predicted) < len(real):
+        stops = folded_stops(facts, state, "step_into")
+        if not stops:
+            break
+        for stop in stops:
+            state = apply_stop(state, stop)
+            predicted.append(state.step)
+    return real, predicted
+
+
+@pytest.mark.parametrize(
+    ("source", "call"),
+    [
+        (LATTICE, "count_paths(2, 1)"),
+        (LATTICE, "count_paths(3, 3)"),
+        (FIB_BY_ASSIGNMENTS, "fib(6)"),
+        (HELPERS, "total(7)"),
+    ],
+    ids=["lattice-small", "lattice-3x3", "fib-assignments", "helpers-defaults-while-if"],
+)
+def test_whole_calls_fold_stop_for_stop_like_the_real_trace(source: str, call: str) -> None:
+    real, predicted = _fold_every_step(source, call)
+    assert any(step.depth > 0 for step in real)  # the call really enters own functions
+    assert [_view(s) for s in predicted] == [_view(s) for s in real]
+
+
+def test_step_over_a_line_of_own_calls_lands_on_its_own_next_stop() -> None:
+    trace = trace_source(FIB_BY_ASSIGNMENTS, "fib(5)")
+    facts = source_facts(FIB_BY_ASSIGNMENTS)
+    states = states_of(trace)
+    at_first_call = next(s for s in states if s.step.event == "line" and s.step.line == 5)
+    after = folded_stop(facts, at_first_call, "step_over")
+    assert after is not None
+    assert (after.event, after.line, after.depth, after.changed) == ("line", 6, 0, {"a": "3"})
+    into = folded_stop(facts, at_first_call, "step_into")
+    assert into is not None
+    assert (into.event, into.line, into.depth, into.changed) == ("call", 2, 1, {"n": "4"})
+
+
+@pytest.mark.parametrize(
+    ("source", "call", "line"),
+    [
+        (MUTATES_ITS_ARGUMENT, "fill(4)", 9),  # the callee's change would be lost on a copy
+        (READS_A_GLOBAL, "run(5)", 10),  # a module global is not a value the stop shows
+        (RAISES, "run(-1)", 9),  # exceptions inside a callee are left to the model
+        (DEEP, "down(30)", 5),  # past the depth cap
+    ],
+    ids=["mutable-argument", "global-read", "raises", "too-deep"],
+)
+def test_calls_that_cannot_fold_exactly_get_no_answer(source: str, call: str, line: int) -> None:
+    facts = source_facts(source)
+    trace = trace_source(source, call)
+    assert trace.status in ("ok", "exception")
+    state = next(s for s in states_of(trace) if s.step.event == "line" and s.step.line == line)
+    assert folded_stop(facts, state, "step_into") is None
+    assert folded_stop(facts, state, "step_over") is None

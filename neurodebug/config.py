@@ -7,6 +7,15 @@ Keys (all optional):
     ignore = ["ND203", "PERF203"]      # our codes or their peer equivalents (ruff, perflint)
     per-file-ignores = { "tests/*" = ["ND3"] }
     target-version = "py311"           # else derived from [project] requires-python
+    ruff-ignores = true                # carry over [tool.ruff] ignores (default true)
+
+A project's ruff ignores carry over: `ignore`, `extend-ignore`, `per-file-ignores` and
+`extend-per-file-ignores` of `[tool.ruff.lint]` (or the older `[tool.ruff]`) are added to ours,
+and match a rule through its peer codes (`PERF401` turns off ND104, the finding ruff calls
+PERF401).
+Ruff's `select` is not carried over: it picks among ruff's rules, which are not ours, and would
+turn every neurodebug rule off. `[tool.neurodebug]` keys add to the carried-over ones;
+`ruff-ignores = false` stops the carry-over.
 
 A bad value never stops a run: it is logged as a warning and the default is used instead,
 because a typo in a config file should not turn a CI job red for an unrelated reason.
@@ -110,6 +119,8 @@ def settings_from_table(
                 if codes is not None:
                     pairs.append((str(pattern), codes))
             settings = replace(settings, per_file_ignores=tuple(pairs))
+        elif key == "ruff-ignores":
+            continue  # read by `load_settings_file`, which owns the carry-over
         elif key == "target-version":
             version = parse_target_version(value)
             if version is None:
@@ -156,8 +167,49 @@ def load_settings_file(pyproject: Path) -> Settings:
         table = {}
     project = data.get("project", {})
     requires = project.get("requires-python") if isinstance(project, dict) else None
-    return settings_from_table(
+    settings = settings_from_table(
         table, requires if isinstance(requires, str) else None, root=pyproject.parent
+    )
+    if table.get("ruff-ignores", True) is False:
+        return settings
+    ruff = tool.get("ruff", {}) if isinstance(tool, dict) else {}
+    return with_ruff_ignores(settings, ruff if isinstance(ruff, dict) else {})
+
+
+def with_ruff_ignores(settings: Settings, ruff: dict[str, Any]) -> Settings:
+    """`settings` plus a `[tool.ruff]` table's ignores (see the module docstring)."""
+    lint = ruff.get("lint", {})
+    tables = [ruff, lint] if isinstance(lint, dict) else [ruff]
+    ignore: list[str] = []
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    for table in tables:
+        for key in ("ignore", "extend-ignore"):
+            codes = _ruff_codes(table.get(key, []))
+            ignore.extend(codes)
+        for key in ("per-file-ignores", "extend-per-file-ignores"):
+            value = table.get(key, {})
+            for pattern, codes_value in value.items() if isinstance(value, dict) else ():
+                codes = _ruff_codes(codes_value)
+                if codes:
+                    per_file.append((str(pattern), codes))
+    if not ignore and not per_file:
+        return settings
+    return replace(
+        settings,
+        ignore=(*settings.ignore, *ignore),
+        per_file_ignores=(*settings.per_file_ignores, *per_file),
+    )
+
+
+def _ruff_codes(value: Any) -> tuple[str, ...]:
+    """Ruff code prefixes from a list; `"ALL"` or anything malformed is skipped, silently:
+    ruff validates its own configuration."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        item.strip().upper()
+        for item in value
+        if isinstance(item, str) and item.strip() and item.strip().upper() != "ALL"
     )
 
 

@@ -103,15 +103,18 @@ def rule_enabled(rule: Rule, settings: Settings, path: Path | None) -> bool:
 
 
 def is_suppressed(finding: Finding, lines: dict[int, set[str]]) -> bool:
-    """A finding is suppressed by a comment on the line where it starts."""
-    codes = lines.get(finding.line)
-    if not codes:
-        return False
-    return (
-        ALL_CODES in codes
-        or finding.code in codes
-        or any(eq.upper() in codes for eq in finding.equivalents)
-    )
+    """A finding is suppressed by a comment on any line it spans: ruff reports a manual
+    comprehension on its `append` line, so a `# noqa: PERF401` written there must count for
+    ours, which spans the whole loop."""
+    for line in range(finding.line, max(finding.line, finding.end_line) + 1):
+        codes = lines.get(line)
+        if codes and (
+            ALL_CODES in codes
+            or finding.code in codes
+            or any(eq.upper() in codes for eq in finding.equivalents)
+        ):
+            return True
+    return False
 
 
 def finding_from_hit(rule: Rule, hit: Hit, broken: bool) -> Finding:
@@ -214,7 +217,34 @@ def rule_findings(
     lines = suppressions(ctx)
     if lines:
         findings = [f for f in findings if not is_suppressed(f, lines)]
-    return findings
+    return one_per_site(findings)
+
+
+LOOKUP_HINTS = frozenset({"ND108", "ND110"})
+"""Name-lookup micro hints: they give way to any other finding that starts where they do."""
+
+
+def one_per_site(findings: list[Finding]) -> list[Finding]:
+    """One finding per place for the lookup hints: `re.match(…)` in a loop is both a dotted
+    lookup in the loop (ND110) and a pattern compiled each time (ND305); `mod.attr` both a
+    global read (ND108) and a dotted lookup (ND110). Two squiggles on one call read as noise,
+    and the fix of the other one removes the lookup too. So a lookup hint that starts where
+    another finding starts is dropped (between two lookup hints, the wider one stays); other
+    rules that share a start say different things (a nested-loop join and a manual
+    comprehension on the same `for`) and all stay. On the standard library only those two
+    pairs share a start."""
+    starts: dict[int, list[Finding]] = {}
+    for finding in findings:
+        starts.setdefault(finding.start_byte, []).append(finding)
+    dropped: set[int] = set()
+    for group in starts.values():
+        hints = [f for f in group if f.code in LOOKUP_HINTS]
+        if len(group) < 2 or not hints:
+            continue
+        if len(hints) == len(group):
+            hints.remove(max(hints, key=lambda f: (f.end_byte, f.code)))
+        dropped.update(id(f) for f in hints)
+    return [f for f in findings if id(f) not in dropped]
 
 
 def check_tree(

@@ -117,7 +117,7 @@ class _Run:
             depth = caller.step.depth + 1
             if depth - self.base_depth > MAX_CALL_DEPTH:
                 raise NotFoldable("too deep")
-            stop = Stop(
+            entered = Stop(
                 end=False,
                 event="call",
                 line=callee.line,
@@ -125,7 +125,7 @@ class _Run:
                 function=name,
                 changed=callee.bind(arguments),
             )
-            state = self._emit(caller, stop)
+            state = self._emit(caller, entered)
             while True:
                 stop = self.step(state, "step_into")
                 if stop is None or stop.end or stop.event == "exception":

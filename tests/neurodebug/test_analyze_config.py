@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 import pytest
 
 from neurodebug.config import Settings, load_settings, load_settings_file, settings_from_table
+from tests.conftest import run_neurodebug
 
 
 def test_defaults_run_every_rule_for_python_311() -> None:
@@ -52,3 +54,41 @@ def test_broken_pyproject_gives_defaults(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.neurodebug\nselect = ")
     load_settings_file.cache_clear()
     assert load_settings(tmp_path).select == ()
+
+
+MANUAL_COMPREHENSION = "def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n            out.append(x)\n    return out\n"
+
+
+def _codes_reported(project: Path, target: Path) -> set[str]:
+    completed = run_neurodebug(
+        "analyze", "--output-format", "json", "--exit-zero", str(target), cwd=project
+    )
+    assert completed.returncode == 0, completed.stderr
+    return {finding["code"] for finding in json.loads(completed.stdout)}
+
+
+@pytest.mark.parametrize(
+    ("ruff_table", "neurodebug_table", "reported_in_src", "reported_in_tests"),
+    [
+        ("", "", True, True),
+        ('[tool.ruff.lint]\nignore = ["PERF401"]\n', "", False, False),
+        ('[tool.ruff]\nextend-ignore = ["PERF"]\n', "", False, False),
+        ('[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["PERF4"]\n', "", True, False),
+        ('[tool.ruff.lint]\nignore = ["PERF401"]\n', "ruff-ignores = false\n", True, True),
+        ('[tool.ruff.lint]\nselect = ["E", "F"]\n', "", True, True),  # ruff's select stays ruff's
+    ],
+    ids=["no-ruff", "lint-ignore", "legacy-extend-ignore", "per-file", "turned-off", "select"],
+)
+def test_a_projects_ruff_ignores_carry_over_through_peer_codes(
+    tmp_path: Path,
+    ruff_table: str,
+    neurodebug_table: str,
+    reported_in_src: bool,
+    reported_in_tests: bool,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"{ruff_table}\n[tool.neurodebug]\n{neurodebug_table}")
+    for folder in ("src", "tests"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "evens.py").write_text(MANUAL_COMPREHENSION)
+    assert ("ND104" in _codes_reported(tmp_path, tmp_path / "src")) is reported_in_src
+    assert ("ND104" in _codes_reported(tmp_path, tmp_path / "tests")) is reported_in_tests

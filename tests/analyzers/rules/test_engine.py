@@ -37,6 +37,23 @@ def test_noqa_forms_suppress_only_what_they_name() -> None:
         assert ("ND101" not in codes(source)) is suppressed, comment
 
 
+def test_noqa_on_any_line_a_finding_spans_suppresses_it() -> None:
+    loop = b"out = []\nfor x in range(9):\n    if x % 2:\n        out.append(x)\n"
+    assert "ND104" in codes(loop)
+    for marked in (b"for x in range(9):", b"out.append(x)"):
+        assert "ND104" not in codes(loop.replace(marked, marked + b"  # noqa: PERF401"))
+    assert "ND104" in codes(loop.replace(b"out = []", b"out = []  # noqa: PERF401"))  # before it
+    assert "ND104" in codes(loop.replace(b"out.append(x)", b"out.append(x)  # noqa: E501"))
+
+
+def test_one_finding_per_site_keeps_the_one_that_fixes_it() -> None:
+    source = b"import re\n\ndef f(lines):\n    for line in lines:\n        re.match('a+', line)\n        re.sub(line, '', 'x')\n"
+    found = [(f.line, f.code) for f in check_source(source, None, Settings())]
+    assert (5, "ND305") in found and (5, "ND110") not in found  # same call: the fixable one
+    assert (6, "ND110") in found  # a call only the lookup rule reports stays reported
+    assert "ND110" in codes(source, Settings(ignore=("ND305",)))  # ignoring one keeps the other
+
+
 def test_noqa_inside_a_string_does_not_suppress() -> None:
     source = CAST.replace(b"print(x)", b"print(x, '# noqa')")
     assert "ND101" in codes(source)

@@ -6,12 +6,13 @@ validated against `JSON_SCHEMA` in the tests), so it lives beside the facts, not
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from neurodebug.analyzers.document import ModuleFacts
 from neurodebug.analyzers.facts import FunctionFacts, VarLine
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _VAR_LINES = {
     "type": "array",
@@ -23,6 +24,19 @@ _VAR_LINES = {
     },
 }
 _LINES = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+_SOURCES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["var", "line", "kind"],
+        "properties": {
+            "var": {"type": "string"},
+            "line": {"type": "integer", "minimum": 0},
+            "kind": {"enum": ["value", "mutation", "alias"]},
+        },
+        "additionalProperties": False,
+    },
+}
 _IDS = {"type": "array", "items": {"type": "integer", "minimum": 0}}
 
 # The JSON Schema of `--format json` output (documented in docs/analysis.md; tests validate against it).
@@ -60,6 +74,7 @@ JSON_SCHEMA: dict[str, Any] = {
                     "exit_block",
                     "blocks",
                     "definitions",
+                    "statements",
                 ],
                 "properties": {
                     "name": {"type": "string"},
@@ -104,8 +119,21 @@ JSON_SCHEMA: dict[str, Any] = {
                                 "var": {"type": "string"},
                                 "line": {"type": "integer"},
                                 "how": {"type": "string"},
-                                "data": _VAR_LINES,
+                                "data": _SOURCES,
                                 "control": _VAR_LINES,
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
+                    "statements": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["line", "data", "control"],
+                            "properties": {
+                                "line": {"type": "integer"},
+                                "data": _SOURCES,
+                                "control": _LINES,
                             },
                             "additionalProperties": False,
                         },
@@ -130,6 +158,28 @@ JSON_SCHEMA: dict[str, Any] = {
 
 def _var_lines(pairs: tuple[VarLine, ...]) -> list[dict[str, Any]]:
     return [{"var": pair.var, "line": pair.line} for pair in pairs]
+
+
+def _sources(function: FunctionFacts, pairs: Iterable[VarLine], line: int) -> list[dict[str, Any]]:
+    return [
+        {"var": pair.var, "line": pair.line, "kind": function.data_kind(pair.var, pair.line, line)}
+        for pair in pairs
+    ]
+
+
+def _statements(function: FunctionFacts) -> list[dict[str, Any]]:
+    """Per statement line: the definitions it reads (with each edge's kind) and the condition
+    lines it is directly control dependent on."""
+    result = []
+    for line in function.statement_lines():
+        if line == function.def_line:
+            continue
+        sources = sorted({VarLine(e.var, e.def_line) for e in function.data_dependencies(line)})
+        conditions = sorted({e.condition_line for e in function.control_dependencies(line)})
+        result.append(
+            {"line": line, "data": _sources(function, sources, line), "control": conditions}
+        )
+    return result
 
 
 def function_json(function: FunctionFacts, criterion: tuple[int, str] | None) -> dict[str, Any]:
@@ -161,11 +211,12 @@ def function_json(function: FunctionFacts, criterion: tuple[int, str] | None) ->
                 "var": definition.var,
                 "line": definition.line,
                 "how": definition.how,
-                "data": _var_lines(definition.data),
+                "data": _sources(function, definition.data, definition.line),
                 "control": _var_lines(definition.control),
             }
             for definition in function.definitions
         ],
+        "statements": _statements(function),
     }
     if criterion is not None:
         line, var = criterion

@@ -10,24 +10,12 @@ from __future__ import annotations
 
 import tree_sitter
 
+from .effects import PURE_METHODS
+
 
 def _words(text: str) -> list[str]:
     return text.split()
 
-
-# Method calls that never mutate their receiver; every other `x.m(...)` counts as a write of x.
-PURE_METHODS = frozenset(
-    _words(
-        """copy count index get keys values items startswith endswith format join split rsplit strip
-        lstrip rstrip lower upper replace find rfind rindex encode decode isdigit isalpha isspace
-        isalnum isupper islower isdecimal isnumeric isidentifier isprintable isascii istitle
-        title capitalize casefold center ljust rjust zfill partition rpartition expandtabs
-        translate removeprefix removesuffix format_map issubset issuperset isdisjoint union
-        intersection difference symmetric_difference splitlines bit_length bit_count hex
-        is_integer conjugate as_integer_ratio to_bytes group groups groupdict span
-        most_common isoformat strftime timestamp hexdigest digest exists is_file is_dir"""
-    )
-)
 
 # Library functions that mutate their first argument in place (`heapq.heappush(h, x)` writes
 # h); called by bare name or as `module.name`.
@@ -151,11 +139,20 @@ def parameter_defaults(parameters: tree_sitter.Node | None) -> list[tree_sitter.
 class Scan:
     """Accumulates the names one statement reads and writes."""
 
-    __slots__ = ("defs", "source", "uses", "yields")
+    __slots__ = ("assigned", "calls", "defs", "roots", "source", "uses", "yields")
 
     def __init__(self, source: bytes = b"") -> None:
         self.uses: list[str] = []
         self.defs: list[tuple[str, bool, str]] = []
+        self.roots: list[str] = []
+        """Reads that only name the object a store or a mutating call statement changes
+        (`d` in `d[k] = v`, `xs` in `xs.append(v)`): mutation edges, not value flow."""
+        self.calls: list[tuple[str, str, bool]] = []
+        """(name, method, whole statement) for `name.method(…)`, and (name, "", …) for a call
+        of a plain name (maybe a bound method kept in it): whether they change anything is
+        decided once the whole scope is seen (`effects.resolve_effects`)."""
+        self.assigned: list[tuple[str, tree_sitter.Node]] = []
+        """(name, value) of `name = value`: what `effects` reads types and aliases from."""
         self.yields = False
         # names are sliced from the source: much cheaper than `Node.text` (b"": use that)
         self.source = source
@@ -196,8 +193,8 @@ class Scan:
                 if function is not None:
                     if function.type == "attribute":
                         self._method_call(function, node, bound)
-                    elif function.type == "identifier" and text_of(function) in MUTATING_FUNCTIONS:
-                        self._mutated_argument(node, bound)
+                    elif function.type == "identifier":
+                        self._function_call(function, node, bound)
                 stack.extend(node.named_children)
             elif kind == "named_expression":
                 name_node = node.child_by_field_name("name")
@@ -243,33 +240,64 @@ class Scan:
     def _method_call(
         self, function: tree_sitter.Node, call: tree_sitter.Node, bound: frozenset[str] | None
     ) -> None:
-        """`x.m(...)` (or `x.a[i].m(...)`) may mutate `x` unless `m` is known to be pure;
-        `heapq.heappush(h, ...)` and the like mutate their first argument."""
+        """`x.m(...)` may change `x` (decided later, by `x`'s type where the scope shows it);
+        `x.a[i].m(...)` may change `x` unless `m` is pure by name; `heapq.heappush(h, ...)`
+        and the like change their first argument."""
         method = function.child_by_field_name("attribute")
         if method is None:
             return
-        method_name = text_of(method)
+        method_name = self._text(method)
         if method_name in MUTATING_FUNCTIONS:
             self._mutated_argument(call, bound)
         obj = function.child_by_field_name("object")
         receiver = _root_name(obj) if obj is not None else None
-        if receiver is not None and method_name not in PURE_METHODS:
-            name = text_of(receiver)
-            if bound is None or name not in bound:
-                self.defs.append((name, False, "mutation"))
+        if receiver is None or obj is None:
+            return
+        name = self._text(receiver)
+        if bound is not None and name in bound:
+            return
+        if obj.type == "identifier":
+            self.calls.append((name, method_name, _is_statement(call)))
+        elif method_name not in PURE_METHODS:
+            self.defs.append((name, False, "mutation"))
+
+    def _function_call(
+        self, function: tree_sitter.Node, call: tree_sitter.Node, bound: frozenset[str] | None
+    ) -> None:
+        """`heappush(h, …)` changes `h`; a bound method kept in a name (`pop = q.pop`) may
+        change its receiver when called (`pop()`), decided with the scope's aliases."""
+        name = self._text(function)
+        if name in MUTATING_FUNCTIONS:
+            self._mutated_argument(call, bound)
+        elif bound is None or name not in bound:
+            self.calls.append((name, "", False))
+
+    def _text(self, node: tree_sitter.Node) -> str:
+        source = self.source
+        if source:
+            return source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+        return text_of(node)
 
     def _mutated_argument(self, call: tree_sitter.Node, bound: frozenset[str] | None) -> None:
         arguments = call.child_by_field_name("arguments")
         if arguments is None or not arguments.named_child_count:
             return
-        root = _root_name(arguments.named_children[0])
+        first = arguments.named_children[0]
+        root = _root_name(first)
         if root is not None:
             name = text_of(root)
             if bound is None or name not in bound:
                 self.defs.append((name, False, "mutation"))
+                if first.type == "identifier" and _is_statement(call):
+                    self.roots.append(name)
 
-    def target(self, node: tree_sitter.Node, how: str) -> None:
-        """Record an assignment target: names bound, containers mutated, names read."""
+    def target(
+        self, node: tree_sitter.Node, how: str, value: tree_sitter.Node | None = None
+    ) -> None:
+        """Record an assignment target: names bound, containers mutated, names read;
+        `value` is the assigned expression (`effects` reads a type or an alias from it)."""
+        if value is not None and node.type == "identifier":
+            self.assigned.append((text_of(node), value))
         stack = [node]
         while stack:
             current = stack.pop()
@@ -282,9 +310,17 @@ class Scan:
                 root = _root_name(current)
                 if root is not None:
                     self.defs.append((text_of(root), False, "mutation"))
+                    if how != "augmented":  # `d[k] += 1` reads d[k]'s value too
+                        self.roots.append(text_of(root))
                 self.expr(current)
             else:
                 self.expr(current)
+
+
+def _is_statement(call: tree_sitter.Node) -> bool:
+    """The call is a whole expression statement: its result is not used."""
+    parent = call.parent
+    return parent is not None and parent.type == "expression_statement"
 
 
 def _target_names(node: tree_sitter.Node, into: set[str]) -> None:
@@ -379,7 +415,8 @@ def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
                 if annotation is not None:
                     scan.expr(annotation)
                 if left is not None and right is not None:
-                    scan.target(left, "assign")
+                    value = right if right.type != "assignment" else None
+                    scan.target(left, "assign", value)
                 elif left is not None and left.type != "identifier":
                     scan.expr(left)
                 current = right

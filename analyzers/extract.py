@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from .effects import receiver_facts, resolve_effects
 from .expressions import (
     Scan,
     catches_everything,
@@ -45,6 +46,7 @@ class StatementNode:
     kind: str
     defs: list[tuple[str, bool, str]] = field(default_factory=list)  # (var, kills, how)
     uses: list[str] = field(default_factory=list)
+    roots: list[str] = field(default_factory=list)  # reads that only name a changed object
     succ: list[int] = field(default_factory=list)
     exc: list[int] = field(default_factory=list)
     condition: bool = False  # a branch whose outcome decides what runs (if, while, for, case…)
@@ -104,6 +106,9 @@ class _Builder:
 
     def __init__(self, source: bytes) -> None:
         self.source = source
+        self.calls: list[tuple[int, list[tuple[str, str, bool]]]] = []
+        self.assigned: list[tuple[str, tree_sitter.Node]] = []
+        self.declared: set[str] = set()  # `global` / `nonlocal` names: not this scope's objects
         self.nodes: list[StatementNode] = []
         self.loops: list[LoopInfo] = []
         self.nested: list[tree_sitter.Node] = []
@@ -159,11 +164,21 @@ class _Builder:
 
     def simple(self, stmt: tree_sitter.Node, preds: list[int], kind: str, scan: Scan) -> int:
         index = self.new(line_of(stmt), end_line_of(stmt), kind, preds)
-        node = self.nodes[index]
-        node.defs = scan.defs
-        node.uses = scan.uses
-        node.yields = scan.yields
+        self.attach(index, scan)
         return index
+
+    def attach(self, index: int, scan: Scan) -> None:
+        """Give node `index` what `scan` found; the calls wait for `resolve_effects`."""
+        node = self.nodes[index]
+        node.defs, node.uses, node.roots, node.yields = (
+            scan.defs,
+            scan.uses,
+            scan.roots,
+            scan.yields,
+        )
+        if scan.calls:
+            self.calls.append((index, scan.calls))
+        self.assigned.extend(scan.assigned)
 
     def header(
         self, stmt: tree_sitter.Node, until: tree_sitter.Node | None, kind: str, preds: list[int]
@@ -195,7 +210,9 @@ class _Builder:
                 scan.target(child, "del")
         elif kind in ("import_statement", "import_from_statement", "future_import_statement"):
             scan_import(stmt, scan)
-        elif kind in ("global_statement", "nonlocal_statement", "pass_statement"):
+        elif kind in ("global_statement", "nonlocal_statement"):
+            self.declared.update(text_of(name) for name in stmt.named_children)
+        elif kind == "pass_statement":
             pass
         elif kind == "type_alias_statement":
             left = stmt.child_by_field_name("left")
@@ -256,8 +273,8 @@ class _Builder:
             "def",
             preds,
         )
+        self.attach(index, scan)
         node = self.nodes[index]
-        node.defs, node.uses = scan.defs, scan.uses
         node.end_line = max(node.end_line, node.line)
         return [index]
 
@@ -291,8 +308,7 @@ class _Builder:
             scan.expr(right)
         if left is not None:
             scan.target(left, "for")
-        node = self.nodes[head]
-        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        self.attach(head, scan)
         is_async = any(child.type == "async" for child in stmt.children[:1])
         return self._loop(stmt, head, "for", is_async)
 
@@ -358,7 +374,7 @@ class _Builder:
                 else:
                     scan.expr(value)
         node = self.nodes[head]
-        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        self.attach(head, scan)
         node.end_line = max(node.end_line, node.line)
         # the with line runs again on the way out (__exit__), also for return/break/raise
         ctx = _FinallyCtx()
@@ -450,7 +466,7 @@ class _Builder:
                     scan.target(alias, "except")
             else:
                 scan.expr(child)
-        node.defs, node.uses = scan.defs, scan.uses
+        self.attach(index, scan)
         return index
 
     def match_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
@@ -479,7 +495,8 @@ class _Builder:
             if guard is not None:
                 scan.expr(guard)
             # matching reads the subject: captures take their values from it
-            node.defs, node.uses = scan.defs, [*self.nodes[head].uses, *scan.uses]
+            self.attach(case, scan)
+            node.uses = [*self.nodes[head].uses, *scan.uses]
             ends = ends + self.block(consequence, [case])
             previous = case
             if irrefutable(clause):
@@ -492,8 +509,7 @@ class _Builder:
     def _scan_into(self, index: int, expression: tree_sitter.Node) -> None:
         scan = Scan(self.source)
         scan.expr(expression)
-        node = self.nodes[index]
-        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        self.attach(index, scan)
 
 
 _NESTING = frozenset(
@@ -568,6 +584,14 @@ def build_statement_graph(
         body = scope
     ends = builder.block(body, [ENTRY])
     builder.link(ends, EXIT)
+    facts = receiver_facts(
+        scope.child_by_field_name("parameters") if scope.type == "function_definition" else None,
+        builder.nodes,
+        builder.assigned,
+        builder.declared,
+        source,
+    )
+    resolve_effects(builder.nodes, builder.calls, facts)
     if modules:
         rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
         skipped = modules - rebound

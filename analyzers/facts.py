@@ -62,8 +62,8 @@ class Definition:
 
     `data`: the reaching definitions of every variable the statement reads.
     `control`: the variables read by each condition the statement is control dependent on.
-    `how`: param, assign, augmented, mutation, for, with, except, match, walrus, import, def,
-    del.
+    `how`: param, assign, augmented, mutation, alias (changed through another name for the
+    same object, see `effects`), for, with, except, match, walrus, import, def, del.
     """
 
     var: str
@@ -300,7 +300,8 @@ class FunctionFacts:
     def _condition_parents(self, node: int) -> list[int]:
         nodes = self.graph.nodes
         parents = self.analysis.control_parents
-        found: list[int] = []
+        # a loop header decides whether it runs again: it is its own control parent
+        found: list[int] = [node] if node in parents[node] and nodes[node].condition else []
         seen = {node}
         stack = list(parents[node])
         while stack:
@@ -416,6 +417,24 @@ class FunctionFacts:
     def data_dependencies(self, line: int) -> list[DataEdge]:
         """The def-use edges into the statement(s) starting at `line`."""
         return [edge for edge in self.data_edges if edge.use_line == line]
+
+    def data_kind(self, var: str, def_line: int, use_line: int) -> str:
+        """What a data edge means, for the editor to explain it: "mutation" when the use only
+        names the object it changes (`d` in `d[k] = v`: the earlier contents carry over),
+        "alias" when the definition changed the object through another name (`cols` after
+        `self.cols.append(…)`), else "value" (the value written is read)."""
+        nodes = self.graph.nodes
+        for index in self._nodes_at(use_line):
+            node = nodes[index]
+            if var in node.roots and node.uses.count(var) == node.roots.count(var):
+                return "mutation"
+        hows = {
+            how
+            for index in self._nodes_at(def_line)
+            for name, _kills, how in nodes[index].defs
+            if name == var
+        }
+        return "alias" if hows == {"alias"} else "value"
 
     def control_dependencies(self, line: int) -> list[ControlEdge]:
         """The conditions deciding whether `line` runs, with the variables each reads."""

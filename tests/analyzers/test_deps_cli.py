@@ -43,9 +43,16 @@ def test_json_output_matches_the_schema_and_the_facts(tmp_path: Path) -> None:
     assert total["params"] == ["xs", "limit"]
     definitions = {(d["var"], d["line"]): d for d in total["definitions"]}
     assert definitions[("result", 5)]["data"] == [
-        {"var": "result", "line": 2},
-        {"var": "result", "line": 5},
-        {"var": "x", "line": 3},
+        {"var": "result", "line": 2, "kind": "value"},
+        {"var": "result", "line": 5, "kind": "value"},
+        {"var": "x", "line": 3, "kind": "value"},
+    ]
+    statements = {s["line"]: s for s in total["statements"]}
+    assert statements[3]["control"] == [3]  # a loop header decides whether it runs again
+    assert statements[5]["control"] == [4]
+    assert statements[6]["data"] == [
+        {"var": "result", "line": 2, "kind": "value"},
+        {"var": "result", "line": 5, "kind": "value"},
     ]
     assert definitions[("result", 5)]["control"] == [
         {"var": "limit", "line": 4},

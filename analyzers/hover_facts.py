@@ -86,6 +86,14 @@ def _name_facts(document: Document, occurrence: Occurrence, binding: Binding) ->
     return answer(_variable_paragraphs(document, facts, statement, binding, occurrence), facts)
 
 
+_EDGE_NOTES = {
+    "value": "",
+    "mutation": ", its contents before this change",
+    "alias": ", changed through another name for the same object",
+}
+"""How hover explains a data edge's kind (`FunctionFacts.data_kind`)."""
+
+
 def _variable_paragraphs(
     document: Document,
     facts: FunctionFacts,
@@ -101,14 +109,25 @@ def _variable_paragraphs(
         here = [d for d in facts.definitions if d.var == name and d.line == statement]
         if here:
             parts.append(f"Written here ({here[0].how}).")
-            data = sorted({f"`{v.var}` (line {v.line})" for d in here for v in d.data})
+            data = sorted(
+                {
+                    f"`{v.var}` (line {v.line}{_EDGE_NOTES[facts.data_kind(v.var, v.line, statement)]})"
+                    for d in here
+                    for v in d.data
+                }
+            )
             if data:
                 parts.append("Data from: " + ", ".join(data))
     else:
         reaching = sorted(facts.reaching_definitions(statement, name))
         if reaching:
             parts.append(
-                "Defined at: " + "; ".join(f"line {n}: `{_code(document, n)}`" for n in reaching)
+                "Defined at: "
+                + "; ".join(
+                    f"line {n}: `{_code(document, n)}`"
+                    f"{_EDGE_NOTES[facts.data_kind(name, n, statement)]}"
+                    for n in reaching
+                )
             )
         elif name in facts.params:
             parts.append(f"Parameter of `{facts.qualname}`.")

@@ -232,3 +232,23 @@ def test_a_store_is_a_mutation_edge_not_a_value_read() -> None:
     assert ("d", 4, 4) in {(e.var, e.def_line, e.use_line) for e in function.data_edges}
     assert function.data_kind("d", 2, 4) == function.data_kind("d", 4, 4) == "mutation"
     assert function.data_kind("d", 4, 5) == "value"
+
+
+def test_hover_explains_each_edge_kind() -> None:
+    from neurodebug.analyzers.document import Document
+    from neurodebug.analyzers.hover_facts import hover_facts
+
+    document = Document.open("file:///aliases.py", 1, ALIASES)
+    at_test = hover_facts(document, 6, 14)  # `cols` in `while len(cols) > n:`
+    assert at_test is not None
+    text = "\n".join(at_test.paragraphs)
+    assert "line 2: `cols = rows.cols`" in text
+    assert "line 4: `rows.cols.append(extra)`, changed through another name" in text
+    stored = Document.open(
+        "file:///store.py", 1, "def f(keys):\n    d = {}\n    for k in keys:\n        d[k] = 1\n"
+    )
+    at_store = hover_facts(stored, 4, 8)  # `d` in `d[k] = 1`
+    assert at_store is not None
+    text = "\n".join(at_store.paragraphs)
+    assert "line 2: `d = {}`, its contents before this change" in text
+    assert "line 4: `d[k] = 1`, its contents before this change" in text

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from .base import Context
+from .base import Context, Edit
 
 LOOP_TYPES = frozenset({"for_statement", "while_statement"})
 SCOPE_TYPES = frozenset({"function_definition", "lambda", "class_definition", "module"})
@@ -448,3 +448,26 @@ def loop_target_leaks(ctx: Context, loop: tree_sitter.Node) -> bool:
         and ctx.text(node) in names
         for node in walk(scope, into_scopes=True)
     )
+
+
+def add_import(ctx: Context, module: str) -> Edit | None:
+    """An edit inserting `import MODULE` after the last top-level import (or at the top),
+    None when the module is already imported that way."""
+    if re.search(rb"^import " + re.escape(module.encode()) + rb"\b", ctx.source, re.M):
+        return None
+    last = None
+    for node in ctx.tree.root_node.named_children:
+        if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
+            last = node
+    if last is not None:
+        gap = "\n\n" if last.type == "future_import_statement" else "\n"
+        return ctx.replace_range(last.end_byte, last.end_byte, f"{gap}import {module}")
+    first = ctx.tree.root_node.named_children[:1]
+    if (
+        first
+        and first[0].type == "expression_statement"
+        and first[0].named_children[:1]
+        and (first[0].named_children[0].type == "string")
+    ):  # after the module docstring, which must stay first
+        return ctx.replace_range(first[0].end_byte, first[0].end_byte, f"\n\nimport {module}")
+    return ctx.replace_range(0, 0, f"import {module}\n\n")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._kinds import known_kind
-from ._syntax import loop_of, method_call, positional_args
-from .base import Context, Hit, Rule, make_doc
+import tree_sitter
+
+from ._kinds import known_kind, scope_bindings
+from ._syntax import (
+    add_import,
+    call_name,
+    enclosing_scope,
+    loop_of,
+    method_call,
+    positional_args,
+    walk,
+)
+from .base import Context, Edit, Fix, Hit, Rule, make_doc
 
 DOC = make_doc(
     "`xs.pop(0)` or `xs.insert(0, value)` inside a loop, on a name bound to a list.",
@@ -15,8 +25,17 @@ DOC = make_doc(
     "(`popleft()`, `appendleft()`).",
     "queue = [start]\nwhile queue:\n    node = queue.pop(0)",
     "from collections import deque\n\nqueue = deque([start])\nwhile queue:\n    node = queue.popleft()",
-    "No fix: every use of the list (indexing, slicing, passing it on) must accept a deque.",
+    "Unsafe fix, offered only where the deque can stand in for the list everywhere: the name "
+    "is a local bound once, to a list display or `list(…)`, and every other use is `append`, "
+    "`extend`, `pop()`, `pop(0)`, `insert(0, …)`, `clear`, `count`, `remove`, `len(…)`, a "
+    "truth test, `for … in` or `in`; never indexed, sliced, returned, passed on or used in a "
+    "nested function. The fix binds `collections.deque(…)` and rewrites `pop(0)` to "
+    "`popleft()`, `insert(0, v)` to `appendleft(v)`. Unsafe because an `IndexError` from "
+    'popping an empty one says "deque" instead of "list".',
 )
+
+_DEQUE_METHODS = frozenset(("append", "extend", "pop", "insert", "clear", "count", "remove"))
+_TRUTH_TESTS = frozenset(("not_operator",))  # `xs or []` would hand the deque on
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -39,7 +58,103 @@ def check(ctx: Context) -> Iterator[Hit]:
             call,
             f"`{ctx.text(call)}` is O(n) per call: make `{ctx.text(receiver)}` a "
             f"`collections.deque` and use `{replacement}`",
+            _deque_fix(ctx, receiver),
         )
+
+
+def _deque_fix(ctx: Context, receiver: tree_sitter.Node) -> Fix | None:
+    """Rebind the list as a deque and rewrite its front operations, where every use allows."""
+    name = ctx.text(receiver)
+    scope = enclosing_scope(receiver)
+    if scope.type != "function_definition":
+        return None
+    bindings = scope_bindings(ctx, scope)
+    values = bindings.values.get(name, [])
+    if len(values) != 1 or name in bindings.other_bindings or name in bindings.annotations:
+        return None
+    (value,) = values
+    made = _deque_of(ctx, value)
+    body = scope.child_by_field_name("body")
+    if made is None or body is None:
+        return None
+    edits = [ctx.replace(value, made)]
+    for node in walk(body, into_scopes=True):
+        if node.type != "identifier" or ctx.text(node) != name:
+            continue
+        if enclosing_scope(node) != scope:
+            return None  # a nested function or lambda sees it
+        if (
+            node.parent is not None
+            and node.parent.type == "assignment"
+            and (node.parent.child_by_field_name("left") == node)
+        ):
+            continue  # the one binding, rewritten above
+        use = _deque_use(ctx, node)
+        if use is None:
+            return None
+        if isinstance(use, Edit):
+            edits.append(use)
+    import_edit = add_import(ctx, "collections")
+    if import_edit is not None:
+        edits.append(import_edit)
+    return ctx.fix(f"Make `{name}` a `collections.deque`", "unsafe", *edits)
+
+
+def _deque_of(ctx: Context, value: tree_sitter.Node) -> str | None:
+    if value.type == "list":
+        return (
+            f"collections.deque({ctx.text(value)})"
+            if value.named_child_count
+            else ("collections.deque()")
+        )
+    if value.type == "call" and call_name(ctx, value) == "list":
+        args = positional_args(value)
+        if args is not None and len(args) <= 1:
+            return f"collections.deque({ctx.text(args[0]) if args else ''})"
+    return None
+
+
+def _deque_use(ctx: Context, name: tree_sitter.Node) -> Edit | bool | None:
+    """The edit one use needs (`pop(0)` → `popleft()`), False when it needs none, None when
+    a deque cannot stand in for the list there."""
+    parent = name.parent
+    if parent is None:
+        return None
+    if parent.type == "attribute" and parent.child_by_field_name("object") == name:
+        call = parent.parent
+        method = parent.child_by_field_name("attribute")
+        if call is None or call.type != "call" or method is None:
+            return None
+        method_name = ctx.text(method)
+        args = positional_args(call)
+        if method_name not in _DEQUE_METHODS or args is None:
+            return None
+        front = bool(args) and ctx.text(args[0]) == "0"
+        if method_name == "pop" and args:
+            return (
+                ctx.replace(call, f"{ctx.text(name)}.popleft()")
+                if front and len(args) == 1
+                else None
+            )
+        if method_name == "insert":
+            if not front or len(args) != 2:
+                return None
+            return ctx.replace(call, f"{ctx.text(name)}.appendleft({ctx.text(args[1])})")
+        return False
+    if parent.type == "argument_list" and parent.parent is not None:
+        call = parent.parent
+        return False if call_name(ctx, call) == "len" and parent.named_child_count == 1 else None
+    if parent.type in _TRUTH_TESTS:
+        return False
+    if parent.type in ("if_statement", "while_statement", "elif_clause", "conditional_expression"):
+        return False if parent.child_by_field_name("condition") == name else None
+    if parent.type == "for_statement":
+        return False if parent.child_by_field_name("right") == name else None
+    if parent.type == "comparison_operator":
+        operators = [ctx.text(c) for c in parent.children if not c.is_named]
+        on_right = parent.named_children[-1] == name and parent.named_child_count == 2
+        return False if on_right and operators in (["in"], ["not", "in"]) else None
+    return None
 
 
 RULE = Rule(
@@ -48,5 +163,6 @@ RULE = Rule(
     summary="`list.pop(0)` / `insert(0, …)` in a loop → `collections.deque`",
     doc=DOC,
     check=check,
+    fix="unsafe",
     dataflow=True,
 )

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import tree_sitter
 
 from ._dependence import pure_functions
-from ._syntax import call_name, walk
-from .base import Context, Edit, Hit, Rule, make_doc
+from ._syntax import add_import, call_name, walk
+from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A module-level function that is free of side effects, has only plain parameters, is not "
@@ -111,20 +111,6 @@ def _overlapping_calls(ctx: Context, calls: list[tree_sitter.Node], parameters: 
     return True
 
 
-def _import_edit(ctx: Context) -> Edit | None:
-    """Insert `import functools` after the last top-level import (or at the top)."""
-    if re.search(rb"^import functools\b", ctx.source, re.M):
-        return None
-    last = None
-    for node in ctx.tree.root_node.named_children:
-        if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
-            last = node
-    if last is not None:
-        gap = "\n\n" if last.type == "future_import_statement" else "\n"
-        return ctx.replace_range(last.end_byte, last.end_byte, f"{gap}import functools")
-    return ctx.replace_range(0, 0, "import functools\n\n")
-
-
 def check(ctx: Context) -> Iterator[Hit]:
     pure = pure_functions(ctx)
     for function in ctx.of_type("function_definition"):
@@ -153,7 +139,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         if _MEMO.search(ctx.text(body)):
             continue
         edits = [ctx.insert_before_line(function, f"{ctx.line_indent(function)}@functools.cache\n")]
-        import_edit = _import_edit(ctx)
+        import_edit = add_import(ctx, "functools")
         if import_edit is not None:
             edits.append(import_edit)
         fix = ctx.fix("Memoize with `functools.cache`", "unsafe", *edits)

@@ -176,3 +176,22 @@ def test_arithmetic_on_any_operand_and_constant_cuts_still_overlap() -> None:
         "best",
         "distance",
     ]
+
+
+def _fix_of(source: str, code: str) -> str | None:
+    (finding,) = [f for f in check_source(source.encode(), None, Settings()) if f.code == code]
+    return None if finding.fix is None else finding.fix.description
+
+
+def test_a_list_becomes_a_deque_only_where_a_deque_can_stand_in_everywhere() -> None:
+    drained = "def f(items):\n    q = list(items)\n    while q:\n        print(q.pop(0))\n"
+    assert _fix_of(drained, "ND303") == "Make `q` a `collections.deque`"
+    fixed = fix_source(drained.encode(), None, Settings(), unsafe=True).source.decode()
+    assert "q = collections.deque(items)" in fixed and "q.popleft()" in fixed
+    assert fixed.startswith("import collections\n")
+    escapes = [
+        drained + tail for tail in ("    return q\n", "    print(q[0])\n", "    g = lambda: q\n")
+    ]
+    escapes.append(drained.replace("    q = list(items)\n", "    q = []\n    q = list(items)\n"))
+    for source in escapes:  # handed on, indexed, seen by a lambda, bound twice
+        assert _fix_of(source, "ND303") is None, source

@@ -58,3 +58,25 @@ def test_a_subcommand_imports_only_its_own_module() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "LOADED []" in completed.stdout
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`neurodebug analyze … | head -1`: the pipe closes while findings are still printed."""
+
+    (tmp_path / "many.py").write_text(
+        "".join(
+            f"def f{i}():\n    xs = [1]\n    for x in list(xs):\n        print(x)\n"
+            for i in range(3000)
+        )
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "analyze", "--no-cache", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert b"ND101" in process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in error, error

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from ._syntax import COMPREHENSION_TYPES, base_name, call_args, names_read, target_names, walk
+from ._syntax import COMPREHENSION_TYPES, base_name, call_args, names_read, walk
 from .base import Context
 
 # Methods that never change the object they are called on (for str, bytes, tuple, list, dict,
@@ -152,7 +152,7 @@ def loop_facts(ctx: Context, loop: tree_sitter.Node) -> LoopFacts:
     if loop.type == "for_statement":
         left = loop.child_by_field_name("left")
         if left is not None:
-            facts.assigned.update(target_names(left))
+            _record_target(left, facts)
         parts = [c for c in (loop.child_by_field_name("body"),) if c is not None]
     elif loop.type == "while_statement":
         parts = [c for c in (loop.child_by_field_name("body"),) if c is not None]
@@ -171,28 +171,17 @@ def loop_facts(ctx: Context, loop: tree_sitter.Node) -> LoopFacts:
 
 def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
     kind = node.type
-    if kind in ("assignment", "augmented_assignment"):
+    if kind in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
         left = node.child_by_field_name("left")
         if left is not None:
-            names = list(target_names(left))
-            facts.assigned.update(names)
-            if not names or left.type in ("attribute", "subscript"):
-                _mutates_target(left, facts)
-            elif left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
-                for part in left.named_children:
-                    _mutates_target(part, facts)
-    elif kind in ("for_statement", "for_in_clause"):
-        left = node.child_by_field_name("left")
-        if left is not None:
-            facts.assigned.update(target_names(left))
+            _record_target(left, facts)
     elif kind == "named_expression":
         name = node.child_by_field_name("name")
         if name is not None and name.text:
             facts.assigned.add(name.text.decode())
     elif kind in ("as_pattern_target", "delete_statement"):
         for child in node.named_children:
-            facts.assigned.update(target_names(child))
-            _mutates_target(child, facts)
+            _record_target(child, facts)
     elif kind in ("function_definition", "class_definition"):
         name = node.child_by_field_name("name")
         if name is not None and name.text:
@@ -219,6 +208,8 @@ def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
                 if receiver:
                     facts.mutated.add(receiver)
                 facts.calls_unknown = True
+                # `self._validate(group, stack)`: a method may change what it is given too
+                _arguments_may_change(node, facts)
         elif function.type == "identifier":
             callee = (function.text or b"").decode()
             if callee not in PURE_BUILTINS and callee not in pure:
@@ -226,18 +217,58 @@ def _record(node: tree_sitter.Node, facts: LoopFacts, pure: set[str]) -> None:
                 if callee in ARGUMENT_PRESERVING:
                     return
                 # arguments passed to an unknown function may be mutated by it
-                for arg in call_args(node):
-                    if arg.type == "identifier" and arg.text:
-                        facts.mutated.add(arg.text.decode())
+                _arguments_may_change(node, facts)
         else:
             facts.calls_unknown = True
 
 
-def _mutates_target(target: tree_sitter.Node, facts: LoopFacts) -> None:
-    if target.type in ("attribute", "subscript"):
-        name = base_name(target)
-        if name:
-            facts.mutated.add(name)
+def _arguments_may_change(call: tree_sitter.Node, facts: LoopFacts) -> None:
+    for arg in call_args(call):
+        value = arg.child_by_field_name("value") if arg.type == "keyword_argument" else arg
+        if value is not None and value.type == "identifier" and value.text:
+            facts.mutated.add(value.text.decode())
+
+
+def aliased_in_scope(ctx: Context, scope: tree_sitter.Node, name: str) -> bool:
+    """Whether another name in `scope` may hold `name`'s object or a bound method of it
+    (`seen_add = seen.append`, `other = seen`): calls through it change `name` unseen."""
+    key = f"aliased:{scope.id}"
+    cached = ctx.cache.get(key)
+    if not isinstance(cached, frozenset):
+        roots: set[str] = set()
+        for node in walk(scope):
+            if node.type != "assignment":
+                continue
+            right = node.child_by_field_name("right")
+            while right is not None and right.type in ("attribute", "subscript"):
+                if right.type == "subscript" and any(
+                    c.type == "slice" for c in right.named_children
+                ):
+                    right = None  # a slice is a copy
+                    break
+                right = right.named_children[0] if right.named_children else None
+            if right is not None and right.type == "identifier":
+                roots.add(ctx.text(right))
+        cached = frozenset(roots)
+        ctx.cache[key] = cached
+    return name in cached
+
+
+def _record_target(target: tree_sitter.Node, facts: LoopFacts) -> None:
+    """A binding target: names it rebinds, and the objects a store in it changes, at any
+    depth of unpacking (`head[i], tail[j] = …`, `for i, item[i] in …`: a real permutation
+    generator's hoisted `tuple(head)` froze its output)."""
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            facts.assigned.add(node.text.decode() if node.text else "")
+        elif node.type in ("attribute", "subscript"):
+            name = base_name(node)
+            if name:
+                facts.mutated.add(name)
+        else:
+            stack.extend(node.named_children)
 
 
 def is_invariant(ctx: Context, expr: tree_sitter.Node, loop: tree_sitter.Node) -> bool:

@@ -423,6 +423,23 @@ def is_store(node: tree_sitter.Node) -> bool:
     )
 
 
+def partial_results_observable(loop: tree_sitter.Node) -> bool:
+    """Whether code may see what a loop built when an iteration raises: the loop sits in a
+    `try` body (its handlers, `else`, `finally` and what follows run with the partial list)
+    or a `with` body (a context manager such as `suppress` may swallow the exception). A
+    loop that appends keeps the items before the failure and the loop variable; a
+    comprehension that replaces it binds nothing (a real metadata parser's handler read the
+    loop variable; a sampler under `suppress(StopIteration)` kept its partial reservoir)."""
+    child, parent = loop, loop.parent
+    while parent is not None and parent.type not in SCOPE_TYPES:
+        if parent.type in ("try_statement", "with_statement") and (
+            parent.child_by_field_name("body") == child
+        ):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
 def loop_target_leaks(ctx: Context, loop: tree_sitter.Node) -> bool:
     """Whether code outside a `for` loop may see its target variables (so removing the loop,
     e.g. for a comprehension whose variables do not leak, could change behaviour).

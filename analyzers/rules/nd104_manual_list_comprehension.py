@@ -13,6 +13,7 @@ from ._syntax import (
     has_comment,
     loop_target_leaks,
     names_read,
+    partial_results_observable,
     previous_statement,
     single_body,
     target_names,
@@ -72,7 +73,7 @@ def build_fix(
     plain_iterable: bool,
 ) -> Fix | None:
     """`xs = [elem for …]` replacing `xs = []` + loop, or `xs.extend(…)` replacing the loop."""
-    if has_comment(loop):
+    if has_comment(loop) or partial_results_observable(loop):
         return None
     clause = for_clause(ctx, loop)
     suffix = f" if {ctx.text(condition)}" if condition is not None else ""

@@ -10,6 +10,7 @@ from ._syntax import (
     has_comment,
     loop_target_leaks,
     names_read,
+    partial_results_observable,
     previous_statement,
     single_body,
     target_names,
@@ -61,7 +62,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         if name in reads or not (reads & set(target_names(left))):
             continue
         fix = None
-        if not has_comment(loop):
+        if not has_comment(loop) and not partial_results_observable(loop):
             suffix = f" if {ctx.text(condition)}" if condition is not None else ""
             comprehension = f"{ctx.text(key)}: {ctx.text(value)} {for_clause(ctx, loop)}{suffix}"
             before = previous_statement(loop)

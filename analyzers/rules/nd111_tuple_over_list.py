@@ -32,18 +32,40 @@ def _read_only_use(ctx: Context, node: tree_sitter.Node) -> bool:
         operators = [c.type for c in parent.children if not c.is_named]
         return operators in (["in"], ["not in"]) and node == parent.named_children[-1]
     if parent.type == "subscript":
-        grand = parent.parent
-        stored = (
-            grand is not None
-            and grand.type in ("assignment", "augmented_assignment")
-            and (grand.child_by_field_name("left") == parent)
-        )
-        return node == parent.child_by_field_name("value") and not stored
+        return node == parent.child_by_field_name("value") and not _stored_into(parent)
     if parent.type == "argument_list":
         call = parent.parent
         function = call.child_by_field_name("function") if call is not None else None
         return function is not None and ctx.text(function) == "len"
     return False
+
+
+_TARGET_PARTS = frozenset(
+    (
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "tuple",
+        "list",
+        "parenthesized_expression",
+        "list_splat_pattern",
+        "expression_list",
+    )
+)
+
+
+def _stored_into(subscript: tree_sitter.Node) -> bool:
+    """`xs[i] = …`, also as part of an unpacking target (`a, xs[i] = …`, `for xs[i] in …`) or
+    of a `del`: a tuple would raise there (a real BER encoder's `(s, m, base[i], e) = …`)."""
+    child, parent = subscript, subscript.parent
+    while parent is not None and parent.type in _TARGET_PARTS:
+        child, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type == "delete_statement":
+        return True
+    kinds = ("assignment", "augmented_assignment", "for_statement", "for_in_clause")
+    return parent.type in kinds and parent.child_by_field_name("left") == child
 
 
 def check(ctx: Context) -> Iterator[Hit]:

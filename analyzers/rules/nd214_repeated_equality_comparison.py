@@ -10,7 +10,9 @@ from ._syntax import unparen
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A chain of `or`-ed `==` comparisons (or `and`-ed `!=`) of the same expression.",
+    "A chain of `or`-ed `==` comparisons (or `and`-ed `!=`) of the same expression against "
+    "literals or (dotted) names. Not reported when a compared value calls, indexes or "
+    "computes: merged, it would run even when an earlier comparison ends the chain.",
     "Each comparison re-evaluates the left side and dispatches a comparison; a membership "
     "test against a tuple of constants does it in one C loop.",
     "if status == 'new' or status == 'open' or status == 'retry':\n    ...",
@@ -29,6 +31,26 @@ def _leaves(node: tree_sitter.Node, operator: str) -> list[tree_sitter.Node]:
         if op is not None and op.type == operator and left is not None and right is not None:
             return _leaves(left, operator) + _leaves(right, operator)
     return [node]
+
+
+_QUIET = frozenset(("integer", "float", "string", "true", "false", "none", "identifier"))
+
+
+def _evaluates_quietly(value: tree_sitter.Node) -> bool:
+    """A literal, a name or a dotted name: nothing a merged tuple would run that the `or`
+    chain skipped. A call, subscript or arithmetic (`len(rows[j]) - 1`) could raise once the
+    earlier comparison no longer short-circuits it (a real iterator library's test failed)."""
+    value = unparen(value)
+    if value.type == "unary_operator":
+        return all(child.type in ("integer", "float") for child in value.named_children)
+    while value.type == "attribute":
+        inner = value.child_by_field_name("object")
+        if inner is None:
+            return False
+        value = inner
+    if value.type == "string":  # an f-string runs its interpolations
+        return not any(child.type == "interpolation" for child in value.named_children)
+    return value.type in _QUIET
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -54,6 +76,8 @@ def check(ctx: Context) -> Iterator[Hit]:
             if len(operands) != 2:  # an error-recovered node (found by fuzzing) is no pair
                 break
             left, right = operands
+            if not _evaluates_quietly(right):
+                break  # merged, it would run (and maybe raise) where the chain stopped early
             subjects.append(ctx.text(left))
             values.append(ctx.text(right))
         else:

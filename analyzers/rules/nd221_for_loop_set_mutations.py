@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._kinds import known_kind
-from ._syntax import appended, for_clause, has_comment, loop_target_leaks, names_read, single_body
+from ._syntax import (
+    appended,
+    for_clause,
+    has_comment,
+    loop_target_leaks,
+    names_read,
+    partial_results_observable,
+    single_body,
+)
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -42,7 +50,7 @@ def check(ctx: Context) -> Iterator[Hit]:
                 new = f"{name}.{bulk}({ctx.text(value)} {for_clause(ctx, loop)})"
             fix = (
                 None
-                if has_comment(loop)
+                if has_comment(loop) or partial_results_observable(loop)
                 else ctx.fix(
                     f"Use `{bulk}`",
                     "unsafe" if loop_target_leaks(ctx, loop) else "safe",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import loop_facts
+from ._dependence import aliased_in_scope, loop_facts
 from ._kinds import binding_values, known_kind
-from ._syntax import fresh_name, loop_of, walk
+from ._syntax import enclosing_scope, fresh_name, loop_of, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -74,7 +74,10 @@ def check(ctx: Context) -> Iterator[Hit]:
         facts = loop_facts(ctx, loop)
         if name in facts.assigned:
             continue
-        if name in facts.mutated:
+        grows_unseen = facts.calls_unknown and aliased_in_scope(
+            ctx, enclosing_scope(container), name
+        )
+        if name in facts.mutated or grows_unseen:
             yield Hit(
                 container,
                 f"`{operators[0]} {name}` scans a list that the loop grows: keep a set alongside",

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._kinds import known_kind
-from ._syntax import for_clause, has_comment, loop_of, loop_target_leaks, names_read, single_body
+from ._syntax import (
+    for_clause,
+    has_comment,
+    loop_of,
+    loop_target_leaks,
+    names_read,
+    partial_results_observable,
+    single_body,
+)
 from .base import Context, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -42,6 +50,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             and shape[0].named_children[0] == statement
             and name not in names_read(right)
             and not has_comment(loop)
+            and not partial_results_observable(loop)
         ):
             iterable = loop.child_by_field_name("right")
             condition = shape[1]

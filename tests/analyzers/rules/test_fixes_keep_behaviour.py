@@ -195,3 +195,80 @@ def test_a_list_becomes_a_deque_only_where_a_deque_can_stand_in_everywhere() -> 
     escapes.append(drained.replace("    q = list(items)\n", "    q = []\n    q = list(items)\n"))
     for source in escapes:  # handed on, indexed, seen by a lambda, bound twice
         assert _fix_of(source, "ND303") is None, source
+
+
+SECOND_HARNESS_RUN = """
+import contextlib
+
+
+def choose(value):
+    bases = [2, 8, 16]
+    if value in bases:
+        return value
+    for i in range(3):
+        (_, bases[i]) = (i, bases[i] * 2)
+    return bases
+
+
+def parse(values):
+    names = []
+    try:
+        for name in values:
+            names.append(int(name))
+    except ValueError:
+        return f"bad {name!r} after {names}"
+    return names
+
+
+def sample(feed, k):
+    reservoir = []
+    with contextlib.suppress(StopIteration):
+        for _ in range(k):
+            reservoir.append(next(feed))
+    return reservoir
+
+
+def frames(prod, sources):
+    for i, source in enumerate(sources):
+        for prod[i] in source:
+            yield tuple(prod)
+
+
+def swaps(head, tail):
+    out = []
+    for j in range(len(tail)):
+        out.append(tuple(head))
+        head[0], tail[j] = tail[j], head[0]
+    return out
+
+
+def unique(items):
+    seen = []
+    remember = seen.append
+    for item in items:
+        if item in seen:
+            return False
+        remember(item)
+    return True
+
+
+def edge(a, j, rows):
+    return a[j] == 0 or a[j] == len(rows[j]) - 1
+
+
+print(choose(5), parse(["1", "x"]), sample(iter([1]), 3), list(frames([0, 0], [[1], [2]])))
+print(swaps([1], [5, 6]), unique([[1], [1]]), edge([0], 0, []))
+"""
+
+
+def test_the_second_harness_runs_false_positives_keep_behaviour(tmp_path: Path) -> None:
+    """Written from what broke pyasn1, packaging and more-itertools under --fix: a store in an
+    unpacking target (ND111, ND301), a loop in `try` / `with` (ND104), growth through a bound
+    method (ND302), a comparison chain that short-circuits a raising operand (ND214)."""
+    before = _run(SECOND_HARNESS_RUN, tmp_path)
+    assert "Error" not in before, before
+    fixed = fix_source(SECOND_HARNESS_RUN.encode(), None, Settings(), unsafe=True)
+    assert _run(fixed.source.decode(), tmp_path) == before
+    findings = check_source(SECOND_HARNESS_RUN.encode(), None, Settings())
+    assert not [f for f in findings if f.fix is not None and f.code in {"ND111", "ND104", "ND301"}]
+    assert "ND214" not in {f.code for f in findings}

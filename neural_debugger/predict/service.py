@@ -98,7 +98,7 @@ class NeuralService:
         with self._kernel_lock:
             if self.kernel not in ("ready", "unavailable"):
                 self.kernel = "building"
-                self.kernel = "ready" if cpu.warm_up() else "unavailable"
+                self.kernel = "ready" if cpu.build_in_background_process() else "unavailable"
         if self.kernel != "ready":
             LOG.warning("the CPU kernel cannot be built; the model stays at full precision")
             return False

@@ -18,11 +18,9 @@ from the dense storage bitstream by `cpu_layout`.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -35,11 +33,11 @@ from types import ModuleType
 
 import torch
 
+from .kernel_cache import SOURCE, cache_root, extension_name, library_in_cache
 from .quant import QuantizedWeight, dequantize
 
 log = logging.getLogger(__name__)
 
-SOURCE = Path(__file__).with_name("cpu_kernel.cpp")
 TILE_ROWS = 16
 BLOCK_K = 32
 ISAS = {"scalar": 0, "avx2": 1, "avx512": 2, "avx512vnni": 3}
@@ -120,23 +118,6 @@ def cpu_layout(qw: QuantizedWeight) -> CpuPacked:
     return CpuPacked(words, scales, zero_scales, qw.bits, qw.group_size, n, k)
 
 
-def cache_root() -> Path:
-    """Where compiled kernels live: $NEURODEBUG_CACHE_DIR, else the user's cache folder."""
-    override = os.environ.get("NEURODEBUG_CACHE_DIR")
-    if override:
-        return Path(override) / "kernels"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "neurodebug" / "kernels"
-
-
-def extension_name() -> str:
-    """A module name that changes whenever the source, torch or Python changes."""
-    digest = hashlib.sha256()
-    digest.update(SOURCE.read_bytes())
-    digest.update(f"{torch.__version__}|{sys.version}|{platform.machine()}".encode())
-    return f"neurodebug_qkernel_{digest.hexdigest()[:16]}"
-
-
 _lock = threading.Lock()
 _state: dict[str, ModuleType | None] = {}
 _warned = False
@@ -154,18 +135,13 @@ def _import_built(name: str, folder: Path) -> ModuleType | None:
     return None
 
 
-def library_folder() -> Path:
-    """The cache folder of this source's build (set `NEURODEBUG_CACHE_DIR` to move it)."""
-    return cache_root() / extension_name()
-
-
 def is_built() -> bool:
     """Whether the kernel is ready without compiling: loaded in this process, or a library for
     this source, torch and Python sits in the cache (a failed build counts as not built)."""
     with _lock:
         if "module" in _state:
             return _state["module"] is not None
-    return any(library_folder().glob(f"{extension_name()}*.so"))
+    return library_in_cache()
 
 
 def warm_up() -> bool:

@@ -75,16 +75,18 @@ class NeuralService:
         return self.bits is not None and self.bits < 8
 
     def kernel_needs_build(self) -> bool:
-        """Whether a quantized model waits for a kernel build (blocking: imports torch).
+        """Whether a quantized model waits for a kernel build (reads the cache folder only).
 
         False without the `neural` extra, at 8 bits, or when the kernel is built or cached."""
         if not self.quantized or self.kernel in ("ready", "unavailable"):
             return False
-        try:
-            from neurodebug.kernels import cpu
-        except ImportError:  # no torch: predictions are unavailable anyway
+        import importlib.util
+
+        from neurodebug.kernels import kernel_cache
+
+        if importlib.util.find_spec("torch") is None:  # predictions are unavailable anyway
             return False
-        if cpu.is_built():
+        if kernel_cache.library_in_cache():  # answered without importing torch
             self.kernel = "ready"
             return False
         return True

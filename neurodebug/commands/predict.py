@@ -69,13 +69,13 @@ def warm_kernel(bits: int | None, command: str) -> None:
     cannot be built, the quantized model runs on the (slower) reference, with a warning."""
     if bits is None or bits >= 8:
         return
-    from neurodebug.kernels import cpu
+    from neurodebug.kernels import cpu, kernel_cache
 
     if cpu.is_built():
         return
     print(
         f"neurodebug {command}: building the {bits}-bit CPU kernel once "
-        f"(about a minute; cached in {cpu.library_folder()})…",
+        f"(about a minute; cached in {kernel_cache.library_folder()})…",
         file=sys.stderr,
         flush=True,
     )

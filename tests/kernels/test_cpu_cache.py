@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from neurodebug.kernels import cpu
+from neurodebug.kernels import cpu, kernel_cache
 
 
 @pytest.fixture
@@ -21,18 +21,18 @@ def empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_cache_folder_follows_the_setting(empty_cache: Path) -> None:
-    assert cpu.library_folder() == empty_cache / "kernels" / cpu.extension_name()
+    assert kernel_cache.library_folder() == empty_cache / "kernels" / kernel_cache.extension_name()
 
 
 def test_an_empty_cache_is_not_built(empty_cache: Path) -> None:
     assert not cpu.is_built()
-    assert not cpu.library_folder().exists()  # asking compiles nothing, creates nothing
+    assert not kernel_cache.library_folder().exists()  # asking compiles nothing, creates nothing
 
 
 def test_a_cached_library_counts_as_built(empty_cache: Path) -> None:
-    folder = cpu.library_folder()
+    folder = kernel_cache.library_folder()
     folder.mkdir(parents=True)
-    (folder / f"{cpu.extension_name()}.so").write_bytes(b"")
+    (folder / f"{kernel_cache.extension_name()}.so").write_bytes(b"")
     assert cpu.is_built()
 
 
@@ -62,9 +62,9 @@ def test_cli_says_it_builds_the_kernel_before_loading_a_quantized_model(
     assert built == [True]
     err = capsys.readouterr().err
     assert "neurodebug predict: building the 4-bit CPU kernel once" in err
-    assert str(cpu.library_folder()) in err
-    (cpu.library_folder()).mkdir(parents=True)
-    (cpu.library_folder() / f"{cpu.extension_name()}.so").write_bytes(b"")
+    assert str(kernel_cache.library_folder()) in err
+    (kernel_cache.library_folder()).mkdir(parents=True)
+    (kernel_cache.library_folder() / f"{kernel_cache.extension_name()}.so").write_bytes(b"")
     warm_kernel(4, "predict")  # cached: silent
     assert built == [True] and capsys.readouterr().err == ""
 
@@ -80,3 +80,22 @@ def test_a_stale_build_lock_is_removed(tmp_path: Path) -> None:
     os.utime(lock, (old, old))
     assert cpu.clear_stale_lock(tmp_path)  # left by a host that died mid-build
     assert not lock.exists()
+
+
+def test_asking_whether_the_kernel_is_built_does_not_import_torch(empty_cache: Path) -> None:
+    """The server asks at start-up; importing torch there held the interpreter lock while
+    the first diagnostics were computed."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from neurodebug.neural_debugger.predict.service import NeuralService\n"
+        "service = NeuralService()\n"
+        "service.configure(None, 4)\n"
+        "print(service.kernel_needs_build(), 'torch' in sys.modules)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert completed.stdout.split() == ["True", "False"], completed.stderr

@@ -10,7 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from neurodebug.kernels import cpu, quant  # noqa: E402
+from neurodebug.kernels import cpu, kernel_cache, quant  # noqa: E402
 
 TOLERANCE = 1e-4  # max abs error / max|y|, the floor for fp32 accumulation
 
@@ -75,8 +75,8 @@ def test_leading_dimensions_are_kept(isas: list[str]) -> None:
 
 
 def test_build_is_cached_by_source_hash(isas: list[str]) -> None:
-    name = cpu.extension_name()
-    folder = cpu.cache_root() / name
+    name = kernel_cache.extension_name()
+    folder = kernel_cache.cache_root() / name
     assert list(folder.glob(f"{name}*.so")), "the built library should sit in the cache"
     assert cpu.best_isa() in cpu.ISAS
 

@@ -87,6 +87,9 @@ class Rule:
     """Only for targets below this Python version (exclusive)."""
     dataflow: bool = False
     """Whether the rule relies on dependency analysis (data flow within loops or functions)."""
+    default: bool = True
+    """In the default set; False: opt-in, run only when a `select` names it (measured not worth
+    a change on realistic inputs, see docs/rules.md#opt-in-rules)."""
 
     def applies_to(self, target: tuple[int, int]) -> bool:
         """Whether the rule is in force for code that must run on Python `target`."""

@@ -92,7 +92,10 @@ def _matches(rule_code: str, equivalents: tuple[str, ...], selector: str) -> boo
 
 
 def rule_enabled(rule: Rule, settings: Settings, path: Path | None) -> bool:
-    """Whether `rule` runs for `path` under `settings` (select, ignore, per-file, version)."""
+    """Whether `rule` runs for `path` under `settings` (select, ignore, per-file, version);
+    an opt-in rule only when a selector names it."""
+    if not settings.select and not rule.default:
+        return False
     if settings.select and not any(
         _matches(rule.code, rule.equivalents, s) for s in settings.select
     ):

@@ -66,4 +66,5 @@ RULE = Rule(
     severity="hint",
     equivalents=("W8202",),
     dataflow=True,
+    default=False,
 )

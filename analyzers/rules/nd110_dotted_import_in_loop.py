@@ -43,4 +43,5 @@ RULE = Rule(
     check=check,
     severity="hint",
     equivalents=("W8205",),
+    default=False,
 )

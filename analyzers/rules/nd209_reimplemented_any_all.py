@@ -78,4 +78,5 @@ RULE = Rule(
     check=check,
     equivalents=("SIM110", "SIM111", "C0501"),
     fix="safe",
+    default=False,
 )

@@ -50,6 +50,7 @@ def rule_json(rule: Rule) -> dict[str, object]:
         "min_version": ".".join(map(str, rule.min_version)) if rule.min_version else None,
         "max_version": ".".join(map(str, rule.max_version)) if rule.max_version else None,
         "dataflow": rule.dataflow,
+        "default": rule.default,
         "doc": rule.doc,
     }
 
@@ -66,6 +67,8 @@ def markdown_table(rules: tuple[Rule, ...] = RULES) -> str:
             what += f" (only for targets < {'.'.join(map(str, rule.max_version))})"
         if rule.dataflow:
             what += " ◆"
+        if not rule.default:
+            what += " (opt-in)"
         equivalents = ", ".join(rule.equivalents) or "—"
         lines.append(f"| {rule.code} | {rule.name} | {what} | {equivalents} | {rule.fix or '—'} |")
     return "\n".join(lines) + "\n"
@@ -104,7 +107,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         for rule in rules:
             equivalents = ", ".join(rule.equivalents) or "none"
-            print(f"{rule.code} {rule.name} [fix: {rule.fix or 'none'}; peers: {equivalents}]")
+            opt_in = "; opt-in" if not rule.default else ""
+            print(
+                f"{rule.code} {rule.name} [fix: {rule.fix or 'none'}; peers: {equivalents}{opt_in}]"
+            )
             if args.codes:
                 print()
                 print(rule.doc)

@@ -48,10 +48,18 @@ def test_noqa_on_any_line_a_finding_spans_suppresses_it() -> None:
 
 def test_one_finding_per_site_keeps_the_one_that_fixes_it() -> None:
     source = b"import re\n\ndef f(lines):\n    for line in lines:\n        re.match('a+', line)\n        re.sub(line, '', 'x')\n"
-    found = [(f.line, f.code) for f in check_source(source, None, Settings())]
+    both = Settings(select=("ND305", "ND110"))  # ND110 is opt-in
+    found = [(f.line, f.code) for f in check_source(source, None, both)]
     assert (5, "ND305") in found and (5, "ND110") not in found  # same call: the fixable one
     assert (6, "ND110") in found  # a call only the lookup rule reports stays reported
-    assert "ND110" in codes(source, Settings(ignore=("ND305",)))  # ignoring one keeps the other
+    assert "ND110" in codes(source, Settings(select=("ND110",)))  # alone, it is reported
+
+
+def test_opt_in_rules_run_only_when_selected() -> None:
+    source = b"LIMIT = 3\n\ndef f(xs):\n    for x in xs:\n        if x > LIMIT:\n            return True\n    return False\n"
+    assert not {"ND108", "ND209"} & set(codes(source))
+    assert {"ND108", "ND209"} <= set(codes(source, Settings(select=("ND1", "ND2"))))
+    assert "ND209" in codes(source, Settings(select=("SIM110",)))  # a peer code selects it too
 
 
 def test_noqa_inside_a_string_does_not_suppress() -> None:

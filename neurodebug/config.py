@@ -52,6 +52,9 @@ class Settings:
     """(glob, prefixes) pairs; a glob matches the path relative to `root` (or its file name)."""
     target_version: tuple[int, int] = DEFAULT_TARGET_VERSION
     """The oldest Python the code must run on; rules gated on versions read this."""
+    opt_in: bool = False
+    """Run the opt-in rules too without naming them: `analyze --profile`/`--predict` do, and
+    then keep those rules' findings only on lines the profile shows hot."""
     root: Path | None = field(default=None, compare=False)
     """The folder holding the pyproject.toml the settings came from (for per-file globs)."""
 

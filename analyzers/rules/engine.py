@@ -87,20 +87,24 @@ def suppressions(ctx: Context) -> dict[int, set[str]]:
     return result
 
 
-def _matches(rule_code: str, equivalents: tuple[str, ...], selector: str) -> bool:
-    return rule_code.startswith(selector) or any(eq.startswith(selector) for eq in equivalents)
+PEDANTIC_SELECTOR = "PEDANTIC"
+"""Names the opt-in group: every rule with `default=False` (docs/rules.md#opt-in-rules)."""
+
+
+def _matches(rule: Rule, selector: str) -> bool:
+    if selector == PEDANTIC_SELECTOR:
+        return not rule.default
+    return rule.code.startswith(selector) or any(eq.startswith(selector) for eq in rule.equivalents)
 
 
 def rule_enabled(rule: Rule, settings: Settings, path: Path | None) -> bool:
     """Whether `rule` runs for `path` under `settings` (select, ignore, per-file, version);
-    an opt-in rule only when a selector names it."""
-    if not settings.select and not rule.default:
+    an opt-in rule only when a selector names it or `settings.opt_in` asks for them all."""
+    if not settings.select and not rule.default and not settings.opt_in:
         return False
-    if settings.select and not any(
-        _matches(rule.code, rule.equivalents, s) for s in settings.select
-    ):
+    if settings.select and not any(_matches(rule, s) for s in settings.select):
         return False
-    if any(_matches(rule.code, rule.equivalents, s) for s in settings.ignored_for(path)):
+    if any(_matches(rule, s) for s in settings.ignored_for(path)):
         return False
     return rule.applies_to(settings.target_version)
 

@@ -51,4 +51,5 @@ RULE = Rule(
     check=check,
     equivalents=("PERF203", "R8203"),
     max_version=(3, 11),
+    default=False,
 )

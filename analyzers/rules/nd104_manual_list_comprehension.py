@@ -120,4 +120,5 @@ RULE = Rule(
     equivalents=("PERF401", "W8401", "R1728"),
     fix="safe",
     dataflow=True,
+    default=False,
 )

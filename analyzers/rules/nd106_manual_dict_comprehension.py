@@ -87,4 +87,5 @@ RULE = Rule(
     equivalents=("PERF403", "W8403", "R1717"),
     fix="safe",
     dataflow=True,
+    default=False,
 )

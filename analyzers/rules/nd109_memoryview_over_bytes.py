@@ -38,4 +38,5 @@ RULE = Rule(
     check=check,
     severity="hint",
     equivalents=("W8204",),
+    default=False,
 )

@@ -59,4 +59,5 @@ RULE = Rule(
     severity="hint",
     equivalents=("C408", "R1735", "R1734"),
     fix="safe",
+    default=False,
 )

@@ -64,4 +64,5 @@ RULE = Rule(
     check=check,
     equivalents=("C411", "C413", "C414"),
     fix="safe",
+    default=False,
 )

@@ -13,8 +13,10 @@ DOC = make_doc(
     "short-circuit, and every call holds all elements in memory at once.",
     "if any([is_prime(n) for n in numbers]):\n    ...",
     "if any(is_prime(n) for n in numbers):\n    ...",
-    "Unsafe: with a generator, `any`/`all` stop early, so side effects in the element "
-    "expression may no longer happen for the remaining elements.",
+    "No fix, and opt-in: measured on a validation that scans every element (`all([...])` "
+    "over 10^3..10^6 items, `neurodebug bench worth ND207`) the generator is slower (0.78×); "
+    "it pays only when an early element decides `any`/`all` or the list would not fit in "
+    "memory, which the rule cannot tell.",
 )
 
 
@@ -26,13 +28,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         args = positional_args(call)
         if args is None or len(args) != 1 or args[0].type != "list_comprehension":
             continue
-        comprehension = args[0]
-        fix = ctx.fix(
-            "Pass a generator expression",
-            "unsafe",
-            ctx.replace(comprehension, ctx.text(comprehension)[1:-1]),
-        )
-        yield Hit(comprehension, f"Unnecessary list comprehension in `{name}()`", fix)
+        yield Hit(args[0], f"Unnecessary list comprehension in `{name}()`")
 
 
 RULE = Rule(
@@ -42,5 +38,5 @@ RULE = Rule(
     doc=DOC,
     check=check,
     equivalents=("C419", "R1729"),
-    fix="unsafe",
+    default=False,
 )

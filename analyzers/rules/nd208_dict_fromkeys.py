@@ -48,4 +48,5 @@ RULE = Rule(
     severity="hint",
     equivalents=("C420",),
     fix="safe",
+    default=False,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import for_clause, has_comment, single_body
+from ._syntax import for_clause, single_body
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -17,7 +17,9 @@ DOC = make_doc(
     "def has_negative(xs):\n    for x in xs:\n        if x < 0:\n            return True\n"
     "    return False",
     "def has_negative(xs):\n    return any(x < 0 for x in xs)",
-    "Safe: both stop at the first element deciding the answer and return a bool.",
+    "No fix: the `any()`/`all()` form measures slower on CPython 3.11 (0.47× when every "
+    "element is scanned, `neurodebug bench worth ND209`); the rule is opt-in, for those who "
+    "prefer the expression for reading.",
 )
 
 
@@ -61,13 +63,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if condition.type == "named_expression" or "await" in ctx.text(condition):
             continue
-        edit = ctx.replace_range(loop.start_byte, after.end_byte, new)
-        fix = (
-            None
-            if has_comment(loop)
-            else ctx.fix(f"Replace the loop with `{builtin}()`", "safe", edit)
-        )
-        yield Hit(loop, f"Use `{builtin}()` instead of a `for` loop", fix)
+        yield Hit(loop, f"Loop reimplements `{builtin}()`: `{new}`")
 
 
 RULE = Rule(
@@ -77,6 +73,5 @@ RULE = Rule(
     doc=DOC,
     check=check,
     equivalents=("SIM110", "SIM111", "C0501"),
-    fix="safe",
     default=False,
 )

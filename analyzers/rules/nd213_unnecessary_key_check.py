@@ -53,4 +53,5 @@ RULE = Rule(
     severity="hint",
     equivalents=("RUF019",),
     fix="unsafe",
+    default=False,
 )

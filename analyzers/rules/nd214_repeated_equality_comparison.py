@@ -17,8 +17,10 @@ DOC = make_doc(
     "test against a tuple of constants does it in one C loop.",
     "if status == 'new' or status == 'open' or status == 'retry':\n    ...",
     "if status in ('new', 'open', 'retry'):\n    ...",
-    "Unsafe: `in` tries identity before `==`, so objects with a custom `__eq__` (NaN, numpy "
-    "arrays) may compare differently.",
+    "No fix, and opt-in: `method == 'get' or method == 'head'` measures faster than "
+    "`method in ('get', 'head')` on CPython 3.11 (the tuple form: 0.73×, `neurodebug bench "
+    "worth ND214`), and `in` tries identity before `==`, so objects with a custom `__eq__` "
+    "(NaN, numpy arrays) may compare differently.",
 )
 
 
@@ -88,8 +90,7 @@ def check(ctx: Context) -> Iterator[Hit]:
                 continue
             membership = "in" if operator == "or" else "not in"
             new = f"{subjects[0]} {membership} ({', '.join(values)})"
-            fix = ctx.fix(f"Merge into one `{membership}` test", "unsafe", ctx.replace(node, new))
-            yield Hit(node, f"Consider merging multiple comparisons: `{new}`", fix)
+            yield Hit(node, f"Consider merging multiple comparisons: `{new}`")
 
 
 RULE = Rule(
@@ -100,5 +101,5 @@ RULE = Rule(
     check=check,
     severity="hint",
     equivalents=("PLR1714", "R1714"),
-    fix="unsafe",
+    default=False,
 )

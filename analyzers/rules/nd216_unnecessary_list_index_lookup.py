@@ -31,4 +31,5 @@ RULE = Rule(
     equivalents=("PLR1736", "R1736", "C0200"),
     fix="safe",
     dataflow=True,
+    default=False,
 )

@@ -42,4 +42,5 @@ RULE = Rule(
     severity="hint",
     equivalents=("FURB131",),
     fix="safe",
+    default=False,
 )

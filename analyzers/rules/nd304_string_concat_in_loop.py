@@ -75,4 +75,5 @@ RULE = Rule(
     equivalents=("R1713",),
     fix="safe",
     dataflow=True,
+    default=False,
 )

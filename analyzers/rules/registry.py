@@ -61,6 +61,7 @@ RULE_MODULES: tuple[str, ...] = (
     "nd314_file_read_in_loop",
     "nd315_naive_recursion",
     "nd316_membership_in_copy",
+    "nd317_loop_invariant_len",
 )
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .engine import SYNTAX_ERROR_CODE
+from .engine import PEDANTIC_SELECTOR, SYNTAX_ERROR_CODE
 from .registry import RULES
 
 
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
-    """The selectors that are a prefix of no code: ours, ND000 (syntax errors) or a peer's."""
-    known = [SYNTAX_ERROR_CODE, *(rule.code for rule in RULES)]
+    """The selectors that are a prefix of no code (ours, ND000 for syntax errors, a peer's)
+    nor the opt-in group's name."""
+    known = [SYNTAX_ERROR_CODE, PEDANTIC_SELECTOR, *(rule.code for rule in RULES)]
     known += [equivalent.upper() for rule in RULES for equivalent in rule.equivalents]
     return [s for s in selectors if not any(code.startswith(s.upper()) for code in known)]

@@ -2,7 +2,7 @@
 
 On the same file list (the stdlib of this interpreter, test folders skipped, or `--root`), in
 one run, each tool runs as a subprocess the way a user runs it in CI, with every core it can
-use: `neurodebug analyze --no-cache -j N` (every rule on), `ruff check --select PERF` and
+use: `neurodebug analyze --select ND --no-cache -j N` (every rule on, opt-in ones too), `ruff check --select PERF` and
 `pylint --load-plugins=perflint` (installed in the benchmark's own virtual environment,
 created on first use; N single-process runs over N shares of the files, see `run_pylint`). Wall time gives files/s and lines/s; the children's CPU time gives
 lines per CPU-second. A second `neurodebug analyze` with the cache (twice: cold, then warm)
@@ -96,8 +96,9 @@ def _tool_entry(
 def run_ours(
     paths: list[str], jobs: int, workdir: Path, cache: bool
 ) -> tuple[Counter[str], float, float]:
+    # every rule, opt-in ones included: ruff's `--select PERF` also turns on all of its family
     command = [sys.executable, "-m", "neurodebug", "analyze", "--exit-zero", "--format", "json"]
-    command += ["-j", str(jobs)] + ([] if cache else ["--no-cache"]) + paths
+    command += ["--select", "ND", "-j", str(jobs)] + ([] if cache else ["--no-cache"]) + paths
     completed, wall, cpu = _timed(command, workdir)
     if completed.returncode != 0:
         raise RuntimeError(f"neurodebug analyze failed: {completed.stderr[-2000:]}")

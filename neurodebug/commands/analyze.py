@@ -113,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
             settings = replace(settings, ignore=(*settings.ignore, *args.ignore))
         if target is not None:
             settings = replace(settings, target_version=target)
+        if ranking_cli.wanted(args) and not settings.select:
+            settings = replace(settings, opt_in=True)
         jobs.append(Job(str(path), display_path(path), settings, fixing, args.unsafe_fixes))
     unknown = _unknown_selectors(args.select, jobs)
     if unknown:
@@ -153,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(statistics(records))
     elif ranking_cli.wanted(args):
         try:
-            sys.stdout.write(ranking_cli.ranked_output(args, records, FORMATTERS))
+            unselected = [job.shown for job in jobs if job.settings.opt_in]
+            sys.stdout.write(ranking_cli.ranked_output(args, records, FORMATTERS, unselected))
         except ranking_cli.RankingError as error:
             print(f"neurodebug analyze: {error}", file=sys.stderr)
             return 2

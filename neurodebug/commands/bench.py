@@ -22,6 +22,7 @@ BENCH_MODULES: tuple[str, ...] = (
     "neurodebug.bench.speedups",
     "neurodebug.bench.tokenizer",
     "neurodebug.bench.trace",
+    "neurodebug.bench.worth",
 )
 
 

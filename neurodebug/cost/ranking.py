@@ -29,7 +29,7 @@ from typing import Any
 import tree_sitter
 
 from neurodebug.analyzers.parsing import parse
-from neurodebug.analyzers.rules import Finding, Severity
+from neurodebug.analyzers.rules import Finding, Severity, rule_by_code
 from neurodebug.cost.profiling import PROFILE_FILE, LineCost, Profile, ProfileKind, load_profile
 
 PRIOR_SPEEDUPS: dict[str, float] = {
@@ -383,6 +383,38 @@ def rank_records(
             }
         )
     return result
+
+
+HOT_SHARE = 0.05
+"""A line is hot when at least this share of the run's time (or predicted steps) is spent in
+it: only there do the opt-in micro hints pay for the change they ask for."""
+
+
+def keep_opt_in_where_hot(
+    ranked: list[dict[str, Any]], unselected_paths: Iterable[str]
+) -> list[dict[str, Any]]:
+    """Ranked records without the opt-in rules' findings on lines that are not hot.
+
+    `analyze --profile` runs the opt-in rules (ND108, ND110, ND317 …) unless the user chose
+    rules with `select`; their changes save tens of nanoseconds per run of the line, worth it
+    only where the profile shows the line carries a real share of the time. Files whose
+    settings select rules (`unselected_paths` are the others) keep every finding they asked
+    for. Ranks are renumbered so they stay 1, 2, 3 …
+    """
+    unselected = set(unselected_paths)
+    kept = []
+    for record in ranked:
+        if str(record["path"]) not in unselected:
+            kept.append(record)
+            continue
+        rule = rule_by_code(str(record["code"]))
+        if rule is not None and not rule.default and record["ranking"]["time_share"] < HOT_SHARE:
+            continue
+        kept.append(record)
+    return [
+        {**record, "ranking": {**record["ranking"], "rank": rank}}
+        for rank, record in enumerate(kept, start=1)
+    ]
 
 
 def profile_summary(profile: Profile) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from neurodebug.cost.profiling import (
 )
 from neurodebug.cost.ranking import (
     add_sarif_properties,
+    keep_opt_in_where_hot,
     load_typical_speedups,
     rank_records,
     text_report,
@@ -138,11 +139,16 @@ def ranked_output(
     args: argparse.Namespace,
     records: list[dict[str, Any]],
     formatters: Mapping[str, Callable[[list[dict[str, Any]]], str]],
+    unselected_paths: Iterable[str] = (),
 ) -> str:
-    """The findings ranked under the measured or predicted profile, in `args.format`."""
+    """The findings ranked under the measured or predicted profile, in `args.format`; the
+    opt-in rules' findings only on hot lines of `unselected_paths` (files that select no
+    rules, for which `analyze` ran the opt-in rules)."""
     project = Path.cwd()
     profile = build_profile(args, project)
-    ranked = rank_records(records, profile, load_typical_speedups(), base=project)
+    ranked = keep_opt_in_where_hot(
+        rank_records(records, profile, load_typical_speedups(), base=project), unselected_paths
+    )
     if args.format == "text":
         return text_report(ranked, profile, top=max(0, args.top))
     output = formatters[args.format](ranked)

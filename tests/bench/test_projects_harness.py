@@ -1,6 +1,6 @@
 """`neurodebug bench projects` on a tiny sdist built here (no network), plus one real project (e2e).
 
-The tiny package has an ND104 finding with a safe fix (a loop that only appends) and a test that
+The tiny package has an ND201 finding with a safe fix (`list()` around a generator) and a test that
 checks the function's result, so the harness must count the finding, apply the fix, re-run the
 tests and report no regression; a "fix" sabotaged after the fact must be reported as one.
 """
@@ -22,10 +22,7 @@ from neurodebug.bench import projects as pj
 TINY_MODULE = textwrap.dedent(
     """
     def squares(xs):
-        out = []
-        for x in xs:
-            out.append(x * x)
-        return out
+        return list(x * x for x in xs)
     """
 )
 TINY_TESTS = textwrap.dedent(
@@ -111,7 +108,7 @@ def test_the_harness_counts_fixes_reruns_tests_and_finds_no_regression(
     tiny: tuple[pj.Project, Path], tmp_path: Path
 ) -> None:
     result = run_tiny(tiny, tmp_path)
-    assert result.findings.get("ND104") == 1
+    assert result.findings.get("ND201") == 1
     assert result.lines == len(TINY_MODULE.splitlines())
     assert result.baseline is not None
     assert result.baseline.passed == 2 and result.baseline.failures == {ON_PURPOSE}
@@ -123,7 +120,7 @@ def test_the_harness_counts_fixes_reruns_tests_and_finds_no_regression(
     assert result.regressions == 0
     record = result.as_json()
     assert record["fixed"]["safe"]["regressed_tests"] == []
-    assert record["findings_per_kloc"]["ND104"] == pytest.approx(1000 / result.lines, abs=1e-3)
+    assert record["findings_per_kloc"]["ND201"] == pytest.approx(1000 / result.lines, abs=1e-3)
     assert "tinyfix" in harness.format_table([result])
 
 

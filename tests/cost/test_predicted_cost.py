@@ -102,7 +102,7 @@ def test_predicted_profile_ranks_and_says_predicted(tmp_path: Path) -> None:
             "message": "m",
             "fix": None,
         }
-        for code, line, column in (("ND104", 27, 5), ("ND302", 13, 21))
+        for code, line, column in (("ND201", 26, 15), ("ND302", 13, 21))
     ]
     ranked = rank_records(records, profile, base=tmp_path)
     assert ranked[0]["code"] == "ND302" and ranked[0]["ranking"]["hits"] == 5

@@ -51,7 +51,7 @@ def test_rank_findings_orders_by_expected_saving(project: Path) -> None:
     path = project / "hot_cold.py"
     source = path.read_bytes()
     findings = check_source(source, path, Settings())
-    assert {f.code for f in findings} >= {"ND302", "ND104"}
+    assert {f.code for f in findings} >= {"ND302", "ND201"}
     profile = run_profile("python hot_cold.py 2000", project, timeout_s=60).profile
     ranked = rank_findings(findings, profile, path, source)
     first, last = ranked[0], ranked[-1]
@@ -60,8 +60,8 @@ def test_rank_findings_orders_by_expected_saving(project: Path) -> None:
     assert 0 < first.cost.expected_saving < first.cost.time_share <= 1
     assert first.severity == "warning"
     assert "ran 2,000 times in `python hot_cold.py 2000`, about" in first.cost.hover()
-    # ND104 is in never_called(): it drops to a hint with no cost
-    assert last.finding.code == "ND104"
+    # ND201 is in never_called(): it drops to a hint with no cost
+    assert last.finding.code == "ND201"
     assert not last.cost.ran and last.cost.expected_saving == 0 and last.severity == "hint"
     assert last.cost.hover() == "never ran in `python hot_cold.py 2000`"
 
@@ -104,7 +104,7 @@ def test_analyze_profile_text_json_and_sarif(project: Path) -> None:
     )
     assert "hot_cold.py:13:21: ND302" in lines[1]
     assert "ran 1,500 times" in lines[2]
-    assert any("ND104" in line and "[never ran: hint]" in line for line in lines)
+    assert any("ND201" in line and "[never ran: hint]" in line for line in lines)
     assert (project / ".neurodebug_cache" / "profile.json").is_file()
 
     as_json = run_neurodebug(
@@ -117,7 +117,7 @@ def test_analyze_profile_text_json_and_sarif(project: Path) -> None:
         cwd=project,
     )
     records = json.loads(as_json.stdout)
-    assert [r["code"] for r in records] == ["ND302", "ND104"]
+    assert [r["code"] for r in records] == ["ND302", "ND201"]
     top = records[0]["ranking"]
     assert top["cost"] == "measured" and top["hits"] == 1500 and top["rank"] == 1
     assert top["ran"] and 0 < top["expected_saving"] <= top["time_share"] <= 1
@@ -155,3 +155,25 @@ def test_saved_profile_is_reread_when_it_changes(tmp_path: Path) -> None:
     os.utime(path, ns=(1, 1))  # a different modification time, whatever the clock's grain
     second = project_profile(tmp_path)
     assert second is not None and second.command == "pytest"
+
+
+def test_opt_in_hints_appear_only_on_hot_lines_under_a_profile(tmp_path: Path) -> None:
+    """ND317 is opt-in: a plain run does not report it; `--profile` runs it and keeps the
+    finding on the line that carries the time, not on the same pattern that ran three times;
+    selecting the rule keeps both."""
+    shutil.copy(DATA / "micro_hot_cold.py", tmp_path / "micro_hot_cold.py")
+    plain = run_neurodebug(
+        "analyze", "micro_hot_cold.py", "--format", "json", "--exit-zero", cwd=tmp_path
+    )
+    assert not [r for r in json.loads(plain.stdout) if r["code"] == "ND317"]
+
+    profile = ("--profile", "python micro_hot_cold.py 20000", "--format", "json", "--exit-zero")
+    ranked = run_neurodebug("analyze", "micro_hot_cold.py", *profile, cwd=tmp_path)
+    hot = [r for r in json.loads(ranked.stdout) if r["code"] == "ND317"]
+    assert [r["line"] for r in hot] == [10], ranked.stderr
+    assert hot[0]["ranking"]["time_share"] >= 0.05
+
+    chosen = run_neurodebug(
+        "analyze", "micro_hot_cold.py", "--select", "ND317", *profile, cwd=tmp_path
+    )
+    assert sorted(r["line"] for r in json.loads(chosen.stdout)) == [10, 20]

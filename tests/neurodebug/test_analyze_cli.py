@@ -15,8 +15,10 @@ SLOW = (
     "    for w in words:\n"
     "        if w not in stop:\n"
     "            kept.append(w)\n"
-    "    return kept\n"
+    "    return [w for w in kept]\n"
 )
+"""Two default findings: ND302 (unsafe fix) on line 4, ND205 (safe fix) on line 6. The loop is
+also an opt-in ND104 case, reported only when selected."""
 SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json"
 
 
@@ -36,8 +38,8 @@ def test_text_output_and_exit_status_one(tmp_path: Path) -> None:
     completed = run_neurodebug("analyze", "--no-cache", ".", cwd=tmp_path)
     assert completed.returncode == 1
     assert completed.stdout.splitlines() == [
-        "slow.py:3:5: ND104 [*] Build `kept` with a list comprehension instead of a loop",
         "slow.py:4:21: ND302 `not in stop` scans a list on every iteration: use a set",
+        "slow.py:6:12: ND205 [*] Unnecessary comprehension: rewrite as `list(...)`",
         "Found 2 problems.",
         "[*] 1 fixable with --fix.",
         "1 more fixable with --fix --unsafe-fixes.",
@@ -50,13 +52,13 @@ def test_json_findings_carry_codes_equivalents_positions_and_fixes(tmp_path: Pat
     completed = run_neurodebug("analyze", "--format", "json", "slow.py", cwd=tmp_path)
     findings = json.loads(completed.stdout)
     by_code = {finding["code"]: finding for finding in findings}
-    manual = by_code["ND104"]
-    assert manual["equivalents"] == ["PERF401", "W8401", "R1728"]
-    assert (manual["path"], manual["line"], manual["column"]) == ("slow.py", 3, 5)
-    assert (manual["end_line"], manual["end_column"]) == (5, 27)
-    assert manual["severity"] == "warning"
-    assert manual["fix"]["safety"] == "safe"
-    assert manual["fix"]["edits"][0]["new_text"] == "kept = [w for w in words if w not in stop]"
+    identity = by_code["ND205"]
+    assert identity["equivalents"] == ["C416", "R1721"]
+    assert (identity["path"], identity["line"], identity["column"]) == ("slow.py", 6, 12)
+    assert (identity["end_line"], identity["end_column"]) == (6, 29)
+    assert identity["severity"] == "warning"
+    assert identity["fix"]["safety"] == "safe"
+    assert identity["fix"]["edits"][0]["new_text"] == "list(kept)"
     assert by_code["ND302"]["fix"]["safety"] == "unsafe"
 
 
@@ -68,11 +70,11 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
     schema = json.loads(SCHEMA.read_text())
     jsonschema.validate(log, schema)
     run = log["runs"][0]
-    assert {result["ruleId"] for result in run["results"]} == {"ND000", "ND104", "ND302"}
+    assert {result["ruleId"] for result in run["results"]} == {"ND000", "ND205", "ND302"}
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
-    fixed = next(r for r in run["results"] if r["ruleId"] == "ND104")
+    fixed = next(r for r in run["results"] if r["ruleId"] == "ND205")
     assert fixed["fixes"][0]["artifactChanges"][0]["artifactLocation"]["uri"] == "slow.py"
     # the schema is strict enough to catch a wrong level
     fixed["level"] = "warn"
@@ -87,9 +89,9 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
 def test_github_annotations(tmp_path: Path) -> None:
     write(tmp_path)
     completed = run_neurodebug("analyze", "--format", "github", "slow.py", cwd=tmp_path)
-    first = completed.stdout.splitlines()[0]
-    assert first.startswith("::warning title=neurodebug (ND104),file=slow.py,line=3,col=5,")
-    assert first.endswith("::ND104 Build `kept` with a list comprehension instead of a loop")
+    last = completed.stdout.splitlines()[-1]
+    assert last.startswith("::warning title=neurodebug (ND205),file=slow.py,line=6,col=12,")
+    assert last.endswith("::ND205 Unnecessary comprehension: rewrite as `list(...)`")
 
 
 def test_fix_writes_safe_fixes_only_and_is_idempotent(tmp_path: Path) -> None:
@@ -97,7 +99,7 @@ def test_fix_writes_safe_fixes_only_and_is_idempotent(tmp_path: Path) -> None:
     completed = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
     assert completed.returncode == 1  # the unsafe ND302 finding remains
     text = path.read_text()
-    assert "kept = [w for w in words if w not in stop]" in text
+    assert "    return list(kept)\n" in text
     assert "set(stop)" not in text
     again = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
     assert path.read_text() == text
@@ -122,23 +124,25 @@ def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
     stats = run_neurodebug("analyze", "--statistics", "--exit-zero", ".", cwd=tmp_path)
     assert stats.returncode == 0
     assert [line.split("\t")[:2] for line in stats.stdout.splitlines()] == [
-        ["1", "ND104"],
+        ["1", "ND205"],
         ["1", "ND302"],
     ]
     only = run_neurodebug("analyze", "--select", "PERF401", ".", cwd=tmp_path)
-    assert [line.split()[1] for line in findings(only.stdout)] == ["ND104"]
-    none = run_neurodebug("analyze", "--ignore", "ND1,ND3", ".", cwd=tmp_path)
+    assert [line.split()[1] for line in findings(only.stdout)] == ["ND104"]  # opt-in, named
+    none = run_neurodebug("analyze", "--ignore", "ND2,ND3", ".", cwd=tmp_path)
     assert none.returncode == 0 and none.stdout == "All checks passed!\n"
+    pedantic = run_neurodebug("analyze", "--select", "PEDANTIC", ".", cwd=tmp_path)
+    assert [line.split()[1] for line in findings(pedantic.stdout)] == ["ND104"]
 
 
 def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.neurodebug]\nignore = ["ND302"]\nper-file-ignores = { "gen_*.py" = ["ND1"] }\n'
+        '[tool.neurodebug]\nignore = ["ND302"]\nper-file-ignores = { "gen_*.py" = ["ND2"] }\n'
         'target-version = "python-three"\n'
     )
     write(tmp_path)
     write(tmp_path, "gen_a.py")
-    write(tmp_path, "quiet.py", SLOW.replace("for w in words:", "for w in words:  # noqa"))
+    write(tmp_path, "quiet.py", SLOW.replace("in kept]", "in kept]  # noqa"))
     completed = run_neurodebug("analyze", ".", cwd=tmp_path)
     assert [line.split(":")[0] for line in findings(completed.stdout)] == ["slow.py"]
     assert "ND302" not in completed.stdout
@@ -163,7 +167,7 @@ def test_output_format_is_an_alias_and_keeps_stdout_machine_readable(tmp_path: P
     write(tmp_path)
     completed = run_neurodebug("analyze", "--output-format", "json", ".", cwd=tmp_path)
     assert completed.returncode == 1
-    assert [record["code"] for record in json.loads(completed.stdout)] == ["ND104", "ND302"]
+    assert [record["code"] for record in json.loads(completed.stdout)] == ["ND302", "ND205"]
     assert "Found 2 problems." in completed.stderr
 
 
@@ -216,7 +220,6 @@ def test_examples_have_their_documented_problems() -> None:
         ("log_parser.py", "ND306"),
         ("inventory_report.py", "ND307"),
         ("inventory_report.py", "ND302"),
-        ("inventory_report.py", "ND304"),
         ("csv_summary.py", "ND222"),
         ("csv_summary.py", "ND308"),
         ("text_tokenizer.py", "ND301"),

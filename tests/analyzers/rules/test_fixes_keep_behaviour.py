@@ -15,6 +15,9 @@ import pytest
 from neurodebug.analyzers.fixes import fix_source
 from neurodebug.analyzers.rules import Settings, check_source
 
+EVERY_RULE = Settings(select=("ND",))
+"""Opt-in rules included: a must-not-fire case must hold whether or not a rule is default."""
+
 WRITELINES_OF_ITS_OWN = """
 class Spool:
     def __init__(self):
@@ -147,7 +150,7 @@ def _run(source: str, folder: Path) -> str:
 
 
 def _codes(source: str) -> set[str]:
-    return {f.code for f in check_source(source.encode(), None, Settings())}
+    return {f.code for f in check_source(source.encode(), None, EVERY_RULE)}
 
 
 @pytest.mark.parametrize(
@@ -162,7 +165,7 @@ def _codes(source: str) -> set[str]:
 )
 def test_fixes_never_change_what_the_program_prints(source: str, code: str, tmp_path: Path) -> None:
     assert code not in _codes(source)
-    fixed = fix_source(source.encode(), None, Settings(), unsafe=True)
+    fixed = fix_source(source.encode(), None, EVERY_RULE, unsafe=True)
     assert _run(fixed.source.decode(), tmp_path) == _run(source, tmp_path)
 
 
@@ -171,7 +174,7 @@ def test_the_rules_still_report_their_real_pattern() -> None:
 
 
 def test_arithmetic_on_any_operand_and_constant_cuts_still_overlap() -> None:
-    findings = check_source(OVERLAPPING_SHAPES.encode(), None, Settings())
+    findings = check_source(OVERLAPPING_SHAPES.encode(), None, EVERY_RULE)
     assert sorted(f.message.split("`")[1] for f in findings if f.code == "ND315") == [
         "best",
         "distance",
@@ -179,14 +182,14 @@ def test_arithmetic_on_any_operand_and_constant_cuts_still_overlap() -> None:
 
 
 def _fix_of(source: str, code: str) -> str | None:
-    (finding,) = [f for f in check_source(source.encode(), None, Settings()) if f.code == code]
+    (finding,) = [f for f in check_source(source.encode(), None, EVERY_RULE) if f.code == code]
     return None if finding.fix is None else finding.fix.description
 
 
 def test_a_list_becomes_a_deque_only_where_a_deque_can_stand_in_everywhere() -> None:
     drained = "def f(items):\n    q = list(items)\n    while q:\n        print(q.pop(0))\n"
     assert _fix_of(drained, "ND303") == "Make `q` a `collections.deque`"
-    fixed = fix_source(drained.encode(), None, Settings(), unsafe=True).source.decode()
+    fixed = fix_source(drained.encode(), None, EVERY_RULE, unsafe=True).source.decode()
     assert "q = collections.deque(items)" in fixed and "q.popleft()" in fixed
     assert fixed.startswith("import collections\n")
     escapes = [
@@ -267,8 +270,8 @@ def test_the_second_harness_runs_false_positives_keep_behaviour(tmp_path: Path) 
     method (ND302), a comparison chain that short-circuits a raising operand (ND214)."""
     before = _run(SECOND_HARNESS_RUN, tmp_path)
     assert "Error" not in before, before
-    fixed = fix_source(SECOND_HARNESS_RUN.encode(), None, Settings(), unsafe=True)
+    fixed = fix_source(SECOND_HARNESS_RUN.encode(), None, EVERY_RULE, unsafe=True)
     assert _run(fixed.source.decode(), tmp_path) == before
-    findings = check_source(SECOND_HARNESS_RUN.encode(), None, Settings())
+    findings = check_source(SECOND_HARNESS_RUN.encode(), None, EVERY_RULE)
     assert not [f for f in findings if f.fix is not None and f.code in {"ND111", "ND104", "ND301"}]
     assert "ND214" not in {f.code for f in findings}

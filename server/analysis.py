@@ -2,7 +2,8 @@
 
 Runs on a worker thread from a `Snapshot`, so it never sees a document that changes under it.
 Protocol glue only: the editor's options overlaid on `[tool.neurodebug]`, a `file:` URI turned
-into a path, and the rules engine (or its per-statement cache) doing the work.
+into a path, the rules engine (or its per-statement cache) doing the work, and the profile the
+last `analyze --profile`/`--predict` saved (neurodebug/cost/ranking.py) weighing what it found.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tree_sitter
 from neurodebug.analyzers.rules.base import Finding
@@ -20,6 +22,9 @@ from neurodebug.server.options import ServerOptions
 from pygls.uris import to_fs_path
 
 from neurodebug.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from neurodebug.cost.profiling import Profile
 
 LOG = logging.getLogger(__name__)
 
@@ -50,6 +55,16 @@ def project_settings(path: Path | None, options: ServerOptions) -> Settings:
     return settings
 
 
+def saved_profile(path: Path | None, settings: Settings) -> Profile | None:
+    """The profile saved in the file's project (the folder of its pyproject.toml, else its
+    own folder), re-read only when it changes."""
+    if path is None:
+        return None
+    from neurodebug.cost.ranking import project_profile  # loaded on first use: start-up stays lean
+
+    return project_profile(settings.root or path.parent)
+
+
 def rule_findings(
     source: bytes,
     tree: tree_sitter.Tree,
@@ -60,14 +75,25 @@ def rule_findings(
     """The rules' findings, syntax errors included (as ND000).
 
     Uses the server's already (incrementally) parsed tree instead of parsing again, and with a
-    `cache` re-checks only the top-level statements that changed since the last call. If the
+    `cache` re-checks only the top-level statements that changed since the last call. Under a
+    saved profile each finding says how often its code ran and takes the ranked severity, and
+    the opt-in rules are reported on hot lines only, as `analyze --profile` does. If the
     rules themselves fail (too deep or too large a file), the syntax errors are still reported.
     """
     settings = project_settings(path, options)
+    profile = saved_profile(path, settings)
+    if profile is not None and not settings.select:
+        settings = replace(settings, opt_in=True)  # micro-hints, kept only on hot lines
     try:
         if cache is not None:
-            return cache.check(source, tree, path, settings, RULES)
-        return check_tree(source, tree, path, settings, RULES)
+            found = cache.check(source, tree, path, settings, RULES)
+        else:
+            found = check_tree(source, tree, path, settings, RULES)
+        if profile is None or path is None:
+            return found
+        from neurodebug.cost.ranking import weigh_findings
+
+        return weigh_findings(found, profile, path, source, tree, settings.opt_in)
     except Exception:
         LOG.exception("the rules failed on %s", path or "an unsaved document")
         return syntax_findings(tree, settings, source)

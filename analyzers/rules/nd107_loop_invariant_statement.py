@@ -10,6 +10,7 @@ import tree_sitter
 from ._dependence import is_invariant
 from ._syntax import expression_of, has_comment, is_store, target_names, walk
 from .base import Context, Hit, Rule, make_doc
+from .nd301_loop_invariant_expression import is_constant_time
 
 DOC = make_doc(
     "A statement `name = expression` directly in a loop body whose expression reads nothing "
@@ -36,8 +37,10 @@ def invariant_assignment(
     right = expression.child_by_field_name("right")
     if left is None or right is None or left.type != "identifier":
         return None
+    # arithmetic on names, or `len(x)`, costs nanoseconds per iteration: only a call that
+    # does work (`max(thresholds)`, `name.lower()`) is worth moving
     if right.type in _CHEAP or not any(
-        n.type in ("call", "binary_operator") for n in (right, *walk(right))
+        n.type == "call" and not is_constant_time(ctx, n) for n in (right, *walk(right))
     ):
         return None
     if not is_invariant(ctx, right, loop):

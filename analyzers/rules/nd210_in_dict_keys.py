@@ -1,4 +1,4 @@
-"""ND210: `key in d.keys()` / `for k in d.keys()` → `key in d` / `for k in d`."""
+"""ND210: `key in d.keys()` → `key in d` (the `for k in d.keys()` form is ND318's)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from ._syntax import method_call, positional_args
 from .base import Context, FixSafety, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A membership test or a `for` loop over `d.keys()`.",
-    "`d.keys()` creates a view object and an extra method call before doing exactly what "
-    "`in d` / iterating `d` does.",
+    "A membership test against `d.keys()`. Iterating `d.keys()` in a `for` loop is the "
+    "opt-in ND318: it costs one call per loop, not per element.",
+    "`d.keys()` creates a view object and an extra method call on every test before doing "
+    "exactly what `in d` does (1.67× on a loop of membership tests, `neurodebug bench worth "
+    "ND210`).",
     "if name in users.keys():\n    ...",
     "if name in users:\n    ...",
     "Safe when the receiver is certainly a `dict` (every binding of the name in its scope is a "
@@ -53,6 +55,10 @@ def check(ctx: Context) -> Iterator[Hit]:
             "Drop `.keys()`", _safety(ctx, receiver), ctx.replace(right, ctx.text(receiver))
         )
         yield Hit(right, f"Use `{operators[0]} {ctx.text(receiver)}` instead of `.keys()`", fix)
+
+
+def iteration_hits(ctx: Context) -> Iterator[Hit]:
+    """`for k in d.keys()` → `for k in d` (ND318)."""
     for loop in ctx.of_type("for_statement"):
         iterable = loop.child_by_field_name("right")
         receiver = _keys_call(ctx, iterable)
@@ -71,7 +77,7 @@ def check(ctx: Context) -> Iterator[Hit]:
 RULE = Rule(
     code="ND210",
     name="in-dict-keys",
-    summary="`k in d.keys()` / `for k in d.keys()` → `k in d`",
+    summary="`k in d.keys()` → `k in d`",
     doc=DOC,
     check=check,
     severity="hint",

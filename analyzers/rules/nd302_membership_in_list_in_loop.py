@@ -26,18 +26,31 @@ DOC = make_doc(
 
 
 SMALL = 5
-"""Literal lists or tuples this short are not worth a set."""
+"""Displays this short (constants or names) are not worth a set: a scan is as fast as hashing."""
+
+
+_CHEAP_ITEMS = ("string", "integer", "float", "true", "false", "none", "identifier", "attribute")
 
 
 def _small_constant_literal(value: tree_sitter.Node) -> bool:
+    """A display of at most SMALL constants or (dotted) names, e.g. `(T.Hint, T.Comment)`."""
     items = value.named_children
     return (
         value.type in ("list", "tuple")
         and 0 < len(items) <= SMALL
-        and all(
-            item.type in ("string", "integer", "float", "true", "false", "none") for item in items
-        )
+        and all(item.type in _CHEAP_ITEMS for item in items)
     )
+
+
+def _in_type_error_handler(ctx: Context, node: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """Inside `except TypeError:` within the loop: the fallback for unhashable items, where a
+    set is exactly what failed (more-itertools' `unique_everseen` keeps a list there)."""
+    ancestor = node.parent
+    while ancestor is not None and ancestor != loop:
+        if ancestor.type == "except_clause" and "TypeError" in ctx.text(ancestor).split(":", 1)[0]:
+            return True
+        ancestor = ancestor.parent
+    return False
 
 
 def hoisting_point(loop: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -69,6 +82,8 @@ def check(ctx: Context) -> Iterator[Hit]:
         if loop is None:
             continue
         if known_kind(ctx, container) not in ("list", "tuple"):
+            continue
+        if _in_type_error_handler(ctx, comparison, loop):
             continue
         name = ctx.text(container)
         facts = loop_facts(ctx, loop)

@@ -9,10 +9,13 @@ import tree_sitter
 from ._dependence import PURE_BUILTINS, PURE_METHODS, pure_functions
 from ._syntax import loop_of, method_call, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
+from .nd301_loop_invariant_expression import is_constant_time
 
 DOC = make_doc(
     "Inside a loop, one statement evaluating the same pure call twice, e.g. `d.get(k)` in "
-    "both the condition and the result, when nothing between the two can change its inputs.",
+    "both the condition and the result, when nothing between the two can change its inputs. "
+    "Constant-time builtins (`len(s)`, `abs(x)`, `isinstance(...)`) are not reported: a "
+    "temporary saves a call, not work.",
     "Each repetition redoes the work (a hash lookup, a scan, a call of a pure function of the "
     "same file) on every iteration.",
     "for key in keys:\n    if stats.get(key) and stats.get(key) > limit:\n        hot.append(key)",
@@ -66,6 +69,8 @@ def check(ctx: Context) -> Iterator[Hit]:
         key = (statement.id, expression)
         if key in seen or ctx.text(part).count(expression) < 2 or not _pure(ctx, call):
             continue
+        if is_constant_time(ctx, call):
+            continue  # `len(s)` / `abs(x)` twice: a temporary saves tens of nanoseconds
         seen.add(key)
         same = [n for n in walk(part) if n.type == "call" and ctx.text(n) == expression]
         if len(same) < 2 or rebound_in(ctx, part):

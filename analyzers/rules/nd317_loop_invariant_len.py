@@ -31,7 +31,7 @@ def check(ctx: Context) -> Iterator[Hit]:
 RULE = Rule(
     code="ND317",
     name="loop-invariant-constant-time-call",
-    summary="`len(x)` and other O(1) builtins recomputed in a loop → hoisted (opt-in)",
+    summary="`len(x)` and other O(1) builtins recomputed in a loop → hoisted",
     doc=DOC,
     check=check,
     equivalents=("W8201",),

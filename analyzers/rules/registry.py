@@ -62,6 +62,7 @@ RULE_MODULES: tuple[str, ...] = (
     "nd315_naive_recursion",
     "nd316_membership_in_copy",
     "nd317_loop_invariant_len",
+    "nd318_iterating_dict_keys",
 )
 
 

@@ -17,7 +17,6 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -230,6 +229,8 @@ def run_jobs(jobs: list[Job], cache: ResultCache | None, processes: int) -> Iter
         pending.append((index, job))
     if len(pending) >= PARALLEL_MIN_FILES and processes > 1:
         chunk = max(1, min(16, len(pending) // (processes * 8)))
+        from concurrent.futures import ProcessPoolExecutor  # only many files need workers
+
         with ProcessPoolExecutor(max_workers=processes) as pool:
             outputs: Iterable[FileResult] = pool.map(
                 _worker, [job for _, job in pending], chunksize=chunk

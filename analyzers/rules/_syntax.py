@@ -374,6 +374,8 @@ def name_for(ctx: Context, expression: tree_sitter.Node, fallback: str = "value"
     """A readable variable name derived from an expression (`name.lower()` → `name_lower`)."""
     words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", ctx.text(expression))
     words = [w.lower().strip("_") for w in words if w not in ("self",) and not keyword.iskeyword(w)]
+    if len(words) > 1 and words[0] == "len":
+        words[0] = "n"  # `len(columns)` → `n_columns`, the name a reader would give it
     joined = "_".join(w for w in words if w)[:30].strip("_")
     if not joined or joined[0].isdigit():
         joined = fallback

@@ -18,7 +18,7 @@ DOC = make_doc(
     "3.11 (`neurodebug bench worth ND317`), below the 1.2× a default rule must reach. It "
     "matters only in loops that run millions of times, which a profile shows.",
     "while i < len(text):\n    if text[i] == ' ':\n        spaces += 1\n    i += 1",
-    "len_text = len(text)\nwhile i < len_text:\n    if text[i] == ' ':\n        spaces += 1\n"
+    "n_text = len(text)\nwhile i < n_text:\n    if text[i] == ' ':\n        spaces += 1\n"
     "    i += 1",
     "Unsafe, as ND301's: the hoisted call then runs even when the loop runs zero times.",
 )

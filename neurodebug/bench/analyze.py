@@ -12,8 +12,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
+import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +136,47 @@ def format_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+STARTUP_FILE = "def keep(words, stop: list[str]):\n    return [w for w in words if w not in stop]\n"
+
+
+def measure_startup(runs: int) -> dict[str, Any]:
+    """`neurodebug analyze one.py` against a bare `python -c pass`, alternating, median of each.
+
+    The difference is what neurodebug itself costs a CI job or an editor's on-save hook for one
+    file (its imports, reading settings, the check, the report); the interpreter's own start-up
+    depends on the machine and is the baseline, measured in the same run.
+    """
+    timings: dict[str, list[float]] = {"python -c pass": [], "neurodebug analyze one.py": []}
+    with tempfile.TemporaryDirectory(prefix="nd-bench-startup-") as folder:
+        (Path(folder) / "one.py").write_text(STARTUP_FILE)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "neurodebug analyze one.py": [
+                sys.executable,
+                "-m",
+                "neurodebug",
+                "analyze",
+                "--no-cache",
+                "one.py",
+            ],
+        }
+        for _ in range(runs):
+            for label, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run(command, cwd=folder, capture_output=True, check=False)
+                timings[label].append(time.perf_counter() - start)
+    medians = {label: statistics.median(values) for label, values in timings.items()}
+    own = medians["neurodebug analyze one.py"] - medians["python -c pass"]
+    return {
+        "benchmark": "analyze-startup",
+        "runs": runs,
+        "median_seconds": {label: round(value, 4) for label, value in medians.items()},
+        "neurodebug_own_seconds": round(own, 4),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "python": sys.version.split()[0],
+    }
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "analyze",
@@ -145,6 +189,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--limit", type=int, default=None, help="only the first N files (quick runs)"
     )
+    parser.add_argument(
+        "--startup",
+        type=int,
+        metavar="RUNS",
+        help="instead: time `neurodebug analyze one.py` against `python -c pass`, RUNS each "
+        "(results in analyze_startup.json unless --out)",
+    )
     add_output_argument(parser, "analyze")
     add_peers_arguments(parser)
     parser.set_defaults(handler=run)
@@ -156,6 +207,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.peers:
         return run_peers_command(args)
+    if args.startup:
+        startup = measure_startup(args.startup)
+        out = (
+            args.out
+            if args.out.name != "analyze.json"
+            else args.out.with_name("analyze_startup.json")
+        )
+        for label, value in startup["median_seconds"].items():
+            print(f"{label:<28} {value * 1000:8.1f} ms (median of {args.startup})")
+        print(f"{'neurodebug itself':<28} {startup['neurodebug_own_seconds'] * 1000:8.1f} ms")
+        write_results(out, startup)
+        print(f"results written to {out}", file=sys.stderr)
+        return 0
     corpus = stdlib_corpus(args.root, args.limit)
     if not corpus.sources:
         print("neurodebug bench analyze: no Python files found", file=sys.stderr)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from neurodebug.cost import DEFAULT_TIMEOUT_S
 from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.limits import MIB, limit_this_process
 
@@ -44,7 +45,7 @@ ProfileKind = Literal["measured", "predicted"]
 PROFILE_FILE = Path(".neurodebug_cache") / "profile.json"
 """Where `analyze --profile` saves the last profile, relative to the project folder."""
 
-DEFAULT_TIMEOUT_S = 300.0
+
 DEFAULT_MEMORY_MB = 8192
 PROFILE_MAX_PIDS = 1024
 """Tasks (threads count) the profiled command may have at once: above the tracer's 256, since a

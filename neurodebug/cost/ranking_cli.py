@@ -11,22 +11,12 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from neurodebug.cost.profiling import (
-    DEFAULT_TIMEOUT_S,
-    PROFILE_FILE,
-    Profile,
-    ProfileError,
-    run_profile,
-)
-from neurodebug.cost.ranking import (
-    add_sarif_properties,
-    keep_opt_in_where_hot,
-    load_typical_speedups,
-    rank_records,
-    text_report,
-)
+from neurodebug.cost import DEFAULT_TIMEOUT_S
+
+if TYPE_CHECKING:  # the profiler and the ranking load only when --profile/--predict is given
+    from neurodebug.cost.profiling import Profile
 
 LOG = logging.getLogger(__name__)
 
@@ -92,6 +82,8 @@ def _python_files(paths: list[Path]) -> list[Path]:
 
 def build_profile(args: argparse.Namespace, project: Path) -> Profile:
     """Measure (`--profile`) or predict (`--predict`) the profile, and save it for the server."""
+    from neurodebug.cost.profiling import PROFILE_FILE, ProfileError, run_profile
+
     if args.profile and args.predict:
         raise RankingError("--profile and --predict cannot be combined")
     if args.profile:
@@ -146,6 +138,14 @@ def ranked_output(
     rules, for which `analyze` ran the opt-in rules)."""
     project = Path.cwd()
     profile = build_profile(args, project)
+    from neurodebug.cost.ranking import (
+        add_sarif_properties,
+        keep_opt_in_where_hot,
+        load_typical_speedups,
+        rank_records,
+        text_report,
+    )
+
     ranked = keep_opt_in_where_hot(
         rank_records(records, profile, load_typical_speedups(), base=project), unselected_paths
     )

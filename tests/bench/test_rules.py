@@ -43,3 +43,18 @@ def test_bench_analyze_peers_counts_findings_per_tool(tmp_path: Path) -> None:
     assert tools["ruff"]["findings_per_rule"] == {"PERF401": 1}
     assert results["files"] == 1 and results["lines"] == 5
     assert "ratio_to_ruff" in results
+
+
+def test_bench_analyze_startup_times_the_command_against_a_bare_interpreter(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "analyze_startup.json"
+    completed = run_neurodebug("bench", "analyze", "--startup", "2", "--out", str(out))
+    assert completed.returncode == 0, completed.stderr
+    results = json.loads(out.read_text())
+    medians = results["median_seconds"]
+    assert set(medians) == {"python -c pass", "neurodebug analyze one.py"}
+    assert medians["neurodebug analyze one.py"] > medians["python -c pass"] > 0
+    assert results["neurodebug_own_seconds"] == pytest.approx(
+        medians["neurodebug analyze one.py"] - medians["python -c pass"], abs=1e-3
+    )

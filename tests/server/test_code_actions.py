@@ -80,7 +80,7 @@ async def test_fix_all_applies_only_safe_fixes(client: LanguageClient) -> None:
 
 
 async def test_ignore_code_on_this_line(client: LanguageClient) -> None:
-    await start_session(client)
+    await start_session(client, options={"select": ["ND1"]})  # ND104 (opt-in) shares line 18
     path = DATA / "hints.py"
     uri = open_file(client, path)
     actions = await _actions(client, uri, 17)

@@ -30,8 +30,9 @@ def _titles(lenses: list[types.CodeLens]) -> dict[int, list[str]]:
 
 async def test_hint_lens_only_where_there_are_hints(client: LanguageClient) -> None:
     """Quiet by default: no "0 performance hints", no Predict or Verify without an entry call
-    (hints.py has none: every lens there is a hint count)."""
-    await start_session(client)
+    (hints.py has none: every lens there is a hint count). ND1 selected: the opt-in ND104 gives
+    `keys_of` a second hint."""
+    await start_session(client, options={"select": ["ND1"]})
     uri = open_file(client, DATA / "hints.py")
     by_line = _titles(await _lenses(client, uri))
     assert by_line == {
@@ -78,7 +79,7 @@ async def test_predict_lens_only_on_functions_with_an_entry_call(client: Languag
 
 
 async def test_hint_lens_command_lists_the_hints(client: LanguageClient) -> None:
-    await start_session(client)
+    await start_session(client, options={"select": ["ND1"]})
     uri = open_file(client, DATA / "hints.py")
     lens = next(
         lens

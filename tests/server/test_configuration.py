@@ -22,13 +22,13 @@ async def test_pyproject_ignore_applies_and_is_reread_when_the_file_changes(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     pyproject = tmp_path / "pyproject.toml"
-    pyproject.write_text('[tool.neurodebug]\nignore = ["ND105"]\n')
+    pyproject.write_text('[tool.neurodebug]\nselect = ["ND1"]\nignore = ["ND105"]\n')
     shutil.copy(DATA / "hints.py", tmp_path / "hints.py")
     await start_session(client, root=tmp_path)
     uri = open_file(client, tmp_path / "hints.py")
     await wait_until(lambda: "ND104" in _codes(client, uri))
     assert "ND105" not in _codes(client, uri)
-    pyproject.write_text("[tool.neurodebug]\nignore = []\n")
+    pyproject.write_text('[tool.neurodebug]\nselect = ["ND1"]\nignore = []\n')
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(
             changes=[types.FileEvent(uri=uri_of(pyproject), type=types.FileChangeType.Changed)]

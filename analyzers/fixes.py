@@ -2,7 +2,8 @@
 
 `fix_source` repeats check → apply until nothing applicable is left (a fix can reveal a
 second finding, e.g. a copy removed exposes a loop to rewrite), and refuses any round whose
-result does not parse, so a fix can never turn a valid file into a broken one.
+result does not parse, so a fix can never turn a valid file into a broken one. Lines the fixes
+made longer than the project's line length are then wrapped (fix_format.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from neurodebug.analyzers.fix_format import wrap_long_lines
 from neurodebug.analyzers.parsing import parse
 from neurodebug.analyzers.rules import Finding, Fix, Settings, check_source
 
@@ -64,6 +66,7 @@ def fix_source(
 ) -> FixResult:
     """Apply fixes until none is left; a round whose result fails to parse is dropped."""
     applied_total = 0
+    original = source
     findings = check_source(source, path, settings)
     for _ in range(MAX_ROUNDS):
         # the dataflow rules first: hoisting out of a loop beats rewriting the loop itself
@@ -79,4 +82,8 @@ def fix_source(
         source = new_source
         applied_total += len(applied)
         findings = check_source(source, path, settings)
+    if applied_total:
+        wrapped = wrap_long_lines(original, source, settings.line_length)
+        if wrapped != source:
+            source, findings = wrapped, check_source(wrapped, path, settings)
     return FixResult(source, applied_total, findings)

@@ -52,6 +52,9 @@ class Settings:
     """(glob, prefixes) pairs; a glob matches the path relative to `root` (or its file name)."""
     target_version: tuple[int, int] = DEFAULT_TARGET_VERSION
     """The oldest Python the code must run on; rules gated on versions read this."""
+    line_length: int = 88
+    """Where a fix's new line is wrapped: `line-length` from [tool.neurodebug], else
+    [tool.ruff], else [tool.black], else 88 (both formatters' default)."""
     opt_in: bool = False
     """Run the opt-in rules too without naming them: `analyze --profile`/`--predict` do, and
     then keep those rules' findings only on lines the profile shows hot."""
@@ -124,6 +127,11 @@ def settings_from_table(
             settings = replace(settings, per_file_ignores=tuple(pairs))
         elif key == "ruff-ignores":
             continue  # read by `load_settings_file`, which owns the carry-over
+        elif key == "line-length":
+            if isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400:
+                settings = replace(settings, line_length=value)
+            else:
+                LOG.warning("[tool.neurodebug] line-length %r is not 40..400; ignoring it", value)
         elif key == "target-version":
             version = parse_target_version(value)
             if version is None:
@@ -173,10 +181,22 @@ def load_settings_file(pyproject: Path) -> Settings:
     settings = settings_from_table(
         table, requires if isinstance(requires, str) else None, root=pyproject.parent
     )
+    if "line-length" not in table:
+        settings = replace(settings, line_length=_formatter_line_length(tool, settings))
     if table.get("ruff-ignores", True) is False:
         return settings
     ruff = tool.get("ruff", {}) if isinstance(tool, dict) else {}
     return with_ruff_ignores(settings, ruff if isinstance(ruff, dict) else {})
+
+
+def _formatter_line_length(tool: Any, settings: Settings) -> int:
+    """The project's formatter line length ([tool.ruff], then [tool.black]), if it sets one."""
+    for name in ("ruff", "black"):
+        table = tool.get(name, {}) if isinstance(tool, dict) else {}
+        value = table.get("line-length") if isinstance(table, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400:
+            return value
+    return settings.line_length
 
 
 def with_ruff_ignores(settings: Settings, ruff: dict[str, Any]) -> Settings:

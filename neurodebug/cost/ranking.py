@@ -49,6 +49,7 @@ PRIOR_SPEEDUPS: dict[str, float] = {
 DEFAULT_SPEEDUP = 1.2
 
 FIXES_RESULTS = Path("benchmarks") / "results" / "fixes.json"
+WORTH_RESULTS = Path("benchmarks") / "results" / "worth.json"
 
 LOOP_NODES = frozenset(
     {
@@ -73,7 +74,7 @@ class TypicalSpeedup:
 
     factor: float
     source: str
-    """`bench fixes` (measured on the rule's fixture) or `prior` (a built-in estimate)."""
+    """`bench worth` (the rule's pattern at 10³–10⁶), `bench fixes` (its fixture) or `prior`."""
 
 
 def _speedups_in(data: Any) -> dict[str, list[float]]:
@@ -99,26 +100,47 @@ def _speedups_in(data: Any) -> dict[str, list[float]]:
 
 
 def load_typical_speedups(extra_files: Iterable[Path] = ()) -> dict[str, TypicalSpeedup]:
-    """Each rule's typical speedup: the median `bench fixes` figure if one exists, else a prior.
+    """Each rule's typical speedup, from the steadiest measurement there is.
 
-    Looks for `benchmarks/results/fixes.json` in the working folder and beside the package
-    (a source checkout), plus `extra_files`.
+    In rising precedence: a built-in prior; the median `bench fixes` figure (the rule's
+    fixture at one size); the median `bench worth` figure (the rule's pattern at 10³–10⁶
+    elements, benchmarks/results/worth.json); then `extra_files` (`bench fixes`-shaped).
+    Result files are looked for in the working folder and beside the package.
     """
     table = {code: TypicalSpeedup(factor, "prior") for code, factor in PRIOR_SPEEDUPS.items()}
-    candidates = [
-        *extra_files,
-        FIXES_RESULTS,
-        Path(__file__).resolve().parents[2] / FIXES_RESULTS,
-    ]
-    for path in candidates:
+
+    def overlay(figures: dict[str, list[float]], source: str) -> None:
+        for code, values in figures.items():
+            table[code] = TypicalSpeedup(max(1.0, statistics.median(values)), source)
+
+    package = Path(__file__).resolve().parents[2]
+    fixes = _first_json([FIXES_RESULTS, package / FIXES_RESULTS])
+    if fixes is not None:
+        overlay(_speedups_in(fixes), "bench fixes")
+    worth = _first_json([WORTH_RESULTS, package / WORTH_RESULTS])
+    if isinstance(worth, dict) and isinstance(worth.get("rules"), list):
+        overlay(
+            {
+                str(row["code"]).upper(): [float(row["median_speedup"])]
+                for row in worth["rules"]
+                if isinstance(row, dict) and isinstance(row.get("median_speedup"), int | float)
+            },
+            "bench worth",
+        )
+    for path in extra_files:
+        data = _first_json([path])
+        if data is not None:
+            overlay(_speedups_in(data), "bench fixes")
+    return table
+
+
+def _first_json(paths: Iterable[Path]) -> Any:
+    for path in paths:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        for code, values in _speedups_in(data).items():
-            table[code] = TypicalSpeedup(max(1.0, statistics.median(values)), "bench fixes")
-        break
-    return table
+    return None
 
 
 def typical_speedup(code: str, table: dict[str, TypicalSpeedup]) -> TypicalSpeedup:

@@ -15,6 +15,7 @@ import ast
 
 import tree_sitter
 from neurodebug.analyzers.parsing import parse
+from neurodebug.analyzers.rules.base import Edit, Fix
 
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "dictionary_comprehension", "set_comprehension", "generator_expression"}
@@ -117,3 +118,38 @@ def _same_program(before: bytes, after: bytes) -> bool:
         return ast.dump(ast.parse(before)) == ast.dump(ast.parse(after))
     except (SyntaxError, ValueError):
         return False
+
+
+def formatted_fix(source: bytes, fix: Fix, line_length: int) -> Fix:
+    """`fix` with its new lines kept within `line_length`, for a client that applies one fix's
+    edits (the editor's quick fix): the same change as a single edit when a line was wrapped,
+    else `fix` itself."""
+    fixed = source
+    for edit in sorted(fix.edits, key=lambda e: (e.start_byte, e.end_byte), reverse=True):
+        fixed = fixed[: edit.start_byte] + edit.new_text.encode("utf-8") + fixed[edit.end_byte :]
+    wrapped = wrap_long_lines(source, fixed, line_length)
+    if wrapped == fixed:
+        return fix
+    start = 0
+    limit = min(len(source), len(wrapped))
+    while start < limit and source[start] == wrapped[start]:
+        start += 1
+    while start > 0 and source[start] & 0xC0 == 0x80:  # never split a UTF-8 character
+        start -= 1
+    tail = 0
+    while tail < limit - start and source[-1 - tail] == wrapped[-1 - tail]:
+        tail += 1
+    while tail > 0 and source[len(source) - tail] & 0xC0 == 0x80:
+        tail -= 1
+    end = len(source) - tail
+    new_text = wrapped[start : len(wrapped) - tail].decode("utf-8")
+    line, column = _position(source, start)
+    end_line, end_column = _position(source, end)
+    edit = Edit(line, column, end_line, end_column, new_text, start, end)
+    return Fix((edit,), fix.safety, fix.description)
+
+
+def _position(source: bytes, offset: int) -> tuple[int, int]:
+    """(1-based line, 0-based byte column), as rule edits give them."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, offset - line_start

@@ -6,6 +6,7 @@ import asyncio
 import re
 
 from lsprotocol import types
+from neurodebug.analyzers.fix_format import formatted_fix
 from neurodebug.analyzers.rules.base import Finding, Fix
 from neurodebug.analyzers.rules.incremental import fresh_fix
 from neurodebug.analyzers.rules.registry import RULES
@@ -73,15 +74,20 @@ def register(server: NeurodebugServer) -> None:
                 ]
             )
 
+        path = uri_path(uri)
+        settings = project_settings(path, ls.state.options)
+
         async def fix_of(finding: Finding) -> Fix | None:
             """The finding's fix; cached findings may carry an edit-less one to recompute."""
             if finding.fix is None or finding.fix.edits:
                 return finding.fix
-            path = uri_path(uri)
-            settings = project_settings(path, ls.state.options)
             return await asyncio.to_thread(
                 fresh_fix, snapshot.source, snapshot.tree, finding, path, settings, RULES
             )
+
+        def within_line_length(fix: Fix) -> Fix:
+            """The fix with its long new lines wrapped, as `analyze --fix` writes them."""
+            return formatted_fix(snapshot.source, fix, settings.line_length)
 
         in_range = [
             finding
@@ -101,6 +107,7 @@ def register(server: NeurodebugServer) -> None:
                 diagnostic = diagnostics.get((finding.code, finding.line - 1))
                 fix = await fix_of(finding)
                 if fix is not None and fix.edits:
+                    fix = await asyncio.to_thread(within_line_length, fix)
                     safety = "" if fix.safety == "safe" else " (unsafe)"
                     actions.append(
                         types.CodeAction(
@@ -144,9 +151,9 @@ def register(server: NeurodebugServer) -> None:
                 from neurodebug.analyzers.fixes import apply_fixes
 
                 _, applied = apply_fixes(snapshot.source, safe)
-                edits = [
-                    lsp_text_edit(edit, snapshot, encoding) for fix in applied for edit in fix.edits
-                ]
+                together = Fix(tuple(e for fix in applied for e in fix.edits), "safe", "fix all")
+                together = await asyncio.to_thread(within_line_length, together)
+                edits = [lsp_text_edit(edit, snapshot, encoding) for edit in together.edits]
                 actions.append(
                     types.CodeAction(
                         title=f"neurodebug: apply {len(applied)} safe fix(es)",

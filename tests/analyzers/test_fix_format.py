@@ -7,7 +7,7 @@ import ast
 from dataclasses import replace
 from pathlib import Path
 
-from neurodebug.analyzers.fix_format import wrap_long_lines
+from neurodebug.analyzers.fix_format import formatted_fix, wrap_long_lines
 from neurodebug.analyzers.fixes import fix_source
 from neurodebug.analyzers.rules import Settings
 
@@ -83,3 +83,17 @@ def test_wrapping_never_changes_the_program() -> None:
     ).source.decode()
     assert ast.dump(ast.parse(fixed)) == ast.dump(ast.parse(unwrapped))
     assert max(map(len, fixed.splitlines())) < max(map(len, unwrapped.splitlines())) - 40
+
+
+def test_one_fix_for_the_editor_becomes_one_wrapped_edit() -> None:
+    source = CALL.encode()
+    settings = Settings(select=("ND203",))
+    from neurodebug.analyzers.rules import check_source
+
+    fix = next(f.fix for f in check_source(source, None, settings) if f.fix is not None)
+    wrapped = formatted_fix(source, fix, 88)
+    assert len(wrapped.edits) == 1 and wrapped.safety == fix.safety
+    edit = wrapped.edits[0]
+    result = source[: edit.start_byte] + edit.new_text.encode() + source[edit.end_byte :]
+    assert result.decode() == _fixed(CALL, "ND203")
+    assert formatted_fix(source, fix, 200) is fix  # fits: the rule's own edits, unchanged

@@ -98,3 +98,32 @@ async def test_ignore_code_on_this_line(client: LanguageClient) -> None:
     twice = _apply(ignored_once, _edits(second))
     assert "# neurodebug: ignore[ND102, ND104]" in twice
     assert twice.count("neurodebug: ignore") == 1
+
+
+LONG = (
+    "def scaled(collection_of_items, offset, scale, lowest_value_to_keep_in_the_result):\n"
+    "    return list(item * scale + offset for item in collection_of_items if item > lowest_value_to_keep_in_the_result)\n"
+)
+
+
+async def test_a_quick_fix_keeps_its_new_line_within_the_line_length(
+    client: LanguageClient,
+) -> None:
+    """ND201's comprehension would be a 111-character line: the quick fix and fix-all wrap it
+    as `analyze --fix` does (this repository's [tool.ruff] line-length), one clause per line."""
+    await start_session(client)
+    path = DATA / "long_fix.py"
+    uri = open_file(client, path, text=LONG)
+    actions = await _actions(client, uri, 1)
+    fix = next(a for a in actions if a.title.endswith("[ND201]"))
+    wrapped = _apply(LONG, _edits(fix))
+    assert wrapped == (
+        "def scaled(collection_of_items, offset, scale, lowest_value_to_keep_in_the_result):\n"
+        "    return [\n"
+        "        item * scale + offset\n"
+        "        for item in collection_of_items\n"
+        "        if item > lowest_value_to_keep_in_the_result\n"
+        "    ]\n"
+    )
+    fix_all = await _actions(client, uri, 1, only=["source.fixAll.neurodebug"])
+    assert _apply(LONG, _edits(fix_all[0])) == wrapped

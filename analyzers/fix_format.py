@@ -15,7 +15,7 @@ import ast
 
 import tree_sitter
 from neurodebug.analyzers.parsing import parse
-from neurodebug.analyzers.rules.base import Edit, Fix
+from neurodebug.analyzers.rules.base import Edit, Fix, apply_edits, byte_position
 
 _COMPREHENSIONS = frozenset(
     {"list_comprehension", "dictionary_comprehension", "set_comprehension", "generator_expression"}
@@ -92,7 +92,6 @@ def _wrapped(source: bytes, node: tree_sitter.Node, indent: str) -> str | None:
     """The node's text laid out one item (or clause) per line, closing bracket at `indent`."""
     if node.child_count < 2:
         return None
-    text = source[node.start_byte : node.end_byte].decode("utf-8")
     opening = source[node.children[0].start_byte : node.children[0].end_byte].decode()
     closing = source[node.children[-1].start_byte : node.children[-1].end_byte].decode()
     if opening not in ("(", "[", "{") or closing not in (")", "]", "}"):
@@ -105,10 +104,7 @@ def _wrapped(source: bytes, node: tree_sitter.Node, indent: str) -> str | None:
     if node.type in _COMPREHENSIONS:
         body = "\n".join(inner + piece(part) for part in _items(node))
         return f"{opening}\n{body}\n{indent}{closing}"
-    items = _items(node)
-    if not items or "\n" in text:
-        return None
-    body = "".join(f"{inner}{piece(item)},\n" for item in items)
+    body = "".join(f"{inner}{piece(item)},\n" for item in _items(node))
     return f"{opening}\n{body}{indent}{closing}"
 
 
@@ -124,9 +120,7 @@ def formatted_fix(source: bytes, fix: Fix, line_length: int) -> Fix:
     """`fix` with its new lines kept within `line_length`, for a client that applies one fix's
     edits (the editor's quick fix): the same change as a single edit when a line was wrapped,
     else `fix` itself."""
-    fixed = source
-    for edit in sorted(fix.edits, key=lambda e: (e.start_byte, e.end_byte), reverse=True):
-        fixed = fixed[: edit.start_byte] + edit.new_text.encode("utf-8") + fixed[edit.end_byte :]
+    fixed = apply_edits(source, fix.edits)
     wrapped = wrap_long_lines(source, fixed, line_length)
     if wrapped == fixed:
         return fix
@@ -143,13 +137,7 @@ def formatted_fix(source: bytes, fix: Fix, line_length: int) -> Fix:
         tail -= 1
     end = len(source) - tail
     new_text = wrapped[start : len(wrapped) - tail].decode("utf-8")
-    line, column = _position(source, start)
-    end_line, end_column = _position(source, end)
+    line, column = byte_position(source, start)
+    end_line, end_column = byte_position(source, end)
     edit = Edit(line, column, end_line, end_column, new_text, start, end)
     return Fix((edit,), fix.safety, fix.description)
-
-
-def _position(source: bytes, offset: int) -> tuple[int, int]:
-    """(1-based line, 0-based byte column), as rule edits give them."""
-    line_start = source.rfind(b"\n", 0, offset) + 1
-    return source.count(b"\n", 0, offset) + 1, offset - line_start

@@ -15,6 +15,7 @@ from pathlib import Path
 from neurodebug.analyzers.fix_format import wrap_long_lines
 from neurodebug.analyzers.parsing import parse
 from neurodebug.analyzers.rules import Finding, Fix, Settings, check_source
+from neurodebug.analyzers.rules.base import apply_edits
 
 MAX_ROUNDS = 10
 
@@ -29,15 +30,7 @@ def apply_fixes(source: bytes, fixes: Iterable[Fix]) -> tuple[bytes, list[Fix]]:
             continue
         taken.extend(spans)
         applied.append(fix)
-    edits = sorted(
-        (edit for fix in applied for edit in fix.edits),
-        key=lambda edit: (edit.start_byte, edit.end_byte),
-        reverse=True,
-    )
-    result = source
-    for edit in edits:
-        result = result[: edit.start_byte] + edit.new_text.encode("utf-8") + result[edit.end_byte :]
-    return result, applied
+    return apply_edits(source, (edit for fix in applied for edit in fix.edits)), applied
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

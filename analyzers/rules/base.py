@@ -30,6 +30,20 @@ class Edit:
     end_byte: int
 
 
+def byte_position(source: bytes, offset: int) -> tuple[int, int]:
+    """(1-based line, 0-based byte column) of a byte offset, as edits and findings give it."""
+    line_start = source.rfind(b"\n", 0, offset) + 1
+    return source.count(b"\n", 0, offset) + 1, offset - line_start
+
+
+def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
+    """`source` with non-overlapping `edits` applied (from the last to the first, so each
+    edit's byte offsets still hold when it is applied)."""
+    for edit in sorted(edits, key=lambda e: (e.start_byte, e.end_byte), reverse=True):
+        source = source[: edit.start_byte] + edit.new_text.encode("utf-8") + source[edit.end_byte :]
+    return source
+
+
 @dataclass(frozen=True)
 class Fix:
     """A rewrite that removes a finding; `safe` fixes keep behaviour for every input."""
@@ -142,9 +156,7 @@ class Context:
 
     def position(self, byte: int) -> tuple[int, int]:
         """(1-based line, 0-based byte column) of a byte offset."""
-        line = self.source.count(b"\n", 0, byte) + 1
-        line_start = self.source.rfind(b"\n", 0, byte) + 1
-        return line, byte - line_start
+        return byte_position(self.source, byte)
 
     def fix(self, description: str, safety: FixSafety, *edits: Edit) -> Fix:
         """A fix from edits, in source order."""

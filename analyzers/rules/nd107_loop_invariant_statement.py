@@ -7,10 +7,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import is_invariant
+from ._dependence import is_constant_time, is_invariant
 from ._syntax import expression_of, has_comment, is_store, target_names, walk
 from .base import Context, Hit, Rule, make_doc
-from .nd301_loop_invariant_expression import is_constant_time
 
 DOC = make_doc(
     "A statement `name = expression` directly in a loop body whose expression reads nothing "

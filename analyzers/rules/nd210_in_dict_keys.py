@@ -10,6 +10,15 @@ from ._kinds import known_kind
 from ._syntax import method_call, positional_args
 from .base import Context, FixSafety, Hit, Rule, make_doc
 
+FIX_SAFETY = (
+    "Safe when the receiver is certainly a `dict` (every binding of the name in its scope is a "
+    "dict literal, comprehension or `dict(...)` call). Otherwise unsafe, as in ruff's SIM118: a "
+    "mapping type may define `keys()` differently from its iteration and membership (a "
+    "`Mapping` subclass, an ORM row, a pandas object), so dropping `.keys()` can change "
+    "the result. The fix is offered only when the receiver is a plain name or attribute."
+)
+"""Shared with ND318, the loop form: the same edit, the same reasoning."""
+
 DOC = make_doc(
     "A membership test against `d.keys()`. Iterating `d.keys()` in a `for` loop is the "
     "opt-in ND318: it costs one call per loop, not per element.",
@@ -18,11 +27,7 @@ DOC = make_doc(
     "ND210`).",
     "if name in users.keys():\n    ...",
     "if name in users:\n    ...",
-    "Safe when the receiver is certainly a `dict` (every binding of the name in its scope is a "
-    "dict literal, comprehension or `dict(...)` call). Otherwise unsafe, as in ruff's SIM118: a "
-    "mapping type may define `keys()` differently from its iteration and membership (a "
-    "`Mapping` subclass, an ORM row, a pandas object), so dropping `.keys()` can change "
-    "the result. The fix is offered only when the receiver is a plain name or attribute.",
+    FIX_SAFETY,
 )
 
 

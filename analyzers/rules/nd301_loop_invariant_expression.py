@@ -6,15 +6,21 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import PURE_BUILTINS, PURE_METHODS, is_invariant, pure_functions
+from ._dependence import (
+    PURE_BUILTINS,
+    PURE_METHODS,
+    is_constant_time,
+    is_invariant,
+    pure_functions,
+)
 from ._kinds import known_kind
 from ._syntax import loop_of, name_for, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A call inside a loop (body or `while` condition) whose cost grows with its input (or is "
-    "unknown), that reads nothing the loop rebinds or mutates and calls only pure code: builtins such as `len`/`max`, non-mutating `str`/"
-    "`dict`/`set` methods, and functions of the same file proven side-effect free. Never "
+    "unknown), that reads nothing the loop rebinds or mutates and calls only pure code: "
+    "builtins such as `len`/`max`, non-mutating `str`/`dict`/`set` methods, and functions of the same file proven side-effect free. Never "
     "flagged when the expression reads a name the loop writes, nor when it sits in a branch "
     "(an `if` body, an `else`, a `try`) that does not run on every iteration. Constant-time "
     "builtins such as `len(x)` are left to the opt-in ND317.",
@@ -203,23 +209,6 @@ def _reads_only_immutables(ctx: Context, call: tree_sitter.Node) -> bool:
         if known_kind(ctx, node) not in ("str", "bytes", "tuple"):
             return False
     return True
-
-
-CONSTANT_TIME_BUILTINS = frozenset(
-    {"len", "isinstance", "id", "type", "abs", "ord", "chr", "bool", "callable"}
-)
-"""Builtins whose cost does not grow with their argument: hoisting one saves tens of
-nanoseconds per iteration (measured in benchmarks/results/worth.json), so such calls are
-ND317's, an opt-in rule, not ND301's."""
-
-
-def is_constant_time(ctx: Context, call: tree_sitter.Node) -> bool:
-    """`len(x)`, `isinstance(x, T)`, … whose arguments hold no further call."""
-    function = call.child_by_field_name("function")
-    if function is None or ctx.text(function) not in CONSTANT_TIME_BUILTINS:
-        return False
-    arguments = call.child_by_field_name("arguments")
-    return arguments is None or not any(node.type == "call" for node in walk(arguments))
 
 
 def check(ctx: Context) -> Iterator[Hit]:

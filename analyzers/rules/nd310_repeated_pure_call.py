@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import PURE_BUILTINS, PURE_METHODS, pure_functions
+from ._dependence import PURE_BUILTINS, PURE_METHODS, is_constant_time, pure_functions
 from ._syntax import loop_of, method_call, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
-from .nd301_loop_invariant_expression import is_constant_time
 
 DOC = make_doc(
     "Inside a loop, one statement evaluating the same pure call twice, e.g. `d.get(k)` in "

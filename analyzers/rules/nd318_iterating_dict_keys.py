@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .base import Context, Hit, Rule, make_doc
-from .nd210_in_dict_keys import DOC as MEMBERSHIP_DOC
-from .nd210_in_dict_keys import iteration_hits
+from .nd210_in_dict_keys import FIX_SAFETY, iteration_hits
 
 DOC = make_doc(
     "A `for` loop over `d.keys()`, when the body does not delete from `d`.",
@@ -16,7 +15,7 @@ DOC = make_doc(
     "so the rule is opt-in; it reads better without `.keys()`.",
     "for key in other.keys():\n    self[key] = other[key]",
     "for key in other:\n    self[key] = other[key]",
-    MEMBERSHIP_DOC.split("## Fix safety\n", 1)[1].strip(),
+    FIX_SAFETY,
 )
 
 

@@ -128,7 +128,7 @@ def settings_from_table(
         elif key == "ruff-ignores":
             continue  # read by `load_settings_file`, which owns the carry-over
         elif key == "line-length":
-            if isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400:
+            if _line_length(value) is not None:
                 settings = replace(settings, line_length=value)
             else:
                 LOG.warning("[tool.neurodebug] line-length %r is not 40..400; ignoring it", value)
@@ -193,10 +193,17 @@ def _formatter_line_length(tool: Any, settings: Settings) -> int:
     """The project's formatter line length ([tool.ruff], then [tool.black]), if it sets one."""
     for name in ("ruff", "black"):
         table = tool.get(name, {}) if isinstance(tool, dict) else {}
-        value = table.get("line-length") if isinstance(table, dict) else None
-        if isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400:
+        value = _line_length(table.get("line-length") if isinstance(table, dict) else None)
+        if value is not None:
             return value
     return settings.line_length
+
+
+def _line_length(value: Any) -> int | None:
+    """A usable line length (an int in 40..400), else None."""
+    if isinstance(value, int) and not isinstance(value, bool) and 40 <= value <= 400:
+        return value
+    return None
 
 
 def with_ruff_ignores(settings: Settings, ruff: dict[str, Any]) -> Settings:

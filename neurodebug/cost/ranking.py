@@ -327,6 +327,12 @@ HOT_SHARE = 0.05
 it: only there do the opt-in micro hints pay for the change they ask for."""
 
 
+def cold_opt_in(code: str, time_share: float) -> bool:
+    """An opt-in rule's finding on a line below HOT_SHARE: what a profile filters out."""
+    rule = rule_by_code(code)
+    return rule is not None and not rule.default and time_share < HOT_SHARE
+
+
 @functools.cache
 def _speedups_once() -> dict[str, TypicalSpeedup]:
     """The typical-speedup table, read once per process (the editor weighs on every edit)."""
@@ -351,12 +357,10 @@ def weigh_findings(
     ranked_all = rank_findings(findings, profile, path, source, _speedups_once(), tree)
     for ranked in ranked_all:
         finding, cost = ranked.finding, ranked.cost
-        rule = rule_by_code(finding.code)
-        if rule is None:  # a syntax error (ND000) is not a cost
+        if rule_by_code(finding.code) is None:  # a syntax error (ND000) is not a cost
             kept.append(finding)
             continue
-        optional = opt_in_ran and not rule.default
-        if optional and cost.time_share < HOT_SHARE:
+        if opt_in_ran and cold_opt_in(finding.code, cost.time_share):
             continue
         kept.append(
             replace(
@@ -469,13 +473,9 @@ def keep_opt_in_where_hot(
     unselected = set(unselected_paths)
     kept = []
     for record in ranked:
-        if str(record["path"]) not in unselected:
+        cold = cold_opt_in(str(record["code"]), record["ranking"]["time_share"])
+        if not (cold and str(record["path"]) in unselected):
             kept.append(record)
-            continue
-        rule = rule_by_code(str(record["code"]))
-        if rule is not None and not rule.default and record["ranking"]["time_share"] < HOT_SHARE:
-            continue
-        kept.append(record)
     return [
         {**record, "ranking": {**record["ranking"], "rank": rank}}
         for rank, record in enumerate(kept, start=1)

@@ -7,7 +7,6 @@ certainly has, in `_kinds`.
 
 from __future__ import annotations
 
-import bisect
 import keyword
 import re
 from collections.abc import Iterator
@@ -109,38 +108,6 @@ def expression_of(statement: tree_sitter.Node) -> tree_sitter.Node | None:
     if statement.type != "expression_statement" or statement.named_child_count != 1:
         return None
     return statement.named_children[0]
-
-
-def _loop_spans(ctx: Context) -> tuple[list[int], list[int]]:
-    """Sorted starts and running maximum ends of every loop and comprehension in the file."""
-    cached = ctx.cache.get("loop-spans")
-    if isinstance(cached, tuple):
-        return cached
-    spans = sorted(
-        (node.start_byte, node.end_byte)
-        for kind in ("for_statement", "while_statement", *COMPREHENSION_TYPES)
-        for node in ctx.of_type(kind)
-    )
-    starts = [start for start, _ in spans]
-    reach: list[int] = []
-    furthest = -1
-    for _, end in spans:
-        furthest = max(furthest, end)
-        reach.append(furthest)
-    ctx.cache["loop-spans"] = (starts, reach)
-    return starts, reach
-
-
-def maybe_in_loop(ctx: Context, node: tree_sitter.Node) -> bool:
-    """A cheap test: False means no loop or comprehension contains `node` at all."""
-    starts, reach = _loop_spans(ctx)
-    index = bisect.bisect_right(starts, node.start_byte) - 1
-    return index >= 0 and reach[index] > node.start_byte
-
-
-def loop_of(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | None:
-    """`enclosing_loop`, skipping the walk up the tree for nodes outside every loop."""
-    return enclosing_loop(node) if maybe_in_loop(ctx, node) else None
 
 
 def enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ._loops import FEW_ELEMENTS, runs_few_times
 from .base import Context, Hit, Rule, make_doc
 from .nd104_manual_list_comprehension import build_fix, manual_append
 
 DOC = make_doc(
-    "A `for` loop whose only statement appends the loop variable itself to a local list.",
+    "A `for` loop whose only statement appends the loop variable itself to a local list. "
+    + FEW_ELEMENTS,
     "The loop runs bytecode per element; `list(xs)` or `extend` copies in C.",
     "copied = []\nfor item in items:\n    copied.append(item)",
     "copied = list(items)",
@@ -19,7 +21,7 @@ DOC = make_doc(
 
 def check(ctx: Context) -> Iterator[Hit]:
     for loop in ctx.of_type("for_statement"):
-        found = manual_append(ctx, loop)
+        found = None if runs_few_times(ctx, loop) else manual_append(ctx, loop)
         if found is None:
             continue
         name, value, condition = found

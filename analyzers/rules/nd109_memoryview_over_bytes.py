@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._kinds import known_kind
-from ._syntax import loop_of
+from ._loops import loop_of
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import enclosing_scope, loop_of, module_imports
+from ._loops import loop_of
+from ._syntax import enclosing_scope, module_imports
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

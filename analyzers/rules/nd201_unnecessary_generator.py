@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ._loops import FEW_ELEMENTS, runs_few_times
 from ._syntax import builtin_shadowed, call_name
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A generator expression passed straight to `list()`, `set()` or `dict()`.",
+    f"A generator expression passed straight to `list()`, `set()` or `dict()`. {FEW_ELEMENTS}",
     "The generator suspends and resumes a frame for every element, and the call looks up the "
     "builtin; a comprehension builds the collection directly.",
     "squares = list(n * n for n in numbers)\npairs = dict((k, v) for k, v in rows)",
@@ -23,7 +24,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         arguments = call.child_by_field_name("arguments")
         if name not in ("list", "set", "dict") or arguments is None:
             continue
-        if arguments.type != "generator_expression":
+        if arguments.type != "generator_expression" or runs_few_times(ctx, arguments):
             continue
         inner = ctx.text(arguments)[1:-1]
         body = arguments.child_by_field_name("body")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ._loops import FEW_ELEMENTS, runs_few_times
 from ._syntax import builtin_shadowed, has_comment
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A comprehension that hands out every element unchanged, with a single `for` and no `if`.",
+    "A comprehension that hands out every element unchanged, with a single `for` and no `if`. "
+    + FEW_ELEMENTS,
     "The comprehension runs a bytecode loop per element; `list(y)` / `set(y)` / `dict(y)` copy "
     "in C.",
     "copy = [item for item in items]\nlookup = {k: v for k, v in pairs}",
@@ -27,7 +29,7 @@ def check(ctx: Context) -> Iterator[Hit]:
     for kind, constructor in _KINDS.items():
         for node in ctx.of_type(kind):
             clauses = [c for c in node.named_children if c.type in ("for_in_clause", "if_clause")]
-            if len(clauses) != 1 or clauses[0].type != "for_in_clause":
+            if len(clauses) != 1 or clauses[0].type != "for_in_clause" or runs_few_times(ctx, node):
                 continue
             clause = clauses[0]
             if any(c.type == "async" for c in clause.children):

@@ -14,7 +14,8 @@ from ._dependence import (
     pure_functions,
 )
 from ._kinds import known_kind
-from ._syntax import loop_of, name_for, walk
+from ._loops import loop_of
+from ._syntax import name_for, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

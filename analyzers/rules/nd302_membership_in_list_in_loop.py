@@ -8,12 +8,15 @@ import tree_sitter
 
 from ._dependence import aliased_in_scope, loop_facts
 from ._kinds import binding_values, known_kind
-from ._syntax import enclosing_scope, fresh_name, loop_of, walk
+from ._loops import bounded_local_length, loop_of
+from ._syntax import enclosing_scope, fresh_name, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
     "A membership test `x in xs` / `x not in xs` inside a loop or comprehension, where `xs` is a name bound to "
-    "a list or tuple (by its literal, constructor or annotation).",
+    "a list or tuple (by its literal, constructor or annotation). Not reported when `xs` holds "
+    "at most five elements by its code: a display of five constants, or a local list the "
+    "function grows only a fixed number of times.",
     "A list membership test scans the list: O(len(xs)) per test, so O(n·m) for the loop. A "
     "set answers in O(1). When the loop itself grows the list (`visited.append(...)`), keep a "
     "set alongside it instead.",
@@ -26,7 +29,9 @@ DOC = make_doc(
 
 
 SMALL = 5
-"""Displays this short (constants or names) are not worth a set: a scan is as fast as hashing."""
+"""Lists this short are not worth a set: a scan is as fast as hashing. Displays of constants
+or names are counted as written; a local list grown only a fixed number of times, by the
+most it can hold (`bounded_local_length`)."""
 
 
 _CHEAP_ITEMS = ("string", "integer", "float", "true", "false", "none", "identifier", "attribute")
@@ -89,6 +94,9 @@ def check(ctx: Context) -> Iterator[Hit]:
         facts = loop_facts(ctx, loop)
         if name in facts.assigned:
             continue
+        bound = bounded_local_length(ctx, container)
+        if bound is not None and bound <= SMALL:
+            continue  # `bases = []` grown by at most a handful of appends: a scan is as fast
         grows_unseen = facts.calls_unknown and aliased_in_scope(
             ctx, enclosing_scope(container), name
         )

@@ -7,15 +7,8 @@ from collections.abc import Iterator
 import tree_sitter
 
 from ._kinds import known_kind, scope_bindings
-from ._syntax import (
-    add_import,
-    call_name,
-    enclosing_scope,
-    loop_of,
-    method_call,
-    positional_args,
-    walk,
-)
+from ._loops import loop_of
+from ._syntax import add_import, call_name, enclosing_scope, method_call, positional_args, walk
 from .base import Context, Edit, Fix, Hit, Rule, make_doc
 
 DOC = make_doc(

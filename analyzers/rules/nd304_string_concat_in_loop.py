@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._kinds import known_kind
+from ._loops import loop_of
 from ._syntax import (
     for_clause,
     has_comment,
-    loop_of,
     loop_target_leaks,
     names_read,
     partial_results_observable,

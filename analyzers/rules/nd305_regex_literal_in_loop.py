@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import call_args, enclosing_scope, fresh_name, loop_of, qualified_call
+from ._loops import loop_of
+from ._syntax import call_args, enclosing_scope, fresh_name, qualified_call
 from .base import Context, Edit, Hit, Rule, make_doc
 
 DOC = make_doc(

@@ -6,11 +6,16 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import call_args, loop_of, method_call, names_read, qualified_call, walk
+from ._dependence import loop_facts
+from ._loops import loop_of
+from ._syntax import call_args, method_call, names_read, qualified_call, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "A call of `copy.deepcopy` inside a loop.",
+    "A call of `copy.deepcopy` inside a loop, on an object the loop does not rebind (the same "
+    "object copied on every iteration) or on a structure the loop grows. Copying each element "
+    "of a collection once (`copy.deepcopy(row)` for every `row`) is not reported: there the "
+    "copy is the work itself, no more than one `deepcopy` of the whole collection.",
     "`deepcopy` walks the whole object graph in Python with a memo dict: copying a growing "
     "structure on every iteration is O(n²), and even a fixed one is far slower than a shallow "
     "copy or an immutable snapshot (a tuple, a frozen dataclass).",
@@ -55,7 +60,10 @@ def check(ctx: Context) -> Iterator[Hit]:
         if loop is None:
             continue
         args = call_args(call)
-        growing = bool(args) and bool(names_read(args[0]) & _grown_in(ctx, loop))
+        copied = names_read(args[0]) if args else set()
+        growing = bool(copied & _grown_in(ctx, loop))
+        if not growing and copied & loop_facts(ctx, loop).assigned:
+            continue  # a different object each iteration: each is copied once
         detail = " of a structure the loop grows (O(n²))" if growing else ""
         yield Hit(call, f"`deepcopy` in a loop{detail}: copy less, or snapshot immutably")
 

@@ -7,20 +7,25 @@ from collections.abc import Iterator
 import tree_sitter
 
 from ._dependence import PURE_BUILTINS, PURE_METHODS, is_constant_time, pure_functions
-from ._syntax import loop_of, method_call, rebound_in, walk
+from ._loops import loop_of
+from ._syntax import method_call, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
     "Inside a loop, one statement evaluating the same pure call twice, e.g. `d.get(k)` in "
     "both the condition and the result, when nothing between the two can change its inputs. "
-    "Constant-time builtins (`len(s)`, `abs(x)`, `isinstance(...)`) are not reported: a "
-    "temporary saves a call, not work.",
+    "Constant-time builtins (`len(s)`, `abs(x)`, `isinstance(...)`) and conversions of one "
+    "number (`int(s)`, `float(s)`, `round(x)`) are not reported: a temporary saves a call of "
+    "tens of nanoseconds, not work.",
     "Each repetition redoes the work (a hash lookup, a scan, a call of a pure function of the "
     "same file) on every iteration.",
     "for key in keys:\n    if stats.get(key) and stats.get(key) > limit:\n        hot.append(key)",
     "for key in keys:\n    value = stats.get(key)\n    if value and value > limit:\n        hot.append(key)",
     "No fix: the temporary's name and place are left to the author.",
 )
+
+_NUMBER_CONVERSIONS = frozenset({"int", "float", "complex", "round"})
+"""Their cost grows only with the digits of one number: tens of nanoseconds per call."""
 
 _STATEMENTS = (
     "expression_statement",
@@ -47,6 +52,17 @@ def _pure(ctx: Context, call: tree_sitter.Node) -> bool:
     )
 
 
+def _converts_number(ctx: Context, call: tree_sitter.Node) -> bool:
+    """`int(s)`, `float(x)`, … whose arguments hold no further call."""
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    return (
+        function is not None
+        and ctx.text(function) in _NUMBER_CONVERSIONS
+        and (arguments is None or not any(node.type == "call" for node in walk(arguments)))
+    )
+
+
 def check(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[int, str]] = set()
     for call in ctx.of_type("call"):
@@ -68,8 +84,8 @@ def check(ctx: Context) -> Iterator[Hit]:
         key = (statement.id, expression)
         if key in seen or ctx.text(part).count(expression) < 2 or not _pure(ctx, call):
             continue
-        if is_constant_time(ctx, call):
-            continue  # `len(s)` / `abs(x)` twice: a temporary saves tens of nanoseconds
+        if is_constant_time(ctx, call) or _converts_number(ctx, call):
+            continue  # `len(s)` / `int(s)` twice: a temporary saves tens of nanoseconds
         seen.add(key)
         same = [n for n in walk(part) if n.type == "call" and ctx.text(n) == expression]
         if len(same) < 2 or rebound_in(ctx, part):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ._syntax import loop_of, method_call, module_imports, qualified_call
+from ._loops import loop_of
+from ._syntax import method_call, module_imports, qualified_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

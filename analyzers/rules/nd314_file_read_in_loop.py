@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._dependence import is_invariant
-from ._syntax import call_args, call_name, loop_of, method_call
+from ._loops import loop_of
+from ._syntax import call_args, call_name, method_call
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(

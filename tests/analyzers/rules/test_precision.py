@@ -69,12 +69,13 @@ def test_iterating_keys_is_the_opt_in_rule_and_membership_stays_default() -> Non
     assert [(f.line, f.code) for f in chosen] == [(2, "ND318")]
 
 
-def test_deepcopy_of_a_loop_variable_does_not_claim_growth() -> None:
+def test_deepcopy_of_each_element_once_is_not_reported() -> None:
     source = (
         "import copy\n\n"
-        "def clone_all(items, out):\n"
+        "def clone_all(items, out, defaults):\n"
         "    for key, value in items:\n"
-        "        out.append(key, copy.deepcopy(value))\n\n"
+        "        out.append(key, copy.deepcopy(value))\n"
+        "        out.append(key, copy.deepcopy(defaults))\n\n"
         "def snapshots(rows):\n"
         "    seen, saved = [], []\n"
         "    for row in rows:\n"
@@ -82,5 +83,21 @@ def test_deepcopy_of_a_loop_variable_does_not_claim_growth() -> None:
         "        saved.append(copy.deepcopy(seen))\n"
     )
     messages = {f[0]: f[2] for f in _default(source) if f[1] == "ND308"}
-    assert "grows" not in messages[5]
-    assert "grows (O(n²))" in messages[11]
+    assert sorted(messages) == [6, 12]  # not line 5: each value is copied once
+    assert "grows" not in messages[6]
+    assert "grows (O(n²))" in messages[12]
+
+
+def test_a_number_converted_twice_in_a_condition_is_not_reported() -> None:
+    source = (
+        "def levels(elements, top, bottom):\n"
+        "    found = []\n"
+        "    for el in elements:\n"
+        "        if int(el.tag[-1]) >= top and int(el.tag[-1]) <= bottom:\n"
+        "            found.append(el)\n"
+        "    return found\n"
+    )
+    assert not [f for f in _default(source) if f[1] == "ND310"]
+    parsed = source.replace("int(el.tag[-1])", "parse_level(el.tag)")
+    parsed = "def parse_level(tag):\n    return int(tag[-1])\n\n" + parsed
+    assert [f[1] for f in _default(parsed)].count("ND310") == 1

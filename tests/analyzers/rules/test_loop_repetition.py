@@ -1,0 +1,182 @@
+"""How often code runs (analyzers/rules/_loops.py): code a loop runs at most once is not "in a
+loop" for the rules; a comprehension over a few fixed elements saves nothing worth a change;
+a list grown a fixed number of times stays short. Shapes from the hand-checked sample of
+default findings (issue 18, item 3), written here from scratch."""
+
+from __future__ import annotations
+
+import pytest
+from neurodebug.analyzers.parsing import parse
+from neurodebug.analyzers.rules import Settings, check_source
+from neurodebug.analyzers.rules._loops import fixed_length, repeating_loop
+from neurodebug.analyzers.rules._syntax import walk
+from neurodebug.analyzers.rules.base import Context
+from neurodebug.analyzers.rules.engine import collect_nodes
+
+
+def _lines(source: str, code: str) -> list[int]:
+    findings = check_source(source.encode(), None, Settings(select=(code,)))
+    return [f.line for f in findings if f.code == code]
+
+
+QUEUE = "def drain(source, more):\n    queue = list(source)\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        # a statement followed by `break` in its block runs once per run of the loop
+        (
+            "    while queue:\n        if more:\n            queue.insert(0, more)\n            break\n",
+            False,
+        ),
+        # ... also when the `break` follows the enclosing `if`
+        (
+            "    while queue:\n        if more:\n            queue.insert(0, more)\n        break\n",
+            False,
+        ),
+        # `return` after it: once per call, even from an inner loop
+        (
+            "    for item in more:\n        for other in item:\n            queue.pop(0)\n            return\n",
+            False,
+        ),
+        # a `continue` between the call and the `break` can skip the `break`
+        (
+            "    for item in more:\n        queue.pop(0)\n        if item:\n            continue\n        break\n",
+            True,
+        ),
+        # in a `try` body an exception can skip the `break` and the loop runs it again
+        (
+            "    while queue:\n        try:\n            queue.pop(0)\n            break\n        except IndexError:\n            pass\n",
+            True,
+        ),
+        # a `break` that only leaves the inner loop: the outer loop still repeats the call
+        (
+            "    for item in more:\n        for other in item:\n            queue.pop(0)\n            break\n",
+            True,
+        ),
+        # the loop's `else` runs once
+        ("    for item in more:\n        pass\n    else:\n        queue.pop(0)\n", False),
+        # a loop over a few fixed elements still repeats work that grows with the list
+        ("    for _ in range(3):\n        queue.pop(0)\n", True),
+        ("    for name in ('a', 'b'):\n        queue.insert(0, name)\n", True),
+        ("    while queue:\n        queue.pop(0)\n", True),
+    ],
+)
+def test_front_operations_are_reported_only_where_a_loop_repeats_them(
+    body: str, reported: bool
+) -> None:
+    assert bool(_lines(QUEUE + body, "ND303")) is reported
+
+
+@pytest.mark.parametrize(
+    ("expression", "length"),
+    [
+        ("range(10)", 10),
+        ("range(2, 10, 3)", 3),
+        ("range(-5)", 0),
+        ("(1, 2, 3)", 3),
+        ("['a', *rest]", None),
+        ("'abc'", 3),
+        ("f'{x}'", None),
+        ("zip(range(0, 33), range(0x2400, 0x2433))", 33),
+        ("zip(items, range(4))", 4),
+        ("enumerate('xy', start=1)", 2),
+        ("sorted({'a': 1, 'b': 2})", 2),
+        ("range(n)", None),
+        ("items", None),
+        ("range(10 ** 9)", None),
+        ("zip(*pairs)", None),
+    ],
+)
+def test_fixed_length_reads_only_what_the_source_spells_out(
+    expression: str, length: int | None
+) -> None:
+    ctx = _context(f"for x in {expression}:\n    pass\n")
+    loop = ctx.tree.root_node.named_children[0]
+    right = loop.child_by_field_name("right")
+    assert right is not None
+    assert fixed_length(ctx, right) == length
+
+
+def test_the_else_clause_and_the_iterable_belong_to_the_loop_around() -> None:
+    ctx = _context(
+        "for row in rows:\n"
+        "    for i in index(row):\n"
+        "        use(row, i)\n"
+        "    else:\n"
+        "        done(row)\n"
+    )
+    outer = ctx.tree.root_node.named_children[0]
+    calls = {
+        ctx.text(n.child_by_field_name("function")): n for n in walk(outer) if n.type == "call"
+    }
+    inner = calls["use"].parent.parent.parent  # call → expression_statement → block → for
+    assert repeating_loop(ctx, calls["use"]) == inner
+    assert repeating_loop(ctx, calls["index"]) == outer
+    assert repeating_loop(ctx, calls["done"]) == outer
+
+
+def _context(source: str) -> Context:
+    tree = parse(source.encode())
+    return Context(source.encode(), tree, collect_nodes(tree.root_node), (3, 11))
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "reported"),
+    [
+        ("states = [x for x in range(10)]\n", "ND205", False),
+        ("states = [x for x in range(n)]\n", "ND205", True),
+        ("table = {c: u for c, u in zip(range(0, 33), range(0x2400, 0x2433))}\n", "ND205", False),
+        ("names = set(e for e in ('a', 'b', 'c'))\n", "ND201", False),
+        ("def f(rows):\n    return set(e.name for e in rows)\n", "ND201", True),
+        (
+            "def f(rows):\n    out = []\n    for x in (1, 2):\n        out.append(x)\n    return out\n",
+            "ND105",
+            False,
+        ),
+        (
+            "def f(rows):\n    out = []\n    for x in rows:\n        out.append(x)\n    return out\n",
+            "ND105",
+            True,
+        ),
+    ],
+)
+def test_comprehension_rules_skip_collections_of_a_few_fixed_elements(
+    source: str, code: str, reported: bool
+) -> None:
+    assert bool(_lines(source, code)) is reported
+
+
+DEDUPE = (
+    "def spellings(bounds, tight, encode):\n"
+    "    layouts = [bounds]\n"
+    "    if tight:\n"
+    "        layouts.append(tight)\n"
+    "    bases = []\n"
+    "    for layout in layouts:\n"
+    "        for keep in (False, True):\n"
+    "            base = encode(layout, keep)\n"
+    "            if base not in bases:\n"
+    "                bases.append(base)\n"
+    "    return bases\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "reported"),
+    [
+        (None, False),  # two layouts at most, two spellings each: four tests in all
+        (("    layouts = [bounds]\n", "    layouts = list(bounds)\n"), True),  # not a display
+        (("        layouts.append(tight)\n", "        layouts.extend(tight)\n"), True),
+        (("    if tight:\n", "    for _ in tight:\n"), True),  # grown in a loop
+        (("    return bases\n", "    encode(layouts)\n    return bases\n"), True),  # escapes
+        (("(bounds, tight, encode)", "(bounds, tight, encode, layouts)"), True),  # a parameter
+    ],
+)
+def test_a_local_list_grown_a_fixed_number_of_times_bounds_its_loop(
+    change: tuple[str, str] | None, reported: bool
+) -> None:
+    source = DEDUPE if change is None else DEDUPE.replace(*change)
+    assert source != DEDUPE or change is None
+    assert bool(_lines(source, "ND302")) is reported

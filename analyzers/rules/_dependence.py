@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from ._syntax import COMPREHENSION_TYPES, base_name, call_args, names_read, walk
+from ._syntax import COMPREHENSION_TYPES, base_name, call_args, method_call, names_read, walk
 from .base import Context
 
 # Methods that never change the object they are called on (for str, bytes, tuple, list, dict,
@@ -394,3 +394,30 @@ def is_pure_body(ctx: Context, function: tree_sitter.Node, pure: set[str]) -> bo
             else:
                 return False
     return True
+
+
+_GROWERS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft"})
+
+
+def grown_in(ctx: Context, loop: tree_sitter.Node, item_stores: bool = True) -> set[str]:
+    """Names the loop visibly grows: `xs.append(...)`, `d.update(...)`, `xs += ...`,
+    `d[k] = ...` (with `item_stores`: a dict grows so, a list does not). (The effect
+    analysis's "may mutate" is wider: an unknown call with `v` as argument may change `v`,
+    which is sound for hoisting but not proof of growth.)"""
+    grown: set[str] = set()
+    for node in walk(loop):
+        if node.type == "call":
+            called = method_call(ctx, node)
+            if called is not None and called[1] in _GROWERS and called[0].type == "identifier":
+                grown.add(ctx.text(called[0]))
+        elif node.type in ("augmented_assignment", "assignment"):
+            left = node.child_by_field_name("left")
+            if left is None:
+                continue
+            if node.type == "augmented_assignment" and left.type == "identifier":
+                grown.add(ctx.text(left))
+            elif left.type == "subscript" and item_stores:
+                target = left.child_by_field_name("value")
+                if target is not None and target.type == "identifier":
+                    grown.add(ctx.text(target))
+    return grown

@@ -89,6 +89,7 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
     child = node
     parent = node.parent
     leaves_loop = False  # a `break` after `node` ends the innermost loop around it
+    flag: str | None = None  # `if first: first = False; …` runs once unless the loop resets it
     in_try: bool | None = None  # a handler may catch what `node` raises, skip the jump, loop
     while parent is not None:
         kind = parent.type
@@ -101,10 +102,12 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
             if exit_after == "return" and not in_try:
                 return None
             leaves_loop = exit_after == "break" and not in_try
+        elif kind == "if_statement" and not leaves_loop and flag is None:
+            flag = _cleared_flag(parent, child)
         elif kind in ("for_statement", "while_statement"):
             repeats = child.type != "else_clause" and child != parent.child_by_field_name("right")
-            if repeats and leaves_loop:
-                leaves_loop = False
+            if repeats and (leaves_loop or (flag is not None and _only_cleared(parent, flag))):
+                leaves_loop, flag = False, None
             elif repeats:
                 return parent
         elif kind in COMPREHENSION_TYPES:
@@ -122,6 +125,54 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
                 continue
         child, parent = parent, parent.parent
     return None
+
+
+_FALSY = frozenset({"False", "None", "0"})
+
+
+def _cleared_flag(branch: tree_sitter.Node, block: tree_sitter.Node) -> str | None:
+    """`flag` when `block` is the body of `if flag:` and clears it (`flag = False`) before
+    anything else can run twice; else None."""
+    condition = branch.child_by_field_name("condition")
+    if block != branch.child_by_field_name("consequence") or condition is None:
+        return None
+    if condition.type != "identifier":
+        return None
+    name = (condition.text or b"").decode()
+    first = block.named_children[0] if block.named_children else None
+    return name if first is not None and _clears(first, name) else None
+
+
+def _clears(statement: tree_sitter.Node, name: str) -> bool:
+    """`name = False` (or `None`, `0`) as a whole statement."""
+    assignment = statement.named_children[0] if statement.named_children else None
+    if statement.type != "expression_statement" or assignment is None:
+        return False
+    left = assignment.child_by_field_name("left")
+    right = assignment.child_by_field_name("right")
+    return (
+        assignment.type == "assignment"
+        and left is not None
+        and right is not None
+        and (left.text or b"").decode() == name
+        and (right.text or b"").decode() in _FALSY
+    )
+
+
+def _only_cleared(loop: tree_sitter.Node, name: str) -> bool:
+    """Whether every binding of `name` inside `loop` clears it (so once cleared it stays)."""
+    for node in walk(loop):
+        if node.type in ("assignment", "augmented_assignment", "named_expression"):
+            target = node.child_by_field_name("left") or node.child_by_field_name("name")
+            if target is not None and name in (target.text or b"").decode():
+                statement = node.parent
+                if statement is None or not _clears(statement, name):
+                    return False
+        elif node.type == "for_statement" or node.type == "for_in_clause":
+            target = node.child_by_field_name("left")
+            if target is not None and name in (target.text or b"").decode():
+                return False
+    return True
 
 
 def _exit_after(statement: tree_sitter.Node) -> str | None:

@@ -254,6 +254,41 @@ def one_per_site(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if id(f) not in dropped]
 
 
+def outside_script_blocks(
+    findings: list[Finding], tree: tree_sitter.Tree, path: Path | None
+) -> list[Finding]:
+    """`findings` minus the rule findings inside a package module's module-level
+    `if __name__ == "__main__":` block.
+
+    That block runs only when the module is executed as a script: in a package it is a demo
+    or a maintainer's tool (regenerating a table of builtins, say), never on the library's
+    path, and what a rule saves there is saved once per run by whoever runs it. A stand-alone
+    script (no `__init__.py` beside it) keeps them: there the block is the program. Syntax
+    errors always stay."""
+    if path is None or not findings or not (path.parent / "__init__.py").is_file():
+        return findings
+    spans = [
+        (node.start_byte, node.end_byte)
+        for node in tree.root_node.named_children
+        if node.type == "if_statement" and _is_main_guard(node.child_by_field_name("condition"))
+    ]
+    if not spans:
+        return findings
+    return [
+        f
+        for f in findings
+        if f.code == SYNTAX_ERROR_CODE or not any(a <= f.start_byte < b for a, b in spans)
+    ]
+
+
+def _is_main_guard(condition: tree_sitter.Node | None) -> bool:
+    """`__name__ == "__main__"` (either order, either quotes)."""
+    if condition is None or condition.type != "comparison_operator":
+        return False
+    text = (condition.text or b"").decode("utf-8", "replace").replace("'", '"')
+    return "".join(text.split()) in ('__name__=="__main__"', '"__main__"==__name__')
+
+
 def check_tree(
     source: bytes,
     tree: tree_sitter.Tree,
@@ -266,6 +301,7 @@ def check_tree(
     findings = syntax_findings(tree, settings, source)
     ctx = Context(source, tree, collect_nodes(tree.root_node), settings.target_version)
     findings.extend(rule_findings(ctx, enabled_rules(rules, settings, path), broken))
+    findings = outside_script_blocks(findings, tree, path)
     findings.sort(key=lambda f: (f.line, f.column, f.code))
     return findings
 

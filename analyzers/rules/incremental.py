@@ -27,7 +27,13 @@ from neurodebug.analyzers.parsing import python_language
 from neurodebug.config import Settings
 
 from .base import Context, Edit, Finding, Fix, Rule
-from .engine import collect_nodes, enabled_rules, rule_findings, syntax_findings
+from .engine import (
+    collect_nodes,
+    enabled_rules,
+    outside_script_blocks,
+    rule_findings,
+    syntax_findings,
+)
 
 _DEFINITIONS = frozenset({"function_definition", "class_definition", "decorated_definition"})
 MAX_CACHED_CHUNKS = 20_000
@@ -290,6 +296,7 @@ class RuleCache:
                 self.absolute = {k: v for k, v in self.absolute.items() if k in live}
                 kept = {row[0] for row in rows}
                 self.chunk_info = {k: v for k, v in self.chunk_info.items() if k in kept}
+        findings = outside_script_blocks(findings, tree, path)
         findings.sort(key=lambda f: (f.line, f.column, f.code))
         return findings
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import aliased_in_scope, loop_facts
+from ._dependence import aliased_in_scope, grown_in, loop_facts
 from ._kinds import binding_values, known_kind
 from ._loops import bounded_local_length, loop_of
 from ._syntax import enclosing_scope, fresh_name, walk
@@ -101,9 +101,11 @@ def check(ctx: Context) -> Iterator[Hit]:
             ctx, enclosing_scope(container), name
         )
         if name in facts.mutated or grows_unseen:
+            change = "grows" if name in grown_in(ctx, loop, item_stores=False) else "changes"
             yield Hit(
                 container,
-                f"`{operators[0]} {name}` scans a list that the loop grows: keep a set alongside",
+                f"`{operators[0]} {name}` scans a list that the loop {change}: keep a set "
+                "alongside",
             )
             continue
         values = binding_values(ctx, container)

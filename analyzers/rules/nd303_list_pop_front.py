@@ -6,13 +6,25 @@ from collections.abc import Iterator
 
 import tree_sitter
 
+from ._dependence import loop_facts
 from ._kinds import known_kind, scope_bindings
 from ._loops import loop_of
-from ._syntax import add_import, call_name, enclosing_scope, method_call, positional_args, walk
+from ._syntax import (
+    add_import,
+    call_name,
+    enclosing_scope,
+    method_call,
+    names_read,
+    positional_args,
+    walk,
+)
 from .base import Context, Edit, Fix, Hit, Rule, make_doc
 
 DOC = make_doc(
-    "`xs.pop(0)` or `xs.insert(0, value)` inside a loop, on a name bound to a list.",
+    "`xs.pop(0)` or `xs.insert(0, value)` inside a loop, on a name bound to a list. Not "
+    "reported when the loop binds the list afresh on each iteration (one front operation "
+    "then costs no more than making the list), nor when the function sorts or slices it (a "
+    "deque can do neither).",
     "Removing or inserting at the front of a list shifts every other element: O(n) per call, "
     "O(n²) for a queue drained or filled in a loop. `collections.deque` does both in O(1) "
     "(`popleft()`, `appendleft()`).",
@@ -42,10 +54,13 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if (method == "pop" and len(args) != 1) or (method == "insert" and len(args) != 2):
             continue
-        if receiver.type != "identifier" or loop_of(ctx, call) is None:
+        loop = loop_of(ctx, call) if receiver.type == "identifier" else None
+        if loop is None or known_kind(ctx, receiver) != "list":
             continue
-        if known_kind(ctx, receiver) != "list":
-            continue
+        if _made_afresh_in(ctx, loop, ctx.text(receiver)):
+            continue  # one front operation per iteration costs no more than making the list
+        if _sorted_or_sliced(ctx, receiver):
+            continue  # a deque can neither sort nor slice: the advice cannot be followed
         replacement = "popleft()" if method == "pop" else "appendleft(value)"
         yield Hit(
             call,
@@ -53,6 +68,40 @@ def check(ctx: Context) -> Iterator[Hit]:
             f"`collections.deque` and use `{replacement}`",
             _deque_fix(ctx, receiver),
         )
+
+
+def _made_afresh_in(ctx: Context, loop: tree_sitter.Node, name: str) -> bool:
+    """Whether `loop` binds `name` to a new value that does not read it (`parts = [ref]`, not
+    `queue += more` or `queue = queue + more`)."""
+    if name not in loop_facts(ctx, loop).assigned:
+        return False
+    for node in walk(loop):
+        if node.type != "assignment":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None and ctx.text(left) == name:
+            return name not in names_read(right)
+    return False
+
+
+def _sorted_or_sliced(ctx: Context, receiver: tree_sitter.Node) -> bool:
+    """Whether the function sorts the list in place or slices it somewhere."""
+    name = ctx.text(receiver)
+    for node in walk(enclosing_scope(receiver)):
+        if node.type != "identifier" or ctx.text(node) != name or node.parent is None:
+            continue
+        parent = node.parent
+        if parent.type == "attribute" and parent.child_by_field_name("object") == node:
+            method = parent.child_by_field_name("attribute")
+            if method is not None and ctx.text(method) == "sort":
+                return True
+        elif (
+            parent.type == "subscript"
+            and parent.child_by_field_name("value") == node
+            and any(child.type == "slice" for child in parent.named_children)
+        ):
+            return True
+    return False
 
 
 def _deque_fix(ctx: Context, receiver: tree_sitter.Node) -> Fix | None:

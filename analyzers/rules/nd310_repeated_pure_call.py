@@ -16,7 +16,8 @@ DOC = make_doc(
     "both the condition and the result, when nothing between the two can change its inputs. "
     "Constant-time builtins (`len(s)`, `abs(x)`, `isinstance(...)`) and conversions of one "
     "number (`int(s)`, `float(s)`, `round(x)`) are not reported: a temporary saves a call of "
-    "tens of nanoseconds, not work.",
+    "tens of nanoseconds, not work. Nor is a second call that may run without the first "
+    "(`a and f(x) or b and f(x)`).",
     "Each repetition redoes the work (a hash lookup, a scan, a call of a pure function of the "
     "same file) on every iteration.",
     "for key in keys:\n    if stats.get(key) and stats.get(key) > limit:\n        hot.append(key)",
@@ -63,6 +64,31 @@ def _converts_number(ctx: Context, call: tree_sitter.Node) -> bool:
     )
 
 
+def _runs_before(first: tree_sitter.Node, second: tree_sitter.Node) -> bool:
+    """Whether `first` has always run when `second` runs: below the expression holding both,
+    `first` is not an operand that a short circuit or a conditional expression may skip.
+    (`a is X and v.lower() in s or a is Y and v.lower() in t` runs one `lower()` at most.)"""
+    holding = {node.id for node in _ancestors(second)}
+    child = first
+    for parent in _ancestors(first):
+        if parent.id in holding:
+            return True
+        skippable = (
+            parent.type == "boolean_operator" and child == parent.child_by_field_name("right")
+        ) or (parent.type == "conditional_expression" and child != parent.named_children[1])
+        if skippable:
+            return False
+        child = parent
+    return False
+
+
+def _ancestors(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def check(ctx: Context) -> Iterator[Hit]:
     seen: set[tuple[int, str]] = set()
     for call in ctx.of_type("call"):
@@ -88,7 +114,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue  # `len(s)` / `int(s)` twice: a temporary saves tens of nanoseconds
         seen.add(key)
         same = [n for n in walk(part) if n.type == "call" and ctx.text(n) == expression]
-        if len(same) < 2 or rebound_in(ctx, part):
+        if len(same) < 2 or rebound_in(ctx, part) or not _runs_before(same[0], same[1]):
             continue
         yield Hit(
             same[1],

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from neurodebug.analyzers.parsing import parse
 from neurodebug.analyzers.rules import RULES, Settings, check_source, rule_by_code
+from neurodebug.analyzers.rules.incremental import RuleCache
 
 CAST = b"xs = [1, 2]\nfor x in list(xs):\n    print(x)\n"
 
@@ -111,3 +114,31 @@ def test_removing_a_loop_whose_variable_is_used_later_is_unsafe() -> None:
     assert [f.fix.safety for f in kept if f.fix] == ["safe"]
     assert [f.fix.safety for f in leaked if f.fix] == ["unsafe"]
     assert [f.fix.safety for f in module if f.code == "ND104" and f.fix] == ["unsafe"]
+
+
+SCRIPT_BLOCK = (
+    "import re\n\n"
+    "def parse(lines):\n"
+    "    return [re.match(r'\\d+', line) for line in lines]\n\n"
+    "if __name__ == '__main__':\n"
+    "    import sys\n"
+    "    for line in sys.stdin:\n"
+    "        print(re.match(r'\\w+', line))\n"
+)
+
+
+@pytest.mark.parametrize("in_package", [True, False])
+def test_a_package_modules_main_block_is_not_checked_but_a_scripts_is(
+    tmp_path: Path, in_package: bool
+) -> None:
+    if in_package:
+        (tmp_path / "__init__.py").write_text("")
+    module = tmp_path / "tool.py"
+    module.write_bytes(SCRIPT_BLOCK.encode())
+    engine = check_source(SCRIPT_BLOCK.encode(), module, Settings())
+    server = RuleCache().check(
+        SCRIPT_BLOCK.encode(), parse(SCRIPT_BLOCK.encode()), module, Settings(), RULES
+    )
+    for findings in (engine, server):
+        lines = sorted(f.line for f in findings if f.code == "ND305")
+        assert lines == ([4] if in_package else [4, 9])

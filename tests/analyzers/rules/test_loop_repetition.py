@@ -55,6 +55,16 @@ QUEUE = "def drain(source, more):\n    queue = list(source)\n"
             "    for item in more:\n        for other in item:\n            queue.pop(0)\n            break\n",
             True,
         ),
+        # a block behind a flag it clears runs once per run of the loop
+        (
+            "    first = True\n    for item in more:\n        if first:\n            first = False\n            queue.pop(0)\n",
+            False,
+        ),
+        # ... unless the loop sets the flag again
+        (
+            "    first = True\n    for item in more:\n        if first:\n            first = False\n            queue.pop(0)\n        first = item\n",
+            True,
+        ),
         # the loop's `else` runs once
         ("    for item in more:\n        pass\n    else:\n        queue.pop(0)\n", False),
         # a loop over a few fixed elements still repeats work that grows with the list

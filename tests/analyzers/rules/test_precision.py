@@ -101,3 +101,55 @@ def test_a_number_converted_twice_in_a_condition_is_not_reported() -> None:
     parsed = source.replace("int(el.tag[-1])", "parse_level(el.tag)")
     parsed = "def parse_level(tag):\n    return int(tag[-1])\n\n" + parsed
     assert [f[1] for f in _default(parsed)].count("ND310") == 1
+
+
+def test_front_operations_on_a_list_made_each_iteration_or_sorted_are_not_reported() -> None:
+    source = (
+        "def walk(refs, parts, grid):\n"
+        "    for ref in refs:\n"
+        "        pieces = [ref]\n"
+        "        pieces.insert(0, ' ')\n"
+        "    corners = [(0, 0)]\n"
+        "    while corners:\n"
+        "        top, left = corners.pop(0)\n"
+        "        corners.extend(grid[top])\n"
+        "        corners.sort()\n"
+        "    queue = list(parts)\n"
+        "    while queue:\n"
+        "        queue.pop(0)\n"
+    )
+    assert [f[0] for f in _default(source) if f[1] == "ND303"] == [12]
+    unsorted = source.replace("        corners.sort()\n", "")
+    assert [f[0] for f in _default(unsorted) if f[1] == "ND303"] == [7, 11]
+    grown = source.replace("        queue.pop(0)\n", "        queue.pop(0)\n        queue += grid\n")
+    assert [f[0] for f in _default(grown) if f[1] == "ND303"] == [12]
+
+
+def test_a_repeated_call_that_a_short_circuit_may_skip_is_not_reported() -> None:
+    source = (
+        "def classify(tokens, builtins, members):\n"
+        "    for kind, value in tokens:\n"
+        "        if (kind == 1 and value.lower() in builtins or\n"
+        "                kind == 2 and value.lower().strip() in members):\n"
+        "            yield value\n"
+    )
+    assert not [f for f in _default(source) if f[1] == "ND310"]
+    both = source.replace(
+        "kind == 1 and value.lower() in builtins or", "value.lower() in builtins or"
+    )
+    assert [f[0] for f in _default(both) if f[1] == "ND310"] == [4]
+
+
+def test_membership_says_grows_only_when_the_loop_grows_the_list() -> None:
+    source = (
+        "def spread(given, extra, names):\n"
+        "    sizes = list(given)\n"
+        "    for index, name in enumerate(names):\n"
+        "        if name in sizes:\n"
+        "            sizes[index] = extra\n"
+    )
+    (message,) = [f[2] for f in _default(source) if f[1] == "ND302"]
+    assert "the loop changes" in message
+    grown = source.replace("sizes[index] = extra", "sizes.append(extra)")
+    (message,) = [f[2] for f in _default(grown) if f[1] == "ND302"]
+    assert "the loop grows" in message

@@ -22,7 +22,15 @@ import bisect
 
 import tree_sitter
 
-from ._syntax import COMPREHENSION_TYPES, SCOPE_TYPES, enclosing_loop, is_store, walk
+from ._syntax import (
+    COMPREHENSION_TYPES,
+    SCOPE_TYPES,
+    climb,
+    comprehension_repeats,
+    enclosing_loop,
+    is_store,
+    walk,
+)
 from .base import Context
 
 SMALL_TRIP_COUNT = 1_000
@@ -83,18 +91,14 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
 
     A `for` loop's iterable is evaluated once, so it belongs to the next loop out; a
     comprehension's element and condition count as a loop of their own (returned too). Unlike
-    `_syntax.enclosing_loop` (which loop's next iteration sees a name), this skips the loops
-    the once-only shapes the module docstring lists.
+    `_syntax.enclosing_loop` (which loop's next iteration sees a name), this passes over a
+    loop that runs `node` at most once (the shapes the module docstring lists).
     """
-    child = node
-    parent = node.parent
     leaves_loop = False  # a `break` after `node` ends the innermost loop around it
     flag: str | None = None  # `if first: first = False; …` runs once unless the loop resets it
     in_try: bool | None = None  # a handler may catch what `node` raises, skip the jump, loop
-    while parent is not None:
+    for child, parent in climb(node):
         kind = parent.type
-        if kind in SCOPE_TYPES:
-            return None
         if kind == "block" and not leaves_loop:
             exit_after = _exit_after(child)
             if exit_after is not None and in_try is None:
@@ -110,20 +114,8 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
                 leaves_loop, flag = False, None
             elif repeats:
                 return parent
-        elif kind in COMPREHENSION_TYPES:
-            first = next((c for c in parent.named_children if c.type == "for_in_clause"), None)
-            if first is None or child != first:
-                return parent
-        elif kind == "for_in_clause" and child == parent.child_by_field_name("right"):
-            # the first clause's iterable runs once; later clauses' run per outer element
-            grand = parent.parent
-            clauses = (
-                [c for c in grand.named_children if c.type == "for_in_clause"] if grand else []
-            )
-            if clauses and clauses[0] == parent and grand is not None:
-                child, parent = grand, grand.parent
-                continue
-        child, parent = parent, parent.parent
+        elif kind in COMPREHENSION_TYPES and comprehension_repeats(parent, child):
+            return parent
     return None
 
 

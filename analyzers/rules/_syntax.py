@@ -116,32 +116,48 @@ def enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
     A `for` loop's iterable is evaluated once, so it belongs to the next loop out; a
     comprehension's element and condition count as a loop of their own (returned too).
     """
-    child = node
-    parent = node.parent
-    while parent is not None:
+    for child, parent in climb(node):
         kind = parent.type
-        if kind in SCOPE_TYPES:
-            return None
-        if kind == "for_statement":
-            if child != parent.child_by_field_name("right"):
-                return parent
-        elif kind == "while_statement":
+        if kind == "for_statement" and child != parent.child_by_field_name("right"):
             return parent
-        elif kind in COMPREHENSION_TYPES:
-            first = next((c for c in parent.named_children if c.type == "for_in_clause"), None)
-            if first is None or child != first:
-                return parent
-        elif kind == "for_in_clause" and child == parent.child_by_field_name("right"):
-            # the first clause's iterable runs once; later clauses' run per outer element
-            grand = parent.parent
-            clauses = (
-                [c for c in grand.named_children if c.type == "for_in_clause"] if grand else []
-            )
-            if clauses and clauses[0] == parent and grand is not None:
-                child, parent = grand, grand.parent
-                continue
-        child, parent = parent, parent.parent
+        if kind == "while_statement" or (
+            kind in COMPREHENSION_TYPES and comprehension_repeats(parent, child)
+        ):
+            return parent
     return None
+
+
+def climb(node: tree_sitter.Node) -> Iterator[tuple[tree_sitter.Node, tree_sitter.Node]]:
+    """(child, parent) pairs from `node` up to its function, class or module (excluded). From
+    the iterable of a comprehension's first `for` clause it goes straight to the code around
+    the comprehension: that iterable is evaluated once, outside the comprehension's loop."""
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in SCOPE_TYPES:
+        if parent.type == "for_in_clause":
+            comprehension = runs_once_around(parent, child)
+            if comprehension is not None:
+                child, parent = comprehension, comprehension.parent
+                continue
+        yield child, parent
+        child, parent = parent, parent.parent
+
+
+def comprehension_repeats(comprehension: tree_sitter.Node, part: tree_sitter.Node) -> bool:
+    """Whether `comprehension` runs its child `part` once per element: all but its first
+    `for` clause, whose iterable is evaluated once (`runs_once_around`)."""
+    first = next((c for c in comprehension.named_children if c.type == "for_in_clause"), None)
+    return first is None or part != first
+
+
+def runs_once_around(clause: tree_sitter.Node, part: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The comprehension whose first `for` clause is `clause`, when `part` is that clause's
+    iterable (evaluated once, as part of the code around the comprehension); else None (a
+    later clause's iterable runs per outer element)."""
+    if part != clause.child_by_field_name("right") or clause.parent is None:
+        return None
+    comprehension = clause.parent
+    clauses = [c for c in comprehension.named_children if c.type == "for_in_clause"]
+    return comprehension if clauses and clauses[0] == clause else None
 
 
 def enclosing_scope(node: tree_sitter.Node) -> tree_sitter.Node:

@@ -156,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
     elif ranking_cli.wanted(args):
         try:
             unselected = [job.shown for job in jobs if job.settings.opt_in]
-            sys.stdout.write(ranking_cli.ranked_output(args, records, FORMATTERS, unselected))
+            output, records = ranking_cli.ranked_output(args, records, FORMATTERS, unselected)
+            sys.stdout.write(output)
         except ranking_cli.RankingError as error:
             print(f"neurodebug analyze: {error}", file=sys.stderr)
             return 2

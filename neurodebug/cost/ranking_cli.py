@@ -132,10 +132,11 @@ def ranked_output(
     records: list[dict[str, Any]],
     formatters: Mapping[str, Callable[[list[dict[str, Any]]], str]],
     unselected_paths: Iterable[str] = (),
-) -> str:
+) -> tuple[str, list[dict[str, Any]]]:
     """The findings ranked under the measured or predicted profile, in `args.format`; the
     opt-in rules' findings only on hot lines of `unselected_paths` (files that select no
-    rules, for which `analyze` ran the opt-in rules)."""
+    rules, for which `analyze` ran the opt-in rules). Also the records shown, which the
+    summary counts."""
     project = Path.cwd()
     profile = build_profile(args, project)
     from neurodebug.cost.ranking import (
@@ -150,8 +151,8 @@ def ranked_output(
         rank_records(records, profile, load_typical_speedups(), base=project), unselected_paths
     )
     if args.format == "text":
-        return text_report(ranked, profile, top=max(0, args.top))
+        return text_report(ranked, profile, top=max(0, args.top)), ranked
     output = formatters[args.format](ranked)
     if args.format == "sarif":
         output = add_sarif_properties(output, ranked)
-    return output
+    return output, ranked

@@ -21,24 +21,24 @@ FLATTEN_FAST = '''"""Flatten batches."""
 def entry():
     return [day * 10 + k for day in range(300) for k in range(day % 7)]
 '''
-FIRST_SLOW = '''"""First items, None for empty inputs (the unsafe fix changes the exception type)."""
+FIRST_SLOW = '''"""Smallest items, None for empty inputs (the unsafe fix changes the exception type)."""
 
 
 def first(xs):
     try:
-        return list(xs)[0]
+        return sorted(xs)[0]
     except IndexError:
         return None
 
 
 def entry():
-    return [first(x) for x in ([], [1], (2, 3))]
+    return [first(x) for x in ([], [1], (3, 2))]
 '''
-FIRST_FAST = '''"""First items, None for empty inputs."""
+FIRST_FAST = '''"""Smallest items, None for empty inputs."""
 
 
 def entry():
-    return [next(iter(x), None) for x in ([], [1], (2, 3))]
+    return [min(x, default=None) for x in ([], [1], (3, 2))]
 '''
 
 
@@ -105,7 +105,7 @@ def test_a_fix_that_changes_the_result_counts_as_broken(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     (program,) = data["programs"]
     assert program["broken_unsafe"] and not program["broken_safe"]
-    assert "StopIteration" in program["outcomes"]["unsafe"]["error"]
+    assert "ValueError" in program["outcomes"]["unsafe"]["error"]
     assert program["speedup_fixed"] is not None  # falls back to the safe stage
     assert data["summary"]["programs_broken"] == 1
     assert "BROKEN" in result.stdout

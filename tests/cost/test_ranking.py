@@ -50,8 +50,8 @@ def test_cost_region_is_the_innermost_loop_or_the_function() -> None:
 def test_rank_findings_orders_by_expected_saving(project: Path) -> None:
     path = project / "hot_cold.py"
     source = path.read_bytes()
-    findings = check_source(source, path, Settings())
-    assert {f.code for f in findings} >= {"ND302", "ND201"}
+    findings = check_source(source, path, Settings(select=("ND302", "ND202")))
+    assert {f.code for f in findings} == {"ND302", "ND202"}
     profile = run_profile("python hot_cold.py 2000", project, timeout_s=60).profile
     ranked = rank_findings(findings, profile, path, source)
     first, last = ranked[0], ranked[-1]
@@ -60,8 +60,8 @@ def test_rank_findings_orders_by_expected_saving(project: Path) -> None:
     assert 0 < first.cost.expected_saving < first.cost.time_share <= 1
     assert first.severity == "warning"
     assert "ran 2,000 times in `python hot_cold.py 2000`, about" in first.cost.hover()
-    # ND201 is in never_called(): it drops to a hint with no cost
-    assert last.finding.code == "ND201"
+    # ND202 is in never_called(): it drops to a hint with no cost
+    assert last.finding.code == "ND202"
     assert not last.cost.ran and last.cost.expected_saving == 0 and last.severity == "hint"
     assert last.cost.hover() == "never ran in `python hot_cold.py 2000`"
 
@@ -72,7 +72,7 @@ def test_saving_is_share_times_speedup_gain(tmp_path: Path) -> None:
     path.write_bytes(source)
     lines = {3: LineCost(11, 0.1), 4: LineCost(10, 0.3), 5: LineCost(2, 0.1)}
     profile = Profile("python m.py", "measured", 1.0, {str(path.resolve()): lines})
-    findings = check_source(source, path, Settings())
+    findings = check_source(source, path, Settings(select=("ND302",)))
     ranked = rank_findings(findings, profile, path, source)
     nd302 = next(r for r in ranked if r.finding.code == "ND302")
     assert nd302.cost.region == (3, 5)
@@ -108,7 +108,7 @@ def test_analyze_profile_text_json_and_sarif(project: Path) -> None:
     )
     assert "hot_cold.py:13:21: ND302" in lines[1]
     assert "ran 1,500 times" in lines[2]
-    assert any("ND201" in line and "[never ran: hint]" in line for line in lines)
+    assert any("ND202" in line and "[never ran: hint]" in line for line in lines)
     assert (project / ".neurodebug_cache" / "profile.json").is_file()
 
     as_json = run_neurodebug(
@@ -121,7 +121,7 @@ def test_analyze_profile_text_json_and_sarif(project: Path) -> None:
         cwd=project,
     )
     records = json.loads(as_json.stdout)
-    assert [r["code"] for r in records] == ["ND302", "ND201"]
+    assert [r["code"] for r in records] == ["ND302", "ND202"]
     top = records[0]["ranking"]
     assert top["cost"] == "measured" and top["hits"] == 1500 and top["rank"] == 1
     assert top["ran"] and 0 < top["expected_saving"] <= top["time_share"] <= 1

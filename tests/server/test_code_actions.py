@@ -110,8 +110,9 @@ async def test_a_quick_fix_keeps_its_new_line_within_the_line_length(
     client: LanguageClient,
 ) -> None:
     """ND201's comprehension would be a 111-character line: the quick fix and fix-all wrap it
-    as `analyze --fix` does (this repository's [tool.ruff] line-length), one clause per line."""
-    await start_session(client)
+    as `analyze --fix` does (this repository's [tool.ruff] line-length), one clause per line.
+    (ND201 is opt-in: the session selects it.)"""
+    await start_session(client, options={"select": ["ND201"]})
     path = DATA / "long_fix.py"
     uri = open_file(client, path, text=LONG)
     actions = await _actions(client, uri, 1)

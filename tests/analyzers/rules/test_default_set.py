@@ -2,9 +2,12 @@
 
 `neurodebug bench worth` times every rule's pattern (benchmarks/patterns/<CODE>.py) before and
 after the change it asks for, at 10^3..10^6 elements, and writes benchmarks/results/worth.json.
-These tests hold the rules to that file: a rule is on by default exactly when its median
-speed-up reaches 1.2×, and a rule whose rewrite measures slower offers no fix. Changing a rule's
-`default` or fix without re-measuring fails here.
+Independent reviews judge every default finding on real projects, and
+benchmarks/reviews/tally.py counts each rule's real-code yield into
+benchmarks/reviews/yield.json. These tests hold the rules to both files: a rule is on by
+default exactly when its median speed-up reaches 1.2× and its real-code yield does not say
+otherwise (at least two findings, fewer than half worth it); a rule whose rewrite measures
+slower offers no fix. Changing a rule's `default` or fix without re-measuring fails here.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from neurodebug.analyzers.rules import RULES, Rule, Settings, check_source
 
 from neurodebug.bench.worth import PATTERNS, WORTH_IT, fires_on, verdict
 
-WORTH = Path(__file__).resolve().parents[3] / "benchmarks" / "results" / "worth.json"
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+WORTH = BENCHMARKS / "results" / "worth.json"
+YIELD = BENCHMARKS / "reviews" / "yield.json"
 SLOWER = 0.95
 """Below this median the rewrite is slower than the code it replaces (above it, noise)."""
 
@@ -34,14 +39,32 @@ def test_every_rule_is_measured_on_a_pattern_it_fires_on(rule: Rule) -> None:
     assert fires_on(rule, PATTERNS / f"{rule.code}.py")
 
 
+def real_code_yield() -> dict[str, dict]:
+    rules: dict[str, dict] = json.loads(YIELD.read_text())["rules"]
+    return rules
+
+
 @pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])
-def test_on_by_default_exactly_when_worth_it(rule: Rule) -> None:
+def test_on_by_default_exactly_when_worth_it_on_its_pattern_and_on_real_code(rule: Rule) -> None:
     row = measured()[rule.code]
     speedups = [size["speedup"] for size in row["sizes"]]
-    assert rule.default == (verdict(speedups) == "default"), (
-        f"{rule.code}: median speed-up {row['median_speedup']}× "
-        f"({'≥' if rule.default else '<'} {WORTH_IT}× expected)"
+    on_real_code = real_code_yield().get(rule.code, {"on_by_default": True})
+    expected = verdict(speedups) == "default" and on_real_code["on_by_default"]
+    assert rule.default == expected, (
+        f"{rule.code}: median speed-up {row['median_speedup']}× (worth it at {WORTH_IT}×), "
+        f"real-code yield {on_real_code}"
     )
+
+
+def test_the_yield_follows_its_own_threshold() -> None:
+    tally = json.loads(YIELD.read_text())
+    for code, counts in tally["rules"].items():
+        assert 0 <= counts["worth_it"] <= counts["reported"] <= counts["reviewed"], code
+        says_noise = (
+            counts["reported"] >= tally["min_findings"]
+            and counts["worth_it"] < tally["min_yield"] * counts["reported"]
+        )
+        assert counts["on_by_default"] is not says_noise, code
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[rule.code for rule in RULES])

@@ -23,8 +23,8 @@ def cheap_total(n):
 
 
 def never_called(items):
-    doubled = list(
-        item * 2 for item in items
+    doubled = set(
+        [item * 2 for item in items]
     )
     return doubled
 

@@ -28,14 +28,14 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from neurodebug.analysis import Job, run_jobs
 from neurodebug.bench import projects as pj
 from neurodebug.bench.results import add_output_argument, write_results
-from neurodebug.config import load_settings
+from neurodebug.config import Settings, load_settings
 from neurodebug.files import iter_python_files, write_atomically
 
 DEFAULT_BASE = Path(os.environ.get("ND_PROJECTS_DIR", "/tmp/projects"))
@@ -193,13 +193,19 @@ def count_lines(files: list[Path]) -> int:
 
 
 def analyze_copy(
-    files: list[Path], root: Path, fix: bool, unsafe: bool, processes: int
+    files: list[Path],
+    root: Path,
+    fix: bool,
+    unsafe: bool,
+    processes: int,
+    select: tuple[str, ...] = (),
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """Findings of the default rule set on `files`; with `fix`, the fixes written in place.
+    """Findings of the default rule set (or of the rules `select` names) on `files`; with
+    `fix`, the fixes written in place.
 
     Returns the records and, per changed file (relative to `root`), the fixes applied.
     """
-    jobs = [Job(str(path), str(path), load_settings(path), fix, unsafe) for path in files]
+    jobs = [Job(str(path), str(path), _settings(path, select), fix, unsafe) for path in files]
     records: list[dict[str, Any]] = []
     changed: dict[str, int] = {}
     for result in run_jobs(jobs, None, processes):
@@ -211,6 +217,11 @@ def analyze_copy(
             write_atomically(path, result.fixed)
             changed[str(path.relative_to(root))] = result.applied
     return records, changed
+
+
+def _settings(path: Path, select: tuple[str, ...]) -> Settings:
+    settings = load_settings(path)
+    return replace(settings, select=select) if select else settings
 
 
 def compile_errors(python: Path, files: list[Path]) -> list[str]:
@@ -259,6 +270,7 @@ def run_project(
     work: Path,
     processes: int = 0,
     timeout: float = pj.DEFAULT_TIMEOUT_S,
+    select: tuple[str, ...] = (),
 ) -> ProjectResult:
     """Analyse, fix and test one project from its sdist; the untouched copy is the baseline."""
     start = time.monotonic()
@@ -271,7 +283,7 @@ def run_project(
     untouched = roots["untouched"]
     files = source_files(project, untouched)
     result.files, result.lines = len(files), count_lines(files)
-    records, _ = analyze_copy(files, untouched, fix=False, unsafe=False, processes=jobs)
+    records, _ = analyze_copy(files, untouched, False, False, jobs, select)
     result.findings = dict(Counter(str(r["code"]) for r in records))
     for safety in ("safe", "unsafe"):
         fixable = Counter(
@@ -284,7 +296,7 @@ def run_project(
         root = roots[mode]
         copy = FixedCopy(mode)
         mode_files = source_files(project, root)
-        _, copy.files_changed = analyze_copy(mode_files, root, True, unsafe, jobs)
+        _, copy.files_changed = analyze_copy(mode_files, root, True, unsafe, jobs, select)
         copy.fixes_applied = sum(copy.files_changed.values())
         copy.compile_errors = compile_errors(python, mode_files)
         copy.import_error = import_error(project, root, python)
@@ -447,6 +459,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--timeout", type=float, default=pj.DEFAULT_TIMEOUT_S, help="seconds per test run"
     )
+    parser.add_argument(
+        "--select",
+        default="",
+        help="comma-separated rule selectors instead of the default set (`ND` for every rule: "
+        "the opt-in rules' fixes must not break code either)",
+    )
     add_output_argument(parser, "projects")
     parser.set_defaults(handler=run)
 
@@ -457,13 +475,16 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as error:
         print(f"neurodebug bench projects: {error.args[0]}", file=sys.stderr)
         return 2
+    select = tuple(part.strip() for part in args.select.split(",") if part.strip())
     results: list[ProjectResult] = []
     for project in chosen:
         print(f"{project.name} {project.version} ...", file=sys.stderr, flush=True)
         try:
             archive, python = prepare(project, args.base)
             with tempfile.TemporaryDirectory(prefix=f"nd-harness-{project.name}-") as work:
-                result = run_project(project, archive, python, Path(work), args.jobs, args.timeout)
+                result = run_project(
+                    project, archive, python, Path(work), args.jobs, args.timeout, select
+                )
         except (OSError, RuntimeError, subprocess.SubprocessError) as error:
             result = ProjectResult(project.name, project.version, error=str(error)[-500:])
         results.append(result)
@@ -472,6 +493,7 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             {
                 "benchmark": "projects",
+                "rules": ",".join(select) or "default",
                 "python": sys.version.split()[0],
                 "projects": [r.as_json() for r in results],
                 "totals": totals(results),

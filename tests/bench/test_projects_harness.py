@@ -129,9 +129,14 @@ def sabotage(replacement: str) -> Any:
     real = harness.analyze_copy
 
     def broken(
-        files: list[Path], root: Path, fix: bool, unsafe: bool, processes: int
+        files: list[Path],
+        root: Path,
+        fix: bool,
+        unsafe: bool,
+        processes: int,
+        select: tuple[str, ...] = (),
     ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        records, changed = real(files, root, fix, unsafe, processes)
+        records, changed = real(files, root, fix, unsafe, processes, select)
         for name in changed:
             path = root / name
             path.write_text(path.read_text().replace("x * x", replacement))
@@ -194,3 +199,12 @@ def test_a_real_project_runs_through_the_harness(tmp_path: Path) -> None:
     result = harness.run_project(project, archive, Path(sys.executable), tmp_path / "work")
     assert result.lines > 1000 and sum(result.findings.values()) > 0
     assert result.baseline is not None and result.baseline.passed > 400
+
+
+def test_select_runs_the_named_rules_instead_of_the_default_set(tmp_path: Path) -> None:
+    module = tmp_path / "gen.py"
+    module.write_text("def doubled(xs):\n    return list(x * 2 for x in xs)\n")
+    default, _ = harness.analyze_copy([module], tmp_path, False, False, 1)
+    chosen, _ = harness.analyze_copy([module], tmp_path, False, False, 1, ("ND",))
+    assert "ND201" not in {r["code"] for r in default}  # opt-in
+    assert "ND201" in {r["code"] for r in chosen}

@@ -1,18 +1,22 @@
 """How often code runs: which loop repeats a node, and how many elements a loop can visit.
 
-`loop_of` answers the question every "… in a loop" rule asks first. Two shapes inside a
+`loop_of` answers the question every "… in a loop" rule asks first. Three shapes inside a
 loop's text are not repeated by it:
 
 - the loop's `else` clause, and a `for` loop's iterable, run once;
 - a statement followed, in its own block, by `break` runs at most once per run of the loop
-  (followed by `return`: at most once per call of the function).
+  (followed by `return`: at most once per call of the function), unless a `try` body holds it
+  (a handler may catch what it raises before the jump);
+- a block behind a flag it clears first (`if first: first = False; …`) runs once per run of
+  the loop, when the loop never sets the flag again.
 
 A loop over a few elements fixed by the code (`range(3)`, a literal tuple) still repeats:
 the work those rules flag grows with the data each iteration touches (a `pop(0)` shifts the
 whole list), so three iterations are three times that work. Where the saving is per element
 of the loop itself (a comprehension rewritten as `list(...)`), `runs_few_times` says when the
 element count is fixed at no more than `SMALL_TRIP_COUNT`: the saving there is a fixed few
-microseconds, below the smallest size `bench worth` measures.
+microseconds, below the smallest size `bench worth` measures. `bounded_local_length` bounds
+a function's local list the same way, from its displays and a fixed number of appends.
 """
 
 from __future__ import annotations

@@ -185,11 +185,14 @@ def check_chunk(
     ctx.cache["imports"] = imports
     findings = rule_findings(ctx, rules, broken, (chunk.start_byte, chunk.end_byte))
     # Facts of the whole file that a rule computed lazily (every identifier, the bound names,
-    # a scope's bindings — the module's walks the whole file) serve the next chunk of this
-    # check too: recomputed per chunk, they made a cold check of 10k lines 10x a full check.
-    for key, value in ctx.cache.items():
-        if key in _WHOLE_FILE_KEYS or key.startswith("scope:"):
-            shared.cache.setdefault(key, value)
+    # the module's bindings, which walk the whole file) serve the next chunk of this check
+    # too: recomputed per chunk, they made a cold check of 10k lines 10x a full check.
+    # A function's or class's bindings belong to its own chunk; only the module's are shared
+    # (promoting every scope made each later chunk copy them all: quadratic in the chunks).
+    whole_file = _WHOLE_FILE_KEYS | {f"scope:{tree.root_node.id}"}
+    for key in whole_file - shared.cache.keys():
+        if key in ctx.cache:
+            shared.cache[key] = ctx.cache[key]
     return findings
 
 

@@ -110,6 +110,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed entry() calls (best of)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per program run")
+    parser.add_argument(
+        "--select",
+        default="",
+        help="comma-separated rule selectors instead of the default set (`ND`: every rule)",
+    )
     add_output_argument(parser, "speedups")
     parser.set_defaults(handler=run)
 
@@ -150,19 +155,24 @@ def _contained(argv: list[str], cwd: Path, timeout: float) -> tuple[int, str, st
     return process.returncode, stdout, stderr
 
 
-def finding_codes(path: Path) -> list[str]:
-    """The codes the rules report on a file (static analysis only: nothing runs)."""
+def finding_codes(path: Path, select: tuple[str, ...] = ()) -> list[str]:
+    """The codes the rules (the default set, or those `select` names) report on a file (static
+    analysis only: nothing runs)."""
     try:
-        return sorted(f.code for f in check_source(path.read_bytes(), path, Settings()))
+        settings = Settings(select=select)
+        return sorted(f.code for f in check_source(path.read_bytes(), path, settings))
     except (OSError, RecursionError):
         return []
 
 
-def fix_folder(folder: Path, unsafe: bool, timeout: float) -> str:
-    """Run the real `neurodebug analyze --fix [--unsafe-fixes]` CLI over every copy in `folder`."""
+def fix_folder(folder: Path, unsafe: bool, timeout: float, select: tuple[str, ...] = ()) -> str:
+    """Run the real `neurodebug analyze --fix [--unsafe-fixes] [--select …]` CLI over every copy
+    in `folder`."""
     argv = [sys.executable, "-m", "neurodebug", "analyze", "--fix", "--no-cache", "--exit-zero"]
     if unsafe:
         argv.append("--unsafe-fixes")
+    if select:
+        argv += ["--select", ",".join(select)]
     code, _, stderr = _contained([*argv, "."], folder, timeout)
     if code not in (0, 1):
         raise RuntimeError(f"neurodebug analyze --fix failed ({code}): {stderr.strip()[-500:]}")
@@ -204,16 +214,21 @@ def _ratio(before: float | None, after: float | None) -> float | None:
 
 
 def measure_pair(
-    pair: Pair, safe: Path, unsafe: Path, repeat: int, timeout: float
+    pair: Pair,
+    safe: Path,
+    unsafe: Path,
+    repeat: int,
+    timeout: float,
+    select: tuple[str, ...] = (),
 ) -> ProgramReport:
     """Check and time one pair whose slow program was fixed into `safe` and `unsafe`."""
     report = ProgramReport(pair.name, _task(pair.slow))
-    report.findings = finding_codes(pair.slow)
+    report.findings = finding_codes(pair.slow, select)
     original = pair.slow.read_bytes()
     report.changed_safe = safe.read_bytes() != original
     report.changed_unsafe = unsafe.read_bytes() != original
-    report.fixed_safe = max(0, len(report.findings) - len(finding_codes(safe)))
-    report.fixed_unsafe = max(0, len(report.findings) - len(finding_codes(unsafe)))
+    report.fixed_safe = max(0, len(report.findings) - len(finding_codes(safe, select)))
+    report.fixed_unsafe = max(0, len(report.findings) - len(finding_codes(unsafe, select)))
     programs = {
         "slow": pair.slow.resolve(),
         "safe": safe,
@@ -292,6 +307,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    select = tuple(part.strip() for part in args.select.split(",") if part.strip())
     started = time.perf_counter()
     reports = []
     scratch = tempfile.TemporaryDirectory(prefix="neurodebug-speedups-")
@@ -301,8 +317,8 @@ def run(args: argparse.Namespace) -> int:
         for pair in pairs:
             shutil.copy(pair.slow, root / folder / f"{pair.name}.py")
     try:
-        fix_folder(root / "safe", unsafe=False, timeout=args.timeout)
-        fix_folder(root / "unsafe", unsafe=True, timeout=args.timeout)
+        fix_folder(root / "safe", unsafe=False, timeout=args.timeout, select=select)
+        fix_folder(root / "unsafe", unsafe=True, timeout=args.timeout, select=select)
     except RuntimeError as error:
         scratch.cleanup()
         print(f"neurodebug bench speedups: {error}", file=sys.stderr)
@@ -311,7 +327,7 @@ def run(args: argparse.Namespace) -> int:
     print(header)
     for pair in pairs:
         safe, unsafe = root / "safe" / f"{pair.name}.py", root / "unsafe" / f"{pair.name}.py"
-        report = measure_pair(pair, safe, unsafe, args.repeat, args.timeout)
+        report = measure_pair(pair, safe, unsafe, args.repeat, args.timeout, select)
         reports.append(report)
         o = report.outcomes
         stage = o["unsafe"] if not report.broken_unsafe else o["safe"]
@@ -341,6 +357,7 @@ def run(args: argparse.Namespace) -> int:
         args.out,
         {
             "benchmark": "speedups",
+            "rules": ",".join(select) or "default",
             "python": platform.python_version(),
             "machine": platform.machine(),
             "repeat": args.repeat,

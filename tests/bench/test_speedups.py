@@ -128,3 +128,12 @@ def test_a_pair_whose_versions_disagree_is_reported(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert json.loads(out.read_text())["summary"]["pair_mismatches"] == 1
+
+
+def test_select_counts_the_named_rules_instead_of_the_default_set(tmp_path: Path) -> None:
+    from neurodebug.bench.speedups import finding_codes
+
+    program = tmp_path / "01_gen_slow.py"
+    program.write_text("def entry():\n    return list(x * 2 for x in range(10**4))\n")
+    assert "ND201" not in finding_codes(program)  # opt-in
+    assert "ND201" in finding_codes(program, ("ND",))

@@ -23,7 +23,8 @@ from .base import Context, Edit, Fix, Hit, Rule, make_doc
 DOC = make_doc(
     "`xs.pop(0)` or `xs.insert(0, value)` inside a loop, on a name bound to a list. Not "
     "reported when the loop binds the list afresh on each iteration (one front operation "
-    "then costs no more than making the list), nor when the function sorts or slices it (a "
+    "then costs no more than making the list), nor when the function cannot make it a deque "
+    "on its own: the list is a parameter (the caller's), or is sorted in place or sliced (a "
     "deque can do neither).",
     "Removing or inserting at the front of a list shifts every other element: O(n) per call, "
     "O(n²) for a queue drained or filled in a loop. `collections.deque` does both in O(1) "
@@ -59,8 +60,8 @@ def check(ctx: Context) -> Iterator[Hit]:
             continue
         if _made_afresh_in(ctx, loop, ctx.text(receiver)):
             continue  # one front operation per iteration costs no more than making the list
-        if _sorted_or_sliced(ctx, receiver):
-            continue  # a deque can neither sort nor slice: the advice cannot be followed
+        if _must_stay_a_list(ctx, receiver):
+            continue  # the advice cannot be followed inside this function
         replacement = "popleft()" if method == "pop" else "appendleft(value)"
         yield Hit(
             call,
@@ -84,10 +85,19 @@ def _made_afresh_in(ctx: Context, loop: tree_sitter.Node, name: str) -> bool:
     return False
 
 
-def _sorted_or_sliced(ctx: Context, receiver: tree_sitter.Node) -> bool:
-    """Whether the function sorts the list in place or slices it somewhere."""
+def _must_stay_a_list(ctx: Context, receiver: tree_sitter.Node) -> bool:
+    """Whether the function cannot make the list a deque on its own: it is a parameter (the
+    caller's list, which the caller may share), or the function sorts it in place or slices
+    it (a deque can do neither). A list the function makes and returns is its own: it can
+    return `list(queue)`."""
     name = ctx.text(receiver)
-    for node in walk(enclosing_scope(receiver)):
+    scope = enclosing_scope(receiver)
+    parameters = scope.child_by_field_name("parameters")
+    if parameters is not None and name in {
+        ctx.text(node) for node in walk(parameters) if node.type == "identifier"
+    }:
+        return True
+    for node in walk(scope):
         if node.type != "identifier" or ctx.text(node) != name or node.parent is None:
             continue
         parent = node.parent

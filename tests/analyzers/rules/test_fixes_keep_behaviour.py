@@ -198,6 +198,8 @@ def test_a_list_becomes_a_deque_only_where_a_deque_can_stand_in_everywhere() -> 
     escapes.append(drained.replace("    q = list(items)\n", "    q = []\n    q = list(items)\n"))
     for source in escapes:  # handed on, indexed, seen by a lambda, bound twice
         assert _fix_of(source, "ND303") is None, source
+    given = check_source(b"def f(q):\n    while q:\n        print(q.pop(0))\n", None, EVERY_RULE)
+    assert "ND303" not in {f.code for f in given}  # the caller's list: not reported
 
 
 SECOND_HARNESS_RUN = """

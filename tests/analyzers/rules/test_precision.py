@@ -159,3 +159,25 @@ def test_membership_says_grows_only_when_the_loop_grows_the_list() -> None:
     grown = source.replace("sizes[index] = extra", "sizes.append(extra)")
     (message,) = [f[2] for f in _default(grown) if f[1] == "ND302"]
     assert "the loop grows" in message
+
+
+def test_front_operations_on_a_list_the_function_does_not_own_are_not_reported() -> None:
+    source = (
+        "def drain(blocks: list[str], lines: list[str]):\n"
+        "    while blocks:\n"
+        "        blocks.pop(0)\n"
+        "    kept = list(lines)\n"
+        "    while kept:\n"
+        "        kept.pop(0)\n"
+        "    header = list(lines)\n"
+        "    while header and not header[0]:\n"
+        "        header.pop(0)\n"
+        "    return header\n"
+    )
+    assert [f[0] for f in _default(source) if f[1] == "ND303"] == [6, 9]  # made here: its own
+    caller = source.replace("(blocks: list[str], lines: list[str])", "(given, lines: list[str])")
+    caller = caller.replace(
+        "    while blocks:\n        blocks.pop(0)\n",
+        "    blocks = list(given)\n    while blocks:\n        blocks.pop(0)\n",
+    )
+    assert [f[0] for f in _default(caller) if f[1] == "ND303"] == [4, 7, 10]

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from ._syntax import COMPREHENSION_TYPES, base_name, call_args, method_call, names_read, walk
+from ._syntax import (
+    COMPREHENSION_TYPES,
+    base_name,
+    call_args,
+    method_call,
+    module_imports,
+    names_read,
+    walk,
+)
 from .base import Context
 
 # Methods that never change the object they are called on (for str, bytes, tuple, list, dict,
@@ -312,6 +320,8 @@ def is_invariant(ctx: Context, expr: tree_sitter.Node, loop: tree_sitter.Node) -
                 obj = function.child_by_field_name("object")
                 if attribute is None or obj is None or ctx.text(attribute) not in PURE_METHODS:
                     return False
+                if obj.type == "identifier" and ctx.text(obj) in module_imports(ctx):
+                    return False  # `itertools.count()` is no `str.count`: a fresh iterator
                 # `x.copy()` / `d.items()` make fresh objects each time: hoisting shares one
                 if ctx.text(attribute) in ("copy", "keys", "values", "items"):
                     return False

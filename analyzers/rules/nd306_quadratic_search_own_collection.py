@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._dependence import loop_facts
+from ._kinds import known_kind
 from ._syntax import method_call, walk
 from .base import Context, Hit, Rule, make_doc
 
@@ -18,6 +19,10 @@ DOC = make_doc(
     "    if counts[client] > limit:\n        noisy.add(client)",
     "No fix: the replacement depends on what the counts are used for.",
 )
+
+
+_HASHED = frozenset({"set", "dict"})
+"""Membership in these is O(1): a test against the loop's own set is no scan."""
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -44,7 +49,12 @@ def check(ctx: Context) -> Iterator[Hit]:
                 )
             elif node.type == "comparison_operator":
                 operators = [c.type for c in node.children if not c.is_named]
-                if operators in (["in"], ["not in"]) and ctx.text(node.named_children[-1]) == name:
+                container = node.named_children[-1]
+                if (
+                    operators in (["in"], ["not in"])
+                    and ctx.text(container) == name
+                    and known_kind(ctx, container) not in _HASHED
+                ):
                     yield Hit(
                         node,
                         f"Membership test against `{name}` inside a loop over `{name}` (O(n²))",

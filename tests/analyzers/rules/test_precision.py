@@ -181,3 +181,44 @@ def test_front_operations_on_a_list_the_function_does_not_own_are_not_reported()
         "    blocks = list(given)\n    while blocks:\n        blocks.pop(0)\n",
     )
     assert [f[0] for f in _default(caller) if f[1] == "ND303"] == [4, 7, 10]
+
+
+def test_membership_in_the_loops_own_set_or_dict_is_not_quadratic() -> None:
+    source = (
+        "def pairs(nodes, edges):\n"
+        "    seen = set(nodes)\n"
+        "    for u in seen:\n"
+        "        if u + 1 in seen:\n"
+        "            yield u\n"
+        "    order = list(nodes)\n"
+        "    for u in order:\n"
+        "        if u + 1 in order:\n"
+        "            yield u\n"
+    )
+    assert [f[0] for f in _default(source) if f[1] == "ND306"] == [8]
+
+
+def test_counting_an_iterator_through_a_copy_is_not_reported() -> None:
+    source = (
+        "def sizes(graph, items):\n"
+        "    loops = len(list(graph.selfloop_edges()))\n"
+        "    kept = len(list(x for x in items if x))\n"
+        "    table = dict(items)\n"
+        "    keys = len(list(table.keys()))\n"
+        "    return loops, kept, keys\n"
+    )
+    assert [f[0] for f in _default(source) if f[1] == "ND309"] == [5]
+
+
+def test_a_module_function_named_like_a_string_method_is_not_hoisted() -> None:
+    source = (
+        "import itertools\n\n"
+        "def colours(nodes, text):\n"
+        "    for node in nodes:\n"
+        "        colour = itertools.count()\n"
+        "        node.paint(next(colour))\n"
+    )
+    hoisting = ("ND107", "ND301")
+    assert not [f for f in _default(source) if f[1] in hoisting]  # a fresh counter each node
+    method = source.replace("itertools.count()", "text.count('a')")
+    assert [f[0] for f in _default(method) if f[1] in hoisting] == [5]

@@ -129,14 +129,9 @@ def sabotage(replacement: str) -> Any:
     real = harness.analyze_copy
 
     def broken(
-        files: list[Path],
-        root: Path,
-        fix: bool,
-        unsafe: bool,
-        processes: int,
-        select: tuple[str, ...] = (),
+        files: list[Path], root: Path, *options: Any
     ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-        records, changed = real(files, root, fix, unsafe, processes, select)
+        records, changed = real(files, root, *options)
         for name in changed:
             path = root / name
             path.write_text(path.read_text().replace("x * x", replacement))

@@ -142,8 +142,14 @@ such calls alone and the opt-in ND317 reports them."""
 
 def is_constant_time(ctx: Context, call: tree_sitter.Node) -> bool:
     """`len(x)`, `isinstance(x, T)`, … whose arguments hold no further call."""
+    return is_plain_call_of(ctx, call, CONSTANT_TIME_BUILTINS)
+
+
+def is_plain_call_of(ctx: Context, call: tree_sitter.Node, names: frozenset[str]) -> bool:
+    """A call of one of `names` whose arguments hold no further call (whose own cost could
+    be anything)."""
     function = call.child_by_field_name("function")
-    if function is None or ctx.text(function) not in CONSTANT_TIME_BUILTINS:
+    if function is None or ctx.text(function) not in names:
         return False
     arguments = call.child_by_field_name("arguments")
     return arguments is None or not any(node.type == "call" for node in walk(arguments))

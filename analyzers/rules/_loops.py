@@ -32,6 +32,8 @@ from ._syntax import (
     climb,
     comprehension_repeats,
     enclosing_loop,
+    enclosing_scope,
+    is_parameter,
     is_store,
     walk,
 )
@@ -201,12 +203,10 @@ def _may_continue(statement: tree_sitter.Node) -> bool:
 def _in_try_body(node: tree_sitter.Node) -> bool:
     """Whether a `try` block of the same function holds `node` (its handlers may catch what
     `node` raises and let the loop run it again)."""
-    child, parent = node, node.parent
-    while parent is not None and parent.type not in SCOPE_TYPES:
-        if parent.type == "try_statement" and child == parent.child_by_field_name("body"):
-            return True
-        child, parent = parent, parent.parent
-    return False
+    return any(
+        parent.type == "try_statement" and child == parent.child_by_field_name("body")
+        for child, parent in climb(node)
+    )
 
 
 def runs_few_times(ctx: Context, loop: tree_sitter.Node) -> bool:
@@ -232,8 +232,8 @@ def runs_few_times(ctx: Context, loop: tree_sitter.Node) -> bool:
 def fixed_length(ctx: Context, node: tree_sitter.Node) -> int | None:
     """How many elements iterating `node` yields (at most), when the source fixes it: a
     literal display or string, `range` of integer literals, a local list only ever bound to
-    displays and grown outside loops (`bounded_local_length`), and `zip`, `enumerate`, … of
-    those. None when the size depends on anything the code does not spell out."""
+    displays and grown a fixed number of times (`bounded_local_length`), and `zip`,
+    `enumerate`, … of those. None when the size depends on anything the code does not spell out."""
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]
     if node.type == "identifier":
@@ -286,8 +286,8 @@ def bounded_local_length(ctx: Context, name: tree_sitter.Node) -> int | None:
 
     `layouts = [bounds]` / `if tight: layouts.append(tightened)` / `for layout in layouts:`
     runs at most twice, whatever the input."""
-    scope = _scope_of(name)
-    if scope is None or scope.type != "function_definition":
+    scope = enclosing_scope(name)
+    if scope.type != "function_definition":
         return None  # module and class attributes can be changed from anywhere
     key = f"bounded-length:{scope.id}:{ctx.text(name)}"
     if key not in ctx.cache:
@@ -298,9 +298,8 @@ def bounded_local_length(ctx: Context, name: tree_sitter.Node) -> int | None:
 
 
 def _bounded_length_in(ctx: Context, function: tree_sitter.Node, name: str) -> int | None:
-    parameters = function.child_by_field_name("parameters")
     body = function.child_by_field_name("body")
-    if body is None or (parameters is not None and name in _identifiers(ctx, parameters)):
+    if body is None or is_parameter(ctx, function, name):
         return None
     longest, grown = -1, 0
     for node in walk(body, into_scopes=True):
@@ -338,7 +337,7 @@ def _runs_at_most(ctx: Context, node: tree_sitter.Node) -> int | None:
 def _use_of(ctx: Context, node: tree_sitter.Node, function: tree_sitter.Node) -> int | str | None:
     """How `node` (the list's name) is used: a binding's length, "grow", "read", or None."""
     parent = node.parent
-    if parent is None or _scope_of(node) != function:
+    if parent is None or enclosing_scope(node) != function:
         return None
     if parent.type == "assignment" and parent.child_by_field_name("left") == node:
         right = parent.child_by_field_name("right")
@@ -371,17 +370,6 @@ def _use_of(ctx: Context, node: tree_sitter.Node, function: tree_sitter.Node) ->
     if callee is not None and ctx.text(callee) == "len" and parent.named_child_count == 1:
         return "read"
     return None
-
-
-def _scope_of(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    scope = node.parent
-    while scope is not None and scope.type not in SCOPE_TYPES:
-        scope = scope.parent
-    return scope
-
-
-def _identifiers(ctx: Context, node: tree_sitter.Node) -> set[str]:
-    return {ctx.text(n) for n in walk(node) if n.type == "identifier"}
 
 
 def _literal(node: tree_sitter.Node) -> object:

@@ -160,6 +160,15 @@ def runs_once_around(clause: tree_sitter.Node, part: tree_sitter.Node) -> tree_s
     return comprehension if clauses and clauses[0] == clause else None
 
 
+def is_parameter(ctx: Context, function: tree_sitter.Node, name: str) -> bool:
+    """Whether `name` appears in `function`'s parameter list (conservatively: annotations and
+    defaults count too)."""
+    parameters = function.child_by_field_name("parameters")
+    return parameters is not None and any(
+        node.type == "identifier" and ctx.text(node) == name for node in walk(parameters)
+    )
+
+
 def enclosing_scope(node: tree_sitter.Node) -> tree_sitter.Node:
     """The innermost function, lambda, class or module containing `node`."""
     parent = node.parent

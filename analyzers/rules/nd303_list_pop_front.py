@@ -13,6 +13,7 @@ from ._syntax import (
     add_import,
     call_name,
     enclosing_scope,
+    is_parameter,
     method_call,
     names_read,
     positional_args,
@@ -92,10 +93,7 @@ def _must_stay_a_list(ctx: Context, receiver: tree_sitter.Node) -> bool:
     return `list(queue)`."""
     name = ctx.text(receiver)
     scope = enclosing_scope(receiver)
-    parameters = scope.child_by_field_name("parameters")
-    if parameters is not None and name in {
-        ctx.text(node) for node in walk(parameters) if node.type == "identifier"
-    }:
+    if is_parameter(ctx, scope, name):
         return True
     for node in walk(scope):
         if node.type != "identifier" or ctx.text(node) != name or node.parent is None:

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._dependence import PURE_BUILTINS, PURE_METHODS, is_constant_time, pure_functions
+from ._dependence import (
+    PURE_BUILTINS,
+    PURE_METHODS,
+    is_constant_time,
+    is_plain_call_of,
+    pure_functions,
+)
 from ._loops import loop_of
 from ._syntax import method_call, rebound_in, walk
 from .base import Context, Hit, Rule, make_doc
@@ -50,17 +56,6 @@ def _pure(ctx: Context, call: tree_sitter.Node) -> bool:
         called is not None
         and called[1] in PURE_METHODS
         and called[1] not in ("copy", "keys", "values", "items")
-    )
-
-
-def _converts_number(ctx: Context, call: tree_sitter.Node) -> bool:
-    """`int(s)`, `float(x)`, … whose arguments hold no further call."""
-    function = call.child_by_field_name("function")
-    arguments = call.child_by_field_name("arguments")
-    return (
-        function is not None
-        and ctx.text(function) in _NUMBER_CONVERSIONS
-        and (arguments is None or not any(node.type == "call" for node in walk(arguments)))
     )
 
 
@@ -110,7 +105,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         key = (statement.id, expression)
         if key in seen or ctx.text(part).count(expression) < 2 or not _pure(ctx, call):
             continue
-        if is_constant_time(ctx, call) or _converts_number(ctx, call):
+        if is_constant_time(ctx, call) or is_plain_call_of(ctx, call, _NUMBER_CONVERSIONS):
             continue  # `len(s)` / `int(s)` twice: a temporary saves tens of nanoseconds
         seen.add(key)
         same = [n for n in walk(part) if n.type == "call" and ctx.text(n) == expression]

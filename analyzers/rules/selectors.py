@@ -12,6 +12,11 @@ from .engine import PEDANTIC_SELECTOR, SYNTAX_ERROR_CODE
 from .registry import RULES
 
 
+def parse_selectors(text: str) -> tuple[str, ...]:
+    """`"nd1, perf401"` → `("ND1", "PERF401")`: a comma-separated `--select` value."""
+    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+
+
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     """The selectors that are a prefix of no code (ours, ND000 for syntax errors, a peer's)
     nor the opt-in group's name."""

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from neurodebug.analysis import Job, run_jobs
+from neurodebug.analyzers.rules.selectors import parse_selectors
 from neurodebug.bench import projects as pj
 from neurodebug.bench.results import add_output_argument, write_results
 from neurodebug.config import Settings, load_settings
@@ -461,7 +462,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--select",
-        default="",
+        type=parse_selectors,
+        default=(),
         help="comma-separated rule selectors instead of the default set (`ND` for every rule: "
         "the opt-in rules' fixes must not break code either)",
     )
@@ -475,7 +477,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as error:
         print(f"neurodebug bench projects: {error.args[0]}", file=sys.stderr)
         return 2
-    select = tuple(part.strip() for part in args.select.split(",") if part.strip())
+    select: tuple[str, ...] = args.select
     results: list[ProjectResult] = []
     for project in chosen:
         print(f"{project.name} {project.version} ...", file=sys.stderr, flush=True)

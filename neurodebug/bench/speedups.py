@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from neurodebug.analyzers.rules import Settings, check_source
+from neurodebug.analyzers.rules.selectors import parse_selectors
 from neurodebug.bench.results import add_output_argument, write_results
 from neurodebug.cost.profiling import apply_limits
 
@@ -112,7 +113,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per program run")
     parser.add_argument(
         "--select",
-        default="",
+        type=parse_selectors,
+        default=(),
         help="comma-separated rule selectors instead of the default set (`ND`: every rule)",
     )
     add_output_argument(parser, "speedups")
@@ -307,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    select = tuple(part.strip() for part in args.select.split(",") if part.strip())
+    select: tuple[str, ...] = args.select
     started = time.perf_counter()
     reports = []
     scratch = tempfile.TemporaryDirectory(prefix="neurodebug-speedups-")

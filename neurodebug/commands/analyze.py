@@ -23,15 +23,11 @@ from neurodebug.analysis import (
     run_jobs,
     unified_diff,
 )
-from neurodebug.analyzers.rules.selectors import unknown_selectors
+from neurodebug.analyzers.rules.selectors import parse_selectors, unknown_selectors
 from neurodebug.config import load_settings, parse_target_version
 from neurodebug.cost import ranking_cli
 from neurodebug.files import display_path, iter_python_files, write_atomically
 from neurodebug.report_formats import FORMATTERS, statistics
-
-
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,10 +49,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="output format (text); --output-format is ruff's spelling",
     )
     parser.add_argument(
-        "--select", type=_codes, help="only these code prefixes, comma-separated (ND1,PERF401)"
+        "--select",
+        type=parse_selectors,
+        help="only these code prefixes, comma-separated (ND1,PERF401)",
     )
     parser.add_argument(
-        "--ignore", type=_codes, help="also skip these code prefixes (ours or peer codes)"
+        "--ignore", type=parse_selectors, help="also skip these code prefixes (ours or peer codes)"
     )
     parser.add_argument("--target-version", help="oldest Python to support, e.g. py310")
     parser.add_argument("--fix", action="store_true", help="apply safe fixes to the files")

@@ -39,7 +39,9 @@ definitions over the statement-level CFG, exceptional edges in `try` bodies incl
 Mutation counts as a definition that does not kill earlier ones: `xs.append(v)` (any method
 call on a name except known pure ones and modules bound by `import m`), `obj.attr = v`,
 `d[k] = v`, `del d[k]`, the first
-argument of `heapq.heappush`-style in-place functions. Control
+argument of `heapq.heappush`-style in-place functions, and an object passed to a call that
+may change it (`calls.py`: the module's own functions by their summaries, builtins and the
+standard library by table, any other callee by default). Control
 dependence comes from post-dominators; only conditions (if/elif/while/for/case/except) are
 reported. Nested function bodies are separate `FunctionFacts`; lambdas and comprehensions are
 expressions of the line they are on (their free variables count as reads there).

@@ -32,7 +32,7 @@ _SOURCES = {
         "properties": {
             "var": {"type": "string"},
             "line": {"type": "integer", "minimum": 0},
-            "kind": {"enum": ["value", "mutation", "alias"]},
+            "kind": {"enum": ["value", "mutation", "alias", "call"]},
         },
         "additionalProperties": False,
     },

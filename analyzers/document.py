@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
+from .calls import ModuleCalls
 from .facts import FunctionFacts
 from .parsing import SyntaxProblem, new_parser, syntax_errors
 from .scopes import Binding, NameIndex, Occurrence, build_name_index
@@ -275,6 +276,7 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
     found = [FunctionFacts("<module>", "<module>", "module", 1, last_line, False, root, source)]
     stack: list[tuple[tree_sitter.Node, str]] = [(root, "")]
     modules: set[str] = set()
+    imported: dict[str, str] = {}
     while stack:
         node, prefix = stack.pop()
         for child in reversed(node.named_children):
@@ -305,10 +307,15 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
                 stack.append((child, prefix))
             elif kind == "import_statement":
                 modules.update(_imported_modules(child))
+            elif kind == "import_from_statement":
+                imported.update(_imported_names(child))
     found[1:] = sorted(found[1:], key=lambda f: (f.def_line, f.node.start_byte))
     frozen = frozenset(modules)
+    calls = ModuleCalls(found)
     for function in found:
         function.modules = frozen
+        function.imported = imported
+        function.calls = calls
     return found
 
 
@@ -321,6 +328,23 @@ def _imported_modules(statement: tree_sitter.Node) -> list[str]:
             target = target.named_children[0]
         if target is not None and target.type == "identifier":
             names.append((target.text or b"").decode("utf-8", "replace"))
+    return names
+
+
+def _imported_names(statement: tree_sitter.Node) -> dict[str, str]:
+    """Names a `from m import n [as k]` statement binds: k → "m.n" (relative: ".m.n")."""
+    module = statement.child_by_field_name("module_name")
+    if module is None:
+        return {}
+    prefix = (module.text or b"").decode("utf-8", "replace")
+    names: dict[str, str] = {}
+    for name in statement.children_by_field_name("name"):
+        original = name.child_by_field_name("name") if name.type == "aliased_import" else name
+        bound = name.child_by_field_name("alias") if name.type == "aliased_import" else name
+        if original is None or bound is None:
+            continue
+        written = (original.text or b"").decode("utf-8", "replace")
+        names[(bound.text or b"").decode("utf-8", "replace")] = f"{prefix}.{written}"
     return names
 
 

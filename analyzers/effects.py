@@ -17,7 +17,8 @@ augmented assignment keeps the type. One binding of another kind makes it unknow
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -82,6 +83,9 @@ METHOD_EFFECTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "OrderedDict": (_DICT_READS, _DICT_WRITES | {"move_to_end"}),
     "Queue": (_words("empty full qsize"), _words("get get_nowait put put_nowait")),
     "Pattern": (_words("findall finditer fullmatch match search split sub subn"), frozenset()),
+    "int": (_words("bit_length bit_count conjugate as_integer_ratio to_bytes"), frozenset()),
+    "bool": (_words("bit_length bit_count conjugate as_integer_ratio to_bytes"), frozenset()),
+    "float": (_words("as_integer_ratio conjugate hex is_integer"), frozenset()),
 }
 """type → (methods that never change the receiver, methods that do). A method in neither
 (`task_done`, a subclass's own) counts as a write: the sound default. Each entry is checked
@@ -96,6 +100,9 @@ _CONSTRUCTORS = {
     "dict": "dict",
     "set": "set",
     "frozenset": "frozenset",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
     "sorted": "list",
     "deque": "deque",
     "Counter": "Counter",
@@ -121,7 +128,14 @@ _ANNOTATIONS = {
     "Pattern": "Pattern",
 }
 
+_RETURNS = {"len": "int", "ord": "int", "hash": "int", "id": "int", "chr": "str", "repr": "str"}
+"""Builtins whose result has a known type (not constructors: not valid annotations)."""
+
 _LITERALS = {
+    "integer": "int",
+    "float": "float",
+    "true": "bool",
+    "false": "bool",
     "list": "list",
     "list_comprehension": "list",
     "tuple": "tuple",
@@ -146,6 +160,81 @@ PURE_METHODS = _words(
 )
 
 
+# What a call does to the objects passed to it, when the callee is not one of the module's own
+# functions (those are decided by their summaries, `calls.py`). Slots are positions (0-based)
+# or keyword names; an empty set: the callee only reads its arguments.
+BUILTIN_ARGUMENT_EFFECTS: dict[str, frozenset[int | str]] = {
+    **{
+        name: frozenset()
+        for name in _words(
+            """abs all any ascii bin bool bytearray bytes callable chr complex dict dir divmod
+            enumerate filter float format frozenset getattr hasattr hash hex id int isinstance
+            input issubclass iter len list map max min object oct open ord pow range repr
+            reversed round
+            set slice sorted str sum tuple type vars zip"""
+        )
+    },
+    **{  # exception classes store what they are given
+        name: frozenset()
+        for name, value in vars(builtins).items()
+        if isinstance(value, type) and issubclass(value, BaseException)
+    },
+    "print": frozenset({"file"}),
+    "next": frozenset({0}),
+    "setattr": frozenset({0}),
+    "delattr": frozenset({0}),
+}
+"""Builtins by name. `next(it)` advances `it`; `print(…, file=f)` writes `f`. Builtins that
+consume an iterator they are given (`list(it)`, `sum(gen)`) are taken as reads: the iterator
+protocol is not modelled (see docs/analysis.md)."""
+
+READING_MODULES = _words(
+    """math cmath re os os.path posixpath ntpath json copy itertools functools operator string
+    textwrap time datetime struct bisect heapq statistics keyword unicodedata fnmatch glob
+    shlex html base64 binascii hashlib zlib difflib fractions decimal typing types inspect
+    dataclasses enum contextlib collections warnings"""
+)
+"""Standard-library modules whose functions only read the objects passed to them, except
+those in `MODULE_FUNCTION_EFFECTS` and the in-place ones (`heapq.heappush`: `MUTATING_FUNCTIONS`
+in expressions.py, which changes the first argument)."""
+
+MODULE_FUNCTION_EFFECTS: dict[str, frozenset[int | str]] = {
+    "json.dump": frozenset({1, "fp"}),
+    "struct.pack_into": frozenset({1, "buffer"}),
+    **{
+        f"operator.{name}": frozenset({0})
+        for name in [
+            "setitem",
+            "delitem",
+            "iadd",
+            "iand",
+            "iconcat",
+            "ifloordiv",
+            "ilshift",
+            "imatmul",
+            "imod",
+            "imul",
+            "ior",
+            "ipow",
+            "irshift",
+            "isub",
+            "itruediv",
+            "ixor",
+        ]
+    },
+}
+
+STORING_METHODS = _words(
+    """append appendleft extend extendleft add insert update remove discard put put_nowait
+    setdefault write writelines push"""
+)
+"""Method names that, on a receiver of unknown type, are taken to change at most the receiver:
+what they are given is stored or written, not changed (`out.append(x)` leaves `x` alone)."""
+
+IMMUTABLE_TYPES = frozenset({"str", "bytes", "int", "float", "bool", "frozenset"})
+"""A name of one of these types holds an object no call can change."""
+
+
 class StatementLike(Protocol):
     """What the effects pass needs of a statement node (`extract.StatementNode`)."""
 
@@ -163,6 +252,9 @@ class ReceiverFacts:
     """Name → the other names that may hold the same object or a part of it."""
     bound_methods: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Name bound to `receiver.method` → (receiver, method): calling it is a method call."""
+    containers: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Name bound to an element of others (`for row in rows`, `for k, v in d.items()`) → the
+    names holding it, transitively: a change of the element is a change of each of them."""
 
     def changes_receiver(self, receiver: str, method: str, pure_by_name: bool) -> bool:
         """Whether `receiver.method(...)` may change `receiver`'s object."""
@@ -171,9 +263,9 @@ class ReceiverFacts:
             return not pure_by_name
         return method not in METHOD_EFFECTS[kind][0]
 
-    def sharing(self, name: str) -> frozenset[str]:
-        """`name` and the names that may hold the same object."""
-        return self.aliases.get(name, frozenset()) | {name}
+    def also_changed(self, name: str) -> frozenset[str]:
+        """The other names whose objects change when `name`'s object changes."""
+        return self.aliases.get(name, frozenset()) | self.containers.get(name, frozenset())
 
 
 _NOTHING_SHOWN = ReceiverFacts()
@@ -185,13 +277,16 @@ def receiver_facts(
     assigned: Sequence[tuple[str, tree_sitter.Node]],
     declared: set[str],
     source: bytes,
+    iterated: Sequence[tuple[tree_sitter.Node, tree_sitter.Node]] = (),
 ) -> ReceiverFacts:
     """The `ReceiverFacts` of one scope, from what its statement graph saw: the parameters
     (annotations), every binding (`defs` with kills), the `name = value` assignments and the
     `global` / `nonlocal` names. No second walk over the tree."""
-    if not assigned and not parameters:
-        return _NOTHING_SHOWN  # no annotation, no `name = value`: no type, no alias
     text = _Text(source)
+    containers = _containers(iterated, text)
+    if not assigned and not parameters:
+        # no annotation, no `name = value`: no type, no alias
+        return ReceiverFacts(containers=containers) if containers else _NOTHING_SHOWN
     kinds: dict[str, set[str | None]] = {name: {None} for name in declared}
     for parameter in parameters.named_children if parameters is not None else ():
         identifier = parameter.child_by_field_name("name") or (
@@ -232,21 +327,53 @@ def receiver_facts(
         only = next(iter(found)) if len(found) == 1 else None
         if only is not None:
             types[name] = only
-    return ReceiverFacts(types, _groups(links), bound_methods)
+    return ReceiverFacts(types, _groups(links), bound_methods, containers)
+
+
+Passing = tuple[str, str, tuple[tuple[str, int | str], ...]]
+"""(receiver, callee, ((name, slot), …)) of one call: `g(x)` is ("", "g", (("x", 0),)),
+`self.add(item=x)` is ("self", "add", (("x", "item"),)), `os.path.join(a, *rest)` is
+("os.path", "join", (("a", 0), ("rest", "*"))); a receiver that is not a dotted name is
+"<str>" (a string literal) or "<expr>". Recorded by `expressions.Scan`."""
+
+Resolve = Callable[[str, str], object | None]
+"""(receiver, callee) → a handle when the call reaches the module's own functions (`calls.py`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """What deciding a call's effect on its arguments needs beyond the scope's own names."""
+
+    modules: frozenset[str] = frozenset()
+    """Names bound by `import m` (module objects)."""
+    imported: Mapping[str, str] = field(default_factory=dict)
+    """Names bound by `from m import n [as k]`: k → "m.n"."""
+    own: Resolve | None = None
 
 
 def resolve_effects(
     nodes: Sequence[StatementLike],
     calls: Sequence[tuple[int, list[tuple[str, str, bool]]]],
     facts: ReceiverFacts,
-) -> None:
+    passes: Sequence[tuple[int, list[Passing]]] = (),
+    context: CallContext | None = None,
+) -> list[tuple[int, object, tuple[tuple[str, int | str], ...]]]:
     """Turn each node's recorded calls into definitions (`x.m()` that may change `x`, a call
-    of a bound method kept in a name), then make every change of an object a change of each
-    name that may share it (`how` "alias")."""
+    of a bound method kept in a name; `how` "call": an argument a callee may change), then
+    make every change of an object a change of each name that may share it (`how` "alias"). Calls of
+    the module's own functions are returned as (node, handle, passed), for `calls.py`."""
+    context = context or CallContext()
+    own = context.own
+    rebound = _rebound(nodes) if passes or calls else set()
+    sites: list[tuple[int, object, tuple[tuple[str, int | str], ...]]] = []
     for index, recorded in calls:
         node = nodes[index]
         for name, method, whole_statement in recorded:
             if method:
+                if own is not None and own(name, method) is not None:
+                    continue  # the callee's summary decides (its first parameter)
+                if name in METHOD_EFFECTS and name not in rebound:
+                    continue  # `list.append(xs, v)`: a class, not an object that changes
                 if facts.changes_receiver(name, method, method in PURE_METHODS):
                     node.defs.append((name, False, "mutation"))
                     if whole_statement:
@@ -257,17 +384,107 @@ def resolve_effects(
                 held[0], held[1], held[1] in PURE_METHODS
             ):
                 node.defs.append((held[0], False, "mutation"))
-    if not facts.aliases:
-        return
+    for index, recorded_passes in passes:
+        node = nodes[index]
+        for receiver, callee, passed in recorded_passes:
+            shadowed = not receiver and callee in rebound
+            handle = None if own is None or shadowed else own(receiver, callee)
+            if handle is not None:
+                receiver_slot = ((receiver, -1),) if receiver else ()
+                sites.append((index, handle, receiver_slot + passed))
+                continue
+            for name in changed_arguments(receiver, callee, passed, facts, context, rebound):
+                node.defs.append((name, False, "call"))
+    if facts.aliases or facts.containers:
+        for node in nodes:
+            shared = [
+                (other, False, "alias")
+                for name, kills, how in node.defs
+                if not kills and how in ("mutation", "call")
+                for other in facts.also_changed(name)
+            ]
+            if shared:
+                node.defs.extend(shared)
+    return sites
+
+
+def _rebound(nodes: Sequence[StatementLike]) -> set[str]:
+    """Names the scope binds other than by `def` or `import`: not the builtin, class or
+    module function of that name."""
+    found: set[str] = set()
     for node in nodes:
-        shared = [
-            (other, False, "alias")
-            for name, kills, how in node.defs
-            if not kills and how == "mutation"
-            for other in facts.aliases.get(name, ())
-        ]
-        if shared:
-            node.defs.extend(shared)
+        for var, kills, how in node.defs:
+            if kills and how != "def" and how != "import":
+                found.add(var)
+    return found
+
+
+def changed_arguments(
+    receiver: str,
+    callee: str,
+    passed: tuple[tuple[str, int | str], ...],
+    facts: ReceiverFacts,
+    context: CallContext,
+    rebound: Collection[str],
+) -> list[str]:
+    """The names among `passed` whose objects a call that does not reach the module's own
+    functions may change: none for what the tables say only reads (builtins, standard-library
+    modules, methods of a known type, storing and pure method names), every one otherwise
+    (the sound default for an unknown callee), never a name of an immutable type."""
+    slots: frozenset[int | str] | None
+    if not receiver:
+        held = facts.bound_methods.get(callee)
+        if held is not None:
+            slots = _method_slots(held[0], held[1], facts, rebound)
+        elif callee in context.imported and callee not in rebound:
+            slots = _module_slots(context.imported[callee])
+        elif callee in BUILTIN_ARGUMENT_EFFECTS and callee not in rebound:
+            slots = BUILTIN_ARGUMENT_EFFECTS[callee]
+        else:
+            slots = None
+    elif receiver == "<str>":
+        slots = frozenset()
+    else:
+        root = receiver.split(".", 1)[0]
+        if root in context.modules and root not in rebound:
+            slots = _module_slots(f"{receiver}.{callee}")
+        else:
+            slots = _method_slots(receiver, callee, facts, rebound)
+    changed = []
+    for name, slot in passed:
+        if facts.types.get(name) in IMMUTABLE_TYPES:
+            continue
+        if (
+            slots is None
+            or slot in slots
+            or (slot == "*" and any(isinstance(s, int) for s in slots))
+            or (slot == "**" and any(isinstance(s, str) for s in slots))
+        ):
+            changed.append(name)
+    return changed
+
+
+def _method_slots(
+    receiver: str, method: str, facts: ReceiverFacts, rebound: Collection[str]
+) -> frozenset[int | str] | None:
+    if receiver in facts.types:
+        return frozenset()
+    if receiver in METHOD_EFFECTS and receiver not in rebound:
+        # `list.append(xs, v)`: a method called through its class gets its receiver first
+        return frozenset() if method in METHOD_EFFECTS[receiver][0] else frozenset({0})
+    if method in PURE_METHODS or method in STORING_METHODS:
+        return frozenset()
+    return None
+
+
+def _module_slots(function: str) -> frozenset[int | str] | None:
+    """`json.dump` → the slots it changes; None for a module this table does not know."""
+    if function in MODULE_FUNCTION_EFFECTS:
+        return MODULE_FUNCTION_EFFECTS[function]
+    module = function.rpartition(".")[0]
+    if module in READING_MODULES:
+        return frozenset()  # the in-place ones (heappush) change their first argument already
+    return None
 
 
 class _Text:
@@ -316,8 +533,9 @@ def _value_type(value: tree_sitter.Node, text: _Text) -> str | None:
         function = value.child_by_field_name("function")
         if function is None:
             return None
-        name = text(function).rsplit(".", 1)[-1]
-        return _CONSTRUCTORS.get(name)
+        written = text(function)
+        name = written.rsplit(".", 1)[-1]
+        return _CONSTRUCTORS.get(name) or (_RETURNS.get(name) if name == written else None)
     return None
 
 
@@ -330,6 +548,65 @@ def _annotated(annotation: tree_sitter.Node | None, text: _Text) -> str | None:
     if "|" in written or base == "Optional":
         return None
     return _ANNOTATIONS.get(base)
+
+
+_ELEMENT_WRAPPERS = _words("enumerate zip sorted reversed list tuple set frozenset filter iter")
+_ELEMENT_VIEWS = _words("items values keys copy")
+
+
+def _containers(
+    iterated: Sequence[tuple[tree_sitter.Node, tree_sitter.Node]], text: _Text
+) -> dict[str, frozenset[str]]:
+    """For-loop targets → the names whose elements they are bound to, transitively."""
+    direct: dict[str, set[str]] = {}
+    for target, iterable in iterated:
+        sources = _element_sources(iterable, text)
+        if sources:
+            for identifier in _bound_identifiers(target):
+                direct.setdefault(text(identifier), set()).update(sources)
+    closed: dict[str, frozenset[str]] = {}
+    for element, holders in direct.items():
+        seen: set[str] = set()
+        stack = list(holders)
+        while stack:
+            current = stack.pop()
+            if current not in seen and current != element:
+                seen.add(current)
+                stack.extend(direct.get(current, ()))
+        if seen:
+            closed[element] = frozenset(seen)
+    return closed
+
+
+def _element_sources(node: tree_sitter.Node, text: _Text) -> list[str]:
+    """The names an iterable hands out elements of: `rows`, `self.rows`, `enumerate(rows)`,
+    `zip(a, b)`, `d.items()`; none for computed values (`range(n)`, `f(x)`)."""
+    kind = node.type
+    if kind == "identifier":
+        return [text(node)]
+    if kind in ("attribute", "subscript"):
+        root = _root(node)
+        return [text(root)] if root is not None else []
+    if kind == "parenthesized_expression" and node.named_child_count == 1:
+        return _element_sources(node.named_children[0], text)
+    if kind != "call":
+        return []
+    function = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if function is None:
+        return []
+    if function.type == "identifier" and text(function) in _ELEMENT_WRAPPERS and arguments:
+        return [
+            name
+            for argument in arguments.named_children
+            if argument.type != "keyword_argument"
+            for name in _element_sources(argument, text)
+        ]
+    method = function.child_by_field_name("attribute") if function.type == "attribute" else None
+    if method is not None and text(method) in _ELEMENT_VIEWS:
+        obj = function.child_by_field_name("object")
+        return _element_sources(obj, text) if obj is not None else []
+    return []
 
 
 def _groups(links: list[tuple[str, str]]) -> dict[str, frozenset[str]]:

@@ -8,9 +8,11 @@ be pure, `obj.attr = v` and `d[k] = v` mutate their root name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tree_sitter
 
-from .effects import PURE_METHODS
+from .effects import PURE_METHODS, Passing
 
 
 def _words(text: str) -> list[str]:
@@ -139,7 +141,7 @@ def parameter_defaults(parameters: tree_sitter.Node | None) -> list[tree_sitter.
 class Scan:
     """Accumulates the names one statement reads and writes."""
 
-    __slots__ = ("assigned", "calls", "defs", "roots", "source", "uses", "yields")
+    __slots__ = ("assigned", "calls", "defs", "passes", "roots", "source", "uses", "yields")
 
     def __init__(self, source: bytes = b"") -> None:
         self.uses: list[str] = []
@@ -153,6 +155,9 @@ class Scan:
         decided once the whole scope is seen (`effects.resolve_effects`)."""
         self.assigned: list[tuple[str, tree_sitter.Node]] = []
         """(name, value) of `name = value`: what `effects` reads types and aliases from."""
+        self.passes: list[Passing] = []
+        """Calls that pass names' objects as arguments: whether the callee may change them is
+        decided with the scope's types and the module's own functions (`effects`, `calls`)."""
         self.yields = False
         # names are sliced from the source: much cheaper than `Node.text` (b"": use that)
         self.source = source
@@ -195,6 +200,7 @@ class Scan:
                         self._method_call(function, node, bound)
                     elif function.type == "identifier":
                         self._function_call(function, node, bound)
+                    self._passing(function, node, bound)
                 stack.extend(node.named_children)
             elif kind == "named_expression":
                 name_node = node.child_by_field_name("name")
@@ -272,6 +278,58 @@ class Scan:
         elif bound is None or name not in bound:
             self.calls.append((name, "", False))
 
+    def _passing(
+        self, function: tree_sitter.Node, call: tree_sitter.Node, bound: frozenset[str] | None
+    ) -> None:
+        """Record which names' objects `call` hands to its callee, and in which slot."""
+        arguments = call.child_by_field_name("arguments")
+        if arguments is None or arguments.type != "argument_list":
+            return
+        text = self._text
+        kind = function.type
+        if kind == "identifier":
+            receiver, callee = "", text(function)
+        elif kind == "attribute":
+            obj = function.child_by_field_name("object")
+            method = function.child_by_field_name("attribute")
+            callee = text(method) if method is not None else ""
+            receiver = _receiver_text(obj, text) if obj is not None else "<expr>"
+        else:
+            receiver, callee = "<expr>", ""
+        passed: list[tuple[str, int | str]] = []
+        position = 0
+        for argument in arguments.named_children:
+            kind = argument.type
+            if kind in _NO_OBJECT:
+                position += 1
+                continue
+            if kind == "keyword_argument":
+                keyword = argument.child_by_field_name("name")
+                value = argument.child_by_field_name("value")
+                slot: int | str = text(keyword) if keyword is not None else "**"
+            elif kind in ("list_splat", "dictionary_splat"):
+                value = argument.named_children[0] if argument.named_child_count else None
+                slot = "*" if kind == "list_splat" else "**"
+            elif kind == "comment":
+                continue
+            else:
+                value, slot = argument, position
+                position += 1
+            if value is not None and value.type == "identifier":
+                name = text(value)
+                if bound is None or name not in bound:
+                    passed.append((name, slot))
+                continue
+            for root in _object_roots(value):
+                name = text(root)
+                if bound is None or name not in bound:
+                    passed.append((name, slot))
+        # a call passing nothing matters only when it may reach the module's own functions
+        # (`reset()`, `self.flush()`): their summaries may change names they do not receive
+        if not passed and ("." in receiver or receiver.startswith("<")):
+            return
+        self.passes.append((receiver, callee, tuple(passed)))
+
     def _text(self, node: tree_sitter.Node) -> str:
         source = self.source
         if source:
@@ -315,6 +373,56 @@ class Scan:
                 self.expr(current)
             else:
                 self.expr(current)
+
+
+# argument kinds that never hand over an existing object of a name
+_NO_OBJECT = frozenset(
+    _words(
+        """integer float string concatenated_string true false none binary_operator
+        unary_operator comparison_operator not_operator list_comprehension set_comprehension
+        dictionary_comprehension generator_expression lambda"""
+    )
+)
+
+
+def _object_roots(node: tree_sitter.Node | None) -> list[tree_sitter.Node]:
+    """The names whose objects (or parts of them) an argument expression may hand over:
+    `x`, `x.a[i]`, either side of `a if c else b` and `a or b`, the items of a list, tuple,
+    set or dict display; none for a computed value."""
+    stack = [node] if node is not None else []
+    roots: list[tree_sitter.Node] = []
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        if kind == "conditional_expression":
+            # `a if c else b`: the first and last named children are the values
+            children = current.named_children
+            if children:
+                stack.extend((children[0], children[-1]))
+        elif kind in ("boolean_operator", "list", "tuple", "set", "pair", "dictionary"):
+            stack.extend(current.named_children)  # `f([xs])` hands over `xs` inside the list
+        elif kind == "parenthesized_expression" and current.named_child_count == 1:
+            stack.append(current.named_children[0])
+        elif kind in ("identifier", "attribute", "subscript"):
+            root = _root_name(current)
+            if root is not None:
+                roots.append(root)
+    return roots
+
+
+def _receiver_text(obj: tree_sitter.Node, text: Callable[[tree_sitter.Node], str]) -> str:
+    """`os.path` for `os.path.join(…)`; "<str>" for `", ".join(…)`; "<expr>" otherwise."""
+    node = obj
+    while node.type == "attribute":
+        inner = node.child_by_field_name("object")
+        if inner is None:
+            return "<expr>"
+        node = inner
+    if node.type == "identifier":
+        return text(obj)
+    if node is obj and node.type in ("string", "concatenated_string"):
+        return "<str>"
+    return "<expr>"
 
 
 def _is_statement(call: tree_sitter.Node) -> bool:

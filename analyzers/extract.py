@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from .effects import receiver_facts, resolve_effects
+from .calls import Callee, CallSite
+from .effects import CallContext, Passing, ReceiverFacts, receiver_facts, resolve_effects
 from .expressions import (
     Scan,
     catches_everything,
@@ -79,6 +80,9 @@ class StatementGraph:
     params: list[str]
     nested: list[tree_sitter.Node]  # function/class definitions directly inside
     handlers: list[tuple[int, int, int]]  # (except header, first body node, end body node)
+    receivers: ReceiverFacts = field(default_factory=ReceiverFacts)
+    declared: set[str] = field(default_factory=set)  # `global` / `nonlocal` names
+    sites: list[CallSite] = field(default_factory=list)  # calls of the module's own functions
 
 
 @dataclass(slots=True)
@@ -107,7 +111,11 @@ class _Builder:
     def __init__(self, source: bytes) -> None:
         self.source = source
         self.calls: list[tuple[int, list[tuple[str, str, bool]]]] = []
+        self.passes: list[tuple[int, list[Passing]]] = []
         self.assigned: list[tuple[str, tree_sitter.Node]] = []
+        self.iterated: list[
+            tuple[tree_sitter.Node, tree_sitter.Node]
+        ] = []  # for targets, iterables
         self.declared: set[str] = set()  # `global` / `nonlocal` names: not this scope's objects
         self.nodes: list[StatementNode] = []
         self.loops: list[LoopInfo] = []
@@ -178,6 +186,8 @@ class _Builder:
         )
         if scan.calls:
             self.calls.append((index, scan.calls))
+        if scan.passes:
+            self.passes.append((index, scan.passes))
         self.assigned.extend(scan.assigned)
 
     def header(
@@ -308,6 +318,8 @@ class _Builder:
             scan.expr(right)
         if left is not None:
             scan.target(left, "for")
+            if right is not None:
+                self.iterated.append((left, right))
         self.attach(head, scan)
         is_async = any(child.type == "async" for child in stmt.children[:1])
         return self._loop(stmt, head, "for", is_async)
@@ -565,11 +577,13 @@ def build_statement_graph(
     first_line: int,
     last_line: int,
     source: bytes = b"",
-    modules: frozenset[str] = frozenset(),
+    context: CallContext | None = None,
 ) -> StatementGraph:
     """Lower a module, function or class node into statement nodes with CFG edges
     (`source`, the module's bytes, makes reading names cheaper; optional). Method calls on
-    `modules` (names bound by `import m`) are not mutations unless this scope rebinds them."""
+    `context.modules` (names bound by `import m`) are not mutations unless this scope rebinds
+    them; calls `context.own` resolves are left in `sites` for their callees' summaries."""
+    modules = context.modules if context is not None else frozenset()
     builder = _Builder(source)
     builder.nodes.append(StatementNode(first_line, first_line, "entry"))
     builder.nodes.append(StatementNode(last_line, last_line, "exit"))
@@ -590,12 +604,25 @@ def build_statement_graph(
         builder.assigned,
         builder.declared,
         source,
+        builder.iterated,
     )
-    resolve_effects(builder.nodes, builder.calls, facts)
+    found = resolve_effects(builder.nodes, builder.calls, facts, builder.passes, context)
+    sites = [
+        CallSite(i, callee, passed) for i, callee, passed in found if isinstance(callee, Callee)
+    ]
     if modules:
         rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
         skipped = modules - rebound
         for node in builder.nodes:
             if node.defs:
                 node.defs = [d for d in node.defs if d[1] or d[0] not in skipped]
-    return StatementGraph(builder.nodes, builder.loops, params, builder.nested, builder.handlers)
+    return StatementGraph(
+        builder.nodes,
+        builder.loops,
+        params,
+        builder.nested,
+        builder.handlers,
+        facts,
+        builder.declared,
+        sites,
+    )

@@ -10,12 +10,15 @@ like an editor's gutter; `EXIT_LINE` (0) stands for "leaves the function".
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import tree_sitter
 
 from . import slicing
+from .calls import ModuleCalls
 from .dataflow import Analysis, analyse, bits
+from .effects import CallContext
 from .extract import ENTRY, EXIT, StatementGraph, build_statement_graph
 
 EXIT_LINE = 0
@@ -122,19 +125,35 @@ class FunctionFacts:
     source: bytes = field(default=b"", repr=False)  # the module's bytes (speeds up lowering)
     # names the module binds with `import m`: calling `m.f()` is not taken as mutating `m`
     modules: frozenset[str] = field(default=frozenset(), repr=False)
+    # names bound by `from m import n [as k]`: k → "m.n" (the effect tables know some)
+    imported: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # the module's own functions: calls of them are decided by their summaries
+    calls: ModuleCalls | None = field(default=None, repr=False)
+    _raw: StatementGraph | None = field(default=None, repr=False)
     _graph: StatementGraph | None = field(default=None, repr=False)
     _analysis: Analysis | None = field(default=None, repr=False)
     _cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     # -- lowering and analyses (lazy) -------------------------------------------------------
     @property
+    def raw_graph(self) -> StatementGraph:
+        """The statement graph before calls of the module's own functions are decided (what
+        this function's summary is computed from; `graph` is the same object, completed)."""
+        if self._raw is None:
+            first = self.def_line if self.kind != "module" else 0
+            own = self.calls.resolver(self) if self.calls is not None else None
+            context = CallContext(self.modules, self.imported, own)
+            self._raw = build_statement_graph(self.node, first, self.end_line, self.source, context)
+        return self._raw
+
+    @property
     def graph(self) -> StatementGraph:
         """The statement-level graph (internal representation; prefer the methods below)."""
         if self._graph is None:
-            first = self.def_line if self.kind != "module" else 0
-            self._graph = build_statement_graph(
-                self.node, first, self.end_line, self.source, self.modules
-            )
+            graph = self.raw_graph
+            if self.calls is not None and graph.sites:
+                self.calls.apply(graph)
+            self._graph = graph
         return self._graph
 
     @property
@@ -422,7 +441,9 @@ class FunctionFacts:
         """What a data edge means, for the editor to explain it: "mutation" when the use only
         names the object it changes (`d` in `d[k] = v`: the earlier contents carry over),
         "alias" when the definition changed the object through another name (`cols` after
-        `self.cols.append(…)`), else "value" (the value written is read)."""
+        `self.cols.append(…)`), "call" when a call there may have changed it (`fill(rows)`,
+        whose body changes its parameter; `process(rows)`, a function the analysis cannot
+        read), else "value" (the value written is read)."""
         nodes = self.graph.nodes
         for index in self._nodes_at(use_line):
             node = nodes[index]
@@ -434,7 +455,9 @@ class FunctionFacts:
             for name, _kills, how in nodes[index].defs
             if name == var
         }
-        return "alias" if hows == {"alias"} else "value"
+        if hows == {"alias"} or hows == {"call"}:
+            return hows.pop()
+        return "value"
 
     def control_dependencies(self, line: int) -> list[ControlEdge]:
         """The conditions deciding whether `line` runs, with the variables each reads."""

@@ -90,6 +90,7 @@ _EDGE_NOTES = {
     "value": "",
     "mutation": ", its contents before this change",
     "alias": ", changed through another name for the same object",
+    "call": ", changed by the call there",
 }
 """How hover explains a data edge's kind (`FunctionFacts.data_kind`)."""
 

@@ -22,6 +22,7 @@ class _State:
     loop_depth: int = 0
     counter: int = 0
     budget: int = 28
+    calls: bool = False  # also call functions that change their arguments (`generate`)
 
     def emit(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
@@ -61,8 +62,57 @@ def _condition(rng: random.Random) -> str:
     )
 
 
+def _call(state: _State, indent: int) -> None:
+    """A call that changes (or only reads) the objects it is given: the module's own functions
+    (`CALLEES`, one passing its argument on, one recursive) and a lambda the analysis cannot
+    see into."""
+    rng = state.rng
+    v = rng.choice(INTS)
+    state.emit(
+        indent,
+        rng.choice(
+            [
+                f"push(xs, {_int_expr(rng)})",
+                f"push_twice(xs, {v})",
+                f"put(d, {v} % 3, {_int_expr(rng)})",
+                f"fill(xs, {v} % 3)",
+                f"poke(xs, {_int_expr(rng)})",
+                f"s = total_of(xs) + {v}",
+                f"{rng.choice(INTS[3:])} = peek(d, xs)",
+            ]
+        ),
+    )
+
+
+CALLEES = """
+def push(t, v):
+    t.append(v)
+
+def push_twice(t, v):
+    push(t, v)
+    push(t, v + 1)
+
+def put(m, k, v):
+    m[k] = v
+
+def fill(t, n):
+    if n > 0:
+        t.append(n)
+        fill(t, n - 1)
+
+def total_of(t):
+    return sum(t)
+
+def peek(m, t):
+    return len(m) + (t[0] if t else 0)
+"""
+
+
 def _simple(state: _State, indent: int) -> None:
     rng = state.rng
+    if state.calls and rng.random() < 0.3:
+        _call(state, indent)
+        return
     target = rng.choice(INTS[3:])
     choice = rng.randrange(12)
     if choice <= 2:
@@ -181,16 +231,19 @@ def _try(state: _State, indent: int, depth: int) -> None:
         _block(state, indent + 1, 1, depth + 1)
 
 
-def generate(seed: int) -> str:
-    """The source of one module defining `f(a, b, c)`; deterministic in `seed`."""
-    state = _State(random.Random(seed))
+def generate(seed: int, calls: bool = False) -> str:
+    """The source of one module defining `f(a, b, c)`; deterministic in `seed`. With `calls`,
+    `f` also calls functions that change their arguments (defined after it, `CALLEES`)."""
+    state = _State(random.Random(seed), calls=calls)
     state.lines = ["from contextlib import nullcontext", "", "def f(a, b, c):"]
     for line in ("x = a", "y = b", "z = c", "s = 0", "xs = [a, b]", "d = {}", "w = 0"):
         state.emit(1, line)
+    if calls:
+        state.emit(1, "poke = lambda t, v: t.append(v)")
     state.budget = 28
     _block(state, 1, 12, 0)
     state.emit(1, "return x + y + z + s + len(xs) + len(d)")
-    return "\n".join(state.lines) + "\n"
+    return "\n".join(state.lines) + "\n" + (CALLEES if calls else "")
 
 
 ARGUMENTS = ((0, 1, 2), (3, 5, -1), (7, 2, 4), (2, 2, 2))

@@ -29,6 +29,9 @@ SAMPLES: dict[str, Callable[[], Any]] = {
     "OrderedDict": lambda: collections.OrderedDict(a=1, b=2),
     "Queue": lambda: _queue_of(3, 1),
     "Pattern": lambda: re.compile("a+"),
+    "int": lambda: 6,
+    "bool": lambda: True,
+    "float": lambda: 2.5,
 }
 
 ARGUMENTS: dict[str, tuple[Any, ...]] = {

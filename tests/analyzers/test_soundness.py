@@ -25,6 +25,7 @@ from neurodebug.analyzers.facts import FunctionFacts
 from .program_gen import ARGUMENTS, generate
 
 PROGRAM_COUNT = 400
+CALL_PROGRAM_COUNT = 200
 RUNNER = Path(__file__).with_name("trace_runner.py")
 
 
@@ -215,10 +216,19 @@ def _trace(sources: list[str]) -> list[list[dict[str, object]]]:
 
 
 @pytest.mark.slow
-def test_static_edges_cover_every_observed_dependency() -> None:
-    sources = [generate(seed) for seed in range(PROGRAM_COUNT)]
+@pytest.mark.parametrize(
+    ("count", "calls"),
+    [(PROGRAM_COUNT, False), (CALL_PROGRAM_COUNT, True)],
+    ids=["plain", "with-calls"],
+)
+def test_static_edges_cover_every_observed_dependency(count: int, calls: bool) -> None:
+    """`with-calls` programs also hand `xs` and `d` to the module's own functions (some change
+    them, one recursively, one through another) and to a lambda the analysis cannot read:
+    only the call summaries and the unknown-call default make those changes static edges."""
+    sources = [generate(seed, calls=calls) for seed in range(count)]
     runs = _trace(sources)
     observed_total = static_total = hit_total = steps_total = 0
+    through_calls = 0
     missing: list[str] = []
     for seed, (source, program_runs) in enumerate(zip(sources, runs, strict=True)):
         function: FunctionFacts = analyze_source(source.encode()).functions_named("f")[0]
@@ -232,6 +242,10 @@ def test_static_edges_cover_every_observed_dependency() -> None:
         observed_total += len(observed.data)
         static_total += len(static)
         hit_total += len(observed.data & static)
+        text = source.splitlines()
+        through_calls += sum(
+            1 for var, at, _ in observed.data if var in ("xs", "d") and "(" + var in text[at - 1]
+        )
         missing.extend(f"seed {seed}: data {edge}" for edge in sorted(observed.data - static))
         for before, after in sorted(observed.steps):
             steps_total += 1
@@ -240,10 +254,13 @@ def test_static_edges_cover_every_observed_dependency() -> None:
     recall = hit_total / observed_total
     precision = hit_total / static_total
     print(
-        f"\nsoundness: {PROGRAM_COUNT} programs x {len(ARGUMENTS)} runs, "
-        f"{observed_total} observed data edges, recall {recall:.2%}, "
+        f"\nsoundness ({'with calls' if calls else 'plain'}): {count} programs x "
+        f"{len(ARGUMENTS)} runs, {observed_total} observed data edges, recall {recall:.2%}, "
         f"static edges {static_total}, precision {precision:.2%}, "
         f"{steps_total} observed line steps"
+        + (f", {through_calls} observed changes made by a call" if calls else "")
     )
     assert not missing, "\n".join(missing[:20])
-    assert observed_total > 10 * PROGRAM_COUNT  # the runs really exercised the programs
+    assert observed_total > 10 * count  # the runs really exercised the programs
+    if calls:
+        assert through_calls > count  # and the calls really changed what they were given

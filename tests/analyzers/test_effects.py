@@ -255,3 +255,12 @@ def test_hover_explains_each_edge_kind() -> None:
     text = "\n".join(at_store.paragraphs)
     assert "line 2: `d = {}`, its contents before this change" in text
     assert "line 4: `d[k] = 1`, its contents before this change" in text
+    called = Document.open(
+        "file:///call.py",
+        1,
+        "def fill(t):\n    t.append(1)\n\ndef f(xs):\n    fill(xs)\n    return xs\n",
+    )
+    after_call = hover_facts(called, 6, 11)  # `xs` in `return xs`
+    assert after_call is not None
+    text = "\n".join(after_call.paragraphs)
+    assert "line 5: `fill(xs)`, changed by the call there" in text

@@ -27,6 +27,7 @@ from typing import Protocol
 
 import tree_sitter
 
+from .definitions import decorators
 from .effects import ReceiverFacts
 
 
@@ -264,7 +265,8 @@ class ModuleCalls:
             order.append(current)
             for site in current.raw_graph.sites:
                 stack.extend(site.callee.functions)
-        working = {id(f): _direct_summary(f.raw_graph) for f in order}
+        local_names = {id(f): _local_names(f.raw_graph) for f in order}
+        working = {id(f): _direct_summary(f.raw_graph, local_names[id(f)]) for f in order}
 
         def current_summary(callee: FunctionFacts) -> Summary:
             return self._summaries.get(id(callee)) or working[id(callee)]
@@ -276,15 +278,12 @@ class ModuleCalls:
                 graph = current.raw_graph
                 before = working[id(current)]
                 grown_changed, grown_free = set(before.changed), set(before.free)
-                local = _local_names(graph)
+                local = local_names[id(current)]
+                receivers = graph.receivers
                 for site in graph.sites:
                     direct = self._changed_with(site, current_summary)
-                    receivers = graph.receivers
                     for name in direct | {n for d in direct for n in receivers.also_changed(d)}:
-                        if name in graph.params:
-                            grown_changed.add(name)
-                        elif name not in local or name in graph.declared:
-                            grown_free.add(name)
+                        _credit(name, graph, local, grown_changed, grown_free)
                 after = Summary(frozenset(grown_changed), frozenset(grown_free))
                 if after != before:
                     working[id(current)] = after
@@ -301,21 +300,27 @@ class ModuleCalls:
         return layout
 
 
-def _direct_summary(graph: StatementGraph) -> Summary:
+def _direct_summary(graph: StatementGraph, local: set[str]) -> Summary:
     """What the function's own statements change, before its calls of own functions."""
-    params = set(graph.params)
-    local = _local_names(graph)
     changed: set[str] = set()
     free: set[str] = set()
     for node in graph.nodes:
-        for var, kills, how in node.defs:
-            if how == "param":
-                continue
-            if not kills and var in params:
-                changed.add(var)
-            elif var in graph.declared or (not kills and var not in local):
-                free.add(var)
+        for var, kills, _how in node.defs:
+            if not kills:
+                _credit(var, graph, local, changed, free)
+            elif var in graph.declared:
+                free.add(var)  # `global g; g = …` rebinds the caller's `g`
     return Summary(frozenset(changed), frozenset(free))
+
+
+def _credit(
+    name: str, graph: StatementGraph, local: set[str], changed: set[str], free: set[str]
+) -> None:
+    """File a change of `name`'s object under a parameter or a name the function does not bind."""
+    if name in graph.params:
+        changed.add(name)
+    elif name not in local or name in graph.declared:
+        free.add(name)
 
 
 def _local_names(graph: StatementGraph) -> set[str]:
@@ -382,15 +387,7 @@ def _identifier(node: tree_sitter.Node) -> str | None:
 
 def _decorators(node: tree_sitter.Node) -> list[str]:
     """The last dotted part of each decorator's name (`functools.lru_cache(8)` → lru_cache)."""
-    parent = node.parent
-    if parent is None or parent.type != "decorated_definition":
-        return []
-    names = []
-    for child in parent.named_children:
-        if child.type == "decorator":
-            text = (child.text or b"").decode("utf-8", "replace").lstrip("@").strip()
-            names.append(text.split("(", 1)[0].rsplit(".", 1)[-1].strip())
-    return names
+    return [text.split("(", 1)[0].rsplit(".", 1)[-1].strip() for text in decorators(node)]
 
 
 def _usable(function: FunctionFacts) -> bool:

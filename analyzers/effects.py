@@ -48,6 +48,8 @@ _SET_READS = _words(
     "copy difference intersection isdisjoint issubset issuperset symmetric_difference union"
 )
 
+_INT_READS = _words("bit_length bit_count conjugate as_integer_ratio to_bytes")
+
 METHOD_EFFECTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "list": (
         _words("copy count index"),
@@ -83,8 +85,8 @@ METHOD_EFFECTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "OrderedDict": (_DICT_READS, _DICT_WRITES | {"move_to_end"}),
     "Queue": (_words("empty full qsize"), _words("get get_nowait put put_nowait")),
     "Pattern": (_words("findall finditer fullmatch match search split sub subn"), frozenset()),
-    "int": (_words("bit_length bit_count conjugate as_integer_ratio to_bytes"), frozenset()),
-    "bool": (_words("bit_length bit_count conjugate as_integer_ratio to_bytes"), frozenset()),
+    "int": (_INT_READS, frozenset()),
+    "bool": (_INT_READS, frozenset()),
     "float": (_words("as_integer_ratio conjugate hex is_integer"), frozenset()),
 }
 """type → (methods that never change the receiver, methods that do). A method in neither

@@ -172,8 +172,7 @@ BUILTIN_ARGUMENT_EFFECTS: dict[str, frozenset[int | str]] = {
             """abs all any ascii bin bool bytearray bytes callable chr complex dict dir divmod
             enumerate filter float format frozenset getattr hasattr hash hex id int isinstance
             input issubclass iter len list map max min object oct open ord pow range repr
-            reversed round
-            set slice sorted str sum tuple type vars zip"""
+            reversed round set slice sorted str sum super tuple type vars zip"""
         )
     },
     **{  # exception classes store what they are given
@@ -382,9 +381,9 @@ def resolve_effects(
                         node.roots.append(name)
                 continue
             held = facts.bound_methods.get(name)
-            if held is not None and facts.changes_receiver(
-                held[0], held[1], held[1] in PURE_METHODS
-            ):
+            if held is None or (held[0] in context.modules and held[0] not in rebound):
+                continue  # not a method kept in a name, or a module's function (`e = re.escape`)
+            if facts.changes_receiver(held[0], held[1], held[1] in PURE_METHODS):
                 node.defs.append((held[0], False, "mutation"))
     for index, recorded_passes in passes:
         node = nodes[index]
@@ -434,11 +433,11 @@ def changed_arguments(
     modules, methods of a known type, storing and pure method names), every one otherwise
     (the sound default for an unknown callee), never a name of an immutable type."""
     slots: frozenset[int | str] | None
+    if not receiver and callee in facts.bound_methods:
+        # a method or module function kept in a name (`add = seen.add`, `e = re.escape`)
+        receiver, callee = facts.bound_methods[callee]
     if not receiver:
-        held = facts.bound_methods.get(callee)
-        if held is not None:
-            slots = _method_slots(held[0], held[1], facts, rebound)
-        elif callee in context.imported and callee not in rebound:
+        if callee in context.imported and callee not in rebound:
             slots = _module_slots(context.imported[callee])
         elif callee in BUILTIN_ARGUMENT_EFFECTS and callee not in rebound:
             slots = BUILTIN_ARGUMENT_EFFECTS[callee]

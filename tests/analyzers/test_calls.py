@@ -203,6 +203,23 @@ def test_builtins_and_standard_library_functions_from_the_tables() -> None:
     assert changes(source, "f") == {("out", 7), ("it", 8), ("fp", 10), ("table", 12)}
 
 
+def test_a_module_function_or_method_kept_in_a_name_is_looked_up_as_itself() -> None:
+    source = """\
+        import re
+
+        def f(prefix, seen, item, base, obj):
+            escape = re.escape
+            add = seen.add
+            pattern = escape(prefix)
+            add(item)
+            super(base, obj).__init__()
+            return pattern, seen, item
+        """
+    # `re.escape` only reads; `seen.add` stores `item` and changes `seen` (and so `add`, which
+    # holds a part of it); `super(…)` reads
+    assert changes(source, "f") == {("seen", 7), ("add", 7)}
+
+
 def test_methods_by_name_and_type() -> None:
     source = """\
         def f(x, y, parts, xs, other, obj):

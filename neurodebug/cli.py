@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "neurodebug.commands.rules",
     "neurodebug.commands.serve",
     "neurodebug.commands.trace_corpus",
+    "neurodebug.commands.trace_suites",
     "neurodebug.commands.verify",
     "neurodebug.commands.train",
     "neurodebug.commands.predict",

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace
+from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Event, Step, Trace
 
 CONTAINER_ITEMS = 12
 """Containers longer than this are summarised: the first items, then `...`."""
@@ -177,37 +177,43 @@ class _Recorder:
         if event != "call" or frame.f_code.co_filename != self.filename:
             return None
         self.depths[id(frame)] = self.depth_of(frame)
+        code = frame.f_code
         self.add(
-            Step(
-                frame.f_lineno,
-                "call",
-                frame.f_code.co_name,
-                self.depths[id(frame)],
-                frame_locals(frame),
-            )
+            Step(frame.f_lineno, "call", code.co_name, self.depths[id(frame)], frame_locals(frame))
         )
         return self.local_trace
 
     def local_trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
-        code = frame.f_code
-        depth = self.depths.get(id(frame), 0)
-        if event == "line":
-            self.add(Step(frame.f_lineno, "line", code.co_name, depth, frame_locals(frame)))
-        elif event == "return":
-            opcode = code.co_code[frame.f_lasti]
-            value = safe_repr(arg) if opcode in (_RETURN, _YIELD) else None
-            self.depths.pop(id(frame), None)
-            locals_ = frame_locals(frame)
-            yielded = opcode == _YIELD
-            self.add(Step(frame.f_lineno, "return", code.co_name, depth, locals_, value, yielded))
-        elif event == "exception":
-            if isinstance(arg[1], StepLimitReached):
-                return None
-            text = exception_text(arg[1])
-            self.add(
-                Step(frame.f_lineno, "exception", code.co_name, depth, frame_locals(frame), text)
-            )
+        if event == "exception" and isinstance(arg[1], StepLimitReached):
+            return None
+        if event != "call":
+            step = stop_at(frame, event, arg, self.depths.get(id(frame), 0))
+            if event == "return":
+                self.depths.pop(id(frame), None)
+            if step is not None:
+                self.add(step)
         return self.local_trace
+
+
+def stop_at(frame: FrameType, event: str, arg: Any, depth: int) -> Step | None:
+    """The debugger stop that a trace event of `frame` makes, or None for other events.
+
+    One definition for every tracer (an entry call here, a test suite's functions in
+    `corpus.suite_tracer`), so their traces follow the same conventions (see the module doc).
+    """
+    code = frame.f_code
+    if event in ("call", "line"):
+        kind: Event = "call" if event == "call" else "line"
+        return Step(frame.f_lineno, kind, code.co_name, depth, frame_locals(frame))
+    if event == "return":
+        opcode = code.co_code[frame.f_lasti]
+        value = safe_repr(arg) if opcode in (_RETURN, _YIELD) else None
+        locals_ = frame_locals(frame)
+        return Step(frame.f_lineno, "return", code.co_name, depth, locals_, value, opcode == _YIELD)
+    if event == "exception":
+        text = exception_text(arg[1])
+        return Step(frame.f_lineno, "exception", code.co_name, depth, frame_locals(frame), text)
+    return None
 
 
 def record_call(

@@ -1,7 +1,8 @@
 """The trace corpus: synthetic (and harvested) programs, traced for real, sharded with a manifest.
 
-Build one with `neurodebug trace-corpus --out DIR --programs N [--workers K]`. A finished corpus
-folder holds:
+Build one with `neurodebug trace-corpus --out DIR --programs N [--workers K]`, or the real-code
+corpus with `neurodebug trace-suites --out DIR` (real projects' test suites under the tracer,
+`suite_tracer`). A finished corpus folder holds:
 
 - `train-00000.jsonl`, `val-00000.jsonl`, `test-00000.jsonl`, … — one JSON record per line,
   at most `shard_size` records per shard (default 5,000);
@@ -29,7 +30,7 @@ Record format (one line of a shard; `version` 1):
     "stdout": "", "stderr": ""    # captured output, capped
   },
   "meta": {
-    "origin": "synthetic",        # or "stdlib:<module>.<function>" for harvested functions
+    "origin": "synthetic",        # or "stdlib:<module>.<function>" (harvested), "suite:<project>"
     "split": "train",             # "train" | "val" | "test" — by program hash
     "hash": "3f2a9c1b0d4e...",    # sha1 of the AST-normalized source (dedup key)
     "constructs": ["for", "if", "recursion", ...],
@@ -38,6 +39,10 @@ Record format (one line of a shard; `version` 1):
     "max_depth": 2                # deepest step depth (entry = 0)
     # harvested records only: "context_module": "posixpath" -- the source was run inside a copy
     # of that module's globals (its helpers and constants); only the function's lines are traced
+    # suite records only (`trace-suites`, origin "suite:<project>"): "project", "file",
+    # "qualname", "first_line" (where the function starts in that file; lines are numbered from
+    # it), "test" (the test that made the call), "literal_call" (every argument reads back as a
+    # literal); "split" is the project's and "hash" is per function, so a split never cuts one
   }
 }
 ```

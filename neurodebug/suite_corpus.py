@@ -1,0 +1,182 @@
+"""Build the real-code trace corpus: the pinned projects' own test suites, run under the tracer.
+
+Each project of benchmarks/projects/projects.toml is fetched (sha256 checked), extracted into a
+fresh folder and its suite run with pytest and the suite tracer's plugin
+(`neural_debugger.groundtruth.corpus.suite_plugin`), inside the tracer's sandbox: a network
+namespace with only loopback (tests that need the network fail and are simply not recorded), a
+filesystem read-only outside the copy, a pids limit. The records then go through the corpus
+writer, so a real-code corpus has the same shards, manifest and READY file as a synthetic one
+and `train`, `eval` read it alike.
+
+The split is the project's (`split` in the list): whole projects are held out, never single
+functions. The project's test environment is a venv of its own (`bench.harness.prepare`), and
+neurodebug reaches it only through a folder of symlinks to the `groundtruth` package, which
+imports nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from neurodebug.bench import harness
+from neurodebug.bench import projects as pj
+from neurodebug.neural_debugger.groundtruth import secure_env
+from neurodebug.neural_debugger.groundtruth.corpus.features import constructs
+from neurodebug.neural_debugger.groundtruth.corpus.writer import ShardWriter
+
+log = logging.getLogger(__name__)
+
+PLUGIN = "neurodebug.neural_debugger.groundtruth.corpus.suite_plugin"
+
+
+@dataclass(frozen=True)
+class SuiteSettings:
+    calls_per_function: int = 3
+    max_steps: int = 300
+    timeout_s: float = 900.0
+    max_source_lines: int = 200
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """What one project's traced suite gave: records kept, and the suite's own summary line."""
+
+    project: str
+    split: str
+    records: int
+    functions: int
+    seconds: float
+    returncode: int
+    summary: str
+
+
+def import_shim(folder: Path) -> Path:
+    """`folder` made into a sys.path entry where `neurodebug.neural_debugger.groundtruth` imports.
+
+    Only empty parent packages and a symlink to the real `groundtruth` folder: the project's
+    environment sees the tracer and nothing else of neurodebug (its dependencies are absent there).
+    """
+    package = folder / "neurodebug" / "neural_debugger"
+    package.mkdir(parents=True, exist_ok=True)
+    (folder / "neurodebug" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    link = package / "groundtruth"
+    if not link.exists():
+        link.symlink_to(Path(secure_env.__file__).resolve().parent, target_is_directory=True)
+    return folder
+
+
+def suite_command(project: pj.Project, python: Path, root: Path) -> list[str]:
+    return [
+        str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PLUGIN,
+        f"--basetemp={root / '.nd-tmp'}", *project.pytest_args, project.tests,
+    ]  # fmt: skip
+
+
+def trace_suite(
+    project: pj.Project, python: Path, root: Path, shim: Path, settings: SuiteSettings
+) -> tuple[Path, subprocess.CompletedProcess[str] | None, float]:
+    """Run the suite once under the plugin; the records file, the run (None: timed out), seconds."""
+    out = root / ".nd-suite-traces.jsonl"
+    env = pj.minimal_environment(project, root, python)
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(shim)])
+    env.update(
+        TMPDIR=str(root / ".nd-tmp"),
+        NEURODEBUG_SUITE_OUT=str(out),
+        NEURODEBUG_SUITE_ROOT=str(root / project.source_dir),
+        NEURODEBUG_SUITE_EXCLUDE=str(root / project.tests),
+        NEURODEBUG_SUITE_PROJECT=project.name,
+        NEURODEBUG_SUITE_SPLIT=project.split,
+        NEURODEBUG_SUITE_CALLS=str(settings.calls_per_function),
+        NEURODEBUG_SUITE_MAX_STEPS=str(settings.max_steps),
+    )
+    (root / ".nd-tmp").mkdir(exist_ok=True)
+    command = secure_env.sandboxed_command(suite_command(project, python, root), str(root))
+    start = time.monotonic()
+    try:
+        done = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True,
+            timeout=settings.timeout_s, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return out, None, time.monotonic() - start
+    return out, done, time.monotonic() - start
+
+
+def enrich(record: dict[str, Any], number: int) -> dict[str, Any]:
+    """The fields the corpus writer's statistics read, as `corpus.build.make_record` sets them."""
+    source, meta, stops = record["source"], record["meta"], record["trace"]["stops"]
+    meta.update(
+        constructs=constructs(source),
+        lines=len(source.splitlines()),
+        steps=len(stops),
+        max_depth=max((stop["depth"] for stop in stops), default=0),
+    )
+    record["id"] = f"{meta['hash'][:12]}-{number}"
+    record["function"] = stops[0]["function"] if stops else ""
+    return record
+
+
+def build_suite_corpus(
+    out: Path,
+    projects: list[pj.Project],
+    base: Path,
+    settings: SuiteSettings | None = None,
+) -> dict[str, Any]:
+    """Trace every project's suite into a corpus at `out`; the manifest (also written there)."""
+    settings = settings or SuiteSettings()
+    writer = ShardWriter(out)
+    outcomes: list[SuiteOutcome] = []
+    dropped: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="nd-suites-") as scratch:
+        shim = import_shim(Path(scratch) / "shim")
+        for project in projects:
+            archive, python = harness.prepare(project, base)
+            root = pj.extract_sdist(archive, Path(scratch) / f"{project.name}-{project.version}")
+            path, done, seconds = trace_suite(project, python, root, shim, settings)
+            kept, functions = 0, set()
+            for number, record in enumerate(_read(path)):
+                if len(record["source"].splitlines()) > settings.max_source_lines:
+                    dropped["source_lines"] += 1
+                    continue
+                writer.write(enrich(record, number))
+                functions.add(record["meta"]["hash"])
+                kept += 1
+            tail = (done.stdout.strip().splitlines() or [""])[-1] if done else "timed out"
+            outcome = SuiteOutcome(
+                project.name, project.split, kept, len(functions), round(seconds, 1),
+                done.returncode if done else -1, tail,
+            )  # fmt: skip
+            log.warning("suite corpus: %s", outcome)
+            outcomes.append(outcome)
+    writer.close()
+    manifest = writer.manifest(
+        settings={**settings.__dict__, "projects": [p.requirement for p in projects]},
+        dropped=dict(dropped),
+    )
+    manifest["suites"] = [outcome.__dict__ for outcome in outcomes]
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / "READY").write_text(f"{manifest['records']} records\n")
+    return manifest
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    records = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:  # the last line of a suite killed mid-write
+                continue
+    return records

@@ -9,10 +9,12 @@ Metrics (each over the corpus split's programs, none of which the model trained 
 - input pass@1: running the predicted call (in the tracer's sandbox) returns the target output —
   never exact match of the inputs, since many inputs give one output;
 - rollout line-sequence exact match: the whole step-into trace of the call, line by line;
-  rollout output pass@1: that rollout's return value equals the real one (calls that return).
+  rollout output pass@1: that rollout's return value equals the real one (calls that return);
+- accepted: programs the model reads at all (the others are refused as too long and count in
+  no other metric).
 
-Synthetic programs and harvested real-world functions (`meta.origin` not `synthetic`) are
-reported apart.
+Synthetic programs, harvested stdlib functions and functions recorded in real projects' test
+suites are reported apart (`origin_kind`).
 """
 
 from __future__ import annotations
@@ -50,15 +52,24 @@ class Tally:
         }
 
 
+def origin_kind(meta: dict[str, Any]) -> str:
+    """`synthetic`, `real` (a harvested stdlib function) or `suite` (recorded in a project's
+    own test suite: its calls need the project to run, so inputs cannot be checked here)."""
+    origin = str(meta.get("origin", "synthetic"))
+    if origin == "synthetic":
+        return "synthetic"
+    return "suite" if origin.startswith("suite:") else "real"
+
+
 def load_split(corpus: Path, split: str) -> dict[str, list[Program]]:
-    """The split's programs grouped by origin kind: `synthetic` and `real` (harvested)."""
-    groups: dict[str, list[Program]] = {"synthetic": [], "real": []}
+    """The split's programs grouped by origin kind (see `origin_kind`)."""
+    groups: dict[str, list[Program]] = {"synthetic": [], "real": [], "suite": []}
     sharded = any(corpus.rglob(f"{split}-*.jsonl"))
     for record in read_records(corpus, pattern=f"{split}-*.jsonl" if sharded else "*.jsonl"):
         meta = record.get("meta", {})
         if split_of(record) != split:
             continue
-        kind = "synthetic" if meta.get("origin", "synthetic") == "synthetic" else "real"
+        kind = origin_kind(meta)
         trace = Trace.from_json(record.get("trace", {}))
         groups[kind].append(
             Program(
@@ -102,8 +113,10 @@ def evaluate_programs(
             transitions = sample_transitions(program, rng, per_trace)
             requests = [(t.state, t.action, t.breakpoints) for t in transitions]
             predicted = predictor.predict_steps(program.source, requests) if requests else []
-        except PredictionError:
+        except PredictionError:  # refused: the source does not fit the model's window
+            tally.add("accepted", False)
             continue
+        tally.add("accepted", True)
         for transition, stop in zip(transitions, predicted, strict=True):
             line, event, delta = _same_stop(stop, transition.stop)
             action = transition.action
@@ -173,6 +186,7 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         for action in ACTIONS
         for metric in ("next_line", "event", "changed_locals_em", "full_state_em")
     ] + ["output_pass@1", "input_pass@1", "rollout_line_seq_em", "rollout_output_pass@1"]
+    names.append("accepted")
     return [
         (name, f"{100 * metrics[name]['accuracy']:.1f}", str(metrics[name]["n"]))
         for name in names

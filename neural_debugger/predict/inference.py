@@ -44,6 +44,7 @@ from neurodebug.neural_debugger.model.encoding import (
     encode_state,
     stop_from_step,
 )
+from neurodebug.neural_debugger.model.source_view import View, identity_view, model_view
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.predict.constraints import (
     PredictionError,
@@ -60,6 +61,7 @@ from neurodebug.neural_debugger.predict.grammar import (
     TargetGrammar,
     is_literal,
 )
+from neurodebug.neural_debugger.predict.viewed import lines_in, state_in, stop_out, trace_out
 
 MAX_TARGET_TOKENS = 160
 """A stop longer than this is cut (values are at most 80 characters each)."""
@@ -98,6 +100,10 @@ class Predictor:
         self.grammar = TargetGrammar(tokenizer)
         self._masks: dict[int, Any] = {}
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
+        self._view_cache: dict[str, View] = {}
+        self.view = True
+        """Read each source through the model's view (no docstrings, comments or blank lines;
+        `source_view`), lines mapped in and out; False: read it as given."""
         self.fold = True
         """Let constant folding decide the steps it can (`folding`); False: the model alone."""
         self.compose = True
@@ -120,6 +126,16 @@ class Predictor:
         requests: Sequence[tuple[State, str, Sequence[int]]],
     ) -> list[Stop]:
         """Next stop for each (state, action, breakpoints), decoded together as one batch."""
+        view = self._view(source)
+        inside = [(state_in(view, s), action, lines_in(view, b)) for s, action, b in requests]
+        return [stop_out(view, stop) for stop in self._steps(view.text, inside)]
+
+    def _steps(
+        self,
+        source: str,
+        requests: Sequence[tuple[State, str, Sequence[int]]],
+    ) -> list[Stop]:
+        """`predict_steps` on a source the model reads as it is (a view)."""
         for _state, action, _bps in requests:
             if action not in ACTIONS:
                 raise PredictionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
@@ -170,10 +186,11 @@ class Predictor:
         max_steps: int = 50,
     ) -> Trace:
         """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`."""
-        facts = self._source(source)[0]
-        return self._rollout(
-            source, call_state(facts, function, call), action, breakpoints, max_steps
-        )
+        view = self._view(source)
+        facts = self._source(view.text)[0]
+        start = call_state(facts, function, call)
+        trace = self._rollout(view.text, start, action, lines_in(view, breakpoints), max_steps)
+        return trace_out(view, trace)
 
     def predict_from_state(
         self,
@@ -186,14 +203,18 @@ class Predictor:
         breakpoints: Sequence[int] = (),
     ) -> Trace:
         """`n_steps` stops after a `line` stop of `function` with these locals."""
-        start = State(step=Step(line=line, event="line", function=function, depth=0, locals=locals))
-        return self._rollout(source, start, action, breakpoints, n_steps, include_start=False)
+        view = self._view(source)
+        start = state_in(view, State(step=Step(line, "line", function, 0, locals)))
+        bps = lines_in(view, breakpoints)
+        trace = self._rollout(view.text, start, action, bps, n_steps, include_start=False)
+        return trace_out(view, trace)
 
     def predict_output(
         self, source: str, function: str, call: str
     ) -> tuple[str | None, str | None]:
         """(return value repr, exception) of `call`: stepped over line by line when composing
         (folded lines are exact), else, or past `COMPOSE_STEPS`, predicted in one shot."""
+        source = self._view(source).text  # no line goes in or out
         facts, _, _ = self._source(source)
         state = call_state(facts, function, call)
         if self.compose:
@@ -217,6 +238,7 @@ class Predictor:
 
     def predict_inputs(self, source: str, function: str, output: str) -> str:
         """A call expression of `function` predicted to return `output` (a repr)."""
+        source = self._view(source).text
         facts, _, _ = self._source(source)
         if function not in facts.functions:
             raise PredictionError(f"no function named {function!r} in the source")
@@ -315,7 +337,7 @@ class Predictor:
             if pending:
                 stop = pending.pop(0)
             else:
-                stop = self.predict_steps(source, [(state, action, breakpoints)])[0]
+                stop = self._steps(source, [(state, action, breakpoints)])[0]
             if stop.end:
                 result, exception = stop.value, stop.exception
                 status = "exception" if exception else "ok"
@@ -333,6 +355,17 @@ class Predictor:
         return Trace(steps=steps, result=result, exception=exception, status=status)  # type: ignore[arg-type]
 
     # ---- decoding -----------------------------------------------------------------------
+
+    def _view(self, source: str) -> View:
+        """What the model reads of `source` (see `source_view`), or all of it when `view` is off."""
+        if not self.view:
+            return identity_view(source)
+        found = self._view_cache.get(source)
+        if found is None:
+            if len(self._view_cache) > 32:
+                self._view_cache.clear()
+            found = self._view_cache[source] = model_view(source)
+        return found
 
     def _source(self, source: str) -> tuple[SourceFacts, list[int], Any]:
         cached = self._source_cache.get(source)

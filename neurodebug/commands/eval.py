@@ -2,7 +2,9 @@
 
 Prints a table (text) or JSON with per-action next-line / event / changed-locals / full-state
 accuracy, output pass@1, input pass@1 (predicted calls are run in the tracer's sandbox) and
-rollout line-sequence exact match, for synthetic programs and harvested real-world functions.
+rollout line-sequence exact match and the share of programs accepted (not refused as too long),
+for synthetic programs, harvested stdlib functions and functions recorded in real projects' test
+suites (`trace-suites`; their inputs are not checked: the calls need the project).
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=True,
         help="predict step out / continue as single steps (--no-compose: one direct prediction)",
     )
+    parser.add_argument(
+        "--view",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="read sources without docstrings, comments and blank lines (--no-view: as given)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
@@ -78,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     except CheckpointError as error:
         print(f"neurodebug eval: {error}", file=sys.stderr)
         return 2
-    predictor.fold, predictor.compose = args.fold, args.compose
-    groups: dict[str, list[Program]] = {"synthetic": [], "real": []}
+    predictor.fold, predictor.compose, predictor.view = args.fold, args.compose, args.view
+    groups: dict[str, list[Program]] = {"synthetic": [], "real": [], "suite": []}
     for corpus in corpora:
         for kind, programs in load_split(corpus, args.split).items():
             groups[kind].extend(programs)
@@ -88,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         "split": args.split,
         "fold": args.fold,
         "compose": args.compose,
+        "view": args.view,
         "model": predictor.facts,
     }
     for kind, programs in groups.items():
@@ -104,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
             programs[: args.programs],
             seed=args.seed,
             per_trace=args.per_trace,
+            check_inputs=kind != "suite",  # a suite's calls need the project to run
             rollouts=not args.no_rollouts,
             progress=progress,
         )

@@ -85,3 +85,29 @@ def test_eval_command_scores_an_untrained_model_below_the_oracle(
     assert "output_pass@1" in metrics
     assert any(name.endswith("/next_line") for name in metrics)
     assert min(value["accuracy"] for value in metrics.values()) < 1.0
+
+
+class Refuser(Oracle):
+    """Refuses every source, as the model does with one longer than its window."""
+
+    def predict_steps(
+        self, source: str, requests: Sequence[tuple[State, str, Sequence[int]]]
+    ) -> list[Stop]:
+        from neurodebug.neural_debugger.predict.inference import PredictionError
+
+        raise PredictionError("the source is too long for the model")
+
+
+def test_refused_programs_count_against_accepted_and_nowhere_else() -> None:
+    programs = load_split(corpus_dir(), "train")["synthetic"]
+    metrics = evaluate_programs(Refuser(), programs, per_trace=3)["metrics"]  # type: ignore[arg-type]
+    assert metrics["accepted"] == {"accuracy": 0.0, "n": len(programs)}
+    assert set(metrics) == {"accepted"}
+
+
+def test_functions_recorded_in_a_test_suite_are_their_own_group() -> None:
+    from neurodebug.neural_debugger.predict.evaluate import origin_kind
+
+    assert origin_kind({"origin": "suite:semver"}) == "suite"
+    assert origin_kind({"origin": "stdlib:textwrap.dedent"}) == "real"
+    assert origin_kind({}) == "synthetic"

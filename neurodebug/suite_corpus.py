@@ -56,7 +56,8 @@ class SuiteOutcome:
     functions: int
     seconds: float
     returncode: int
-    summary: str
+    summary: str  # pytest's last line under the tracer and the sandbox
+    pinned_passed: int  # tests that pass without either (projects.toml)
 
 
 def import_shim(folder: Path) -> Path:
@@ -154,7 +155,7 @@ def build_suite_corpus(
             tail = (done.stdout.strip().splitlines() or [""])[-1] if done else "timed out"
             outcome = SuiteOutcome(
                 project.name, project.split, kept, len(functions), round(seconds, 1),
-                done.returncode if done else -1, tail,
+                done.returncode if done else -1, tail, project.tests_passed,
             )  # fmt: skip
             log.warning("suite corpus: %s", outcome)
             outcomes.append(outcome)

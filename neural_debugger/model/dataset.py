@@ -13,7 +13,7 @@ import ast
 import hashlib
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from neurodebug.neural_debugger.groundtruth import actions
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
@@ -32,6 +32,7 @@ from neurodebug.neural_debugger.model.encoding import (
     encode_stop,
     stop_from_step,
 )
+from neurodebug.neural_debugger.model.source_view import model_view
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 
 ACTION_WEIGHTS: dict[str, float] = {
@@ -226,10 +227,26 @@ def pack(
     return sequences
 
 
+def viewed_program(program: Program) -> Program:
+    """The program as the model reads it (`source_view`: no docstrings, comments or blank
+    lines), its traces' lines renumbered to match; a trace stopping on a line the view drops
+    (a module's docstring) is left out. The predictor reads every source this way."""
+    view = model_view(program.source)
+    traces = []
+    for call, trace in program.traces:
+        lines = [view.to_view_line(step.line) for step in trace.steps]
+        if all(line is not None for line in lines):
+            steps = [replace(s, line=n) for s, n in zip(trace.steps, lines, strict=True)]
+            traces.append((call, replace(trace, steps=steps)))
+    return Program(view.text, tuple(traces), program.name)
+
+
 def program_sequences(
     tok: Tokenizer, program: Program, rng: random.Random, block_size: int, per_trace: int = 24
 ) -> list[tuple[list[int], list[int]]]:
-    """All packed training sequences of one program (empty when its source is too long)."""
+    """All packed training sequences of one program, read through its view (empty when the
+    source is too long)."""
+    program = viewed_program(program)
     header = encode_source(tok, program.source)
     if len(header) > block_size // 2:
         return []

@@ -128,3 +128,21 @@ def test_every_traced_function_line_is_in_the_view() -> None:
         sys.settrace(None)
     view = model_view(source)
     assert lines and all(view.to_view_line(line) is not None for line in lines)
+
+
+def test_training_programs_are_read_through_the_view_with_their_traces_renumbered() -> None:
+    from neurodebug.neural_debugger.groundtruth.tracer import trace_source
+    from neurodebug.neural_debugger.model.dataset import Program, viewed_program
+
+    source = 'def f(x):\n    """Doc."""\n\n    # why\n    y = x * 2\n    return y\n'
+    trace = trace_source(source, "f(4)")
+    viewed = viewed_program(Program(source, (("f(4)", trace),)))
+    assert viewed.source == "def f(x):\n    y = x * 2\n    return y\n"
+    ((call, renumbered),) = viewed.traces
+    assert call == "f(4)" and renumbered.result == "8"
+    assert [(s.event, s.line) for s in trace.steps] == [
+        ("call", 1), ("line", 5), ("line", 6), ("return", 6),
+    ]  # fmt: skip
+    assert [(s.event, s.line) for s in renumbered.steps] == [
+        ("call", 1), ("line", 2), ("line", 3), ("return", 3),
+    ]  # fmt: skip

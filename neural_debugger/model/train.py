@@ -36,7 +36,7 @@ import torch
 from neurodebug.neural_debugger.model.checkpoint import save_checkpoint
 from neurodebug.neural_debugger.model.model import DebuggerModel, ModelConfig
 from neurodebug.neural_debugger.model.packed import PackedData
-from neurodebug.neural_debugger.model.tokenizer import Tokenizer
+from neurodebug.neural_debugger.model.tokenizer import BPE_FILE, Tokenizer
 from neurodebug.neural_debugger.model.train_options import TrainOptions
 
 log = logging.getLogger(__name__)
@@ -162,6 +162,17 @@ def _progress(step: int, options: TrainOptions, loss: float, rate: float, tokens
     print(text, end=end, file=sys.stderr, flush=True)
 
 
+def _tokenizer_file(options: TrainOptions) -> Path | None:
+    """The tokenizer a new run's data is written with; None: learn v1 words from the corpus."""
+    if options.init_from:
+        return Path(options.init_from) / "data" / "tokenizer.json"
+    if options.tokenizer == "bpe":
+        return BPE_FILE
+    if options.tokenizer == "words":
+        return None
+    raise ValueError(f"unknown tokenizer {options.tokenizer!r}: bpe or words")
+
+
 def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
     """Run (or resume) training until `options.steps` or `max_minutes`; returns the last metrics."""
     from neurodebug.neural_debugger.model.corpus_data import prepare_data
@@ -172,14 +183,13 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
     if rank == 0 and not (data_dir / "train.npz").exists():
-        earlier_words = Path(options.init_from) / "data" / "tokenizer.json"
         prepare_data(
             options.corpus,
             data_dir,
             options.block_size,
             options.seed,
             options.max_programs,
-            tokenizer=earlier_words if options.init_from else None,
+            tokenizer=_tokenizer_file(options),
         )
     if world > 1:
         import torch.distributed as dist

@@ -33,3 +33,7 @@ class TrainOptions:
     """Each packed example attends only to the source and itself, as at inference."""
     init_from: str = ""
     """Start from this run directory's weights (its state.pt) with a fresh schedule."""
+    tokenizer: str = "bpe"
+    """A new run's vocabulary: `bpe`, the shipped v2 BPE for Python (`tokenizer_bpe.json`), or
+    `words`, v1's identifier list learned from the corpus. A run started with `--init-from`
+    keeps that run's tokenizer (the embedding rows belong to it)."""

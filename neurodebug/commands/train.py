@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if saved.exists():  # a resumed run keeps its shape; flags given now override the rest
         stored = json.loads(saved.read_text())
         stored.setdefault("isolate_examples", False)  # runs from before the option existed
+        stored.setdefault("tokenizer", "words")
         options = TrainOptions(**{**asdict(options), **stored})
     for field in fields(TrainOptions):
         value = getattr(args, field.name, None)

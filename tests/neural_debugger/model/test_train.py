@@ -146,3 +146,26 @@ def records_of(record_id: str) -> list[dict[str, object]]:
     from tests.neural_debugger.neural_fixtures import records
 
     return [r for r in records() if r["id"] == record_id]
+
+
+def test_a_new_run_speaks_the_shipped_bpe_and_its_checkpoint_predicts(tmp_path: Path) -> None:
+    from neurodebug.neural_debugger.model.tokenizer import BpeTokenizer, Tokenizer
+    from neurodebug.neural_debugger.predict.inference import load_predictor
+
+    train(options(tmp_path / "bpe", 1))
+    tok = Tokenizer.load(tmp_path / "bpe" / "data" / "tokenizer.json")
+    assert isinstance(tok, BpeTokenizer)
+    predictor = load_predictor(tmp_path / "bpe" / "checkpoint")
+    assert isinstance(predictor.tok, BpeTokenizer) and predictor.model.config.block_size == 2048
+    source = "def twice(x):\n    y = x * 2\n    return y\n"
+    predictor.fold = False  # the untrained model decides, through the constrained grammar
+    trace = predictor.predict_trace(source, "twice", "twice(3)", max_steps=4)
+    assert trace.steps[0].event == "call"
+    assert all(1 <= step.line <= 3 for step in trace.steps)  # only the source's own lines
+
+    words = options(tmp_path / "words", 1)
+    words.tokenizer = "words"
+    train(words)
+    assert not isinstance(
+        Tokenizer.load(tmp_path / "words" / "data" / "tokenizer.json"), BpeTokenizer
+    )

@@ -235,8 +235,9 @@ def viewed_program(program: Program) -> Program:
     traces = []
     for call, trace in program.traces:
         lines = [view.to_view_line(step.line) for step in trace.steps]
-        if all(line is not None for line in lines):
-            steps = [replace(s, line=n) for s, n in zip(trace.steps, lines, strict=True)]
+        kept = [line for line in lines if line is not None]
+        if len(kept) == len(lines):
+            steps = [replace(s, line=n) for s, n in zip(trace.steps, kept, strict=True)]
             traces.append((call, replace(trace, steps=steps)))
     return Program(view.text, tuple(traces), program.name)
 

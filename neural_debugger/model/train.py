@@ -162,9 +162,16 @@ def _progress(step: int, options: TrainOptions, loss: float, rate: float, tokens
     print(text, end=end, file=sys.stderr, flush=True)
 
 
+def _is_checkpoint(folder: str) -> bool:
+    """A checkpoint folder (exported weights), not a run folder (state.pt and data)."""
+    return (Path(folder) / "model.safetensors").is_file() and not (
+        Path(folder) / "state.pt"
+    ).exists()
+
+
 def _tokenizer_file(options: TrainOptions) -> Path | None:
     """The tokenizer a new run's data is written with; None: learn v1 words from the corpus."""
-    if options.init_from:
+    if options.init_from and not _is_checkpoint(options.init_from):
         return Path(options.init_from) / "data" / "tokenizer.json"
     if options.tokenizer == "bpe":
         return BPE_FILE
@@ -221,6 +228,17 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
         torch.set_rng_state(state["torch_rng"])
         random.setstate(state["python_rng"])
         log.warning("resumed %s at step %d (%.2fM tokens)", out, step, tokens_seen / 1e6)
+    elif options.init_from and _is_checkpoint(options.init_from):
+        # An exported model, maybe with another vocabulary or window: see `transfer`.
+        from neurodebug.neural_debugger.model.checkpoint import load_checkpoint
+        from neurodebug.neural_debugger.model.transfer import load_transferred
+
+        checkpoint = load_checkpoint(Path(options.init_from))
+        counts = load_transferred(model, checkpoint, tok)
+        tokens_seen = int(checkpoint[2].get("tokens_seen", 0))
+        elapsed = float(checkpoint[2].get("elapsed_s", 0.0))
+        log.warning("initialised from %s (%.2fM tokens; embedding rows %s)",
+                    options.init_from, tokens_seen / 1e6, counts)  # fmt: skip
     elif options.init_from:
         # A new schedule over an earlier run's weights; its tokens count towards "seen".
         earlier = torch.load(Path(options.init_from) / "state.pt", weights_only=False)

@@ -32,8 +32,9 @@ class TrainOptions:
     isolate_examples: bool = True
     """Each packed example attends only to the source and itself, as at inference."""
     init_from: str = ""
-    """Start from this run directory's weights (its state.pt) with a fresh schedule."""
+    """Start from this run directory's weights (its state.pt) with a fresh schedule, or from an
+    exported checkpoint folder, whose vocabulary and window may differ (`transfer`)."""
     tokenizer: str = "bpe"
     """A new run's vocabulary: `bpe`, the shipped v2 BPE for Python (`tokenizer_bpe.json`), or
-    `words`, v1's identifier list learned from the corpus. A run started with `--init-from`
+    `words`, v1's identifier list learned from the corpus. A run started with `--init-from RUN`
     keeps that run's tokenizer (the embedding rows belong to it)."""

@@ -40,6 +40,10 @@ class Step:
 
     Serialized only when true, so traces without generators keep the original JSON shape. A
     debugger treats a yield differently from a return (it does not stop back in the caller)."""
+    probability: float = field(default=1.0, compare=False)
+    """How sure a prediction is of this stop (the decoder's probability of what it wrote; 1.0
+    for real runs and for stops folding computed). Serialized only when below 1; never part of
+    equality, so a predicted stop equals the real one whatever its confidence."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -47,6 +51,8 @@ class Step:
             del data["value"]
         if not data["yielded"]:
             del data["yielded"]
+        if data["probability"] >= 1.0:
+            del data["probability"]
         return data
 
     @staticmethod
@@ -59,6 +65,7 @@ class Step:
             locals={str(k): str(v) for k, v in data.get("locals", {}).items()},
             value=data.get("value"),
             yielded=bool(data.get("yielded", False)),
+            probability=float(data.get("probability", 1.0)),
         )
 
 

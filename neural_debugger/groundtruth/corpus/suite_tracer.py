@@ -155,6 +155,7 @@ class SuiteRecorder:
         self.functions: dict[CodeType, Function | None] = {}
         self.files: dict[str, dict[int, tuple[int, str, int]]] = {}
         self.calls: dict[tuple[str, int], set[str]] = {}
+        self.tries: dict[tuple[str, int], int] = {}
         self.active: _Recording | None = None
         self.test = ""
         self.written = 0
@@ -217,8 +218,18 @@ class SuiteRecorder:
             function = self.functions[code] = self.describe(code)
         if function is None:
             return None
-        taken = self.calls.setdefault((function.filename, function.first_line), set())
-        if len(taken) >= self.calls_per_function:
+        key = (function.filename, function.first_line)
+        taken = self.calls.setdefault(key, set())
+        tries = self.tries.get(key, 0)
+        if len(taken) >= self.calls_per_function or tries >= _TRIES * self.calls_per_function:
+            return None
+        self.tries[key] = tries + 1  # a function whose calls are always refused stops costing
+        call = stop_at(frame, "call", None, 0)
+        if (
+            call is None
+            or _opaque(function, call.locals)
+            or call_text(function, call.locals) in taken
+        ):
             return None
         self.active = _Recording(function, frame, self.test)
         self._enter(self.active, frame)
@@ -278,13 +289,6 @@ class SuiteRecorder:
         if len(steps) < 2 or steps[0].event != "call":
             return
         arguments = steps[0].locals
-        opaque = [
-            name
-            for name in function.parameters
-            if name not in _RECEIVERS and arguments.get(name, "").endswith(" object>")
-        ]
-        if opaque:
-            return
         call = call_text(function, arguments)
         taken = self.calls[(function.filename, function.first_line)]
         if call in taken:
@@ -319,3 +323,14 @@ class SuiteRecorder:
 
 
 _UNKNOWN: Any = object()
+_TRIES = 4
+"""Calls of one function tried per call kept: past that, its calls are too long or alike."""
+
+
+def _opaque(function: Function, arguments: dict[str, str]) -> bool:
+    """Whether an argument (other than `self` / `cls`) shows only a default `<X object>` repr."""
+    return any(
+        arguments.get(name, "").endswith(" object>")
+        for name in function.parameters
+        if name not in _RECEIVERS
+    )

@@ -245,3 +245,20 @@ def test_the_plugin_records_a_real_pytest_run_without_changing_its_outcome(tmp_p
     }
     assert {record["meta"]["split"] for record in records} == {"test"}
     assert all(record["meta"]["test"].startswith("tests/test_mod.py::") for record in records)
+
+
+def test_a_function_whose_calls_are_always_refused_stops_being_tried(tmp_path: Path) -> None:
+    module = _load(tmp_path)
+    out = io.StringIO()
+    recorder = SuiteRecorder(
+        str(tmp_path / "pkg"), out, project="demo", split="train", calls_per_function=2
+    )
+    sys.settrace(recorder.global_trace)
+    try:
+        for _ in range(50):
+            module.describe(module.Opaque())  # opaque: refused at the call
+            module.spin(400)  # past the step budget: dropped at the end
+    finally:
+        sys.settrace(None)
+    assert out.getvalue() == ""
+    assert sorted(recorder.tries.values()) == [8, 8]  # 4 tries per call kept, then never again

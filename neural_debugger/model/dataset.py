@@ -13,7 +13,7 @@ import ast
 import hashlib
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from neurodebug.neural_debugger.groundtruth import actions
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
@@ -32,7 +32,7 @@ from neurodebug.neural_debugger.model.encoding import (
     encode_stop,
     stop_from_step,
 )
-from neurodebug.neural_debugger.model.source_view import model_view
+from neurodebug.neural_debugger.model.source_view import model_text
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 
 ACTION_WEIGHTS: dict[str, float] = {
@@ -228,18 +228,10 @@ def pack(
 
 
 def viewed_program(program: Program) -> Program:
-    """The program as the model reads it (`source_view`: no docstrings, comments or blank
-    lines), its traces' lines renumbered to match; a trace stopping on a line the view drops
-    (a module's docstring) is left out. The predictor reads every source this way."""
-    view = model_view(program.source)
-    traces = []
-    for call, trace in program.traces:
-        lines = [view.to_view_line(step.line) for step in trace.steps]
-        kept = [line for line in lines if line is not None]
-        if len(kept) == len(lines):
-            steps = [replace(s, line=n) for s, n in zip(trace.steps, kept, strict=True)]
-            traces.append((call, replace(trace, steps=steps)))
-    return Program(view.text, tuple(traces), program.name)
+    """The program as the model reads it: docstrings and comments blanked, line numbers kept
+    (`source_view.model_text`), so its traces stand as they are. The predictor reads every
+    source this way."""
+    return Program(model_text(program.source), program.traces, program.name)
 
 
 def program_sequences(

@@ -64,6 +64,8 @@ class Stop:
     deleted: tuple[str, ...] = ()
     value: str | None = None
     exception: str | None = None
+    probability: float = field(default=1.0, compare=False)
+    """The decoder's probability of this answer (1.0: computed exactly, or a real stop)."""
 
 
 def base_locals(state: State, depth: int) -> dict[str, str]:
@@ -126,6 +128,7 @@ def apply_stop(state: State, stop: Stop) -> State:
         depth=stop.depth,
         locals=new_locals,
         value=value,
+        probability=stop.probability,
     )
     return State(step=step, outer=outer)
 

@@ -1,5 +1,8 @@
 """The model's view of a source: code lines only, with an exact map back to the real lines.
 
+`model_text` is the form the predictor and training read (same line numbers, non-code lines
+empty); `model_view` the dense form the tokenizer bench measures.
+
 Docstrings, comments (whole-line and trailing) and blank lines carry no execution and cost
 window space, so the model reads a view without them. View lines are numbered 1, 2, … densely;
 `View.to_real_line` maps each back to the line of the real file, so every stop the model reports
@@ -137,3 +140,19 @@ def model_view(source: str) -> View:
         kept.append(text)
         real_lines.append(number)
     return View("".join(line + "\n" for line in kept), tuple(real_lines))
+
+
+def model_text(source: str) -> str:
+    """The view's code lines at their own line numbers, every other line left empty.
+
+    What the predictor and training read: `encode_source` skips empty lines, so this costs the
+    same tokens as the dense view, while every line keeps its number (the identity map). A model
+    trained on programs' own line numbers reads it as it was trained (the dense view moved the
+    shipped model's step-back next line from 88.5% to 82.3% on held-out synthetic programs,
+    which have blank lines between functions), and no line needs mapping in or out.
+    """
+    dense = model_view(source)
+    lines = [""] * len(source.splitlines())
+    for text, real in zip(dense.text.splitlines(), dense.real_lines, strict=True):
+        lines[real - 1] = text
+    return "".join(line + "\n" for line in lines)

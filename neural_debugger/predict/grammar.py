@@ -48,6 +48,9 @@ class Row:
     """The tokens of the local's name being written."""
     written: set[str] = field(default_factory=set)
     """Names the delta has written so far."""
+    log_prob: float = 0.0
+    """Sum of the log probabilities of the tokens the model chose, each renormalised over
+    what the grammar allowed (forced and single-choice tokens cost nothing)."""
 
 
 class TargetGrammar:

@@ -23,7 +23,9 @@ out, continue and a call's output are walks of single steps (`Predictor.fold`,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,7 @@ from neurodebug.neural_debugger.model.encoding import (
     encode_state,
     stop_from_step,
 )
-from neurodebug.neural_debugger.model.source_view import View, identity_view, model_view
+from neurodebug.neural_debugger.model.source_view import model_text
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.predict.constraints import (
     PredictionError,
@@ -61,7 +63,6 @@ from neurodebug.neural_debugger.predict.grammar import (
     TargetGrammar,
     is_literal,
 )
-from neurodebug.neural_debugger.predict.viewed import lines_in, state_in, stop_out, trace_out
 
 MAX_TARGET_TOKENS = 160
 """A stop longer than this is cut (values are at most 80 characters each)."""
@@ -100,10 +101,10 @@ class Predictor:
         self.grammar = TargetGrammar(tokenizer)
         self._masks: dict[int, Any] = {}
         self._source_cache: dict[str, tuple[SourceFacts, list[int], Any]] = {}
-        self._view_cache: dict[str, View] = {}
+        self._text_cache: dict[str, str] = {}
         self.view = True
-        """Read each source through the model's view (no docstrings, comments or blank lines;
-        `source_view`), lines mapped in and out; False: read it as given."""
+        """Read each source without its docstrings and comments (`source_view.model_text`:
+        the line numbers stay); False: read it as given."""
         self.fold = True
         """Let constant folding decide the steps it can (`folding`); False: the model alone."""
         self.compose = True
@@ -126,9 +127,7 @@ class Predictor:
         requests: Sequence[tuple[State, str, Sequence[int]]],
     ) -> list[Stop]:
         """Next stop for each (state, action, breakpoints), decoded together as one batch."""
-        view = self._view(source)
-        inside = [(state_in(view, s), action, lines_in(view, b)) for s, action, b in requests]
-        return [stop_out(view, stop) for stop in self._steps(view.text, inside)]
+        return self._steps(self._text(source), requests)
 
     def _steps(
         self,
@@ -169,11 +168,12 @@ class Predictor:
             Row("step", *request[:2], stop_constraints(facts, *request)) for request in requests
         ]
         stops: list[Stop] = []
-        for tokens in self._decode(source, contexts, rows, facts):
+        for row, tokens in zip(rows, self._decode(source, contexts, rows, facts), strict=True):
             try:
-                stops.append(decode_stop(self.tok, tokens))
+                stop = decode_stop(self.tok, tokens)
             except DecodeError:  # cut off at the length limit: the program's end is the guess
-                stops.append(Stop(end=True))
+                stop = Stop(end=True)
+            stops.append(replace(stop, probability=math.exp(row.log_prob)))
         return stops
 
     def predict_trace(
@@ -186,11 +186,10 @@ class Predictor:
         max_steps: int = 50,
     ) -> Trace:
         """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`."""
-        view = self._view(source)
-        facts = self._source(view.text)[0]
+        source = self._text(source)
+        facts = self._source(source)[0]
         start = call_state(facts, function, call)
-        trace = self._rollout(view.text, start, action, lines_in(view, breakpoints), max_steps)
-        return trace_out(view, trace)
+        return self._rollout(source, start, action, breakpoints, max_steps)
 
     def predict_from_state(
         self,
@@ -203,18 +202,16 @@ class Predictor:
         breakpoints: Sequence[int] = (),
     ) -> Trace:
         """`n_steps` stops after a `line` stop of `function` with these locals."""
-        view = self._view(source)
-        start = state_in(view, State(step=Step(line, "line", function, 0, locals)))
-        bps = lines_in(view, breakpoints)
-        trace = self._rollout(view.text, start, action, bps, n_steps, include_start=False)
-        return trace_out(view, trace)
+        start = State(step=Step(line, "line", function, 0, locals))
+        source = self._text(source)
+        return self._rollout(source, start, action, breakpoints, n_steps, include_start=False)
 
     def predict_output(
         self, source: str, function: str, call: str
     ) -> tuple[str | None, str | None]:
         """(return value repr, exception) of `call`: stepped over line by line when composing
         (folded lines are exact), else, or past `COMPOSE_STEPS`, predicted in one shot."""
-        source = self._view(source).text  # no line goes in or out
+        source = self._text(source)
         facts, _, _ = self._source(source)
         state = call_state(facts, function, call)
         if self.compose:
@@ -238,7 +235,7 @@ class Predictor:
 
     def predict_inputs(self, source: str, function: str, output: str) -> str:
         """A call expression of `function` predicted to return `output` (a repr)."""
-        source = self._view(source).text
+        source = self._text(source)
         facts, _, _ = self._source(source)
         if function not in facts.functions:
             raise PredictionError(f"no function named {function!r} in the source")
@@ -275,16 +272,18 @@ class Predictor:
         single = "step_over" if action == "step_out" else "step_into"
         depth = state.step.depth
         current = state
+        sure = 1.0  # a walk is as sure as all of its steps together
         for stop in self._walk(source, state, single, self.walk_guesses.get(action, COMPOSE_STEPS)):
+            sure *= stop.probability
             if stop.end:
-                return stop
+                return replace(stop, probability=sure)
             current = apply_stop(current, stop)
             if action == "step_out" and stop.event == "return" and stop.depth == depth:
-                return stop_from_step(state, current.step)
+                return replace(stop_from_step(state, current.step), probability=sure)
             if action == "step_out" and stop.depth < depth:
                 return None  # left the frame without a return stop: not a walk this can make
             if action == "continue" and stop.event == "line" and stop.line in breakpoints:
-                return stop_from_step(state, current.step)
+                return replace(stop_from_step(state, current.step), probability=sure)
         return None
 
     def _walk(self, source: str, start: State, single: str, guesses: int) -> Iterator[Stop]:
@@ -356,15 +355,16 @@ class Predictor:
 
     # ---- decoding -----------------------------------------------------------------------
 
-    def _view(self, source: str) -> View:
-        """What the model reads of `source` (see `source_view`), or all of it when `view` is off."""
+    def _text(self, source: str) -> str:
+        """What the model reads of `source`: its code, docstrings and comments blanked with the
+        line numbers kept (`source_view.model_text`), or all of it when `view` is off."""
         if not self.view:
-            return identity_view(source)
-        found = self._view_cache.get(source)
+            return source
+        found = self._text_cache.get(source)
         if found is None:
-            if len(self._view_cache) > 32:
-                self._view_cache.clear()
-            found = self._view_cache[source] = model_view(source)
+            if len(self._text_cache) > 32:
+                self._text_cache.clear()
+            found = self._text_cache[source] = model_text(source)
         return found
 
     def _source(self, source: str) -> tuple[SourceFacts, list[int], Any]:
@@ -481,13 +481,12 @@ class Predictor:
         allowed = self.grammar.allowed(row, facts)
         if row.value_tokens >= MAX_VALUE_TOKENS and len(allowed) > 1:
             allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
-        best = int(logits.argmax())
         if len(allowed) == 1:
             token = next(iter(allowed))
-        elif best in (allowed if isinstance(allowed, frozenset) else set(allowed)):
-            token = best  # the usual case for a trained model: no masking needed
         else:
-            token = int((logits + self._mask(allowed)).argmax())
+            masked = logits + self._mask(allowed)
+            token = int(masked.argmax())
+            row.log_prob += float(masked[token] - self.torch.logsumexp(masked, dim=0))
         self.grammar.advance(row, token, facts)
         row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0
         return token

@@ -15,6 +15,7 @@ Keys (camelCase, as editors send them):
     runTimeout: 10.0         seconds allowed to a real run (verify with debugpy)
     predictTimeout: 30.0     seconds allowed to one rollout
     inlayHintWidth: 40       characters per inlay hint before it is cut
+    confidenceThreshold: 0.9 predicted values less sure than this are shown as `≈ x = 3`
     debounceMs: 10           quiet time after an edit before diagnostics are recomputed
     diagnosticMode: "auto"   "push", "pull", or "auto" (pull when the client supports it)
 """
@@ -52,6 +53,8 @@ class ServerOptions:
     """Seconds one rollout may take."""
     inlay_hint_width: int = 40
     """Inlay hint labels longer than this are cut with `…`; the tooltip keeps the full value."""
+    confidence_threshold: float = 0.9
+    """Predicted values whose probability is below this are marked uncertain (`≈`)."""
     debounce_ms: int = 10
     """Edits closer together than this share one diagnostics run."""
     diagnostic_mode: DiagnosticMode = "auto"
@@ -68,6 +71,7 @@ _KEYS: dict[str, str] = {
     "runTimeout": "run_timeout",
     "predictTimeout": "predict_timeout",
     "inlayHintWidth": "inlay_hint_width",
+    "confidenceThreshold": "confidence_threshold",
     "debounceMs": "debounce_ms",
     "diagnosticMode": "diagnostic_mode",
 }
@@ -94,6 +98,9 @@ def _validated(name: str, value: Any) -> Any:
         return value if ok and 2 <= value <= 8 else None
     if name == "checkpoint":
         return value if value is None or isinstance(value, str) else None
+    if name == "confidence_threshold":
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return float(value) if ok and 0 <= value <= 1 else None
     if name in ("run_timeout", "predict_timeout"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return float(value) if ok and 0 < value <= 3600 else None

@@ -11,7 +11,9 @@ Metrics (each over the corpus split's programs, none of which the model trained 
 - rollout line-sequence exact match: the whole step-into trace of the call, line by line;
   rollout output pass@1: that rollout's return value equals the real one (calls that return);
 - accepted: programs the model reads at all (the others are refused as too long and count in
-  no other metric).
+  no other metric);
+- calibration: how well each predicted stop's probability matches how often such stops are
+  right (expected calibration error, and the accuracy of the stops marked confident).
 
 Synthetic programs, harvested stdlib functions and functions recorded in real projects' test
 suites are reported apart (`origin_kind`).
@@ -32,6 +34,7 @@ from neurodebug.neural_debugger.model.corpus_data import read_records, split_of
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
 from neurodebug.neural_debugger.model.encoding import ACTIONS, Stop, apply_stop
 from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
+from neurodebug.neural_debugger.predict.runs import CONFIDENT_AT
 
 
 @dataclass
@@ -103,6 +106,7 @@ def evaluate_programs(
     rng = random.Random(seed)
     tally = Tally()
     invert_jobs: list[tuple[str, str, str]] = []  # (source, call, target output)
+    sureness: list[tuple[float, bool]] = []  # (probability, full state right) per next stop
     started = time.monotonic()
     for number, program in enumerate(programs):
         if progress:
@@ -131,6 +135,7 @@ def evaluate_programs(
             elif full:
                 full = stop.value == transition.stop.value
             tally.add(f"{action}/full_state_em", full)
+            sureness.append((stop.probability, full))
         if not trace.steps or trace.steps[0].event != "call" or trace.steps[0].depth != 0:
             continue
         try:
@@ -161,8 +166,44 @@ def evaluate_programs(
         for ok in run_calls(invert_jobs):
             tally.add("input_pass@1", ok)
     results: dict[str, Any] = {"programs": len(programs), "metrics": tally.rates()}
+    results["calibration"] = calibration(sureness)
     results["seconds"] = round(time.monotonic() - started, 1)
     return results
+
+
+def calibration(
+    pairs: list[tuple[float, bool]], confident_at: float = CONFIDENT_AT, bins: int = 10
+) -> dict[str, Any]:
+    """How well the stops' probabilities match how often they are right (full state).
+
+    `ece`: expected calibration error over `bins` equal-width bins (0 is perfect);
+    `confident`: the share of stops at or above `confident_at` (what the editor shows as sure)
+    and how often those are right; `table`: per bin, the mean probability, the accuracy, n.
+    Folded stops count with probability 1 (they are exact given the state they start from).
+    """
+    if not pairs:
+        return {"n": 0}
+    table = []
+    ece = 0.0
+    for index in range(bins):
+        low, high = index / bins, (index + 1) / bins
+        inside = [(p, ok) for p, ok in pairs if low <= p < high or (index == bins - 1 and p == 1)]
+        if not inside:
+            continue
+        mean = sum(p for p, _ in inside) / len(inside)
+        accuracy = sum(ok for _, ok in inside) / len(inside)
+        ece += len(inside) / len(pairs) * abs(mean - accuracy)
+        table.append({"bin": f"{low:.1f}-{high:.1f}", "mean_p": round(mean, 4),
+                      "accuracy": round(accuracy, 4), "n": len(inside)})  # fmt: skip
+    sure = [ok for p, ok in pairs if p >= confident_at]
+    return {
+        "n": len(pairs),
+        "ece": round(ece, 4),
+        "confident_at": confident_at,
+        "confident_share": round(len(sure) / len(pairs), 4),
+        "confident_accuracy": round(sum(sure) / len(sure), 4) if sure else None,
+        "table": table,
+    }
 
 
 def run_calls(jobs: list[tuple[str, str, str]]) -> list[bool]:

@@ -30,6 +30,14 @@ class LineValues:
     runs: int
     step: int
     """0-based index of the line's last run in the trace."""
+    probability: float = 1.0
+    """How sure the prediction is of these values: the decoder's probability of the stop that
+    shows them (1.0 for a real run and for values folding computed)."""
+
+
+CONFIDENT_AT = 0.9
+"""Predicted values below this probability are shown as uncertain (`≈`); the editor's
+`confidenceThreshold` setting overrides it."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +264,7 @@ def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dic
     runs: dict[int, int] = {}
     pending: dict[int, tuple[int, Step]] = {}  # depth -> (index, step) awaiting its after-state
 
-    def settle(index: int, step: Step, after: dict[str, str]) -> None:
+    def settle(index: int, step: Step, after: dict[str, str], sure: float) -> None:
         if step.event == "call":
             written = dict(after if after else step.locals)
         else:
@@ -266,7 +274,7 @@ def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dic
         if not written and previous is not None:
             # A run that wrote nothing (a loop header's exit test) keeps the last writes shown.
             written = previous.values
-        result[step.line] = LineValues(step.line, written, runs[step.line], index)
+        result[step.line] = LineValues(step.line, written, runs[step.line], index, sure)
 
     def ours(step: Step) -> bool:
         return step.function == name and first_line <= step.line <= last_line
@@ -275,36 +283,40 @@ def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dic
         waiting = pending.pop(step.depth, None)
         if waiting is not None:
             before_index, before = waiting
-            settle(before_index, before, step.locals if step.event != "call" else {})
+            after = step.locals if step.event != "call" else {}
+            settle(before_index, before, after, step.probability)
         # Frames deeper than this one have ended without a return stop (exception unwinding).
         for depth in [d for d in pending if d > step.depth]:
             stale_index, stale = pending.pop(depth)
-            settle(stale_index, stale, stale.locals)
+            settle(stale_index, stale, stale.locals, stale.probability)
         if step.event in ("line", "call") and ours(step):
             if step.event == "call":
-                settle(index, step, step.locals)
+                settle(index, step, step.locals, step.probability)
             else:
                 pending[step.depth] = (index, step)
     for index, step in pending.values():
-        settle(index, step, step.locals)
+        settle(index, step, step.locals, step.probability)
     return result
 
 
-def label(values: LineValues, width: int) -> str:
-    """`x = 3, total = 12` (plus `(×N)` for repeated lines), cut to `width` characters."""
+def label(values: LineValues, width: int, confident_at: float = CONFIDENT_AT) -> str:
+    """`x = 3, total = 12` (plus `(×N)` for repeated lines), cut to `width` characters;
+    `≈ x = 3` when the prediction is less sure than `confident_at`."""
     text = ", ".join(f"{name} = {value}" for name, value in values.values.items())
+    prefix = "≈ " if values.probability < confident_at else ""
     suffix = f" (×{values.runs})" if values.runs > 1 else ""
-    room = max(4, width - len(suffix))
+    room = max(4, width - len(suffix) - len(prefix))
     if len(text) > room:
         text = text[: room - 1] + "…"
-    return text + suffix
+    return prefix + text + suffix
 
 
 def tooltip(values: LineValues, total_steps: int, source: str) -> str:
     """Full values, the step of the last run and the run count."""
     rows = [f"{name} = {value}" for name, value in values.values.items()]
     runs = f"ran {values.runs} time{'s' if values.runs != 1 else ''}"
-    rows.append(f"{source} · step {values.step + 1} of {total_steps} · {runs}")
+    sure = f" · probability {values.probability:.0%}" if values.probability < 1.0 else ""
+    rows.append(f"{source} · step {values.step + 1} of {total_steps} · {runs}{sure}")
     return "\n".join(rows)
 
 

@@ -132,4 +132,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'metric':<34} {'acc %':>6} {'n':>6}")
         for name, accuracy, count in summary_rows(section):
             print(f"{name:<34} {accuracy:>6} {count:>6}")
+        sure = section.get("calibration", {})
+        if sure.get("n"):
+            right = sure["confident_accuracy"]
+            print(
+                f"calibration: ECE {sure['ece']:.3f}; p >= {sure['confident_at']}: "
+                f"{100 * sure['confident_share']:.1f}% of {sure['n']} stops, "
+                f"{'-' if right is None else f'{100 * right:.1f}%'} right"
+            )
     return 0

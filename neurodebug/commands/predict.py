@@ -148,7 +148,10 @@ def run(args: argparse.Namespace) -> int:
         code = lines[step.line - 1].strip() if 0 < step.line <= len(lines) else ""
         shown = ", ".join(f"{k}={v}" for k, v in step.locals.items())
         extra = f" -> {step.value}" if step.value is not None else ""
-        print(f"{step.event:<9} {step.function}:{step.line:<4} {'  ' * step.depth}{code}{extra}")
+        sure = f"  (p={step.probability:.2f})" if step.probability < 1.0 else ""
+        print(
+            f"{step.event:<9} {step.function}:{step.line:<4} {'  ' * step.depth}{code}{extra}{sure}"
+        )
         if shown:
             print(f"{'':<10}{'  ' * step.depth}  {shown}")
     if trace.exception:

@@ -97,6 +97,7 @@ def register(server: NeurodebugServer) -> None:
         if document is None or not ls.state.options.predictions:
             return None
         first, last = params.range.start.line, params.range.end.line
+        options = ls.state.options
         hints: list[types.InlayHint] = []
         for run in ls.state.runs.predicted.get(uri, {}).values():
             total = len(run.trace.steps)
@@ -107,7 +108,7 @@ def register(server: NeurodebugServer) -> None:
                 hints.append(
                     types.InlayHint(
                         position=lsp_position(document, line - 1, end, ls.encoding),
-                        label=label(values, ls.state.options.inlay_hint_width),
+                        label=label(values, options.inlay_hint_width, options.confidence_threshold),
                         kind=types.InlayHintKind.Type,
                         tooltip=tooltip(values, total, f"predicted for {run.entry}"),
                         padding_left=True,

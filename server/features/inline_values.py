@@ -30,6 +30,7 @@ def register(server: NeurodebugServer) -> None:
             return []
         first = max(stop_line, params.range.start.line + 1)
         last = params.range.end.line + 1
+        width, sure = ls.state.options.inlay_hint_width, ls.state.options.confidence_threshold
         values: list[types.InlineValue] = []
         for line, written in sorted(run.lines.items()):
             if not first <= line <= last or not written.values:
@@ -39,7 +40,7 @@ def register(server: NeurodebugServer) -> None:
             values.append(
                 types.InlineValueText(
                     range=types.Range(position, position),
-                    text=f"predicted: {label(written, ls.state.options.inlay_hint_width)}",
+                    text=f"predicted: {label(written, width, sure)}",
                 )
             )
         return values

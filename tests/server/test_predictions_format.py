@@ -38,3 +38,22 @@ def test_labels_are_cut_to_the_width_and_tooltips_keep_everything(loops_trace: o
 def test_value_at_a_line_is_the_last_one_seen_there(loops_trace: object) -> None:
     assert value_before(loops_trace, "running_total", 6, "total") == "8"  # type: ignore[arg-type]
     assert value_before(loops_trace, "running_total", 5, "value") == "4"  # type: ignore[arg-type]
+
+
+def test_values_the_prediction_is_unsure_of_are_marked_with_their_probability(
+    loops_trace: object,
+) -> None:
+    from dataclasses import replace
+
+    steps = list(loops_trace.steps)  # type: ignore[attr-defined]
+    # the stop after line 3 (`total = 0`) shows what it wrote; say the model was 40% sure of it
+    after = next(i for i, s in enumerate(steps) if s.line == 4 and s.event == "line")
+    steps[after] = replace(steps[after], probability=0.4)
+    unsure = replace(loops_trace, steps=steps)  # type: ignore[type-var]
+    values = line_values(unsure, "running_total", 2, 6)
+    assert values[3].probability == 0.4 and values[5].probability == 1.0
+    assert label(values[3], 40) == "≈ total = 0"
+    assert label(values[3], 40, confident_at=0.3) == "total = 0"  # the editor's threshold
+    assert label(values[5], 40) == "total = 8 (×3)"
+    assert "probability 40%" in tooltip(values[3], len(steps), "predicted")
+    assert steps[after] == loops_trace.steps[after]  # type: ignore[attr-defined]  # never in ==

@@ -26,8 +26,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         const value = section().get<number>('inlayHintWidth');
         return typeof value === 'number' && value > 0 ? value : 40;
     };
+    const confidentAt = (): number | undefined => {
+        const value = section().get<number>('confidenceThreshold');
+        return typeof value === 'number' && value >= 0 && value <= 1 ? value : undefined;
+    };
     const redraw = (uri?: string): void => {
-        paint(types, store, clientSettings(section()).decorations, width(), uri);
+        paint(types, store, clientSettings(section()).decorations, width(), uri, confidentAt());
         status.update();
     };
     const server = new ServerManager(output, pythonEnvironments, {
@@ -39,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
             if (prediction === undefined || !clientSettings(section()).decorations) {
                 return new Set<number>();
             }
-            return new Set(ghostValues(prediction.trace, width()).map((ghost) => ghost.line));
+            return new Set(ghostValues(prediction.trace, width(), confidentAt()).map((ghost) => ghost.line));
         },
     });
     manager = server;

@@ -111,3 +111,23 @@ def test_functions_recorded_in_a_test_suite_are_their_own_group() -> None:
     assert origin_kind({"origin": "suite:semver"}) == "suite"
     assert origin_kind({"origin": "stdlib:textwrap.dedent"}) == "real"
     assert origin_kind({}) == "synthetic"
+
+
+def test_calibration_measures_the_gap_between_probability_and_accuracy() -> None:
+    from neurodebug.neural_debugger.predict.evaluate import calibration
+
+    perfect = [(1.0, True)] * 6 + [(0.5, True), (0.5, False)] * 2
+    result = calibration(perfect, confident_at=0.9)
+    assert result["ece"] == 0.0 and result["n"] == 10
+    assert result["confident_share"] == 0.6 and result["confident_accuracy"] == 1.0
+    overconfident = [(0.95, False)] * 3 + [(0.95, True)]
+    result = calibration(overconfident, confident_at=0.9)
+    assert result["ece"] == pytest.approx(0.7) and result["confident_accuracy"] == 0.25
+    assert calibration([]) == {"n": 0}
+
+
+def test_an_oracle_is_confident_and_right() -> None:
+    programs = load_split(corpus_dir(), "train")["synthetic"]
+    result = evaluate_programs(Oracle(), programs, per_trace=4)  # type: ignore[arg-type]
+    assert result["calibration"]["confident_accuracy"] == 1.0
+    assert result["calibration"]["ece"] == 0.0

@@ -9,6 +9,8 @@ import type { PredictionStore } from './session';
 /** The decoration types, created once per activation. */
 export interface DecorationTypes {
     ghost: vscode.TextEditorDecorationType;
+    /** Ghost values the prediction is unsure of: lighter, and prefixed `≈` by the layout. */
+    ghostUncertain: vscode.TextEditorDecorationType;
     nextStop: vscode.TextEditorDecorationType;
     dimmed: vscode.TextEditorDecorationType;
 }
@@ -19,6 +21,14 @@ export function createDecorationTypes(extensionUri: vscode.Uri): DecorationTypes
             after: {
                 margin: '0 0 0 2em',
                 color: new vscode.ThemeColor('editorInlayHint.foreground'),
+                fontStyle: 'italic',
+            },
+            rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        }),
+        ghostUncertain: vscode.window.createTextEditorDecorationType({
+            after: {
+                margin: '0 0 0 2em',
+                color: new vscode.ThemeColor('disabledForeground'),
                 fontStyle: 'italic',
             },
             rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -39,8 +49,13 @@ export function createDecorationTypes(extensionUri: vscode.Uri): DecorationTypes
 export function decorationOptions(
     layout: DecorationLayout,
     lineLength: (line: number) => number,
-): { ghost: vscode.DecorationOptions[]; nextStop: vscode.Range[]; dimmed: vscode.Range[] } {
-    const ghost = layout.ghosts.map((value) => {
+): {
+    ghost: vscode.DecorationOptions[];
+    ghostUncertain: vscode.DecorationOptions[];
+    nextStop: vscode.Range[];
+    dimmed: vscode.Range[];
+} {
+    const option = (value: DecorationLayout['ghosts'][number]): vscode.DecorationOptions => {
         const end = lineLength(value.line);
         const hover = new vscode.MarkdownString();
         hover.appendCodeblock(value.hover, 'python');
@@ -49,10 +64,13 @@ export function decorationOptions(
             hoverMessage: hover,
             renderOptions: { after: { contentText: `  ${value.text}` } },
         };
-    });
+    };
+    const ghost = layout.ghosts.filter((value) => !value.uncertain).map(option);
+    const ghostUncertain = layout.ghosts.filter((value) => value.uncertain).map(option);
     const wholeLine = (line: number): vscode.Range => new vscode.Range(line, 0, line, 0);
     return {
         ghost,
+        ghostUncertain,
         nextStop: layout.nextStop === undefined ? [] : [wholeLine(layout.nextStop)],
         dimmed: layout.dimmed.map(wholeLine),
     };
@@ -65,6 +83,7 @@ export function paint(
     enabled: boolean,
     width: number,
     uri?: string,
+    confidentAt?: number,
 ): void {
     for (const editor of vscode.window.visibleTextEditors) {
         const editorUri = editor.document.uri.toString();
@@ -74,13 +93,14 @@ export function paint(
         const prediction = store.get(editorUri);
         if (!enabled || prediction === undefined) {
             editor.setDecorations(types.ghost, []);
+            editor.setDecorations(types.ghostUncertain, []);
             editor.setDecorations(types.nextStop, []);
             editor.setDecorations(types.dimmed, []);
             continue;
         }
         const document = editor.document;
         const lines = Array.from({ length: document.lineCount }, (_, line) => document.lineAt(line).text);
-        const layout = layoutPrediction(lines, prediction.span, prediction.trace, prediction.stop, width);
+        const layout = layoutPrediction(lines, prediction.span, prediction.trace, prediction.stop, width, confidentAt);
         const inDocument = (line: number): boolean => line >= 0 && line < document.lineCount;
         const options = decorationOptions(
             {
@@ -91,6 +111,7 @@ export function paint(
             (line) => lines[line].length,
         );
         editor.setDecorations(types.ghost, options.ghost);
+        editor.setDecorations(types.ghostUncertain, options.ghostUncertain);
         editor.setDecorations(types.nextStop, options.nextStop);
         editor.setDecorations(types.dimmed, options.dimmed);
     }

@@ -20,7 +20,12 @@ export interface GhostValue {
     text: string;
     /** The full values and how often the line ran, for the hover. */
     hover: string;
+    /** The prediction is less sure of these values than the confidence threshold. */
+    uncertain: boolean;
 }
+
+/** Predicted values below this probability are drawn as uncertain (`≈`, lighter). */
+export const CONFIDENT_AT = 0.9;
 
 export interface DecorationLayout {
     ghosts: GhostValue[];
@@ -117,37 +122,43 @@ function written(before: Step, after: Step): [string, string][] {
 }
 
 /** Ghost text per line: what the line wrote on its last run that wrote, and how often it ran. */
-export function ghostValues(trace: Trace, width: number): GhostValue[] {
-    const byLine = new Map<number, { values: [string, string][]; runs: number }>();
+export function ghostValues(trace: Trace, width: number, confidentAt: number = CONFIDENT_AT): GhostValue[] {
+    const byLine = new Map<number, { values: [string, string][]; runs: number; sure: number }>();
     trace.steps.forEach((step, index) => {
         if (step.event !== 'line') {
             return;
         }
         const after = effectStop(trace.steps, index);
-        const entry = byLine.get(step.line) ?? { values: [], runs: 0 };
+        const entry = byLine.get(step.line) ?? { values: [], runs: 0, sure: 1 };
         entry.runs += 1;
         const values = after === undefined ? [] : written(step, after);
         // A loop header's last run (the exhausted iterator) writes nothing: keep the last values.
         if (values.length > 0) {
             entry.values = values;
+            entry.sure = after?.probability ?? 1;
         }
         byLine.set(step.line, entry);
     });
     const ghosts: GhostValue[] = [];
-    for (const [line, { values, runs }] of [...byLine.entries()].sort((a, b) => a[0] - b[0])) {
+    for (const [line, { values, runs, sure }] of [...byLine.entries()].sort((a, b) => a[0] - b[0])) {
         if (values.length === 0) {
             continue;
         }
         const shown = values.map(([name, value]) =>
             name === 'return' || name === 'raise' ? `${name} ${value}` : `${name} = ${value}`,
         );
-        const assignments = shown.join(', ');
+        const uncertain = sure < confidentAt;
+        const prefix = uncertain ? '≈ ' : '';
         const times = runs > 1 ? `  (×${runs})` : '';
+        const notes = [runs > 1 ? `last of ${runs} runs` : '', sure < 1 ? `probability ${Math.round(100 * sure)}%` : '']
+            .filter((note) => note !== '')
+            .join(' · ');
         const hover = shown.join('\n');
         ghosts.push({
             line: editorLine(line),
-            text: cut(assignments, width) + times,
-            hover: runs > 1 ? `${hover}\n\nlast of ${runs} runs` : hover,
+            text: prefix + cut(shown.join(', '), Math.max(4, width - prefix.length)) + times,
+            hover: notes === '' ? hover : `${hover}\n\n${notes}`,
+            uncertain,
         });
     }
     return ghosts;
@@ -260,10 +271,11 @@ export function layoutPrediction(
     trace: Trace,
     stopIndex: number,
     width: number,
+    confidentAt: number = CONFIDENT_AT,
 ): DecorationLayout {
     const stop = trace.steps[stopIndex];
     return {
-        ghosts: ghostValues(trace, width),
+        ghosts: ghostValues(trace, width, confidentAt),
         nextStop: stop === undefined ? undefined : editorLine(stop.line),
         dimmed: span === undefined || !trace.complete ? [] : dimmedLines(lines, span, trace),
     };

@@ -44,6 +44,8 @@ export interface Step {
     locals: Record<string, string>;
     /** At a return: the returned value's repr; at an exception: "TypeName: message". */
     value?: string;
+    /** How sure a prediction is of this stop (absent: certain — a real run, or folded exactly). */
+    probability?: number;
 }
 
 export interface Trace {

@@ -20,6 +20,7 @@ export const SERVER_SETTING_KEYS = [
     'runTimeout',
     'predictTimeout',
     'inlayHintWidth',
+    'confidenceThreshold',
     'debounceMs',
     'diagnosticMode',
 ] as const;

@@ -83,6 +83,30 @@ describe('ghost values', () => {
         assert.equal(cut('abc', 0), 'abc');
     });
 
+    it('marks values the prediction is unsure of and says how sure it is', () => {
+        const [first, second] = steps([3, { a: '1' }], [4, { a: '1', b: '2' }]);
+        const trace: Trace = {
+            steps: [
+                first,
+                { ...second, probability: 0.42 },
+                { ...second, line: 5, locals: { a: '1', b: '2', c: '3' } },
+            ],
+            result: null,
+            exception: null,
+            complete: false,
+        };
+        const ghosts = ghostValues(trace, 40);
+        assert.deepEqual(
+            ghosts.map((ghost) => [ghost.text, ghost.uncertain]),
+            [
+                ['≈ b = 2', true],
+                ['c = 3', false],
+            ],
+        );
+        assert.ok(ghosts[0].hover.endsWith('probability 42%'));
+        assert.equal(ghostValues(trace, 40, 0.4)[0].uncertain, false, 'the threshold is a setting');
+    });
+
     it('shows what a line raises', () => {
         const trace: Trace = {
             steps: steps([3, { d: '0' }], [3, { d: '0' }, 'exception', 'ZeroDivisionError: division by zero']),

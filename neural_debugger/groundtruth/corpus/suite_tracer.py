@@ -145,7 +145,7 @@ class SuiteRecorder:
         calls_per_function: int = 3,
         max_steps: int = 300,
     ) -> None:
-        self.root = os.path.realpath(root) + os.sep
+        self.root = os.path.realpath(root)  # a package folder, or a single module's file
         self.exclude = os.path.realpath(exclude) + os.sep if exclude else None
         self.out = out
         self.project = project
@@ -166,7 +166,9 @@ class SuiteRecorder:
     def describe(self, code: CodeType) -> Function | None:
         """The function `code` belongs to, if it is one of the project's recordable functions."""
         path = os.path.realpath(code.co_filename)
-        if not path.startswith(self.root) or code.co_flags & _SKIPPED_FLAGS:
+        if not (path == self.root or path.startswith(self.root + os.sep)):
+            return None
+        if code.co_flags & _SKIPPED_FLAGS:
             return None
         if self.exclude and path.startswith(self.exclude):
             return None  # the suite's own tests, where they live inside the package
@@ -303,7 +305,8 @@ class SuiteRecorder:
             trace.status, trace.exception = "exception", raised[-1] if raised else "unknown"
         given = [arguments[n] for n in function.parameters if n in arguments]
         literal = all(is_literal(text) for text in given if text)
-        relative = os.path.relpath(os.path.realpath(function.filename), self.root)
+        folder = self.root if os.path.isdir(self.root) else os.path.dirname(self.root)
+        relative = os.path.relpath(os.path.realpath(function.filename), folder)
         digest = hashlib.sha256(f"{self.project}\0{relative}\0{function.source}".encode())
         meta = {
             "hash": digest.hexdigest(),

@@ -262,3 +262,16 @@ def test_a_function_whose_calls_are_always_refused_stops_being_tried(tmp_path: P
         sys.settrace(None)
     assert out.getvalue() == ""
     assert sorted(recorder.tries.values()) == [8, 8]  # 4 tries per call kept, then never again
+
+
+def test_a_project_that_is_one_module_is_traced_too(tmp_path: Path) -> None:
+    module = _load(tmp_path)
+    out = io.StringIO()
+    recorder = SuiteRecorder(str(tmp_path / "pkg" / "mod.py"), out, project="one", split="train")
+    sys.settrace(recorder.global_trace)
+    try:
+        module.fact(2)
+    finally:
+        sys.settrace(None)
+    (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert record["call"] == "fact(2)" and record["meta"]["file"] == "mod.py"

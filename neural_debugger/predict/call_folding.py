@@ -76,9 +76,10 @@ def own_callables(tree: ast.Module) -> dict[str, Callee]:
             continue
         try:
             defaults = tuple(safe_repr(ast.literal_eval(value)) for value in arguments.defaults)
-        except ValueError:
+            immutable = all(_immutable(literal(text)) for text in defaults)
+        except (ValueError, NotFoldable):  # a default that is no literal (`...`, a name)
             continue
-        if not all(_immutable(literal(text)) for text in defaults):
+        if not immutable:
             continue
         found[node.name] = Callee(node.lineno, tuple(a.arg for a in arguments.args), defaults)
     return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
@@ -161,3 +163,10 @@ def test_calls_that_cannot_fold_exactly_get_no_answer(source: str, call: str, li
     state = next(s for s in states_of(trace) if s.step.event == "line" and s.step.line == line)
     assert folded_stop(facts, state, "step_into") is None
     assert folded_stop(facts, state, "step_over") is None
+
+
+def test_a_default_that_is_no_python_literal_leaves_the_function_out_instead_of_failing() -> None:
+    from neurodebug.neural_debugger.predict.call_folding import own_callables
+
+    tree = ast.parse("def stub(x=...):\n    return x\n\ndef plain(y=2):\n    return y\n")
+    assert set(own_callables(tree)) == {"plain"}  # `...` reads back as the name Ellipsis

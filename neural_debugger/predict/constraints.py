@@ -441,7 +441,8 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
         for keyword in expression.keywords:
             if keyword.arg is not None:
                 values[keyword.arg] = safe_repr(ast.literal_eval(keyword.value))
-    except ValueError as error:
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as error:
+        # TypeError: a literal Python cannot build, like a list used as a dict key
         raise PredictionError(f"call arguments must be literals: {call!r}") from error
     ordered = {name: values[name] for name in params if name in values}
     return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))

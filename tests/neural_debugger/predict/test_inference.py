@@ -178,3 +178,12 @@ def test_composed_step_out_and_output_walk_folded_single_steps() -> None:
     assert (stop_at_5.line, stop_at_5.changed) == (5, {"b": "40"})
     assert predictor.predict_output(FOLDABLE, "score", "score(3)") == ("74", None)
     assert predictor.predict_output(FOLDABLE, "score", "score(2)") == ("2", None)
+
+
+@pytest.mark.parametrize("call", ["f({[1]: 2})", "f(x)", "f(1 +)", "f({1, [2]})"])
+def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> None:
+    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+
+    facts = source_facts("def f(a):\n    return a\n")
+    with pytest.raises(PredictionError, match="--call is not a call expression|must be literals"):
+        call_state(facts, "f", call)

@@ -32,7 +32,7 @@ from typing import Any
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.model.corpus_data import read_records, split_of
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
-from neurodebug.neural_debugger.model.encoding import ACTIONS, Stop, apply_stop
+from neurodebug.neural_debugger.model.encoding import ACTIONS, State, Stop, apply_stop
 from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
 from neurodebug.neural_debugger.predict.runs import CONFIDENT_AT
 
@@ -138,15 +138,20 @@ def evaluate_programs(
             sureness.append((stop.probability, full))
         if not trace.steps or trace.steps[0].event != "call" or trace.steps[0].depth != 0:
             continue
+        start = None  # read from the call; a method's call (`Box.grow(Box(2), 3)`) cannot be
         try:
             value, exception = predictor.predict_output(program.source, function, call)
         except PredictionError:
-            continue
+            start = State(step=trace.steps[0])  # so it starts from the recorded call stop
+            try:
+                value, exception = predictor.predict_output(program.source, function, call, start)
+            except PredictionError:
+                continue
         if trace.exception is not None:
             tally.add("output_pass@1", exception == trace.exception)
         else:
             tally.add("output_pass@1", exception is None and value == trace.result)
-            if trace.result is not None:
+            if trace.result is not None and start is None:  # runnable: a literal call
                 invert_jobs.append(
                     (
                         program.source,
@@ -156,7 +161,7 @@ def evaluate_programs(
                 )
         if rollouts and len(trace.steps) <= 60:
             rollout = predictor.predict_trace(
-                program.source, function, call, "step_into", max_steps=len(trace.steps) + 1
+                program.source, function, call, "step_into", (), len(trace.steps) + 1, start
             )
             lines = [(s.event, s.line) for s in rollout.steps]
             tally.add("rollout_line_seq_em", lines == [(s.event, s.line) for s in trace.steps])

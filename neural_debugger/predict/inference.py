@@ -184,11 +184,13 @@ class Predictor:
         action: str = "step_into",
         breakpoints: Sequence[int] = (),
         max_steps: int = 50,
+        start: State | None = None,
     ) -> Trace:
-        """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`."""
+        """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`;
+        `start` (the call's stop) replaces reading `call`, as in `predict_output`."""
         source = self._text(source)
         facts = self._source(source)[0]
-        start = call_state(facts, function, call)
+        start = start or call_state(facts, function, call)
         return self._rollout(source, start, action, breakpoints, max_steps)
 
     def predict_from_state(
@@ -207,13 +209,14 @@ class Predictor:
         return self._rollout(source, start, action, breakpoints, n_steps, include_start=False)
 
     def predict_output(
-        self, source: str, function: str, call: str
+        self, source: str, function: str, call: str, start: State | None = None
     ) -> tuple[str | None, str | None]:
         """(return value repr, exception) of `call`: stepped over line by line when composing
-        (folded lines are exact), else, or past `COMPOSE_STEPS`, predicted in one shot."""
+        (folded lines are exact), else, or past `COMPOSE_STEPS`, predicted in one shot. `start`
+        (the call's stop, e.g. a method's with its receiver) replaces reading `call`."""
         source = self._text(source)
         facts, _, _ = self._source(source)
-        state = call_state(facts, function, call)
+        state = start or call_state(facts, function, call)
         if self.compose:
             raised = None
             guesses = self.walk_guesses.get("output", COMPOSE_STEPS)

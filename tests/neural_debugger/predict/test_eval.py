@@ -40,7 +40,7 @@ class Oracle:
         return out
 
     def predict_output(
-        self, source: str, function: str, call: str
+        self, source: str, function: str, call: str, start: State | None = None
     ) -> tuple[str | None, str | None]:
         trace = self.traces[(source, call)]
         return trace.result, trace.exception
@@ -52,7 +52,14 @@ class Oracle:
         return f"{function}()"
 
     def predict_trace(
-        self, source: str, function: str, call: str, action: str, max_steps: int
+        self,
+        source: str,
+        function: str,
+        call: str,
+        action: str,
+        breakpoints: Sequence[int] = (),
+        max_steps: int = 50,
+        start: State | None = None,
     ) -> Trace:
         return self.traces[(source, call)]
 
@@ -131,3 +138,24 @@ def test_an_oracle_is_confident_and_right() -> None:
     result = evaluate_programs(Oracle(), programs, per_trace=4)  # type: ignore[arg-type]
     assert result["calibration"]["confident_accuracy"] == 1.0
     assert result["calibration"]["ece"] == 0.0
+
+
+class MethodOracle(Oracle):
+    """Like the real predictor, cannot read a method's call expression, only its call stop."""
+
+    def predict_output(
+        self, source: str, function: str, call: str, start: State | None = None
+    ) -> tuple[str | None, str | None]:
+        from neurodebug.neural_debugger.predict.inference import PredictionError
+
+        if start is None:
+            raise PredictionError("call arguments must be literals")
+        assert start.step.event == "call" and start.step.depth == 0
+        return super().predict_output(source, function, call)
+
+
+def test_calls_that_are_no_literals_are_predicted_from_their_recorded_call_stop() -> None:
+    programs = load_split(corpus_dir(), "train")["synthetic"]
+    metrics = evaluate_programs(MethodOracle(), programs, per_trace=2)["metrics"]  # type: ignore[arg-type]
+    assert metrics["output_pass@1"] == {"accuracy": 1.0, "n": len(programs)}
+    assert "input_pass@1" not in metrics  # such a call cannot be rerun to check an input

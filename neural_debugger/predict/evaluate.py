@@ -7,7 +7,9 @@ Metrics (each over the corpus split's programs, none of which the model trained 
   return value) — for step_into, step_over, step_out, continue (with breakpoints), step_back;
 - output pass@1: the predicted return value (or exception) equals the real one;
 - input pass@1: running the predicted call (in the tracer's sandbox) returns the target output —
-  never exact match of the inputs, since many inputs give one output;
+  never exact match of the inputs, since many inputs give one output; `input_pass@1_checked`:
+  the same for the call `invert.choose_call` answers after checking the model's candidates
+  (by folding, then by running them);
 - rollout line-sequence exact match: the whole step-into trace of the call, line by line;
   rollout output pass@1: that rollout's return value equals the real one (calls that return);
 - accepted: programs the model reads at all (the others are refused as too long and count in
@@ -24,8 +26,9 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ from neurodebug.neural_debugger.model.corpus_data import read_records, split_of
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions
 from neurodebug.neural_debugger.model.encoding import ACTIONS, State, Stop, apply_stop
 from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
+from neurodebug.neural_debugger.predict.invert import choose_call
 from neurodebug.neural_debugger.predict.runs import CONFIDENT_AT
 
 
@@ -106,6 +110,7 @@ def evaluate_programs(
     rng = random.Random(seed)
     tally = Tally()
     invert_jobs: list[tuple[str, str, str]] = []  # (source, call, target output)
+    checked_jobs: list[tuple[str, str, str]] = []  # the same, the answer `choose_call` checked
     sureness: list[tuple[float, bool]] = []  # (probability, full state right) per next stop
     started = time.monotonic()
     for number, program in enumerate(programs):
@@ -152,13 +157,14 @@ def evaluate_programs(
         else:
             tally.add("output_pass@1", exception is None and value == trace.result)
             if trace.result is not None and start is None:  # runnable: a literal call
-                invert_jobs.append(
-                    (
-                        program.source,
-                        predictor.predict_inputs(program.source, function, trace.result),
-                        trace.result,
-                    )
-                )
+                guess = predictor.predict_inputs(program.source, function, trace.result)
+                invert_jobs.append((program.source, guess, trace.result))
+                if check_inputs:  # the candidates, checked by folding, then by running them
+                    answer = choose_call(
+                        predictor, program.source, function, trace.result,
+                        run=partial(_run_all, program.source, trace.result),
+                    )  # fmt: skip
+                    checked_jobs.append((program.source, answer.call, trace.result))
         if rollouts and len(trace.steps) <= 60:
             rollout = predictor.predict_trace(
                 program.source, function, call, "step_into", (), len(trace.steps) + 1, start
@@ -170,6 +176,8 @@ def evaluate_programs(
     if check_inputs and invert_jobs:
         for ok in run_calls(invert_jobs):
             tally.add("input_pass@1", ok)
+        for ok in run_calls(checked_jobs):
+            tally.add("input_pass@1_checked", ok)
     results: dict[str, Any] = {"programs": len(programs), "metrics": tally.rates()}
     results["calibration"] = calibration(sureness)
     results["seconds"] = round(time.monotonic() - started, 1)
@@ -211,6 +219,10 @@ def calibration(
     }
 
 
+def _run_all(source: str, output: str, calls: Sequence[str]) -> list[bool]:
+    return run_calls([(source, call, output) for call in calls])
+
+
 def run_calls(jobs: list[tuple[str, str, str]]) -> list[bool]:
     """Whether each (source, call, expected repr) returns the expected repr when really run."""
     from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
@@ -231,7 +243,8 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         f"{action}/{metric}"
         for action in ACTIONS
         for metric in ("next_line", "event", "changed_locals_em", "full_state_em")
-    ] + ["output_pass@1", "input_pass@1", "rollout_line_seq_em", "rollout_output_pass@1"]
+    ] + ["output_pass@1", "input_pass@1", "input_pass@1_checked", "rollout_line_seq_em"]
+    names.append("rollout_output_pass@1")
     names.append("accepted")
     return [
         (name, f"{100 * metrics[name]['accuracy']:.1f}", str(metrics[name]["n"]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
 
 from neurodebug.neural_debugger.model.encoding import State
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
@@ -48,6 +49,9 @@ class Row:
     """The tokens of the local's name being written."""
     written: set[str] = field(default_factory=set)
     """Names the delta has written so far."""
+    temperature: float = 0.0
+    """0: greedy; above 0, tokens are sampled (input candidates) with `sampler`."""
+    sampler: Any = None
     log_prob: float = 0.0
     """Sum of the log probabilities of the tokens the model chose, each renormalised over
     what the grammar allowed (forced and single-choice tokens cost nothing)."""

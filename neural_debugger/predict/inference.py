@@ -218,17 +218,11 @@ class Predictor:
         facts, _, _ = self._source(source)
         state = start or call_state(facts, function, call)
         if self.compose:
-            raised = None
-            guesses = self.walk_guesses.get("output", COMPOSE_STEPS)
-            for stop in self._walk(source, state, "step_over", guesses):
-                if stop.end:
-                    return stop.value, stop.exception
-                if stop.depth == 0 and stop.event == "exception":
-                    raised = stop.exception  # uncaught if the frame returns right after it
-                elif stop.depth == 0 and stop.event == "line":
-                    raised = None
-                elif stop.depth == 0 and stop.event == "return":
-                    return (None, raised) if raised else (stop.value, None)
+            walked = self._walk_output(
+                source, state, self.walk_guesses.get("output", COMPOSE_STEPS)
+            )
+            if walked is not None:
+                return walked
         tokens = self._decode(source, [encode_run(self.tok, state)], [Row("run", state)], facts)[0]
         try:
             stop = decode_stop(self.tok, tokens)
@@ -236,26 +230,71 @@ class Predictor:
             return None, None
         return stop.value, stop.exception
 
+    def folded_output(
+        self, source: str, function: str, call: str
+    ) -> tuple[str | None, str | None] | None:
+        """The output of `call` when folding decides every step of it (exact: no code runs and
+        the model is never asked), else None."""
+        if not self.fold:
+            return None
+        source = self._text(source)
+        facts, _, _ = self._source(source)
+        return self._walk_output(source, call_state(facts, function, call), guesses=0)
+
+    def _walk_output(
+        self, source: str, state: State, guesses: int
+    ) -> tuple[str | None, str | None] | None:
+        """(value, exception) at the end of a walk of step overs from a call stop, or None when
+        the walk gives up (see `_walk`)."""
+        raised = None
+        for stop in self._walk(source, state, "step_over", guesses):
+            if stop.end:
+                return stop.value, stop.exception
+            if stop.depth == 0 and stop.event == "exception":
+                raised = stop.exception  # uncaught if the frame returns right after it
+            elif stop.depth == 0 and stop.event == "line":
+                raised = None
+            elif stop.depth == 0 and stop.event == "return":
+                return (None, raised) if raised else (stop.value, None)
+        return None
+
     def predict_inputs(self, source: str, function: str, output: str) -> str:
         """A call expression of `function` predicted to return `output` (a repr)."""
+        return self.predict_input_candidates(source, function, output, 1)[0]
+
+    def predict_input_candidates(
+        self, source: str, function: str, output: str, count: int = 8, seed: int = 0
+    ) -> list[str]:
+        """Up to `count` distinct calls of `function` predicted to return `output`: the most
+        likely (greedy) first, then samples of the model's distribution (temperature 1, seeded),
+        all decoded in one batch. `invert.choose_call` checks them."""
         source = self._text(source)
         facts, _, _ = self._source(source)
         if function not in facts.functions:
             raise PredictionError(f"no function named {function!r} in the source")
         params = facts.functions[function][2]
-        row = Row("invert", None, phase="value")
-        row.forced = self._invert_forced(params)
+        sampler = self.torch.Generator().manual_seed(seed)
+        rows = []
+        for index in range(max(1, count)):
+            row = Row("invert", None, phase="value", temperature=0.0 if index == 0 else 1.0)
+            row.sampler = sampler
+            row.forced = self._invert_forced(params)
+            rows.append(row)
         context = encode_invert(self.tok, function, output)
-        tokens = self._decode(source, [context], [row], facts)[0]
-        try:
-            values, _, _ = decode_locals(self.tok, tokens, 0)
-        except DecodeError:
-            values = {}
-        arguments = ", ".join(
-            f"{name}={values[name] if is_literal(values.get(name, '')) else 'None'}"
-            for name in params
-        )
-        return f"{function}({arguments})"
+        calls: list[str] = []
+        for tokens in self._decode(source, [context] * len(rows), rows, facts):
+            try:
+                values, _, _ = decode_locals(self.tok, tokens, 0)
+            except DecodeError:
+                values = {}
+            arguments = ", ".join(
+                f"{name}={values[name] if is_literal(values.get(name, '')) else 'None'}"
+                for name in params
+            )
+            call = f"{function}({arguments})"
+            if call not in calls:
+                calls.append(call)
+        return calls
 
     # ---- rollouts -----------------------------------------------------------------------
 
@@ -488,7 +527,11 @@ class Predictor:
             token = next(iter(allowed))
         else:
             masked = logits + self._mask(allowed)
-            token = int(masked.argmax())
+            if row.temperature > 0:
+                weights = self.torch.softmax(masked / row.temperature, dim=0)
+                token = int(self.torch.multinomial(weights, 1, generator=row.sampler))
+            else:
+                token = int(masked.argmax())
             row.log_prob += float(masked[token] - self.torch.logsumexp(masked, dim=0))
         self.grammar.advance(row, token, facts)
         row.value_tokens = row.value_tokens + 1 if self.tok.is_text(token) else 0

@@ -51,6 +51,16 @@ class Oracle:
                 return call
         return f"{function}()"
 
+    def predict_input_candidates(
+        self, source: str, function: str, output: str, count: int = 8, seed: int = 0
+    ) -> list[str]:
+        return [self.predict_inputs(source, function, output)]
+
+    def folded_output(
+        self, source: str, function: str, call: str
+    ) -> tuple[str | None, str | None] | None:
+        return None
+
     def predict_trace(
         self,
         source: str,

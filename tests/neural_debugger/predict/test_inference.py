@@ -185,5 +185,5 @@ def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> Non
     from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
 
     facts = source_facts("def f(a):\n    return a\n")
-    with pytest.raises(PredictionError, match="--call is not a call expression|must be literals"):
+    with pytest.raises(PredictionError, match=r"--call is not a call expression|must be literals"):
         call_state(facts, "f", call)

@@ -102,3 +102,16 @@ def test_the_readme_demo_predicts_what_a_real_debugpy_session_shows() -> None:
     agreement = session["prediction"]["agreement"]
     assert agreement["predicted_steps"] == agreement["true_steps"] == 20
     assert agreement["line_accuracy"] == agreement["changed_locals_exact"] == 1.0
+
+
+def test_invert_answers_with_a_candidate_folding_shows_right(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "const.py"
+    path.write_text("def seven(a):\n    b = 3\n    return b + 4\n")  # any input will do
+    code = main(
+        ["invert", f"{path}::seven", "--output", "7", "--checkpoint", str(tiny_checkpoint())]
+    )
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("seven(a=")
+    assert "checked by folding: returns 7 (computed, nothing ran)" in out

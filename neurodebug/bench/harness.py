@@ -439,6 +439,17 @@ def format_table(results: list[ProjectResult]) -> str:
     return "\n".join(lines)
 
 
+def add_base_argument(parser: argparse.ArgumentParser) -> None:
+    """`--base`: where the pinned projects' sdists and their test venv live (shared by the
+    commands that run the projects' suites)."""
+    parser.add_argument(
+        "--base",
+        type=Path,
+        default=DEFAULT_BASE,
+        help=f"sdist cache and test venv folder (default $ND_PROJECTS_DIR or {DEFAULT_BASE})",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "projects",
@@ -450,12 +461,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--subset", type=int, help="only the N quickest of the chosen projects (CI: --subset 1)"
     )
-    parser.add_argument(
-        "--base",
-        type=Path,
-        default=DEFAULT_BASE,
-        help=f"sdist cache and test venv folder (default $ND_PROJECTS_DIR or {DEFAULT_BASE})",
-    )
+    add_base_argument(parser)
     parser.add_argument("--jobs", type=int, default=0, help="analysis processes (default: cores)")
     parser.add_argument(
         "--timeout", type=float, default=pj.DEFAULT_TIMEOUT_S, help="seconds per test run"

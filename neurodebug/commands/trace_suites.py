@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from neurodebug.bench.harness import DEFAULT_BASE, select_projects
+from neurodebug.bench.harness import add_base_argument, select_projects
 from neurodebug.suite_corpus import SuiteSettings, build_suite_corpus
 
 
@@ -24,12 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--projects", help="comma-separated names (default: every pinned project)")
-    parser.add_argument(
-        "--base",
-        type=Path,
-        default=DEFAULT_BASE,
-        help=f"sdist cache and test venv folder (default $ND_PROJECTS_DIR or {DEFAULT_BASE})",
-    )
+    add_base_argument(parser)
     parser.add_argument("--calls-per-function", type=int, default=3, help="distinct calls kept")
     parser.add_argument("--max-steps", type=int, default=300, help="drop calls with more stops")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per suite")

@@ -525,6 +525,13 @@ class Predictor:
             allowed = [t for t in allowed if not self.tok.is_text(t)] or allowed
         if len(allowed) == 1:
             token = next(iter(allowed))
+        elif isinstance(allowed, list) and row.temperature == 0:
+            # a few lines, names or events: score just those (cheaper than a vocabulary mask)
+            choices = list(dict.fromkeys(allowed))  # each once, or its probability doubles
+            scores = logits[self.torch.tensor(choices)]
+            best = int(scores.argmax())
+            token = choices[best]
+            row.log_prob += float(scores[best] - self.torch.logsumexp(scores, dim=0))
         else:
             masked = logits + self._mask(allowed)
             if row.temperature > 0:

@@ -83,6 +83,28 @@ def suite_command(project: pj.Project, python: Path, root: Path) -> list[str]:
     ]  # fmt: skip
 
 
+def run_sandboxed(
+    command: list[str], cwd: Path, env: dict[str, str], timeout_s: float
+) -> tuple[subprocess.CompletedProcess[str] | None, float]:
+    """Run a `sandboxed_command`; the run (None: timed out) and its seconds. Whatever it left
+    running in its pids group is killed and the group removed, timed out or not."""
+    start = time.monotonic()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return None, time.monotonic() - start
+    finally:
+        secure_env.release_process_tree(process.pid)
+    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return done, time.monotonic() - start
+
+
 def trace_suite(
     project: pj.Project, python: Path, root: Path, shim: Path, settings: SuiteSettings
 ) -> tuple[Path, subprocess.CompletedProcess[str] | None, float]:
@@ -102,15 +124,67 @@ def trace_suite(
     )
     (root / ".nd-tmp").mkdir(exist_ok=True)
     command = secure_env.sandboxed_command(suite_command(project, python, root), str(root))
-    start = time.monotonic()
-    try:
-        done = subprocess.run(
-            command, cwd=root, env=env, capture_output=True, text=True,
-            timeout=settings.timeout_s, stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        return out, None, time.monotonic() - start
-    return out, done, time.monotonic() - start
+    return (out, *run_sandboxed(command, root, env, settings.timeout_s))
+
+
+STDLIB_PROJECT = "cpython-stdlib"
+STDLIB_TESTS = (
+    "test_base64", "test_bisect", "test_calendar", "test_colorsys", "test_configparser",
+    "test_csv", "test_difflib", "test_fnmatch", "test_fractions", "test_graphlib",
+    "test_heapq", "test_html", "test_htmlparser", "test_ipaddress", "test_netrc",
+    "test_plistlib", "test_posixpath", "test_pprint", "test_quopri", "test_reprlib",
+    "test_shlex", "test_statistics", "test_string", "test_textwrap", "test_tokenize",
+    "test_urlparse", "test_copy", "test_keyword", "test_gettext", "test_enum",
+)  # fmt: skip
+"""Tests of pure-Python standard-library modules that run quickly and need no network."""
+STDLIB_EXCLUDED = ("test", "unittest", "site-packages", "importlib", "encodings")
+"""Folders of the standard library whose functions are not recorded: tests, test frameworks,
+third-party packages (pytest itself), the import machinery and codecs."""
+
+
+def trace_stdlib(
+    python: Path, scratch: Path, shim: Path, settings: SuiteSettings
+) -> tuple[Path, subprocess.CompletedProcess[str] | None, float]:
+    """Run `STDLIB_TESTS` (this Python's own `test` package) under the plugin, from `scratch`."""
+    stdlib = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    )  # fmt: skip
+    out = scratch / ".nd-suite-traces.jsonl"
+    (scratch / ".nd-tmp").mkdir(parents=True, exist_ok=True)
+    env = {
+        "PATH": os.pathsep.join([str(python.parent), "/usr/bin", "/bin"]),
+        "HOME": str(scratch),
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": str(shim),
+        "TMPDIR": str(scratch / ".nd-tmp"),
+        "NEURODEBUG_SUITE_OUT": str(out),
+        "NEURODEBUG_SUITE_ROOT": str(stdlib),
+        "NEURODEBUG_SUITE_EXCLUDE": os.pathsep.join(str(stdlib / name) for name in STDLIB_EXCLUDED),
+        "NEURODEBUG_SUITE_PROJECT": STDLIB_PROJECT,
+        "NEURODEBUG_SUITE_SPLIT": "train",
+        "NEURODEBUG_SUITE_CALLS": str(settings.calls_per_function),
+        "NEURODEBUG_SUITE_MAX_STEPS": str(settings.max_steps),
+    }
+    found = (stdlib / "test" / f"{name}.py" for name in STDLIB_TESTS)
+    tests = [str(path) for path in found if path.is_file()]  # a Python may lack some
+    suite = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PLUGIN,
+             "--continue-on-collection-errors",
+             f"--basetemp={scratch / '.nd-tmp' / 'pytest'}", *tests]  # fmt: skip
+    command = secure_env.sandboxed_command(suite, str(scratch))
+    return (out, *run_sandboxed(command, scratch, env, settings.timeout_s))
+
+
+def held_out_of_the_bpe(record: dict[str, Any]) -> bool:
+    """A standard-library function of a module the v2 BPE was not trained on: it stays out of
+    training too, so those modules remain unseen code (see `tokenizer.is_held_out`)."""
+    from neurodebug.neural_debugger.model.tokenizer import is_held_out
+
+    return record["meta"]["project"] == STDLIB_PROJECT and is_held_out(record["meta"]["file"])
 
 
 def enrich(record: dict[str, Any], number: int) -> dict[str, Any]:
@@ -132,36 +206,55 @@ def build_suite_corpus(
     projects: list[pj.Project],
     base: Path,
     settings: SuiteSettings | None = None,
+    stdlib: bool = False,
 ) -> dict[str, Any]:
-    """Trace every project's suite into a corpus at `out`; the manifest (also written there)."""
+    """Trace every project's suite (and with `stdlib`, `STDLIB_TESTS`, as one more training
+    project) into a corpus at `out`; the manifest (also written there)."""
     settings = settings or SuiteSettings()
     writer = ShardWriter(out)
     outcomes: list[SuiteOutcome] = []
     dropped: Counter[str] = Counter()
-    with tempfile.TemporaryDirectory(prefix="nd-suites-") as scratch:
-        shim = import_shim(Path(scratch) / "shim")
-        for project in projects:
-            archive, python = harness.prepare(project, base)
-            root = pj.extract_sdist(archive, Path(scratch) / f"{project.name}-{project.version}")
-            path, done, seconds = trace_suite(project, python, root, shim, settings)
-            kept, functions = 0, set()
-            for number, record in enumerate(_read(path)):
-                if len(record["source"].splitlines()) > settings.max_source_lines:
-                    dropped["source_lines"] += 1
-                    continue
+
+    def keep(name: str, split: str, run: tuple[Path, Any, float], pinned: int) -> None:
+        path, done, seconds = run
+        kept, functions = 0, set()
+        for number, record in enumerate(_read(path)):
+            if len(record["source"].splitlines()) > settings.max_source_lines:
+                dropped["source_lines"] += 1
+            elif held_out_of_the_bpe(record):
+                dropped["held_out_module"] += 1
+            else:
                 writer.write(enrich(record, number))
                 functions.add(record["meta"]["hash"])
                 kept += 1
-            tail = (done.stdout.strip().splitlines() or [""])[-1] if done else "timed out"
-            outcome = SuiteOutcome(
-                project.name, project.split, kept, len(functions), round(seconds, 1),
-                done.returncode if done else -1, tail, project.tests_passed,
-            )  # fmt: skip
-            log.warning("suite corpus: %s", outcome)
-            outcomes.append(outcome)
+        tail = (done.stdout.strip().splitlines() or [""])[-1] if done else "timed out"
+        outcome = SuiteOutcome(
+            name, split, kept, len(functions), round(seconds, 1),
+            done.returncode if done else -1, tail, pinned,
+        )  # fmt: skip
+        log.warning("suite corpus: %s", outcome)
+        outcomes.append(outcome)
+
+    with tempfile.TemporaryDirectory(prefix="nd-suites-") as scratch:
+        shim = import_shim(Path(scratch) / "shim")
+        python = None
+        for project in projects:
+            archive, python = harness.prepare(project, base)
+            root = pj.extract_sdist(archive, Path(scratch) / f"{project.name}-{project.version}")
+            run = trace_suite(project, python, root, shim, settings)
+            keep(project.name, project.split, run, project.tests_passed)
+        if stdlib:
+            python = python or pj.ensure_venv(base / "venv", [pj.runner_requirement()])
+            folder = Path(scratch) / STDLIB_PROJECT
+            folder.mkdir()
+            keep(STDLIB_PROJECT, "train", trace_stdlib(python, folder, shim, settings), 0)
     writer.close()
     manifest = writer.manifest(
-        settings={**settings.__dict__, "projects": [p.requirement for p in projects]},
+        settings={
+            **settings.__dict__,
+            "projects": [p.requirement for p in projects],
+            "stdlib_tests": list(STDLIB_TESTS) if stdlib else [],
+        },
         dropped=dict(dropped),
     )
     manifest["suites"] = [outcome.__dict__ for outcome in outcomes]

@@ -7,6 +7,7 @@ steps of one run plus how it ended. Everything round-trips through JSON.
 
 from __future__ import annotations
 
+import io
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +18,14 @@ MAX_REPR_CHARS = 80
 """Values longer than this are cut and end with `...`: long reprs cost tokens and teach nothing."""
 
 Status = Literal["ok", "exception", "timeout", "step_limit", "memory_limit", "crashed"]
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a source as a trace's line numbers count them: only `\n`, `\r\n` and `\r`
+    end a line (`str.splitlines` also splits on form feeds, `\x1c`-`\x1e`, `\x85`, `\u2028`,
+    which Python's tokenizer does not). No trailing empty line for a final newline."""
+    lines = io.StringIO(text, newline=None).read().split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def truncate_repr(text: str, limit: int = MAX_REPR_CHARS) -> str:

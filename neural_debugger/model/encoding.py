@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from neurodebug.neural_debugger.groundtruth.trace import Step
+from neurodebug.neural_debugger.groundtruth.trace import Step, source_lines
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 
 ACTIONS: tuple[str, ...] = ("step_into", "step_over", "step_out", "continue", "step_back")
@@ -136,7 +136,7 @@ def apply_stop(state: State, stop: Stop) -> State:
 def encode_source(tok: Tokenizer, source: str) -> list[int]:
     """`<bos> <src>` and every line as its line-number token and text (trailing blanks cut)."""
     out = [tok.special("<bos>"), tok.special("<src>")]
-    for number, text in enumerate(source.splitlines(), start=1):
+    for number, text in enumerate(source_lines(source), start=1):
         text = text.rstrip()
         if not text:
             continue

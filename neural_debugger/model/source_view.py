@@ -25,6 +25,8 @@ import io
 import tokenize
 from dataclasses import dataclass
 
+from neurodebug.neural_debugger.groundtruth.trace import source_lines
+
 _NOT_CODE = {
     tokenize.COMMENT,
     tokenize.NL,
@@ -65,7 +67,7 @@ class View:
 
 def identity_view(source: str) -> View:
     """The source unchanged, every line mapped to itself."""
-    return View(source, tuple(range(1, len(source.splitlines()) + 1)))
+    return View(source, tuple(range(1, len(source_lines(source)) + 1)))
 
 
 def _docstring_nodes(tree: ast.AST) -> list[ast.expr]:
@@ -99,7 +101,7 @@ def model_view(source: str) -> View:
         for node in _docstring_nodes(tree)
     }
 
-    lines = source.splitlines()
+    lines = source_lines(source)
 
     def byte_column(row: int, column: int) -> int:
         # ast counts columns in UTF-8 bytes, tokenize in characters
@@ -152,7 +154,7 @@ def model_text(source: str) -> str:
     which have blank lines between functions), and no line needs mapping in or out.
     """
     dense = model_view(source)
-    lines = [""] * len(source.splitlines())
-    for text, real in zip(dense.text.splitlines(), dense.real_lines, strict=True):
+    lines = [""] * len(source_lines(source))
+    for text, real in zip(source_lines(dense.text), dense.real_lines, strict=True):
         lines[real - 1] = text
     return "".join(line + "\n" for line in lines)

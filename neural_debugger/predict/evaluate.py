@@ -143,28 +143,28 @@ def evaluate_programs(
             sureness.append((stop.probability, full))
         if not trace.steps or trace.steps[0].event != "call" or trace.steps[0].depth != 0:
             continue
-        start = None  # read from the call; a method's call (`Box.grow(Box(2), 3)`) cannot be
+        # From the call expression when it reads back as the recorded call stop; else (a
+        # method's call, `*args`, defaults the call leaves out) from the recorded stop itself.
+        recorded = State(step=trace.steps[0])
+        start = (
+            None if _reads_back(predictor, program.source, function, call, recorded) else recorded
+        )
         try:
-            value, exception = predictor.predict_output(program.source, function, call)
+            value, exception = predictor.predict_output(program.source, function, call, start)
         except PredictionError:
-            start = State(step=trace.steps[0])  # so it starts from the recorded call stop
-            try:
-                value, exception = predictor.predict_output(program.source, function, call, start)
-            except PredictionError:
-                continue
+            continue
         if trace.exception is not None:
             tally.add("output_pass@1", exception == trace.exception)
         else:
             tally.add("output_pass@1", exception is None and value == trace.result)
-            if trace.result is not None and start is None:  # runnable: a literal call
+            if check_inputs and trace.result is not None and start is None:  # a literal call
                 guess = predictor.predict_inputs(program.source, function, trace.result)
                 invert_jobs.append((program.source, guess, trace.result))
-                if check_inputs:  # the candidates, checked by folding, then by running them
-                    answer = choose_call(
-                        predictor, program.source, function, trace.result,
-                        run=partial(_run_all, program.source, trace.result),
-                    )  # fmt: skip
-                    checked_jobs.append((program.source, answer.call, trace.result))
+                answer = choose_call(  # the candidates, checked by folding, then by running
+                    predictor, program.source, function, trace.result,
+                    run=partial(_run_all, program.source, trace.result),
+                )  # fmt: skip
+                checked_jobs.append((program.source, answer.call, trace.result))
         if rollouts and len(trace.steps) <= 60:
             rollout = predictor.predict_trace(
                 program.source, function, call, "step_into", (), len(trace.steps) + 1, start
@@ -217,6 +217,17 @@ def calibration(
         "confident_accuracy": round(sum(sure) / len(sure), 4) if sure else None,
         "table": table,
     }
+
+
+def _reads_back(predictor: Any, source: str, function: str, call: str, recorded: State) -> bool:
+    """Whether `call`, read as the predictor reads it, gives exactly the recorded call stop."""
+    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+
+    try:
+        state = call_state(source_facts(source), function, call)
+    except (PredictionError, SyntaxError):
+        return False
+    return state.step.locals == recorded.step.locals
 
 
 def _run_all(source: str, output: str, calls: Sequence[str]) -> list[bool]:

@@ -171,8 +171,9 @@ class Predictor:
         for row, tokens in zip(rows, self._decode(source, contexts, rows, facts), strict=True):
             try:
                 stop = decode_stop(self.tok, tokens)
-            except DecodeError:  # cut off at the length limit: the program's end is the guess
-                stop = Stop(end=True)
+            except DecodeError:  # cut off at the length limit: the program's end, a made-up
+                stops.append(Stop(end=True, probability=0.0))  # guess nobody should trust
+                continue
             stops.append(replace(stop, probability=math.exp(row.log_prob)))
         return stops
 

@@ -272,8 +272,9 @@ def line_values(trace: Trace, name: str, first_line: int, last_line: int) -> dic
         runs[step.line] = runs.get(step.line, 0) + 1
         previous = result.get(step.line)
         if not written and previous is not None:
-            # A run that wrote nothing (a loop header's exit test) keeps the last writes shown.
-            written = previous.values
+            # A run that wrote nothing (a loop header's exit test) keeps the last writes shown,
+            # with how sure the prediction was of them.
+            written, sure = previous.values, previous.probability
         result[step.line] = LineValues(step.line, written, runs[step.line], index, sure)
 
     def ours(step: Step) -> bool:

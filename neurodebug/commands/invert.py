@@ -57,14 +57,15 @@ def run(args: argparse.Namespace) -> int:
     ran: dict[str, tuple[str | None, str | None, bool]] = {}
 
     def run_calls(calls: Sequence[str]) -> list[bool]:
-        for call in calls:  # each in the sandbox, with a timeout, in its own folder
+        """Run candidates in order (each in the sandbox, with a timeout, in its own folder)
+        until one returns the output; the ones after it are not run."""
+        for call in calls:
             trace = trace_entry(path, function, call)
-            ran[call] = (
-                trace.result,
-                trace.exception,
-                trace.status == "ok" and trace.result == args.output,
-            )
-        return [ran[call][2] for call in calls]
+            ok = trace.status == "ok" and trace.result == args.output
+            ran[call] = (trace.result, trace.exception, ok)
+            if ok:
+                break
+        return [call in ran and ran[call][2] for call in calls]
 
     def ask(view: SourceView) -> InvertAnswer:
         check = run_calls if args.check else None

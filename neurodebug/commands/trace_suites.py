@@ -25,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--projects", help="comma-separated names (default: every pinned project)")
     add_base_argument(parser)
+    parser.add_argument(
+        "--stdlib",
+        action="store_true",
+        help="also run this Python's own tests of 30 pure-Python modules (a training project)",
+    )
     parser.add_argument("--calls-per-function", type=int, default=3, help="distinct calls kept")
     parser.add_argument("--max-steps", type=int, default=300, help="drop calls with more stops")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per suite")
@@ -37,12 +42,13 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     try:
-        projects = select_projects(args.projects or ",".join(_all()), None)
+        names = args.projects if args.projects is not None else ",".join(_all())
+        projects = select_projects(names, None) if names else []
     except KeyError as error:
         print(f"neurodebug trace-suites: {error.args[0]}", file=sys.stderr)
         return 2
     settings = SuiteSettings(args.calls_per_function, args.max_steps, args.timeout)
-    manifest = build_suite_corpus(args.out, projects, args.base, settings)
+    manifest = build_suite_corpus(args.out, projects, args.base, settings, stdlib=args.stdlib)
     summary = {
         "out": str(args.out),
         "records": manifest["records"],

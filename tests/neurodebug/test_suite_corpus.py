@@ -33,3 +33,16 @@ def test_the_suite_runs_with_the_plugin_and_a_private_temporary_folder(tmp_path:
     assert command[command.index(PLUGIN) - 1] == "-p"
     assert f"--basetemp={tmp_path / '.nd-tmp'}" in command
     assert command[-1] == project.tests
+
+
+def test_stdlib_modules_the_bpe_never_saw_stay_out_of_training() -> None:
+    from neurodebug.neural_debugger.model.tokenizer import is_held_out
+
+    from neurodebug.suite_corpus import STDLIB_PROJECT, held_out_of_the_bpe
+
+    held, seen = "genericpath.py", "textwrap.py"
+    assert [is_held_out(held), is_held_out(seen)] == [True, False]  # the BPE's fixed split
+    record = {"meta": {"project": STDLIB_PROJECT, "file": held}}
+    assert held_out_of_the_bpe(record)
+    assert not held_out_of_the_bpe({"meta": {"project": STDLIB_PROJECT, "file": seen}})
+    assert not held_out_of_the_bpe({"meta": {"project": "semver", "file": held}})

@@ -50,7 +50,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const execute = (command: string, args: unknown[]): Promise<unknown> => server.execute(command, args);
     const bridge = new InlineValuesBridge(execute, () => {
         const settings = clientSettings(section());
-        return { enabled: settings.inlineValues, steps: settings.inlineValueSteps, width: width() };
+        return {
+            enabled: settings.inlineValues,
+            steps: settings.inlineValueSteps,
+            width: width(),
+            confidentAt: confidentAt(),
+        };
     });
 
     context.subscriptions.push(
@@ -58,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         status,
         server,
         types.ghost,
+        types.ghostUncertain,
         types.nextStop,
         types.dimmed,
         sliceType,

@@ -1,8 +1,8 @@
 """The pytest plugin that records a project's functions while its own suite runs.
 
 Loaded with `-p neurodebug.neural_debugger.groundtruth.corpus.suite_plugin` by
-`neurodebug.suite_corpus`, which sets the `NEURODEBUG_SUITE_*` variables read here; without
-them the plugin does nothing. Only each test's own call is traced (not collection, fixtures or
+`neurodebug.suite_corpus`, which sets the `NEURODEBUG_SUITE_*` variables read here (paths in
+`NEURODEBUG_SUITE_EXCLUDE` are separated by `os.pathsep`); without them the plugin does nothing. Only each test's own call is traced (not collection, fixtures or
 reporting), and never when something else (a debugger, coverage) already owns `sys.settrace`.
 """
 
@@ -28,7 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     _recorder = SuiteRecorder(
         root,
         open(out_path, "a", encoding="utf-8"),  # noqa: SIM115 - open for the whole session
-        exclude=os.environ.get("NEURODEBUG_SUITE_EXCLUDE") or None,
+        exclude=tuple(
+            filter(None, os.environ.get("NEURODEBUG_SUITE_EXCLUDE", "").split(os.pathsep))
+        ),
         project=os.environ.get("NEURODEBUG_SUITE_PROJECT", "project"),
         split=os.environ.get("NEURODEBUG_SUITE_SPLIT", "train"),
         calls_per_function=int(os.environ.get("NEURODEBUG_SUITE_CALLS", "3")),
@@ -51,5 +53,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     try:
         return (yield)
     finally:
-        sys.settrace(None)
+        if sys.gettrace() == recorder.global_trace:  # a test may have set its own: leave it
+            sys.settrace(None)
         recorder.active = None

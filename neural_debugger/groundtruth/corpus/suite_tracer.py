@@ -34,7 +34,7 @@ from types import CodeType, FrameType
 from typing import IO, Any
 
 from neurodebug.neural_debugger.groundtruth.recorder import stop_at
-from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
+from neurodebug.neural_debugger.groundtruth.trace import Step, Trace, source_lines
 
 _SKIPPED_FLAGS = (
     inspect.CO_GENERATOR
@@ -84,7 +84,7 @@ def function_sources(path: str) -> dict[int, tuple[int, str, int]]:
         tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
         return {}
-    lines = text.splitlines()
+    lines = source_lines(text)
     found: dict[int, tuple[int, str, int]] = {}
     for node in ast.walk(tree):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.end_lineno is None:
@@ -121,14 +121,18 @@ def call_text(function: Function, arguments: dict[str, str]) -> str:
 
 
 def is_literal(text: str) -> bool:
-    """Whether a repr reads back as a Python literal (so the call can be written and rerun)."""
+    """Whether a repr reads back as a Python literal (so the call can be written and rerun);
+    a summarised container (`[1, 2, ...]`: the `...` is the cut, not Ellipsis) does not."""
     if text.endswith("..."):
         return False
     try:
-        ast.literal_eval(text)
+        tree = ast.parse(text, mode="eval")
+        ast.literal_eval(tree)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
-    return True
+    return not any(
+        isinstance(node, ast.Constant) and node.value is Ellipsis for node in ast.walk(tree)
+    )
 
 
 class SuiteRecorder:
@@ -141,12 +145,12 @@ class SuiteRecorder:
         *,
         project: str,
         split: str,
-        exclude: str | None = None,
+        exclude: tuple[str, ...] = (),
         calls_per_function: int = 3,
         max_steps: int = 300,
     ) -> None:
         self.root = os.path.realpath(root)  # a package folder, or a single module's file
-        self.exclude = os.path.realpath(exclude) + os.sep if exclude else None
+        self.exclude = tuple(os.path.realpath(path) + os.sep for path in exclude)
         self.out = out
         self.project = project
         self.split = split
@@ -170,8 +174,8 @@ class SuiteRecorder:
             return None
         if code.co_flags & _SKIPPED_FLAGS:
             return None
-        if self.exclude and path.startswith(self.exclude):
-            return None  # the suite's own tests, where they live inside the package
+        if path.startswith(self.exclude):
+            return None  # the suite's own tests (inside the package), a test framework
         if code.co_name.startswith("<"):
             return None  # module code, lambdas and comprehensions: parts, not entries
         if path not in self.files:
@@ -257,7 +261,10 @@ class SuiteRecorder:
 
     def _local(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         active = self.active
-        if active is None:
+        if active is None or id(frame) not in active.depths:
+            # a frame of an earlier recording (a generator resumed later): never again; on
+            # 3.11 returning None alone does not stop a frame's local tracing
+            frame.f_trace = None
             return None
         is_root = frame is active.root
         if active.abandoned:
@@ -303,8 +310,10 @@ class SuiteRecorder:
         else:
             raised = [step.value for step in steps if step.event == "exception" and not step.depth]
             trace.status, trace.exception = "exception", raised[-1] if raised else "unknown"
-        given = [arguments[n] for n in function.parameters if n in arguments]
-        literal = all(is_literal(text) for text in given if text)
+        named = (*function.parameters, function.star, function.star_star)
+        given = [arguments[name] for name in named if name and name in arguments]
+        runnable = all(part.isidentifier() for part in function.qualname.split("."))
+        literal = runnable and all(is_literal(text) for text in given if text)
         folder = self.root if os.path.isdir(self.root) else os.path.dirname(self.root)
         relative = os.path.relpath(os.path.realpath(function.filename), folder)
         digest = hashlib.sha256(f"{self.project}\0{relative}\0{function.source}".encode())

@@ -275,3 +275,56 @@ def test_a_project_that_is_one_module_is_traced_too(tmp_path: Path) -> None:
         sys.settrace(None)
     (record,) = [json.loads(line) for line in out.getvalue().splitlines()]
     assert record["call"] == "fact(2)" and record["meta"]["file"] == "mod.py"
+
+
+def test_excluded_folders_are_never_recorded(tmp_path: Path) -> None:
+    module = _load(tmp_path)
+    out = io.StringIO()
+    recorder = SuiteRecorder(
+        str(tmp_path),
+        out,
+        project="p",
+        split="train",
+        exclude=(str(tmp_path / "other"), str(tmp_path / "pkg")),
+    )
+    sys.settrace(recorder.global_trace)
+    try:
+        module.fact(2)
+    finally:
+        sys.settrace(None)
+    assert out.getvalue() == ""
+
+
+def test_a_generator_started_in_one_recording_never_leaks_into_the_next(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "gen.py").write_text(
+        "def start(xs):\n    it = (x * 2 for x in xs)\n    next(it)\n    return it\n\n\n"
+        "def consume(n, it):\n    total = n\n    for x in it:\n        total += x\n    return total\n"
+    )
+    spec = importlib.util.spec_from_file_location("nd_suite_gen", package / "gen.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = io.StringIO()
+    recorder = SuiteRecorder(str(package), out, project="p", split="train")
+    sys.settrace(recorder.global_trace)
+    try:
+        assert module.consume(5, module.start([1, 2, 3])) == 15
+    finally:
+        sys.settrace(None)
+    records = {
+        json.loads(line)["meta"]["qualname"]: json.loads(line)
+        for line in out.getvalue().splitlines()
+    }
+    stops = records["consume"]["trace"]["stops"]
+    assert {stop["function"] for stop in stops} == {"consume"}
+    assert all(stop["line"] >= 1 for stop in stops)
+
+
+def test_literal_calls_are_only_those_that_can_be_written_back_and_rerun() -> None:
+    from neurodebug.neural_debugger.groundtruth.corpus.suite_tracer import is_literal
+
+    assert is_literal("[1, 2]") and is_literal("{'a': (1, 2.5)}")
+    assert not is_literal("[1, 2, ...]") and not is_literal("...")  # a cut container
+    assert not is_literal("<Box object>") and not is_literal("Box(2)")

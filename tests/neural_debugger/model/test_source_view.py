@@ -150,3 +150,15 @@ def test_training_programs_are_read_without_docstrings_and_comments() -> None:
     viewed = viewed_program(Program(source, (("f(4)", trace),)))
     assert "Doc" not in viewed.source and "why" not in viewed.source
     assert viewed.traces == ((("f(4)", trace)),)  # the same lines: nothing to renumber
+
+
+def test_form_feeds_and_separators_inside_lines_do_not_shift_line_numbers() -> None:
+    from neurodebug.neural_debugger.model.encoding import encode_source
+    from neurodebug.neural_debugger.model.source_view import model_text
+    from neurodebug.neural_debugger.model.tokenizer import Tokenizer
+
+    source = 'def f(x):\n    y = x\n\x0c\n    s = "a\x1cb"\n    return y\n'
+    text = model_text(source)
+    assert text.split("\n")[3:5] == ['    s = "a\x1cb"', "    return y"]  # lines 4 and 5
+    tok = Tokenizer()
+    assert tok.line(5) in encode_source(tok, text) and tok.line(6) not in encode_source(tok, text)

@@ -161,11 +161,19 @@ class MethodOracle(Oracle):
         if start is None:
             raise PredictionError("call arguments must be literals")
         assert start.step.event == "call" and start.step.depth == 0
-        return super().predict_output(source, function, call)
+        for (src, _call), trace in self.traces.items():
+            if src == source and trace.steps[0].locals == start.step.locals:
+                return trace.result, trace.exception
+        raise AssertionError("no recorded call starts there")
 
 
 def test_calls_that_are_no_literals_are_predicted_from_their_recorded_call_stop() -> None:
-    programs = load_split(corpus_dir(), "train")["synthetic"]
-    metrics = evaluate_programs(MethodOracle(), programs, per_trace=2)["metrics"]  # type: ignore[arg-type]
+    from neurodebug.neural_debugger.model.dataset import Program
+
+    programs = [
+        Program(p.source, tuple((f"obj.{t.steps[0].function}(<opaque>)", t) for _, t in p.traces))
+        for p in load_split(corpus_dir(), "train")["synthetic"]
+    ]
+    metrics = evaluate_programs(MethodOracle(), programs, per_trace=2, rollouts=False)["metrics"]  # type: ignore[arg-type]
     assert metrics["output_pass@1"] == {"accuracy": 1.0, "n": len(programs)}
     assert "input_pass@1" not in metrics  # such a call cannot be rerun to check an input

@@ -53,17 +53,18 @@ export function predictedInlineTexts(
     locals: Record<string, string>,
     predicted: Step[],
     width: number,
+    confidentAt?: number,
 ): { line: number; text: string }[] {
     const depth = predicted.length > 0 ? predicted[0].depth : 0;
     const here: Step = { line: line + 1, event: 'line', function: '', depth, locals };
     const trace: Trace = { steps: [here, ...predicted], result: null, exception: null, complete: false };
-    return ghostValues(trace, width).map((ghost) => ({ line: ghost.line, text: `⟶ ${ghost.text}` }));
+    return ghostValues(trace, width, confidentAt).map((ghost) => ({ line: ghost.line, text: `⟶ ${ghost.text}` }));
 }
 
 export class InlineValuesBridge implements vscode.InlineValuesProvider {
     constructor(
         private readonly execute: Execute,
-        private readonly settings: () => { enabled: boolean; steps: number; width: number },
+        private readonly settings: () => { enabled: boolean; steps: number; width: number; confidentAt?: number },
         private readonly session: () => DebugSessionLike | undefined = () => vscode.debug.activeDebugSession,
     ) {}
 
@@ -72,7 +73,7 @@ export class InlineValuesBridge implements vscode.InlineValuesProvider {
         viewPort: vscode.Range,
         context: vscode.InlineValueContext,
     ): Promise<vscode.InlineValue[]> {
-        const { enabled, steps, width } = this.settings();
+        const { enabled, steps, width, confidentAt } = this.settings();
         const session = this.session();
         if (!enabled || session === undefined || !PYTHON_DEBUGGERS.has(session.type)) {
             return [];
@@ -93,7 +94,7 @@ export class InlineValuesBridge implements vscode.InlineValuesProvider {
         if (trace === undefined) {
             return [];
         }
-        return predictedInlineTexts(line, locals, trace.steps, width)
+        return predictedInlineTexts(line, locals, trace.steps, width, confidentAt)
             .filter((value) => value.line >= viewPort.start.line && value.line <= viewPort.end.line)
             .map((value) => {
                 const end = document.lineAt(value.line).range.end;

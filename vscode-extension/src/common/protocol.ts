@@ -107,6 +107,9 @@ export function readStep(value: unknown): Step | undefined {
     if (typeof value.value === 'string') {
         step.value = value.value;
     }
+    if (typeof value.probability === 'number' && value.probability >= 0 && value.probability < 1) {
+        step.probability = value.probability;
+    }
     return step;
 }
 

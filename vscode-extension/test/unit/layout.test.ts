@@ -105,6 +105,12 @@ describe('ghost values', () => {
         );
         assert.ok(ghosts[0].hover.endsWith('probability 42%'));
         assert.equal(ghostValues(trace, 40, 0.4)[0].uncertain, false, 'the threshold is a setting');
+        const read = readTrace({ stops: [{ line: 4, event: 'line', locals: {}, probability: 0.42 }, { line: 5 }] });
+        assert.deepEqual(
+            read?.steps.map((step) => step.probability),
+            [0.42, undefined],
+            'the server sends it below 1 only',
+        );
     });
 
     it('shows what a line raises', () => {

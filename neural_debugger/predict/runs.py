@@ -335,6 +335,14 @@ def value_before(trace: Trace, name: str, line: int, variable: str) -> str | Non
     return found
 
 
+def predicted_probability(store: RunStore, uri: str, qualname: str, line: int) -> float:
+    """How sure the prediction is of what `line` of a function wrote (1.0 when it is exact,
+    or when no prediction shows that line)."""
+    run = store.predicted.get(uri, {}).get(qualname)
+    values = None if run is None else run.lines.get(line)
+    return 1.0 if values is None else values.probability
+
+
 def values_at(
     store: RunStore, uri: str, qualname: str, line: int, variable: str
 ) -> tuple[str | None, str | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 from neurodebug.analyzers.document import byte_column
 from neurodebug.analyzers.hover_facts import HoverFacts, hover_facts
-from neurodebug.neural_debugger.predict.runs import values_at
+from neurodebug.neural_debugger.predict.runs import predicted_probability, values_at
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.convert import lsp_range
 
@@ -18,7 +18,12 @@ def hover_markdown(server: NeurodebugServer, uri: str, facts: HoverFacts) -> str
             server.state.runs, uri, facts.function.qualname, facts.statement, facts.name
         )
         if predicted is not None:
-            parts.append(f"Predicted: `{facts.name} = {predicted}`")
+            sure = predicted_probability(
+                server.state.runs, uri, facts.function.qualname, facts.statement
+            )
+            mark = "≈ " if sure < server.state.options.confidence_threshold else ""
+            note = f" (probability {sure:.0%})" if sure < 1.0 else ""
+            parts.append(f"Predicted: {mark}`{facts.name} = {predicted}`{note}")
         if real is not None:
             parts.append(f"Real (debugpy): `{facts.name} = {real}`")
     return "\n\n".join(parts)

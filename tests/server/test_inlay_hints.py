@@ -80,8 +80,12 @@ async def test_prediction_becomes_hints_hover_and_inline_values(client: Language
     predicted_total = value_before(trace, "running_total", 6, "total")
     if predicted_total is None:
         assert "Predicted:" not in hover.contents.value
-    else:
-        assert f"Predicted: `total = {predicted_total}`" in hover.contents.value
+    else:  # marked as the inlay hint is when the model was unsure, with its probability
+        written = line_values(trace, "running_total", 2, 6).get(6)
+        sure = 1.0 if written is None else written.probability
+        mark = "≈ " if sure < 0.9 else ""
+        note = f" (probability {sure:.0%})" if sure < 1.0 else ""
+        assert f"Predicted: {mark}`total = {predicted_total}`{note}" in hover.contents.value
 
     values = await client.text_document_inline_value_async(
         types.InlineValueParams(

@@ -10,6 +10,7 @@ choose; `call_state` builds the stop a call starts at. None of this needs torch.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -427,7 +428,9 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
         raise PredictionError(f"no function named {function!r} in the source")
     start, _end, params = facts.functions[function]
     try:
-        expression = ast.parse(call.strip(), mode="eval").body
+        with warnings.catch_warnings():  # a call the model wrote may warn (`f(a=1if)`)
+            warnings.simplefilter("ignore", SyntaxWarning)
+            expression = ast.parse(call.strip(), mode="eval").body
     except SyntaxError as error:
         raise PredictionError(f"--call is not a call expression: {call!r}") from error
     if not isinstance(expression, ast.Call):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,12 +30,20 @@ class NotFoldable(Exception):
     """The expression is not pure arithmetic on known values: the model must decide."""
 
 
+def quiet_literal_eval(text: str) -> Any:
+    """`ast.literal_eval`, without the SyntaxWarning (`1if`: "invalid decimal literal") that
+    text the model wrote can make Python print on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.literal_eval(text)
+
+
 def literal(text: str) -> Any:
     """The value a local's repr shows, if it is a complete literal (not cut, not summarised)."""
     if text.endswith("...") or len(text) > 400:
         raise NotFoldable(text)
     try:
-        value = ast.literal_eval(text)
+        value = quiet_literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as error:
         raise NotFoldable(text) from error
     if _contains(value, lambda item: item is Ellipsis or isinstance(item, complex | bytes)):

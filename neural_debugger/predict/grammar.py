@@ -11,7 +11,6 @@ The decoder (`inference.Predictor`) asks the model only among the allowed tokens
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from neurodebug.neural_debugger.predict.constraints import (
     step_delta_bound,
 )
 from neurodebug.neural_debugger.predict.delta_names import DeltaBound
+from neurodebug.neural_debugger.predict.folding import quiet_literal_eval
 
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""
@@ -244,7 +244,7 @@ class TargetGrammar:
 
 def is_literal(text: str) -> bool:
     try:
-        ast.literal_eval(text)
+        quiet_literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
     return True

@@ -106,8 +106,10 @@ def test_load_picks_the_kind_from_the_file(tmp_path: Path) -> None:
     bpe.save(tmp_path / "v2.json")
     again = Tokenizer.load(tmp_path / "v2.json")
     assert isinstance(again, BpeTokenizer) and again.vocab == bpe.vocab
-    shipped = Tokenizer.load(SHIPPED_CHECKPOINT / "tokenizer.json")
-    assert type(shipped) is Tokenizer and shipped.size < bpe.size
+    Tokenizer(words=["alpha", "beta"]).save(tmp_path / "v1.json")
+    words = Tokenizer.load(tmp_path / "v1.json")
+    assert type(words) is Tokenizer and words.size < bpe.size
+    assert isinstance(Tokenizer.load(SHIPPED_CHECKPOINT / "tokenizer.json"), Tokenizer)
     (tmp_path / "bad.json").write_text('{"format": "neurodebug-bpe-1", "max_line": 99}')
     with pytest.raises(ValueError, match="layout"):
         Tokenizer.load(tmp_path / "bad.json")

@@ -187,3 +187,16 @@ def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> Non
     facts = source_facts("def f(a):\n    return a\n")
     with pytest.raises(PredictionError, match=r"--call is not a call expression|must be literals"):
         call_state(facts, "f", call)
+
+
+def test_text_the_model_writes_never_makes_python_warn(recwarn: pytest.WarningsRecorder) -> None:
+    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+    from neurodebug.neural_debugger.predict.folding import NotFoldable, literal
+    from neurodebug.neural_debugger.predict.grammar import is_literal
+
+    assert not is_literal("1if")
+    with pytest.raises(NotFoldable):
+        literal("1if")
+    with pytest.raises(PredictionError):
+        call_state(source_facts("def f(a):\n    return a\n"), "f", "f(a=1if)")
+    assert not [w for w in recwarn if issubclass(w.category, SyntaxWarning)]

@@ -29,7 +29,6 @@ from typing import Any
 
 from neurodebug.bench.results import add_output_argument, write_results
 from neurodebug.neural_debugger.groundtruth.trace import Step
-from neurodebug.neural_debugger.model.checkpoint import SHIPPED_CHECKPOINT, TOKENIZER
 from neurodebug.neural_debugger.model.encoding import (
     State,
     Stop,
@@ -68,6 +67,10 @@ OLD_SOURCE_LIMIT = 416
 """The shipped checkpoint's source budget (512-token window minus its reserve for steps)."""
 
 
+V1_TOKENIZER = BPE_FILE.with_name("tokenizer_v1.json")
+"""The v1 model's tokenizer (its 1,256 learned words), which the shipped v2 model replaced."""
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "tokenizer", help="tokens per source line and fit rate, v1 vs v2", description=__doc__
@@ -88,8 +91,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--old-tokenizer",
         type=Path,
-        default=SHIPPED_CHECKPOINT / TOKENIZER,
-        help="the v1 tokenizer (default: the shipped checkpoint's)",
+        default=V1_TOKENIZER,
+        help="the v1 tokenizer (default: the v1 model's word list, kept for this comparison)",
     )
     parser.add_argument(
         "--sweep", default="", help="BPE sizes to train and compare, e.g. 2048,4096,8192"

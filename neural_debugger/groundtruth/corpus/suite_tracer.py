@@ -29,7 +29,7 @@ import inspect
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import CodeType, FrameType
 from typing import IO, Any
 
@@ -71,6 +71,8 @@ class _Recording:
     function: Function
     root: FrameType
     test: str
+    call: str
+    """The call as Python source (`call_text`), also the key that keeps calls distinct."""
     steps: list[Step] = field(default_factory=list)
     depths: dict[int, int] = field(default_factory=dict)
     abandoned: bool = False
@@ -162,7 +164,6 @@ class SuiteRecorder:
         self.tries: dict[tuple[str, int], int] = {}
         self.active: _Recording | None = None
         self.test = ""
-        self.written = 0
 
     # ---------------------------------------------------------------------------------------
     # which functions
@@ -231,24 +232,23 @@ class SuiteRecorder:
             return None
         self.tries[key] = tries + 1  # a function whose calls are always refused stops costing
         call = stop_at(frame, "call", None, 0)
-        if (
-            call is None
-            or _opaque(function, call.locals)
-            or call_text(function, call.locals) in taken
-        ):
+        if call is None or _opaque(function, call.locals):
             return None
-        self.active = _Recording(function, frame, self.test)
-        self._enter(self.active, frame)
+        text = call_text(function, call.locals)
+        if text in taken:
+            return None
+        self.active = _Recording(function, frame, self.test, text)
+        self.active.depths[id(frame)] = 0
+        self._add(self.active, call)
         return self.local_trace
 
     def _enter(self, active: _Recording, frame: FrameType) -> None:
-        depth = 0
-        if frame is not active.root:
-            parent = frame.f_back
-            while parent is not None and parent is not active.root:
-                depth += active.function.owns(parent.f_code)
-                parent = parent.f_back
-            depth += 1
+        """A frame inside the recorded call starts: its depth, and its call stop."""
+        depth = 1
+        parent = frame.f_back
+        while parent is not None and parent is not active.root:
+            depth += active.function.owns(parent.f_code)
+            parent = parent.f_back
         active.depths[id(frame)] = depth
         self._add(active, stop_at(frame, "call", None, depth))
 
@@ -271,7 +271,7 @@ class SuiteRecorder:
             if is_root and event == "return":
                 self.active = None
             return self.local_trace if is_root else None
-        self._add(active, stop_at(frame, event, arg, active.depths.get(id(frame), 0)))
+        self._add(active, stop_at(frame, event, arg, active.depths[id(frame)]))
         if event == "return" and is_root:
             self.active = None
             if not active.abandoned:
@@ -284,11 +284,7 @@ class SuiteRecorder:
         if len(active.steps) >= self.max_steps:
             active.abandoned = True
             return
-        offset = active.function.first_line - 1
-        active.steps.append(
-            Step(step.line - offset, step.event, step.function, step.depth, step.locals,
-                 step.value, step.yielded)
-        )  # fmt: skip
+        active.steps.append(replace(step, line=step.line - active.function.first_line + 1))
 
     # ---------------------------------------------------------------------------------------
     # records
@@ -298,11 +294,7 @@ class SuiteRecorder:
         if len(steps) < 2 or steps[0].event != "call":
             return
         arguments = steps[0].locals
-        call = call_text(function, arguments)
-        taken = self.calls[(function.filename, function.first_line)]
-        if call in taken:
-            return
-        taken.add(call)
+        self.calls[(function.filename, function.first_line)].add(active.call)
         last = steps[-1]
         trace = Trace(steps=steps)
         if last.event == "return" and last.value is not None:
@@ -328,10 +320,11 @@ class SuiteRecorder:
             "literal_call": literal,
             "test": active.test,
         }
-        record = {"source": function.source, "call": call, "trace": trace.to_json(), "meta": meta}
+        record = {
+            "source": function.source, "call": active.call, "trace": trace.to_json(), "meta": meta
+        }  # fmt: skip
         self.out.write(json.dumps(record) + "\n")
         self.out.flush()
-        self.written += 1
 
 
 _UNKNOWN: Any = object()

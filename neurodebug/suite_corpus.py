@@ -32,6 +32,7 @@ from neurodebug.bench import projects as pj
 from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.corpus.features import constructs
 from neurodebug.neural_debugger.groundtruth.corpus.writer import ShardWriter
+from neurodebug.neural_debugger.model.corpus_data import read_records
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,14 @@ def import_shim(folder: Path) -> Path:
 
 
 def suite_command(project: pj.Project, python: Path, root: Path) -> list[str]:
+    """pytest over a project's tests with the plugin, from the copy at `root`."""
+    return _pytest_command(python, root / ".nd-tmp", [*project.pytest_args, project.tests])
+
+
+def _pytest_command(python: Path, basetemp: Path, arguments: list[str]) -> list[str]:
     return [
         str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PLUGIN,
-        f"--basetemp={root / '.nd-tmp'}", *project.pytest_args, project.tests,
+        f"--basetemp={basetemp}", *arguments,
     ]  # fmt: skip
 
 
@@ -105,26 +111,51 @@ def run_sandboxed(
     return done, time.monotonic() - start
 
 
+Traced = tuple[Path, subprocess.CompletedProcess[str] | None, float]
+"""A traced suite: its records file, the run (None: timed out) and its seconds."""
+
+
 def trace_suite(
     project: pj.Project, python: Path, root: Path, shim: Path, settings: SuiteSettings
-) -> tuple[Path, subprocess.CompletedProcess[str] | None, float]:
-    """Run the suite once under the plugin; the records file, the run (None: timed out), seconds."""
-    out = root / ".nd-suite-traces.jsonl"
+) -> Traced:
+    """Run a project's suite once under the plugin, from its copy at `root`."""
     env = pj.minimal_environment(project, root, python)
     env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], str(shim)])
-    env.update(
-        TMPDIR=str(root / ".nd-tmp"),
-        NEURODEBUG_SUITE_OUT=str(out),
-        NEURODEBUG_SUITE_ROOT=str(root / project.source_dir),
-        NEURODEBUG_SUITE_EXCLUDE=str(root / project.tests),
-        NEURODEBUG_SUITE_PROJECT=project.name,
-        NEURODEBUG_SUITE_SPLIT=project.split,
-        NEURODEBUG_SUITE_CALLS=str(settings.calls_per_function),
-        NEURODEBUG_SUITE_MAX_STEPS=str(settings.max_steps),
-    )
-    (root / ".nd-tmp").mkdir(exist_ok=True)
-    command = secure_env.sandboxed_command(suite_command(project, python, root), str(root))
-    return (out, *run_sandboxed(command, root, env, settings.timeout_s))
+    return _traced_run(
+        suite_command(project, python, root), root, env, settings,
+        record=root / project.source_dir, exclude=[root / project.tests],
+        project=project.name, split=project.split,
+    )  # fmt: skip
+
+
+def _traced_run(
+    command: list[str],
+    folder: Path,
+    env: dict[str, str],
+    settings: SuiteSettings,
+    *,
+    record: Path,
+    exclude: list[Path],
+    project: str,
+    split: str,
+) -> Traced:
+    """`command` (pytest with the plugin) in the sandbox, writable `folder` only, told by the
+    environment what to record, what not, and where the records go."""
+    out = folder / ".nd-suite-traces.jsonl"
+    (folder / ".nd-tmp").mkdir(parents=True, exist_ok=True)
+    env = {
+        **env,
+        "TMPDIR": str(folder / ".nd-tmp"),
+        "NEURODEBUG_SUITE_OUT": str(out),
+        "NEURODEBUG_SUITE_ROOT": str(record),
+        "NEURODEBUG_SUITE_EXCLUDE": os.pathsep.join(str(path) for path in exclude),
+        "NEURODEBUG_SUITE_PROJECT": project,
+        "NEURODEBUG_SUITE_SPLIT": split,
+        "NEURODEBUG_SUITE_CALLS": str(settings.calls_per_function),
+        "NEURODEBUG_SUITE_MAX_STEPS": str(settings.max_steps),
+    }
+    command = secure_env.sandboxed_command(command, str(folder))
+    return (out, *run_sandboxed(command, folder, env, settings.timeout_s))
 
 
 STDLIB_PROJECT = "cpython-stdlib"
@@ -142,9 +173,7 @@ STDLIB_EXCLUDED = ("test", "unittest", "site-packages", "importlib", "encodings"
 third-party packages (pytest itself), the import machinery and codecs."""
 
 
-def trace_stdlib(
-    python: Path, scratch: Path, shim: Path, settings: SuiteSettings
-) -> tuple[Path, subprocess.CompletedProcess[str] | None, float]:
+def trace_stdlib(python: Path, scratch: Path, shim: Path, settings: SuiteSettings) -> Traced:
     """Run `STDLIB_TESTS` (this Python's own `test` package) under the plugin, from `scratch`."""
     stdlib = Path(
         subprocess.run(
@@ -152,31 +181,16 @@ def trace_stdlib(
             capture_output=True, text=True, check=True,
         ).stdout.strip()
     )  # fmt: skip
-    out = scratch / ".nd-suite-traces.jsonl"
-    (scratch / ".nd-tmp").mkdir(parents=True, exist_ok=True)
-    env = {
-        "PATH": os.pathsep.join([str(python.parent), "/usr/bin", "/bin"]),
-        "HOME": str(scratch),
-        "LANG": "C.UTF-8",
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONPATH": str(shim),
-        "TMPDIR": str(scratch / ".nd-tmp"),
-        "NEURODEBUG_SUITE_OUT": str(out),
-        "NEURODEBUG_SUITE_ROOT": str(stdlib),
-        "NEURODEBUG_SUITE_EXCLUDE": os.pathsep.join(str(stdlib / name) for name in STDLIB_EXCLUDED),
-        "NEURODEBUG_SUITE_PROJECT": STDLIB_PROJECT,
-        "NEURODEBUG_SUITE_SPLIT": "train",
-        "NEURODEBUG_SUITE_CALLS": str(settings.calls_per_function),
-        "NEURODEBUG_SUITE_MAX_STEPS": str(settings.max_steps),
-    }
     found = (stdlib / "test" / f"{name}.py" for name in STDLIB_TESTS)
     tests = [str(path) for path in found if path.is_file()]  # a Python may lack some
-    suite = [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", PLUGIN,
-             "--continue-on-collection-errors",
-             f"--basetemp={scratch / '.nd-tmp' / 'pytest'}", *tests]  # fmt: skip
-    command = secure_env.sandboxed_command(suite, str(scratch))
-    return (out, *run_sandboxed(command, scratch, env, settings.timeout_s))
+    command = _pytest_command(
+        python, scratch / ".nd-tmp" / "pytest", ["--continue-on-collection-errors", *tests]
+    )
+    return _traced_run(
+        command, scratch, pj.clean_environment(python, scratch, str(shim)), settings,
+        record=stdlib, exclude=[stdlib / name for name in STDLIB_EXCLUDED],
+        project=STDLIB_PROJECT, split="train",
+    )  # fmt: skip
 
 
 def held_out_of_the_bpe(record: dict[str, Any]) -> bool:
@@ -215,10 +229,10 @@ def build_suite_corpus(
     outcomes: list[SuiteOutcome] = []
     dropped: Counter[str] = Counter()
 
-    def keep(name: str, split: str, run: tuple[Path, Any, float], pinned: int) -> None:
+    def keep(name: str, split: str, run: Traced, pinned: int) -> None:
         path, done, seconds = run
         kept, functions = 0, set()
-        for number, record in enumerate(_read(path)):
+        for number, record in enumerate(read_records(path.parent, pattern=path.name)):
             if len(record["source"].splitlines()) > settings.max_source_lines:
                 dropped["source_lines"] += 1
             elif held_out_of_the_bpe(record):
@@ -261,16 +275,3 @@ def build_suite_corpus(
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (out / "READY").write_text(f"{manifest['records']} records\n")
     return manifest
-
-
-def _read(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:  # the last line of a suite killed mid-write
-                continue
-    return records

@@ -247,16 +247,21 @@ def install_project(python: Path, root: Path) -> None:
     )
 
 
-def minimal_environment(project: Project, root: Path, python: Path) -> dict[str, str]:
+def clean_environment(python: Path, home: Path, pythonpath: str) -> dict[str, str]:
     """A small explicit environment, so proxies or user config cannot differ between two runs."""
     return {
         "PATH": os.pathsep.join([str(python.parent), "/usr/bin", "/bin"]),
-        "HOME": str(root),
+        "HOME": str(home),
         "LANG": "C.UTF-8",
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONPATH": str((root / project.source_dir).parent),
+        "PYTHONPATH": pythonpath,
     }
+
+
+def minimal_environment(project: Project, root: Path, python: Path) -> dict[str, str]:
+    """`clean_environment` for a project's copy: its import root first on the path."""
+    return clean_environment(python, root, str((root / project.source_dir).parent))
 
 
 def run_tests(

@@ -146,9 +146,7 @@ def evaluate_programs(
         # From the call expression when it reads back as the recorded call stop; else (a
         # method's call, `*args`, defaults the call leaves out) from the recorded stop itself.
         recorded = State(step=trace.steps[0])
-        start = (
-            None if _reads_back(predictor, program.source, function, call, recorded) else recorded
-        )
+        start = None if _reads_back(program.source, function, call, recorded) else recorded
         try:
             value, exception = predictor.predict_output(program.source, function, call, start)
         except PredictionError:
@@ -219,7 +217,7 @@ def calibration(
     }
 
 
-def _reads_back(predictor: Any, source: str, function: str, call: str, recorded: State) -> bool:
+def _reads_back(source: str, function: str, call: str, recorded: State) -> bool:
     """Whether `call`, read as the predictor reads it, gives exactly the recorded call stop."""
     from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
 
@@ -254,9 +252,9 @@ def summary_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
         f"{action}/{metric}"
         for action in ACTIONS
         for metric in ("next_line", "event", "changed_locals_em", "full_state_em")
-    ] + ["output_pass@1", "input_pass@1", "input_pass@1_checked", "rollout_line_seq_em"]
-    names.append("rollout_output_pass@1")
-    names.append("accepted")
+    ]
+    names += ["output_pass@1", "input_pass@1", "input_pass@1_checked", "rollout_line_seq_em"]
+    names += ["rollout_output_pass@1", "accepted"]
     return [
         (name, f"{100 * metrics[name]['accuracy']:.1f}", str(metrics[name]["n"]))
         for name in names

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Event, Step, Trace
+from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace
 
 CONTAINER_ITEMS = 12
 """Containers longer than this are summarised: the first items, then `...`."""
@@ -177,10 +177,7 @@ class _Recorder:
         if event != "call" or frame.f_code.co_filename != self.filename:
             return None
         self.depths[id(frame)] = self.depth_of(frame)
-        code = frame.f_code
-        self.add(
-            Step(frame.f_lineno, "call", code.co_name, self.depths[id(frame)], frame_locals(frame))
-        )
+        self.add(call_stop(frame, self.depths[id(frame)]))
         return self.local_trace
 
     def local_trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
@@ -195,6 +192,11 @@ class _Recorder:
         return self.local_trace
 
 
+def call_stop(frame: FrameType, depth: int) -> Step:
+    """The stop a frame makes as it starts: its arguments are its locals."""
+    return Step(frame.f_lineno, "call", frame.f_code.co_name, depth, frame_locals(frame))
+
+
 def stop_at(frame: FrameType, event: str, arg: Any, depth: int) -> Step | None:
     """The debugger stop that a trace event of `frame` makes, or None for other events.
 
@@ -202,9 +204,10 @@ def stop_at(frame: FrameType, event: str, arg: Any, depth: int) -> Step | None:
     `corpus.suite_tracer`), so their traces follow the same conventions (see the module doc).
     """
     code = frame.f_code
-    if event in ("call", "line"):
-        kind: Event = "call" if event == "call" else "line"
-        return Step(frame.f_lineno, kind, code.co_name, depth, frame_locals(frame))
+    if event == "call":
+        return call_stop(frame, depth)
+    if event == "line":
+        return Step(frame.f_lineno, "line", code.co_name, depth, frame_locals(frame))
     if event == "return":
         opcode = code.co_code[frame.f_lasti]
         value = safe_repr(arg) if opcode in (_RETURN, _YIELD) else None

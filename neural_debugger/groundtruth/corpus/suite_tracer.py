@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from types import CodeType, FrameType
 from typing import IO, Any
 
-from neurodebug.neural_debugger.groundtruth.recorder import stop_at
+from neurodebug.neural_debugger.groundtruth.recorder import call_stop, stop_at
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace, source_lines
 
 _SKIPPED_FLAGS = (
@@ -231,8 +231,8 @@ class SuiteRecorder:
         if len(taken) >= self.calls_per_function or tries >= _TRIES * self.calls_per_function:
             return None
         self.tries[key] = tries + 1  # a function whose calls are always refused stops costing
-        call = stop_at(frame, "call", None, 0)
-        if call is None or _opaque(function, call.locals):
+        call = call_stop(frame, 0)
+        if _opaque(function, call.locals):
             return None
         text = call_text(function, call.locals)
         if text in taken:
@@ -250,7 +250,7 @@ class SuiteRecorder:
             depth += active.function.owns(parent.f_code)
             parent = parent.f_back
         active.depths[id(frame)] = depth
-        self._add(active, stop_at(frame, "call", None, depth))
+        self._add(active, call_stop(frame, depth))
 
     def local_trace(self, frame: FrameType, event: str, arg: Any) -> Callable[..., Any] | None:
         try:

@@ -189,8 +189,9 @@ def calibration(
 
     `ece`: expected calibration error over `bins` equal-width bins (0 is perfect);
     `confident`: the share of stops at or above `confident_at` (what the editor shows as sure)
-    and how often those are right; `table`: per bin, the mean probability, the accuracy, n.
-    Folded stops count with probability 1 (they are exact given the state they start from).
+    and how often those are right; `certain`: the same for stops given probability 1 (folded:
+    exact given the state they start from, a claim this checks); `table`: per bin, the mean
+    probability, the accuracy, n.
     """
     if not pairs:
         return {"n": 0}
@@ -207,12 +208,15 @@ def calibration(
         table.append({"bin": f"{low:.1f}-{high:.1f}", "mean_p": round(mean, 4),
                       "accuracy": round(accuracy, 4), "n": len(inside)})  # fmt: skip
     sure = [ok for p, ok in pairs if p >= confident_at]
+    certain = [ok for p, ok in pairs if p == 1]
     return {
         "n": len(pairs),
         "ece": round(ece, 4),
         "confident_at": confident_at,
         "confident_share": round(len(sure) / len(pairs), 4),
         "confident_accuracy": round(sum(sure) / len(sure), 4) if sure else None,
+        "certain_share": round(len(certain) / len(pairs), 4),
+        "certain_accuracy": round(sum(certain) / len(certain), 4) if certain else None,
         "table": table,
     }
 

@@ -82,6 +82,9 @@ class FoldFacts:
     raised_to: frozenset[int] = frozenset()
     """`except` lines and `finally` first lines: where the CFG sends an exception. A statement
     that folds raises nothing, so these are not where it goes (unless nothing else is left)."""
+    late_start: frozenset[int] = frozenset()
+    """First lines of statements whose first `line` event may come from a later line (see
+    `_starts_late`): a step to them is left to the model."""
 
 
 def fold_facts(tree: ast.Module) -> FoldFacts:
@@ -91,6 +94,7 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
     finally_lines: set[int] = set()
     handlers: list[tuple[str, int, int]] = []
     raised_to: set[int] = set()
+    late_start: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ExceptHandler):
             raised_to.add(node.lineno)
@@ -119,6 +123,8 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             | ast.Raise,
         )
         one_line = isinstance(node, ast.stmt) and node.end_lineno == node.lineno
+        if isinstance(node, ast.stmt) and not one_line and _starts_late(node):
+            late_start.add(node.lineno)
         if isinstance(node, ast.stmt) and (
             header or isinstance(node, ast.Try) or (simple and one_line)
         ):
@@ -133,7 +139,60 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         _nested_defs(tree),
         exception_flow(tree),
         frozenset(raised_to),
+        frozenset(late_start),
     )
+
+
+def _starts_late(statement: ast.stmt) -> bool:
+    """Whether a statement over several lines may report its first `line` event from a later
+    line. CPython reports a line when the first instruction of it runs, and a statement's first
+    instruction is that of the expression it evaluates first: `x = [` over a next line `f(a),`
+    starts on `f(a)`'s line, and comes back to its own line to build and store the list."""
+    first: ast.AST | None = statement
+    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.Return | ast.Expr):
+        first = statement.value
+    elif isinstance(statement, ast.If | ast.While):
+        first = statement.test
+    elif isinstance(statement, ast.For):
+        first = statement.iter
+    elif isinstance(statement, ast.AugAssign):
+        first = statement.target
+    else:
+        return not isinstance(statement, _STARTS_ON_OWN_LINE)
+    while first is not None and not isinstance(first, ast.Name | ast.Constant):
+        first = _evaluated_first(first)
+    return first is None or first.lineno != statement.lineno
+
+
+_STARTS_ON_OWN_LINE = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Try,
+    ast.Pass,
+    ast.Break,
+    ast.Continue,
+    ast.Global,
+    ast.Nonlocal,
+)
+"""Statements whose own line is where they stop first: a `def` line binds (decorators aside,
+see `_nested_defs`), a `try:` line is its own statement."""
+
+
+def _evaluated_first(node: ast.AST) -> ast.AST | None:
+    """The sub-expression Python evaluates first in `node`, or None where the compiler may
+    reorder or merge the work (displays of constants, comprehensions, f-strings)."""
+    if isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+        return node.func if isinstance(node, ast.Call) else node.value
+    if isinstance(node, ast.BinOp | ast.Compare):
+        return node.left
+    if isinstance(node, ast.BoolOp):
+        return node.values[0]
+    if isinstance(node, ast.UnaryOp):
+        return node.operand
+    if isinstance(node, ast.IfExp):
+        return node.test
+    return None
 
 
 def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
@@ -249,6 +308,22 @@ def has_frames(node: ast.AST) -> bool:
 
 
 def fold_step(
+    facts: FoldFacts,
+    next_lines: dict[int, set[int]],
+    def_next: dict[int, set[int]],
+    state: State,
+    action: str,
+    own_call: Callable[[str, list[Any]], Any] | None = None,
+) -> Stop | None:
+    """The next stop of a step into / over from a `line` or `call` stop, if folding decides it
+    (see `_fold_step`), and it is not the first line of a statement that starts late."""
+    stop = _fold_step(facts, next_lines, def_next, state, action, own_call)
+    if stop is not None and stop.event == "line" and stop.line in facts.late_start:
+        return None
+    return stop
+
+
+def _fold_step(
     facts: FoldFacts,
     next_lines: dict[int, set[int]],
     def_next: dict[int, set[int]],

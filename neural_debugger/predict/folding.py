@@ -17,10 +17,14 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
+import string
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
 
 MAX_SIZE = 10_000
 """Longest string / container a folded operation may build (and the largest int, in bits)."""
@@ -39,7 +43,9 @@ def quiet_literal_eval(text: str) -> Any:
 
 
 def literal(text: str) -> Any:
-    """The value a local's repr shows, if it is a complete literal (not cut, not summarised)."""
+    """The value a local's repr shows, if it is a complete literal (not cut, not summarised)
+    and reads back as the same text: a real list shows `[0, 2]`; `[0,2]` is some object's own
+    repr (an interval), which only looks like a list."""
     if text.endswith("...") or len(text) > 400:
         raise NotFoldable(text)
     try:
@@ -47,6 +53,8 @@ def literal(text: str) -> Any:
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as error:
         raise NotFoldable(text) from error
     if _contains(value, lambda item: item is Ellipsis or isinstance(item, complex | bytes)):
+        raise NotFoldable(text)
+    if safe_repr(value) != text:  # an object whose own repr looks like a literal: `[0,2]`
         raise NotFoldable(text)
     return value
 
@@ -130,6 +138,62 @@ def _power(base: Any, exponent: Any) -> Any:
     return operator.pow(base, exponent)
 
 
+_WIDE_FIELD = re.compile(r"\d{5,}|%[-#0 +]*\*")
+"""A width or precision of 10,000 or more, or one `%` takes from its arguments: formatting it
+could build a huge string before `check_size` sees it."""
+
+
+def _checked_template(template: str) -> str:
+    if _WIDE_FIELD.search(template):
+        raise NotFoldable("a field too wide")
+    return template
+
+
+def _modulo(left: Any, right: Any) -> Any:
+    if isinstance(left, str):  # printf-style formatting
+        _checked_template(left)
+        if set_ordered(right):
+            raise NotFoldable("set order")
+    return operator.mod(left, right)
+
+
+def _format(value: Any, spec: str = "") -> str:
+    """`format(value, spec)` (and an f-string's field) on a literal value."""
+    if set_ordered(value):
+        raise NotFoldable("set order")
+    return format(value, _checked_template(spec))
+
+
+def _format_method(template: str, *args: Any, **kwargs: Any) -> str:
+    """`template.format(...)`, with plain fields only: `{0.attr}` and `{0[key]}` look up
+    attributes and items folding does not model."""
+    for _, field_name, spec, _ in string.Formatter().parse(_checked_template(template)):
+        if field_name and ("." in field_name or "[" in field_name):
+            raise NotFoldable("a field with an attribute or an index")
+        _checked_template(spec or "")
+    if any(set_ordered(value) for value in (*args, *kwargs.values())):
+        raise NotFoldable("set order")
+    return template.format(*args, **kwargs)
+
+
+def _isinstance(value: Any, types: Any) -> bool:
+    classes = types if isinstance(types, tuple) else (types,)
+    if not all(isinstance(cls, type) and cls in TYPES.values() for cls in classes):
+        raise NotFoldable("isinstance of a type folding does not know")
+    return isinstance(value, types)
+
+
+def _identity(left: Any, right: Any) -> bool:
+    """`left is right`, only where identity is exact: one side is None, True or False (one
+    object each), or both are builtin types. Equal ints or strings may or may not be one
+    object in the real program."""
+    singleton = any(value is None or isinstance(value, bool) for value in (left, right))
+    types = all(isinstance(value, type) for value in (left, right))
+    if not (singleton or types):
+        raise NotFoldable("identity comparison")
+    return left is right
+
+
 def _shift(value: Any, amount: Any) -> Any:
     if isinstance(amount, int) and amount > MAX_SIZE:
         raise NotFoldable("too large")
@@ -142,7 +206,7 @@ BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Mult: _multiply,
     ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
+    ast.Mod: _modulo,
     ast.Pow: _power,
     ast.LShift: _shift,
     ast.RShift: operator.rshift,
@@ -165,7 +229,13 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.GtE: operator.ge,
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
+    ast.Is: _identity,
+    ast.IsNot: lambda a, b: not _identity(a, b),
 }
+TYPES: dict[str, type] = {
+    cls.__name__: cls for cls in (int, float, bool, str, bytes, list, tuple, dict, set, frozenset)
+}
+"""Builtin types a folded expression may name as values (`isinstance(x, (int, float))`)."""
 
 
 def _ordered(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -201,6 +271,14 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "enumerate": _ordered(lambda *args: Lazy(enumerate(*args))),
     "zip": _ordered(lambda *args: Lazy(zip(*args, strict=False))),
     "reversed": _ordered(lambda *args: Lazy(reversed(*args))),
+    "repr": _ordered(repr),
+    "format": _format,
+    "isinstance": _isinstance,
+    "chr": chr,
+    "ord": ord,
+    "hex": hex,
+    "oct": oct,
+    "bin": bin,
 }
 """Pure builtins a folded call may use (only when the source never binds their names)."""
 
@@ -210,11 +288,16 @@ METHODS: dict[type, frozenset[str]] = {
             *("startswith", "endswith", "isdigit", "isalpha", "isalnum", "isupper", "islower"),
             *("isspace", "upper", "lower", "strip", "lstrip", "rstrip", "count", "find"),
             *("rfind", "replace", "split", "join", "title", "capitalize", "zfill"),
+            *("index", "rindex", "rsplit", "splitlines", "partition", "rpartition"),
+            *("center", "ljust", "rjust", "casefold", "swapcase", "removeprefix"),
+            *("removesuffix", "isnumeric", "isdecimal", "isidentifier", "istitle", "format"),
         )
     ),
-    list: frozenset(("count", "index")),
+    list: frozenset(("count", "index", "copy")),
     tuple: frozenset(("count", "index")),
-    dict: frozenset(("get", "keys", "values", "items")),
+    dict: frozenset(("get", "keys", "values", "items", "copy")),
+    int: frozenset(("bit_length",)),
+    float: frozenset(("is_integer",)),
 }
 """Methods that read their receiver and never change it."""
 
@@ -254,7 +337,10 @@ class Folder:
         if isinstance(node, ast.Constant) and not isinstance(node.value, bytes | complex):
             return node.value
         if isinstance(node, ast.Name):
-            return self.name(node.id)
+            unbound = node.id not in self.env and node.id not in self.bound_names
+            return TYPES[node.id] if unbound and node.id in TYPES else self.name(node.id)
+        if isinstance(node, ast.JoinedStr):
+            return "".join(self._fold_field(part) for part in node.values)
         if isinstance(node, ast.BinOp) and type(node.op) in BINARY:
             return check_size(BINARY[type(node.op)](self._fold(node.left), self._fold(node.right)))
         if isinstance(node, ast.UnaryOp) and type(node.op) in UNARY:
@@ -269,8 +355,6 @@ class Folder:
         if isinstance(node, ast.Compare):
             left = self._fold(node.left)
             for op, comparator in zip(node.ops, node.comparators, strict=True):
-                if type(op) not in COMPARE:
-                    raise NotFoldable("identity comparison")
                 right = self._fold(comparator)
                 if not COMPARE[type(op)](left, right):
                     return False
@@ -297,9 +381,34 @@ class Folder:
             if isinstance(value, set | frozenset):
                 raise NotFoldable("set subscript")
             return value[self._index(node.slice)]
-        if isinstance(node, ast.Call) and not node.keywords:
+        if isinstance(node, ast.Call):
             return self._call(node)
         raise NotFoldable(type(node).__name__)
+
+    def _fold_field(self, node: ast.expr) -> str:
+        """One part of an f-string: its text, or a field (`{value!r:>{width}}`)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if not isinstance(node, ast.FormattedValue):
+            raise NotFoldable("f-string part")
+        value = self._fold(node.value)
+        conversions: dict[int, Callable[[object], str]] = {
+            ord("s"): str,
+            ord("r"): repr,
+            ord("a"): ascii,
+        }
+        convert = conversions.get(node.conversion)
+        if convert is not None:
+            if set_ordered(value):
+                raise NotFoldable("set order")
+            value = convert(value)
+        spec = "" if node.format_spec is None else self._fold(node.format_spec)
+        return check_size(_format(value, spec))
+
+    def _keywords(self, node: ast.Call) -> dict[str, Any]:
+        if any(keyword.arg is None for keyword in node.keywords):
+            raise NotFoldable("**kwargs")
+        return {str(keyword.arg): self._fold(keyword.value) for keyword in node.keywords}
 
     def _index(self, node: ast.expr) -> Any:
         if isinstance(node, ast.Slice):
@@ -313,28 +422,32 @@ class Folder:
         function = node.func
         if isinstance(function, ast.Name):
             own = function.id in self.bound_names and function.id not in self.env
-            if own and self.own_call is not None:
+            if own and self.own_call is not None and not node.keywords:
                 return self.own_call(function.id, [self._fold(arg) for arg in node.args])
             builtin = BUILTINS.get(function.id)
             if builtin is None or function.id in self.bound_names or function.id in self.env:
                 raise NotFoldable(f"call of {function.id}")
             args = [self._fold(arg) for arg in node.args]
+            keywords = self._keywords(node)
             if function.id == "range" and len(range(*args)) > MAX_SIZE:
                 raise NotFoldable("too large")
-            return builtin(*args)
+            return builtin(*args, **keywords)
         if isinstance(function, ast.Attribute):
             receiver = self._fold(function.value)
             if function.attr not in METHODS.get(type(receiver), frozenset()):
                 raise NotFoldable(f"method {function.attr}")
             args = [self._fold(arg) for arg in node.args]
+            keywords = self._keywords(node)
             if function.attr == "join" and any(set_ordered(arg) for arg in args):
                 raise NotFoldable("set order")
-            if any(isinstance(arg, int) and arg > MAX_SIZE for arg in args):
+            if any(isinstance(arg, int) and arg > MAX_SIZE for arg in [*args, *keywords.values()]):
                 raise NotFoldable("too large")  # `s.zfill(10**9)`
             new = args[1] if function.attr == "replace" and len(args) > 1 else ""
-            if isinstance(new, str) and (len(receiver) + 1) * len(new) > MAX_SIZE:
+            if isinstance(new, str) and new and (len(receiver) + 1) * len(new) > MAX_SIZE:
                 raise NotFoldable("too large")
-            result = getattr(receiver, function.attr)(*args)
+            if function.attr == "format":
+                return _format_method(receiver, *args, **keywords)
+            result = getattr(receiver, function.attr)(*args, **keywords)
             if function.attr in ("keys", "values", "items"):
                 return LazyView(result)
             return result

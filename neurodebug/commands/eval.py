@@ -134,10 +134,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"{name:<34} {accuracy:>6} {count:>6}")
         sure = section.get("calibration", {})
         if sure.get("n"):
-            right = sure["confident_accuracy"]
+            right, exact = sure["confident_accuracy"], sure.get("certain_accuracy")
             print(
                 f"calibration: ECE {sure['ece']:.3f}; p >= {sure['confident_at']}: "
                 f"{100 * sure['confident_share']:.1f}% of {sure['n']} stops, "
-                f"{'-' if right is None else f'{100 * right:.1f}%'} right"
+                f"{'-' if right is None else f'{100 * right:.1f}%'} right; p = 1 (folded): "
+                f"{100 * sure.get('certain_share', 0):.1f}%, "
+                f"{'-' if exact is None else f'{100 * exact:.1f}%'} right"
             )
     return 0

@@ -137,9 +137,11 @@ def test_calibration_measures_the_gap_between_probability_and_accuracy() -> None
     result = calibration(perfect, confident_at=0.9)
     assert result["ece"] == 0.0 and result["n"] == 10
     assert result["confident_share"] == 0.6 and result["confident_accuracy"] == 1.0
+    assert result["certain_share"] == 0.6 and result["certain_accuracy"] == 1.0
     overconfident = [(0.95, False)] * 3 + [(0.95, True)]
     result = calibration(overconfident, confident_at=0.9)
     assert result["ece"] == pytest.approx(0.7) and result["confident_accuracy"] == 0.25
+    assert result["certain_share"] == 0.0 and result["certain_accuracy"] is None
     assert calibration([]) == {"n": 0}
 
 

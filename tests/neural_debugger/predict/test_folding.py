@@ -11,6 +11,7 @@ from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions, states_of
 from neurodebug.neural_debugger.model.encoding import State
 from neurodebug.neural_debugger.predict.constraints import folded_stop, source_facts
+from neurodebug.neural_debugger.predict.folded_steps import fold_facts
 from neurodebug.neural_debugger.predict.folding import Folder, NotFoldable, bound_names
 
 from tests.neural_debugger.neural_fixtures import PROGRAMS
@@ -104,6 +105,9 @@ def test_pure_expressions_fold_to_python_values() -> None:
     [
         ("helper(3)", {}),  # a function of the source: user code
         ("obj.value", {"obj": "<Account object>"}),  # not a literal
+        ("span", {"span": "[0,2]"}),  # an object whose repr only looks like a list
+        ("name + 'x'", {"name": '"a"'}),  # a str subclass: a str shows 'a'
+        ("1 + n", {"n": "0x10"}),  # an int shows 16
         ("xs[0]", {"xs": "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...]"}),  # summarised by the tracer
         ("list(s)[0]", {"s": "{'a', 'b'}"}),  # set order depends on the hash seed
         ("1 / 0", {}),  # the line raises: the model says what
@@ -121,6 +125,73 @@ def test_pure_expressions_fold_to_python_values() -> None:
     ],
 )
 def test_what_folding_refuses(text: str, locals_: dict[str, str]) -> None:
+    with pytest.raises(NotFoldable):
+        fold(text, **locals_)
+
+
+AS_PYTHON_COMPUTES = [
+    ("x is None or y is not None", {"x": "0", "y": "None"}),
+    ("flag is True", {"flag": "1"}),
+    ("isinstance(s, (str, bytes)) and not isinstance(n, bool)", {"s": "'a'", "n": "3"}),
+    ("isinstance(n, int) and isinstance(True, int)", {"n": "3"}),
+    (
+        "f'{name}: {count:>4} {ratio:.2f} {name!r} {items}'",
+        {"name": "'a'", "count": "7", "ratio": "0.125", "items": "[1, 'b']"},
+    ),
+    ("f'{n=}|{w:{fill}^{width}}|'", {"n": "2", "w": "'x'", "fill": "'*'", "width": "5"}),
+    ("'{0:^%ds}' % width", {"width": "6"}),
+    ("('{0:^%ds}' % width).format(s)", {"width": "6", "s": "'ab'"}),
+    ("'%s=%r (%d%%)' % (k, v, p)", {"k": "'a'", "v": "'b'", "p": "50"}),
+    ("'%(a)s-%(b)05.1f' % d", {"d": "{'a': 1, 'b': 2.25}"}),
+    ("'{0}, {k} and {0}'.format(x, k=y)", {"x": "1", "y": "[2]"}),
+    ("format(n, ',') + format(r, '.1%')", {"n": "1234567", "r": "0.256"}),
+    ("s.partition('=')[2].rjust(6, '.') + s.center(9)", {"s": "'key=val'"}),
+    ("line.rsplit(',', maxsplit=1)", {"line": "'a,b,c'"}),
+    ("body.splitlines(keepends=True)", {"body": "'a\\nb\\r\\n'"}),
+    ("sorted(xs, reverse=True, key=str)", {"xs": "[10, 9, 100]"}),
+    ("max(xs, default=-1) + min([], default=0)", {"xs": "[]"}),
+    ("int(s, base=16) + int('11', 2)", {"s": "'ff'"}),
+    ("d.copy() == d and xs.copy()", {"d": "{'a': 1}", "xs": "[1]"}),
+    ("n.bit_length() + x.is_integer()", {"n": "255", "x": "2.0"}),
+    ("s.removeprefix('ab').removesuffix('z').casefold().swapcase()", {"s": "'abXyz'"}),
+    ("repr(s) + chr(ord('a') + 1) + hex(255) + bin(5) + oct(8)", {"s": "'q'"}),
+    ("s.index('b') + s.rindex('b')", {"s": "'abcb'"}),
+    ("s.isidentifier() and s.istitle() or s.isnumeric()", {"s": "'Ab'"}),
+]
+
+
+@pytest.mark.parametrize(("text", "locals_"), AS_PYTHON_COMPUTES)
+def test_folding_agrees_with_python(text: str, locals_: dict[str, str]) -> None:
+    values = {name: ast.literal_eval(value) for name, value in locals_.items()}
+    expected = eval(text, {}, values)  # the test's own expressions
+    assert fold(text, **locals_) == expected
+    assert type(fold(text, **locals_)) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "locals_"),
+    [
+        ("a is b", {"a": "300", "b": "300"}),  # equal ints: one object or two
+        ("s is t", {"s": "'x'", "t": "'x'"}),
+        ("'{0.real}'.format(n)", {"n": "1"}),  # attribute lookups in a field
+        ("'{0[0]}'.format(xs)", {"xs": "[1]"}),
+        ("'%10000000d' % n", {"n": "1"}),  # would build a huge string first
+        ("'%*d' % (w, 1)", {"w": "10 ** 9"}),
+        ("f'{n:>{w}}'", {"n": "1", "w": "10 ** 9"}),
+        ("'{:{}}'.format(1, w)", {"w": "10 ** 9"}),
+        ("f'{s}'", {"s": "{'a', 'b'}"}),  # set order
+        ("f'{s!r}'", {"s": "{'a', 'b'}"}),
+        ("'%s' % (s,)", {"s": "{'a', 'b'}"}),
+        ("isinstance(x, Point)", {"x": "1"}),  # a class folding does not know
+        ("isinstance(x, dict) and x", {"x": "{}", "dict": "'shadowed'"}),
+        ("f(**kw)", {"kw": "{}"}),
+        ("sorted(xs, key=lambda v: -v)", {"xs": "[1]"}),
+        ("s.expandtabs(10 ** 4)", {"s": "'\\t' * 9000"}),
+    ],
+)
+def test_what_folding_refuses_in_formatting_and_identity(
+    text: str, locals_: dict[str, str]
+) -> None:
     with pytest.raises(NotFoldable):
         fold(text, **locals_)
 
@@ -361,3 +432,55 @@ def test_a_nested_def_binds_its_function_and_the_outer_walk_goes_on() -> None:
     assert stop_constraints(facts, at_def, "step_into", ()).lines("line") == {4}
     after = next(s for s in states_of(program.traces[0][1]) if s.step.line == 4)
     assert 2 in stop_constraints(facts, after, "step_back", ()).lines("line")
+
+
+MULTI_LINE = (
+    "def shapes(a, xs):\n"
+    "    x = [\n"
+    "        len(xs),\n"
+    "        a,\n"
+    "    ]\n"
+    "    y = (a +\n"
+    "         1)\n"
+    "    z = max(\n"
+    "        a, 2)\n"
+    "    w = a.real if (a >\n"
+    "        0) else 0\n"
+    "    if (\n"
+    "        a > 0\n"
+    "    ):\n"
+    "        y += 1\n"
+    "    for v in sorted(\n"
+    "            xs):\n"
+    "        y += v\n"
+    "    t = (\n"
+    "        1, 2)\n"
+    "    d = {\n"
+    "        'k': a}\n"
+    "    return [\n"
+    "        a]\n"
+)
+
+
+def test_a_statement_over_several_lines_starts_where_folding_says() -> None:
+    """Where `_starts_late` says a statement's first line event is its own first line, the
+    tracer agrees; where folding would step onto a late starter, it leaves the step alone."""
+    tree = ast.parse(MULTI_LINE)
+    facts = fold_facts(tree)
+    trace = trace_source(MULTI_LINE, "shapes(3, [2, 1])")
+    lines = [step.line for step in trace.steps if step.event == "line"]
+    first_seen: dict[int, int] = {}
+    for statement in ast.walk(tree.body[0]):
+        if statement is tree.body[0]:
+            continue
+        if isinstance(statement, ast.stmt) and statement.end_lineno != statement.lineno:
+            span = range(statement.lineno, (statement.end_lineno or 0) + 1)
+            first_seen[statement.lineno] = next(line for line in lines if line in span)
+    starting_late = {start for start, seen in first_seen.items() if seen != start}
+    # `x = [` starts at `len(xs)`, the `if (` at its test, `d = {` and `return [` at an item
+    assert starting_late == {2, 12, 21, 23}
+    assert starting_late <= facts.late_start
+    on_time = set(first_seen) - facts.late_start
+    assert on_time == {6, 8, 10, 16}  # y, z, w and the `for`
+    entry = State(step=trace.steps[0])
+    assert folded_stop(source_facts(MULTI_LINE), entry, "step_into") is None

@@ -19,6 +19,12 @@ from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.predict.invert import (
+    CANDIDATES,
+    CandidatePredictor,
+    InvertAnswer,
+    choose_call,
+)
 
 T = TypeVar("T")
 
@@ -50,12 +56,6 @@ class StatePredictor(Protocol):
         action: str = ...,
         breakpoints: Sequence[int] = ...,
     ) -> Trace: ...
-
-
-class InputsPredictor(Protocol):
-    """What `predict_inputs_in_context` needs of a predictor."""
-
-    def predict_inputs(self, source: str, function: str, output: str) -> str: ...
 
 
 class LineOutsideViewError(ValueError):
@@ -258,15 +258,19 @@ def predict_from_state_in_context(
     return in_context(source, view_of or function, ask, lines)
 
 
-def predict_inputs_in_context(
-    predictor: InputsPredictor,
+def choose_inputs_in_context(
+    predictor: CandidatePredictor,
     source: str,
     function: str,
     output: str,
+    count: int = CANDIDATES,
     lines: tuple[int, int] | None = None,
-) -> str:
-    """`predict_inputs` (a call of `function` expected to return `output`) on the first view
-    the model can read."""
+) -> InvertAnswer:
+    """`invert.choose_call` (`count` candidate calls of `function` expected to return `output`,
+    checked by folding; nothing runs) on the first view the model can read."""
     return in_context(
-        source, function, lambda view: predictor.predict_inputs(view.text, function, output), lines
+        source,
+        function,
+        lambda view: choose_call(predictor, view.text, function, output, count),
+        lines,
     )

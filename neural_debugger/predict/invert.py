@@ -14,8 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from neurodebug.neural_debugger.predict.constraints import PredictionError
-
 Checked = Literal["folding", "run"] | None
 RunCheck = Callable[[Sequence[str]], list[bool]]
 """Runs calls for real and says, per call, whether it returned the wanted output."""
@@ -40,6 +38,9 @@ class InvertAnswer:
     """How the call was shown to return the output: `folding` (computed), `run` (really run),
     or None: no candidate could be checked, this is the model's most likely one."""
     candidates: int
+    verdicts: tuple[tuple[str, bool | None], ...] = ()
+    """Every candidate in the model's order with what folding showed: True (it returns the
+    output), False (it returns something else, or raises), None (folding cannot tell)."""
 
 
 def choose_call(
@@ -51,16 +52,23 @@ def choose_call(
     run: RunCheck | None = None,
 ) -> InvertAnswer:
     """The first candidate call shown to return `output` (see the module docstring)."""
+    # imported here: the language server imports this module at start-up, for its types
+    from neurodebug.neural_debugger.predict.constraints import PredictionError
+
     candidates = predictor.predict_input_candidates(source, function, output, count)
+    verdicts: list[tuple[str, bool | None]] = []
     for call in candidates:
         try:
             folded = predictor.folded_output(source, function, call)
         except PredictionError:  # e.g. an argument the model wrote is no literal
-            continue
-        if folded == (output, None):
-            return InvertAnswer(call, "folding", len(candidates))
+            folded = None
+        verdicts.append((call, None if folded is None else folded == (output, None)))
+    shown = tuple(verdicts)
+    for call, verdict in shown:
+        if verdict:
+            return InvertAnswer(call, "folding", len(candidates), shown)
     if run is not None:
         for call, ok in zip(candidates, run(candidates), strict=True):
             if ok:
-                return InvertAnswer(call, "run", len(candidates))
-    return InvertAnswer(candidates[0], None, len(candidates))
+                return InvertAnswer(call, "run", len(candidates), shown)
+    return InvertAnswer(candidates[0], None, len(candidates), shown)

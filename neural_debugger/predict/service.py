@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.context import (
+    choose_inputs_in_context,
     predict_from_state_in_context,
-    predict_inputs_in_context,
     predict_trace_in_context,
 )
+from neurodebug.neural_debugger.predict.invert import CANDIDATES, InvertAnswer
 
 if TYPE_CHECKING:
     from neurodebug.neural_debugger.predict.inference import Predictor
@@ -216,9 +217,16 @@ class NeuralService:
             )
 
     def predict_inputs(
-        self, source: str, function: str, output: str, *, lines: tuple[int, int] | None = None
-    ) -> str:
-        """A call of `function` predicted to return `output` (a repr)."""
+        self,
+        source: str,
+        function: str,
+        output: str,
+        count: int = CANDIDATES,
+        *,
+        lines: tuple[int, int] | None = None,
+    ) -> InvertAnswer:
+        """`count` calls of `function` predicted to return `output` (a repr), checked by
+        folding."""
         predictor = self.load()
         with self.lock:
-            return predict_inputs_in_context(predictor, source, function, output, lines)
+            return choose_inputs_in_context(predictor, source, function, output, count, lines)

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.predict.invert import CANDIDATES
 from neurodebug.neural_debugger.predict.runs import record_run
 from neurodebug.neural_debugger.predict.service import NeuralService, NeuralUnavailableError
 from neurodebug.server.app import NeurodebugServer
@@ -127,21 +128,27 @@ async def predict_from_state(server: NeurodebugServer, arg: dict[str, Any]) -> d
 
 
 async def predict_inputs(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:
-    """Inputs the model expects to produce an output."""
+    """Inputs the model expects to produce an output: its candidates, the one folding shows to
+    return the output first (`verified` true); `verified` false where folding shows another
+    result, null where it cannot tell (nothing runs)."""
     document = document_of(server, arg)
     facts = function_at(document, int_field(arg, "line"))
     output = arg.get("output")
     if not isinstance(output, str):
         raise CommandError("'output' must be the repr of the wanted result, e.g. \"12\"")
+    count = min(max(int_field(arg, "count", CANDIDATES), 1), 16)
     text = document.text
-    call = await ask_model(
+    answer = await ask_model(
         server,
         "neurodebug: predicting inputs",
         lambda model: model.predict_inputs(
-            text, facts.name, output, lines=(facts.def_line, facts.end_line)
+            text, facts.name, output, count, lines=(facts.def_line, facts.end_line)
         ),
     )
-    return {"function": facts.qualname, "candidates": [{"entry": call, "verified": None}]}
+    verdicts = dict(answer.verdicts)
+    calls = [answer.call, *(call for call in verdicts if call != answer.call)]
+    candidates = [{"entry": call, "verified": verdicts.get(call)} for call in calls]
+    return {"function": facts.qualname, "candidates": candidates}
 
 
 def clear_predictions(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, Any]:

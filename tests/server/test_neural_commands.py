@@ -59,8 +59,18 @@ async def test_predict_from_state_and_inputs(client: LanguageClient) -> None:
     assert rolled["function"] == "running_total"
     assert 1 <= len(rolled["stops"]) <= 3 or rolled["result"] is not None
     inputs = await _run(
-        client, "neurodebug.predictInputs", {"uri": uri, "line": 9, "output": "'big'"}
+        client, "neurodebug.predictInputs", {"uri": uri, "line": 9, "output": "'big'", "count": 4}
     )
-    call = inputs["candidates"][0]["entry"]
+    candidates = inputs["candidates"]
+    call = candidates[0]["entry"]
     parsed = ast.parse(call, mode="eval").body
     assert isinstance(parsed, ast.Call) and getattr(parsed.func, "id", "") == "describe"
+    entries = [candidate["entry"] for candidate in candidates]
+    assert 2 <= len(entries) == len(set(entries)) <= 4  # the model's candidates, each once
+    verdicts = [candidate["verified"] for candidate in candidates]
+    assert True not in verdicts or verdicts[0] is True  # one shown right comes first
+    namespace: dict[str, Any] = {}
+    exec((DATA / "loops.py").read_text(), namespace)  # the test's own fixture
+    for entry, verdict in zip(entries, verdicts, strict=True):
+        if verdict is not None:  # what folding showed is what the function returns
+            assert verdict == (eval(entry, namespace) == "big"), entry

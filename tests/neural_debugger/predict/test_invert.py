@@ -34,6 +34,7 @@ def test_a_candidate_folding_shows_right_wins_without_running_anything() -> None
     predictor = Candidates(calls, {"f(1)": ("2", None), "f(2)": ("4", None)})
     answer = choose_call(predictor, "", "f", "4", run=lambda c: ran.append(c) or [True] * len(c))
     assert (answer.call, answer.checked, ran) == ("f(2)", "folding", [])
+    assert answer.verdicts == (("f(1)", False), ("f(2)", True), ("f(3)", None))
 
 
 def test_else_the_first_candidate_that_really_returns_it() -> None:

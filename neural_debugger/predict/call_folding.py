@@ -15,14 +15,14 @@ call of unseen code) abandons the whole run: the answer is exact or not given.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
 from neurodebug.neural_debugger.model.encoding import State, Stop, apply_stop
 from neurodebug.neural_debugger.predict.folded_steps import FoldFacts, fold_step
-from neurodebug.neural_debugger.predict.folding import NotFoldable, literal
+from neurodebug.neural_debugger.predict.folding import NotFoldable, bound_names, literal
 
 MAX_CALL_DEPTH = 24
 """Most nested own calls one folded step may run (deeper recursion is left to the model)."""
@@ -39,6 +39,9 @@ class Callee:
     params: tuple[str, ...]
     defaults: tuple[str, ...]
     """Reprs of the last parameters' literal defaults."""
+    nested_repr: str | None = None
+    """For a nested function, the repr of the function object its `def` binds: a call folds
+    only when the caller's local of that name shows it (else the name means another object)."""
 
     def bind(self, arguments: list[Any]) -> dict[str, str]:
         """The callee's locals at its `call` stop, or `NotFoldable`."""
@@ -55,17 +58,28 @@ class Callee:
         return bound
 
 
-def own_callables(tree: ast.Module) -> dict[str, Callee]:
-    """Module-level plain functions folding may run: positional parameters only, literal
-    immutable defaults, no decorator, no generator, no `global` / `nonlocal`, defined once."""
+def own_callables(
+    tree: ast.Module, nested_reprs: dict[int, tuple[str, str]] | None = None
+) -> dict[str, Callee]:
+    """Plain functions folding may run: positional parameters only, literal immutable
+    defaults, no decorator, no generator, no `global` / `nonlocal`, defined once. Module-level
+    ones, and nested ones (`nested_reprs`: `FoldFacts.defs`, the repr each nested `def` binds)
+    that read no name of the functions around them: their locals are their parameters alone,
+    so a call folds from the arguments as a module-level one does."""
     found: dict[str, Callee] = {}
     defined: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             defined[node.name] = defined.get(node.name, 0) + 1
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef) or node.decorator_list or defined[node.name] > 1:
+    for node, enclosing in _functions(tree, ()):
+        if node.decorator_list or defined[node.name] > 1:
             continue
+        text = None
+        if enclosing:
+            text = (nested_reprs or {}).get(node.lineno, ("", None))[1]
+            outer = set().union(*(bound_names(ast.Module([f], [])) for f in enclosing))
+            if text is None or _free_names(node) & outer:
+                continue
         arguments = node.args
         if arguments.posonlyargs or arguments.vararg or arguments.kwonlyargs or arguments.kwarg:
             continue
@@ -81,8 +95,28 @@ def own_callables(tree: ast.Module) -> dict[str, Callee]:
             continue
         if not immutable:
             continue
-        found[node.name] = Callee(node.lineno, tuple(a.arg for a in arguments.args), defaults)
+        params = tuple(a.arg for a in arguments.args)
+        found[node.name] = Callee(node.lineno, params, defaults, text)
     return found
+
+
+def _functions(
+    node: ast.AST, enclosing: tuple[ast.FunctionDef, ...]
+) -> Iterator[tuple[ast.FunctionDef, tuple[ast.FunctionDef, ...]]]:
+    """Every plain `def` outside classes, with the functions it is nested in."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.FunctionDef):
+            yield child, enclosing
+            yield from _functions(child, (*enclosing, child))
+        elif not isinstance(child, ast.ClassDef | ast.AsyncFunctionDef | ast.Lambda):
+            yield from _functions(child, enclosing)
+
+
+def _free_names(function: ast.FunctionDef) -> set[str]:
+    """Names `function` reads that it does not bind itself."""
+    own = bound_names(ast.Module([function], [])) - {function.name}
+    read = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    return read - own
 
 
 def _immutable(value: Any) -> bool:
@@ -113,8 +147,8 @@ class _Run:
     def _own_call(self, caller: State) -> Callable[[str, list[Any]], Any]:
         def call(name: str, arguments: list[Any]) -> Any:
             callee = self.callables.get(name)
-            if callee is None:
-                raise NotFoldable(f"call of {name}")
+            if callee is None or caller.step.locals.get(name) != callee.nested_repr:
+                raise NotFoldable(f"call of {name}")  # unknown, or a local of that name
             depth = caller.step.depth + 1
             if depth - self.base_depth > MAX_CALL_DEPTH:
                 raise NotFoldable("too deep")

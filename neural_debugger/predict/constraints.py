@@ -112,8 +112,8 @@ def source_facts(source: str) -> SourceFacts:
         statement_lines(source),
         names=name_facts(tree),
         fold=fold_facts(tree),
-        callables=own_callables(tree),
     )
+    facts.callables = own_callables(tree, facts.fold.defs)
     lines = source.splitlines()
     facts.code_lines = {
         n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")

@@ -421,7 +421,7 @@ class Folder:
             raise NotFoldable("starred")
         function = node.func
         if isinstance(function, ast.Name):
-            own = function.id in self.bound_names and function.id not in self.env
+            own = function.id in self.bound_names  # `own_call` checks a local of that name
             if own and self.own_call is not None and not node.keywords:
                 return self.own_call(function.id, [self._fold(arg) for arg in node.args])
             builtin = BUILTINS.get(function.id)

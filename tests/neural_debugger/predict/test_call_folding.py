@@ -89,6 +89,31 @@ def run(x):
     return y
 """
 
+NESTED_HELPER = """
+def label_blanks(cells, mark):
+    def blank_or_same(value, mark='-'):
+        if isinstance(value, str) and not value.strip():
+            return mark
+        return value
+
+    out = []
+    for cell in cells:
+        out.append(blank_or_same(cell, mark))
+    first = blank_or_same(cells[0]) if cells else None
+    return out, first
+"""
+
+NESTED_READS_ITS_ENCLOSING = """
+def shifted(xs, by):
+    def shift(x):
+        return x + by
+
+    total = 0
+    for x in xs:
+        total += shift(x)
+    return total
+"""
+
 DEEP = """
 def down(n):
     if n == 0:
@@ -124,8 +149,17 @@ def _fold_every_step(source: str, call: str) -> tuple[list[Step], list[Step]]:
         (LATTICE, "count_paths(3, 3)"),
         (FIB_BY_ASSIGNMENTS, "fib(6)"),
         (HELPERS, "total(7)"),
+        (NESTED_HELPER, "label_blanks(['a', ' ', '', 7], '?')"),
+        (NESTED_HELPER, "label_blanks(['  '], '.')"),
     ],
-    ids=["lattice-small", "lattice-3x3", "fib-assignments", "helpers-defaults-while-if"],
+    ids=[
+        "lattice-small",
+        "lattice-3x3",
+        "fib-assignments",
+        "helpers-defaults-while-if",
+        "nested-helper",
+        "nested-helper-default",
+    ],
 )
 def test_whole_calls_fold_stop_for_stop_like_the_real_trace(source: str, call: str) -> None:
     real, predicted = _fold_every_step(source, call)
@@ -153,8 +187,9 @@ def test_step_over_a_line_of_own_calls_lands_on_its_own_next_stop() -> None:
         (READS_A_GLOBAL, "run(5)", 10),  # a module global is not a value the stop shows
         (RAISES, "run(-1)", 9),  # exceptions inside a callee are left to the model
         (DEEP, "down(30)", 5),  # past the depth cap
+        (NESTED_READS_ITS_ENCLOSING, "shifted([1, 2], 3)", 8),  # `by` lives in the caller
     ],
-    ids=["mutable-argument", "global-read", "raises", "too-deep"],
+    ids=["mutable-argument", "global-read", "raises", "too-deep", "nested-free-name"],
 )
 def test_calls_that_cannot_fold_exactly_get_no_answer(source: str, call: str, line: int) -> None:
     facts = source_facts(source)
@@ -170,3 +205,13 @@ def test_a_default_that_is_no_python_literal_leaves_the_function_out_instead_of_
 
     tree = ast.parse("def stub(x=...):\n    return x\n\ndef plain(y=2):\n    return y\n")
     assert set(own_callables(tree)) == {"plain"}  # `...` reads back as the name Ellipsis
+
+
+def test_a_local_that_shadows_an_own_function_is_not_that_function() -> None:
+    source = (
+        "def twice(x):\n    return 2 * x\n\ndef run(x, twice):\n    y = twice(x)\n    return y\n"
+    )
+    facts = source_facts(source)
+    state = State(step=Step(5, "line", "run", 0, {"x": "3", "twice": "<built-in function abs>"}))
+    assert folded_stop(facts, state, "step_into") is None
+    assert folded_stop(facts, state, "step_over") is None

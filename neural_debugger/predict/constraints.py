@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
@@ -165,6 +165,10 @@ def source_facts(source: str) -> SourceFacts:
                     facts.exit_lines.add(line)
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
+    for decorated, first in _decorator_lines(tree):
+        # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
+        if decorated in facts.next_lines:
+            facts.next_lines.setdefault(first, facts.next_lines[decorated])
     # Docstrings and other constant expression statements compile to nothing: no line event.
     silent = {
         node.lineno
@@ -184,6 +188,20 @@ def source_facts(source: str) -> SourceFacts:
             stack.extend(n for n in after if n in silent)
         following -= silent - {line}
     return facts
+
+
+def _decorator_lines(tree: ast.Module) -> Iterator[tuple[int, int]]:
+    """(`def` line, first decorator line) of decorated functions that no function encloses:
+    their decorator lines run in a module or class body, never as a line of a traced frame."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                if child.decorator_list:
+                    yield child.lineno, min(d.lineno for d in child.decorator_list)
+            elif isinstance(child, ast.ClassDef | ast.stmt):
+                stack.append(child)
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,23 @@ def test_a_local_that_shadows_an_own_function_is_not_that_function() -> None:
     state = State(step=Step(5, "line", "run", 0, {"x": "3", "twice": "<built-in function abs>"}))
     assert folded_stop(facts, state, "step_into") is None
     assert folded_stop(facts, state, "step_over") is None
+
+
+DECORATED = (
+    "import functools\n"
+    "\n"
+    "class Box:\n"
+    "    @staticmethod\n"
+    "    @functools.lru_cache(maxsize=None)\n"
+    "    def area(w, h):\n"
+    '        """Docstrings run no code."""\n'
+    "        return w * h\n"
+)
+
+
+def test_a_decorated_function_starts_at_its_first_decorator_and_steps_into_its_body() -> None:
+    trace = trace_source(DECORATED, "Box.area(2, 3)")
+    real = [(step.event, step.line) for step in trace.steps]
+    assert real[:2] == [("call", 4), ("line", 8)]  # `co_firstlineno` is the decorator's line
+    stop = folded_stop(source_facts(DECORATED), State(step=trace.steps[0]), "step_into")
+    assert stop is not None and (stop.event, stop.line) == ("line", 8)

@@ -35,6 +35,7 @@ from neurodebug.neural_debugger.predict.folded_steps import (
     may_change,
 )
 from neurodebug.neural_debugger.predict.folding import (
+    SCOPES,
     Folder,
     NotFoldable,
     calls_only_pure,
@@ -81,6 +82,14 @@ class SourceFacts:
     """The statements constant folding may decide (see `folding`)."""
     callables: dict[str, Callee] = field(default_factory=dict)
     """The program's own functions whose calls folding may run (`call_folding`)."""
+    spans: dict[int, set[int]] = field(default_factory=dict)
+    """For a statement (or header) written over several lines, by its first line: the code
+    lines it covers. CPython reports a line whenever the running instruction's line changes, so
+    such a statement may stop on any of them, first on a later one (`x = [` then `f(a),`)."""
+
+    def widened(self, lines: set[int]) -> set[int]:
+        """`lines` (CFG successors) with every line of the multi-line statements among them."""
+        return lines.union(*(self.spans.get(line, ()) for line in lines))
 
     def names_at(self, line: int) -> list[str]:
         """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
@@ -165,6 +174,7 @@ def source_facts(source: str) -> SourceFacts:
                     facts.exit_lines.add(line)
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
+    facts.spans = _multi_line_spans(tree, facts.code_lines)
     for decorated, first in _decorator_lines(tree):
         # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
         if decorated in facts.next_lines:
@@ -188,6 +198,22 @@ def source_facts(source: str) -> SourceFacts:
             stack.extend(n for n in after if n in silent)
         following -= silent - {line}
     return facts
+
+
+def _multi_line_spans(tree: ast.Module, code_lines: set[int]) -> dict[int, set[int]]:
+    """`SourceFacts.spans`: the code lines of each statement's evaluated part (a header's up
+    to its body) that is written over several lines."""
+    spans: dict[int, set[int]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or isinstance(node, SCOPES):
+            continue
+        body: list[ast.stmt] = getattr(node, "body", [])
+        last = body[0].lineno - 1 if body else (node.end_lineno or node.lineno)
+        if isinstance(node, ast.Match):
+            last = node.subject.end_lineno or node.lineno
+        if last > node.lineno:
+            spans[node.lineno] = {n for n in range(node.lineno, last + 1) if n in code_lines}
+    return spans
 
 
 def _decorator_lines(tree: ast.Module) -> Iterator[tuple[int, int]]:
@@ -354,6 +380,8 @@ def stop_constraints(
     deeper = range(0, depth + 2)
     wide = _rule(dict.fromkeys(("call", "line", "return", "exception"), (anywhere, deeper)))
     following = facts.next_lines.get(step.line)
+    if following is not None:
+        following = facts.widened(following | {step.line}) - {step.line} | following
     if action == "continue":
         return _rule({"line": (set(breakpoints), range(0, 32))})
     nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
@@ -423,7 +451,7 @@ def stop_constraints(
         if not state.outer or depth == 0:
             return _rule()
         caller = state.outer[-1].line
-        resumed = facts.next_lines.get(caller, anywhere)
+        resumed = facts.widened(facts.next_lines.get(caller, anywhere) | {caller})
         rule = _rule(
             {
                 "line": (resumed, {depth - 1}),

@@ -484,3 +484,19 @@ def test_a_statement_over_several_lines_starts_where_folding_says() -> None:
     assert on_time == {6, 8, 10, 16}  # y, z, w and the `for`
     entry = State(step=trace.steps[0])
     assert folded_stop(source_facts(MULTI_LINE), entry, "step_into") is None
+
+
+def test_stop_constraints_admit_every_line_a_multi_line_statement_stops_on() -> None:
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    facts = source_facts(MULTI_LINE)
+    [program] = traced(MULTI_LINE, ("shapes(3, [2, 1])",))
+    states = states_of(program.traces[0][1])
+    checked = 0
+    for state, after in zip(states, states[1:], strict=False):
+        if after.step.depth != state.step.depth or state.step.event not in ("call", "line"):
+            continue
+        rule = stop_constraints(facts, state, "step_over", ())
+        assert after.step.line in rule.lines(after.step.event), (state.step, after.step)
+        checked += 1
+    assert checked >= 15

@@ -459,8 +459,8 @@ def stop_constraints(
                 "return": ({caller}, {depth - 1}),
             }
         )
-        if action == "step_into":  # the caller's line may make another call
-            rule.allowed["call"] = (
+        if action in ("step_into", "step_over"):  # the caller's line may make another call,
+            rule.allowed["call"] = (  # at the depth being left: over stops there too
                 frozenset(_called_lines(facts, caller) | {caller}),
                 frozenset({depth}),
             )

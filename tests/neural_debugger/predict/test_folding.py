@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import random
 
 import pytest
@@ -493,10 +494,34 @@ def test_stop_constraints_admit_every_line_a_multi_line_statement_stops_on() -> 
     [program] = traced(MULTI_LINE, ("shapes(3, [2, 1])",))
     states = states_of(program.traces[0][1])
     checked = 0
-    for state, after in zip(states, states[1:], strict=False):
+    for state, after in itertools.pairwise(states):
         if after.step.depth != state.step.depth or state.step.event not in ("call", "line"):
             continue
         rule = stop_constraints(facts, state, "step_over", ())
         assert after.step.line in rule.lines(after.step.event), (state.step, after.step)
         checked += 1
     assert checked >= 15
+
+
+def test_step_over_from_a_return_may_stop_at_the_next_call_of_the_same_line() -> None:
+    from neurodebug.neural_debugger.groundtruth.actions import step_over
+    from neurodebug.neural_debugger.predict.constraints import stop_constraints
+
+    source = (
+        "def inc(x):\n"
+        "    return x + 1\n"
+        "\n"
+        "def double(x):\n"
+        "    return 2 * x\n"
+        "\n"
+        "def both(y):\n"
+        "    z = double(inc(y))\n"
+        "    return z\n"
+    )
+    trace = trace_source(source, "both(3)")
+    states = states_of(trace)
+    returned = next(i for i, s in enumerate(trace.steps) if s.event == "return" and s.line == 2)
+    after = step_over(trace, returned)
+    assert after is not None and trace.steps[after].event == "call"  # `double` is next
+    rule = stop_constraints(source_facts(source), states[returned], "step_over", ())
+    assert trace.steps[after].line in rule.lines("call")

@@ -29,9 +29,12 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import dis
+import warnings
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from types import CodeType
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.tracer import exception_text, safe_repr
@@ -82,9 +85,10 @@ class FoldFacts:
     raised_to: frozenset[int] = frozenset()
     """`except` lines and `finally` first lines: where the CFG sends an exception. A statement
     that folds raises nothing, so these are not where it goes (unless nothing else is left)."""
-    late_start: frozenset[int] = frozenset()
+    late_start: dict[int, int | None] = field(default_factory=dict)
     """First lines of statements whose first `line` event may come from a later line (see
-    `_starts_late`): a step to them is left to the model."""
+    `_starts_late`), with the line it comes from where the compiled code tells (`_first_lines`;
+    None: a step to them is left to the model)."""
 
 
 def fold_facts(tree: ast.Module) -> FoldFacts:
@@ -94,7 +98,7 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
     finally_lines: set[int] = set()
     handlers: list[tuple[str, int, int]] = []
     raised_to: set[int] = set()
-    late_start: set[int] = set()
+    late_start: dict[int, ast.stmt] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ExceptHandler):
             raised_to.add(node.lineno)
@@ -124,7 +128,7 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         )
         one_line = isinstance(node, ast.stmt) and node.end_lineno == node.lineno
         if isinstance(node, ast.stmt) and not one_line and _starts_late(node):
-            late_start.add(node.lineno)
+            late_start[node.lineno] = node
         if isinstance(node, ast.stmt) and (
             header or isinstance(node, ast.Try) or (simple and one_line)
         ):
@@ -139,8 +143,42 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         _nested_defs(tree),
         exception_flow(tree),
         frozenset(raised_to),
-        frozenset(late_start),
+        _first_lines(tree, late_start),
     )
+
+
+def _first_lines(tree: ast.Module, late: dict[int, ast.stmt]) -> dict[int, int | None]:
+    """For each statement that may start late, the line of the first instruction of the part
+    it evaluates first, read from the code the compiler makes of it (compiling runs nothing):
+    a straight run of instructions, the first of which is where the first `line` event is."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = compile(tree, "<source>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
+        return dict.fromkeys(late)
+    spots: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
+    codes = [module]
+    while codes:
+        code = codes.pop()
+        codes.extend(const for const in code.co_consts if isinstance(const, CodeType))
+        if code.co_name.startswith("<") and code.co_name != "<module>":
+            continue  # comprehensions and lambdas run in frames of their own
+        for instruction in dis.get_instructions(code):
+            line, end, column, end_column = instruction.positions or (None,) * 4
+            if None not in (line, end, column, end_column):
+                spots.append((line, column, end, end_column))  # type: ignore[arg-type]
+    found: dict[int, int | None] = {}
+    for start, statement in late.items():
+        evaluated = _evaluated_part(statement)
+        if evaluated is None:
+            found[start] = None
+            continue
+        low = (evaluated.lineno, evaluated.col_offset)
+        high = (evaluated.end_lineno or 0, evaluated.end_col_offset or 0)
+        inside = [spot for spot in spots if low <= spot[:2] and spot[2:] <= high]
+        found[start] = inside[0][0] if inside else None
+    return found
 
 
 def _starts_late(statement: ast.stmt) -> bool:
@@ -148,20 +186,25 @@ def _starts_late(statement: ast.stmt) -> bool:
     line. CPython reports a line when the first instruction of it runs, and a statement's first
     instruction is that of the expression it evaluates first: `x = [` over a next line `f(a),`
     starts on `f(a)`'s line, and comes back to its own line to build and store the list."""
-    first: ast.AST | None = statement
-    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.Return | ast.Expr):
-        first = statement.value
-    elif isinstance(statement, ast.If | ast.While):
-        first = statement.test
-    elif isinstance(statement, ast.For):
-        first = statement.iter
-    elif isinstance(statement, ast.AugAssign):
-        first = statement.target
-    else:
-        return not isinstance(statement, _STARTS_ON_OWN_LINE)
+    if isinstance(statement, _STARTS_ON_OWN_LINE):
+        return False
+    first: ast.AST | None = _evaluated_part(statement)
     while first is not None and not isinstance(first, ast.Name | ast.Constant):
         first = _evaluated_first(first)
     return first is None or first.lineno != statement.lineno
+
+
+def _evaluated_part(statement: ast.stmt) -> ast.expr | None:
+    """The part of a statement Python evaluates first (None: a kind not modelled here)."""
+    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.Return | ast.Expr):
+        return statement.value
+    if isinstance(statement, ast.If | ast.While):
+        return statement.test
+    if isinstance(statement, ast.For):
+        return statement.iter
+    if isinstance(statement, ast.AugAssign):
+        return statement.target
+    return None
 
 
 _STARTS_ON_OWN_LINE = (
@@ -316,10 +359,12 @@ def fold_step(
     own_call: Callable[[str, list[Any]], Any] | None = None,
 ) -> Stop | None:
     """The next stop of a step into / over from a `line` or `call` stop, if folding decides it
-    (see `_fold_step`), and it is not the first line of a statement that starts late."""
+    (see `_fold_step`); a statement that starts late is entered on its first instruction's
+    line."""
     stop = _fold_step(facts, next_lines, def_next, state, action, own_call)
     if stop is not None and stop.event == "line" and stop.line in facts.late_start:
-        return None
+        first = facts.late_start[stop.line]
+        return None if first is None else replace(stop, line=first)
     return stop
 
 

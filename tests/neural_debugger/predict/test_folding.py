@@ -465,7 +465,7 @@ MULTI_LINE = (
 
 def test_a_statement_over_several_lines_starts_where_folding_says() -> None:
     """Where `_starts_late` says a statement's first line event is its own first line, the
-    tracer agrees; where folding would step onto a late starter, it leaves the step alone."""
+    tracer agrees; a late starter is entered on the line the compiled code starts it on."""
     tree = ast.parse(MULTI_LINE)
     facts = fold_facts(tree)
     trace = trace_source(MULTI_LINE, "shapes(3, [2, 1])")
@@ -480,11 +480,16 @@ def test_a_statement_over_several_lines_starts_where_folding_says() -> None:
     starting_late = {start for start, seen in first_seen.items() if seen != start}
     # `x = [` starts at `len(xs)`, the `if (` at its test, `d = {` and `return [` at an item
     assert starting_late == {2, 12, 21, 23}
-    assert starting_late <= facts.late_start
-    on_time = set(first_seen) - facts.late_start
+    assert starting_late <= set(facts.late_start)
+    on_time = set(first_seen) - set(facts.late_start)
     assert on_time == {6, 8, 10, 16}  # y, z, w and the `for`
+    for start, first in facts.late_start.items():  # the compiled code's first line, or None
+        assert first in (None, first_seen[start]), start
+    assert facts.late_start[2] == 3  # `x = [` is entered on `len(xs)`
     entry = State(step=trace.steps[0])
-    assert folded_stop(source_facts(MULTI_LINE), entry, "step_into") is None
+    stop = folded_stop(source_facts(MULTI_LINE), entry, "step_into")
+    assert stop is not None
+    assert (stop.event, stop.line) == (trace.steps[1].event, trace.steps[1].line) == ("line", 3)
 
 
 def test_stop_constraints_admit_every_line_a_multi_line_statement_stops_on() -> None:

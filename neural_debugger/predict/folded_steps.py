@@ -245,6 +245,8 @@ def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
 
     def visit(node: ast.AST, prefix: str, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
+            if not prefix and _method_cut_out(child):
+                continue  # its class, part of every qualname inside, is not in the source
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 qualname = prefix + child.name
                 simple = (
@@ -266,6 +268,17 @@ def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
 
     visit(tree, "", False)
     return found
+
+
+def _method_cut_out(node: ast.AST) -> bool:
+    """Whether a module-level `def` reads as a method cut out of its class (first parameter
+    `self` or `cls`, or a method decorator), as a recorded method's source is."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    parameters = [*node.args.posonlyargs, *node.args.args]
+    decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+    methodlike = {"staticmethod", "classmethod", "property"}
+    return bool(parameters and parameters[0].arg in ("self", "cls") or decorators & methodlike)
 
 
 def _header_on_one_line(node: ast.If | ast.While | ast.For) -> bool:

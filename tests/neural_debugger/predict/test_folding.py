@@ -530,3 +530,17 @@ def test_step_over_from_a_return_may_stop_at_the_next_call_of_the_same_line() ->
     assert after is not None and trace.steps[after].event == "call"  # `double` is next
     rule = stop_constraints(source_facts(source), states[returned], "step_over", ())
     assert trace.steps[after].line in rule.lines("call")
+
+
+def test_a_nested_def_in_a_method_cut_out_of_its_class_is_left_to_the_model() -> None:
+    """The function object's repr names the class (`Box.first.<locals>.pick`), which a
+    method's recorded source does not show; in the whole module, the class is there."""
+    method = "def first(self, xs):\n    def pick(x):\n        return x\n    return pick(xs[0])\n"
+    state = State(step=Step(2, "line", "first", 0, {"self": "<Box object>", "xs": "[1]"}))
+    assert folded_stop(source_facts(method), state, "step_over") is None
+    module = "class Box:\n" + "".join(f"    {line}\n" for line in method.splitlines())
+    inside = State(step=Step(3, "line", "first", 0, {"self": "<Box object>", "xs": "[1]"}))
+    stop = folded_stop(source_facts(module), inside, "step_over")
+    assert stop is not None and stop.changed == {"pick": "<function Box.first.<locals>.pick>"}
+    real = trace_source(module + "\n\ndef run():\n    return Box().first([1])\n", "run()")
+    assert "<function Box.first.<locals>.pick>" in {s.locals.get("pick") for s in real.steps}

@@ -278,7 +278,7 @@ def _method_cut_out(node: ast.AST) -> bool:
     parameters = [*node.args.posonlyargs, *node.args.args]
     decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
     methodlike = {"staticmethod", "classmethod", "property"}
-    return bool(parameters and parameters[0].arg in ("self", "cls") or decorators & methodlike)
+    return bool((parameters and parameters[0].arg in ("self", "cls")) or decorators & methodlike)
 
 
 def _header_on_one_line(node: ast.If | ast.While | ast.For) -> bool:

@@ -86,6 +86,8 @@ class SourceFacts:
     """For a statement (or header) written over several lines, by its first line: the code
     lines it covers. CPython reports a line whenever the running instruction's line changes, so
     such a statement may stop on any of them, first on a later one (`x = [` then `f(a),`)."""
+    started_at: dict[int, int] = field(default_factory=dict)
+    """For each line of a multi-line statement but its first: the first (see `spans`)."""
 
     def widened(self, lines: set[int]) -> set[int]:
         """`lines` (CFG successors) with every line of the multi-line statements among them."""
@@ -175,6 +177,7 @@ def source_facts(source: str) -> SourceFacts:
     except Exception:  # the CFG is a refinement: without it every statement line is allowed
         facts.next_lines = {}
     facts.spans = _multi_line_spans(tree, facts.code_lines)
+    facts.started_at = {n: first for first, span in facts.spans.items() for n in span - {first}}
     for decorated, first in _decorator_lines(tree):
         # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
         if decorated in facts.next_lines:
@@ -380,6 +383,13 @@ def stop_constraints(
     deeper = range(0, depth + 2)
     wide = _rule(dict.fromkeys(("call", "line", "return", "exception"), (anywhere, deeper)))
     following = facts.next_lines.get(step.line)
+    here = {step.line}
+    start = facts.started_at.get(step.line)
+    if following is None and start in facts.next_lines and step.event == "line":
+        # inside a statement over several lines: its other lines, or what follows it; it
+        # returns or raises where its instructions are
+        here = facts.spans[start] | {start}
+        following = facts.next_lines[start] | here
     if following is not None:
         following = facts.widened(following | {step.line}) - {step.line} | following
     if action == "continue":
@@ -419,7 +429,6 @@ def stop_constraints(
         return wide  # a nested `def` line or a generator's yield: the CFG does not say
     if following is None and step.event != "return":
         return wide
-    here = {step.line}
     if step.event in ("line", "call"):
         assert following is not None
         if step.event == "call" and action != "step_out":  # the frame's first line is next
@@ -436,9 +445,9 @@ def stop_constraints(
             span = facts.functions.get(step.function)
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
-                lines = lines & (facts.exit_lines | facts.raise_lines)
+                lines = lines & facts.widened(facts.exit_lines | facts.raise_lines)
             return _rule({"return": (lines, {depth})})
-        called = _called_lines(facts, step.line) | here  # `here`: a comprehension's frame
+        called = _called_lines(facts, start or step.line) | here  # `here`: a comprehension's
         return _rule(
             {
                 "line": (following, {depth}),

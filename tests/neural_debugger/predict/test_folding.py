@@ -504,6 +504,8 @@ def test_stop_constraints_admit_every_line_a_multi_line_statement_stops_on() -> 
             continue
         rule = stop_constraints(facts, state, "step_over", ())
         assert after.step.line in rule.lines(after.step.event), (state.step, after.step)
+        if state.step.line in facts.started_at:  # inside a statement: its lines or what follows
+            assert 1 not in rule.lines("line") and rule.lines("line") <= set(range(2, 25))
         checked += 1
     assert checked >= 15
 

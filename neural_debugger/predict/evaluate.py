@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -86,6 +86,57 @@ def load_split(corpus: Path, split: str) -> dict[str, list[Program]]:
     return groups
 
 
+@dataclass(frozen=True)
+class RunContext:
+    """Where a program's candidate calls run for the input check: inside a copy of `module`'s
+    globals (helpers and constants resolve), with `path` first on `sys.path`."""
+
+    module: str | None = None
+    path: str | None = None
+
+
+def load_contexts(
+    corpus: Path,
+    split: str,
+    suite_packages: Path | None = None,
+    packages: Mapping[str, str] | None = None,
+) -> dict[str, RunContext]:
+    """By program id: where its calls can run. A synthetic program alone; a harvested stdlib
+    function inside its module; a function recorded in a project's suite, only when its call
+    is literal and `suite_packages` (a site-packages folder where the projects are installed)
+    is given: inside its module there (`suite_module`, with `packages`: project -> the package
+    folder or single module its sources are in)."""
+    contexts: dict[str, RunContext] = {}
+    for record in read_records(corpus, pattern=f"{split}-*.jsonl"):
+        meta = record.get("meta", {})
+        if split_of(record) != split:
+            continue
+        kind, key = origin_kind(meta), str(record.get("id"))
+        if kind == "synthetic":
+            contexts[key] = RunContext()
+        elif kind == "real":
+            contexts[key] = RunContext(meta.get("context_module"))
+        elif suite_packages is not None and meta.get("literal_call"):
+            module = suite_module(meta, packages or {})
+            if module is not None:
+                contexts[key] = RunContext(module, str(suite_packages))
+    return contexts
+
+
+def suite_module(meta: Mapping[str, Any], packages: Mapping[str, str]) -> str | None:
+    """The module a suite record's function is in: its project's package (`tabulate`, or a
+    single module `xmltodict.py`) and the file relative to it (`engine/grouping.py`)."""
+    package = packages.get(str(meta.get("project")))
+    if package is None:
+        return None
+    if package.endswith(".py"):
+        return package.removesuffix(".py")
+    parts = Path(str(meta.get("file", ""))).with_suffix("").parts
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join((package, *parts))
+
+
 def _same_stop(predicted: Stop, real: Stop) -> tuple[bool, bool, bool]:
     """(line ok, event ok, changed-locals exact match)."""
     if real.end or predicted.end:
@@ -103,14 +154,17 @@ def evaluate_programs(
     seed: int = 0,
     per_trace: int = 10,
     check_inputs: bool = True,
+    contexts: Mapping[str, RunContext] | None = None,
     rollouts: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """All metrics over `programs` (each with its traced call)."""
+    """All metrics over `programs` (each with its traced call). Input predictions are checked
+    by running them where `contexts` says a program's calls run (by program name; None: each
+    program alone)."""
     rng = random.Random(seed)
     tally = Tally()
-    invert_jobs: list[tuple[str, str, str]] = []  # (source, call, target output)
-    checked_jobs: list[tuple[str, str, str]] = []  # the same, the answer `choose_call` checked
+    invert_jobs: list[CallJob] = []  # (source, call, target output, where it runs)
+    checked_jobs: list[CallJob] = []  # the same, the answer `choose_call` checked
     sureness: list[tuple[float, bool]] = []  # (probability, full state right) per next stop
     started = time.monotonic()
     for number, program in enumerate(programs):
@@ -155,14 +209,16 @@ def evaluate_programs(
             tally.add("output_pass@1", exception == trace.exception)
         else:
             tally.add("output_pass@1", exception is None and value == trace.result)
-            if check_inputs and trace.result is not None and start is None:  # a literal call
+            where = RunContext() if contexts is None else contexts.get(program.name)
+            literal = start is None and where is not None  # a call that can run here
+            if check_inputs and literal and trace.result is not None and where is not None:
                 guess = predictor.predict_inputs(program.source, function, trace.result)
-                invert_jobs.append((program.source, guess, trace.result))
+                invert_jobs.append((program.source, guess, trace.result, where))
                 answer = choose_call(  # the candidates, checked by folding, then by running
                     predictor, program.source, function, trace.result,
-                    run=partial(_run_all, program.source, trace.result),
+                    run=partial(_run_all, program.source, trace.result, where),
                 )  # fmt: skip
-                checked_jobs.append((program.source, answer.call, trace.result))
+                checked_jobs.append((program.source, answer.call, trace.result, where))
         if rollouts and len(trace.steps) <= 60:
             rollout = predictor.predict_trace(
                 program.source, function, call, "step_into", (), len(trace.steps) + 1, start
@@ -232,19 +288,26 @@ def _reads_back(source: str, function: str, call: str, recorded: State) -> bool:
     return state.step.locals == recorded.step.locals
 
 
-def _run_all(source: str, output: str, calls: Sequence[str]) -> list[bool]:
-    return run_calls([(source, call, output) for call in calls])
+def _run_all(source: str, output: str, where: RunContext, calls: Sequence[str]) -> list[bool]:
+    return run_calls([(source, call, output, where) for call in calls])
 
 
-def run_calls(jobs: list[tuple[str, str, str]]) -> list[bool]:
-    """Whether each (source, call, expected repr) returns the expected repr when really run."""
+CallJob = tuple[str, str, str, RunContext]
+"""(source, call, expected repr, where it runs)."""
+
+
+def run_calls(jobs: list[CallJob]) -> list[bool]:
+    """Whether each call returns the expected repr when really run (in the tracer's sandbox)."""
     from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
     from neurodebug.neural_debugger.groundtruth.tracer import Limits
 
-    sandbox_jobs = [Job(source=source, call=call) for source, call, _ in jobs]
+    sandbox_jobs = [
+        Job(source=source, call=call, module_dir=where.path, context_module=where.module)
+        for source, call, _, where in jobs
+    ]
     outcomes: list[bool] = []
     traces = run_jobs(sandbox_jobs, Limits(timeout_s=5.0, max_steps=5000), workers=2)
-    for (_source, _call, expected), trace in zip(jobs, traces, strict=True):
+    for (_source, _call, expected, _where), trace in zip(jobs, traces, strict=True):
         outcomes.append(trace.status == "ok" and trace.result == expected)
     return outcomes
 

@@ -3,8 +3,9 @@
 Prints a table (text) or JSON with per-action next-line / event / changed-locals / full-state
 accuracy, output pass@1, input pass@1 (predicted calls are run in the tracer's sandbox) and
 rollout line-sequence exact match and the share of programs accepted (not refused as too long),
-for synthetic programs, harvested stdlib functions and functions recorded in real projects' test
-suites (`trace-suites`; their inputs are not checked: the calls need the project).
+for synthetic programs, harvested stdlib functions (their calls run inside their module) and
+functions recorded in real projects' test suites (`trace-suites`; their inputs are checked only
+with `--suite-packages`, where the projects are installed: the calls need the project).
 """
 
 from __future__ import annotations
@@ -60,16 +61,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
+    parser.add_argument(
+        "--suite-packages",
+        type=Path,
+        default=None,
+        help="a site-packages folder where the pinned projects are installed: inputs predicted "
+        "for functions recorded in their suites are then run inside their modules and checked",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     torch = require_neural("eval")
+    from neurodebug.bench.projects import load_projects
     from neurodebug.neural_debugger.model.checkpoint import CheckpointError
     from neurodebug.neural_debugger.model.dataset import Program
     from neurodebug.neural_debugger.predict.evaluate import (
+        RunContext,
         evaluate_programs,
+        load_contexts,
         load_split,
         summary_rows,
     )
@@ -88,9 +99,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     predictor.fold, predictor.compose, predictor.view = args.fold, args.compose, args.view
     groups: dict[str, list[Program]] = {"synthetic": [], "real": [], "suite": []}
+    contexts: dict[str, RunContext] = {}
+    packages = {p.name: Path(p.source_dir).name for p in load_projects()}
     for corpus in corpora:
         for kind, programs in load_split(corpus, args.split).items():
             groups[kind].extend(programs)
+        contexts.update(load_contexts(corpus, args.split, args.suite_packages, packages))
     results: dict[str, object] = {
         "checkpoint": str(args.checkpoint or "shipped"),
         "split": args.split,
@@ -113,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
             programs[: args.programs],
             seed=args.seed,
             per_trace=args.per_trace,
-            check_inputs=kind != "suite",  # a suite's calls need the project to run
+            check_inputs=kind != "suite" or args.suite_packages is not None,
+            contexts=contexts,  # a suite's calls need the project to run
             rollouts=not args.no_rollouts,
             progress=progress,
         )

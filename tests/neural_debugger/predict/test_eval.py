@@ -179,3 +179,29 @@ def test_calls_that_are_no_literals_are_predicted_from_their_recorded_call_stop(
     metrics = evaluate_programs(MethodOracle(), programs, per_trace=2, rollouts=False)["metrics"]  # type: ignore[arg-type]
     assert metrics["output_pass@1"] == {"accuracy": 1.0, "n": len(programs)}
     assert "input_pass@1" not in metrics  # such a call cannot be rerun to check an input
+
+
+def test_a_call_runs_inside_the_module_its_function_came_from() -> None:
+    """Harvested and suite functions read their module's helpers: their candidate inputs are
+    only checkable inside a copy of that module's globals."""
+    from neurodebug.neural_debugger.predict.evaluate import RunContext, run_calls
+
+    source = "def doubled(part):\n    return join(part, part)\n"
+    jobs = [
+        (source, "doubled('x')", "'x/x'", RunContext("posixpath")),
+        (source, "doubled('x')", "'x/x'", RunContext()),  # alone: `join` is not defined
+        (source, "doubled('y')", "'x/x'", RunContext("posixpath")),  # another output
+    ]
+    assert run_calls(jobs) == [True, False, False]
+
+
+def test_a_suite_record_names_its_module_from_its_project_package() -> None:
+    from neurodebug.neural_debugger.predict.evaluate import suite_module
+
+    packages = {"sqlparse": "sqlparse", "tabulate": "tabulate", "xmltodict": "xmltodict.py"}
+    assert suite_module({"project": "sqlparse", "file": "engine/grouping.py"}, packages) == (
+        "sqlparse.engine.grouping"
+    )
+    assert suite_module({"project": "tabulate", "file": "__init__.py"}, packages) == "tabulate"
+    assert suite_module({"project": "xmltodict", "file": "xmltodict.py"}, packages) == "xmltodict"
+    assert suite_module({"project": "unknown", "file": "a.py"}, packages) is None

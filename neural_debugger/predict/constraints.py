@@ -18,6 +18,7 @@ from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
 from neurodebug.neural_debugger.model.dataset import statement_lines
 from neurodebug.neural_debugger.model.encoding import State, Stop
+from neurodebug.neural_debugger.predict.call_binding import BindError, bind_call
 from neurodebug.neural_debugger.predict.call_folding import Callee, folded_run, own_callables
 from neurodebug.neural_debugger.predict.delta_names import (
     DeltaBound,
@@ -86,6 +87,8 @@ class SourceFacts:
     """For a statement (or header) written over several lines, by its first line: the code
     lines it covers. CPython reports a line whenever the running instruction's line changes, so
     such a statement may stop on any of them, first on a later one (`x = [` then `f(a),`)."""
+    signatures: dict[str, ast.arguments] = field(default_factory=dict)
+    """name -> its parameters, defaults included (see `call_binding`)."""
     started_at: dict[int, int] = field(default_factory=dict)
     """For each line of a multi-line statement but its first: the first (see `spans`)."""
 
@@ -106,6 +109,7 @@ def source_facts(source: str) -> SourceFacts:
     except SyntaxError as error:
         raise PredictionError(f"the source does not parse: {error}") from error
     functions: dict[str, tuple[int, int, list[str]]] = {}
+    signatures: dict[str, ast.arguments] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             params = [
@@ -117,12 +121,14 @@ def source_facts(source: str) -> SourceFacts:
                 params.append(node.args.kwarg.arg)
             start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
+            signatures.setdefault(node.name, node.args)
     facts = SourceFacts(
         source,
         functions,
         statement_lines(source),
         names=name_facts(tree),
         fold=fold_facts(tree),
+        signatures=signatures,
     )
     facts.callables = own_callables(tree, facts.fold.defs)
     lines = source.splitlines()
@@ -481,7 +487,7 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
     """The `call` stop of `function` for a call expression whose arguments are literals."""
     if function not in facts.functions:
         raise PredictionError(f"no function named {function!r} in the source")
-    start, _end, params = facts.functions[function]
+    start = facts.functions[function][0]
     try:
         with warnings.catch_warnings():  # a call the model wrote may warn (`f(a=1if)`)
             warnings.simplefilter("ignore", SyntaxWarning)
@@ -490,20 +496,11 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
         raise PredictionError(f"--call is not a call expression: {call!r}") from error
     if not isinstance(expression, ast.Call):
         raise PredictionError(f"--call is not a call expression: {call!r}")
-    from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
-
-    values: dict[str, str] = {}
     try:
-        for name, argument in zip(params, expression.args, strict=False):
-            values[name] = safe_repr(ast.literal_eval(argument))
-        for keyword in expression.keywords:
-            if keyword.arg is not None:
-                values[keyword.arg] = safe_repr(ast.literal_eval(keyword.value))
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as error:
-        # TypeError: a literal Python cannot build, like a list used as a dict key
-        raise PredictionError(f"call arguments must be literals: {call!r}") from error
-    ordered = {name: values[name] for name in params if name in values}
-    return State(step=Step(line=start, event="call", function=function, depth=0, locals=ordered))
+        bound = bind_call(facts.signatures[function], expression, facts.fold.names)
+    except BindError as error:
+        raise PredictionError(f"{error}: {call!r}") from error
+    return State(step=Step(line=start, event="call", function=function, depth=0, locals=bound))
 
 
 def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:

@@ -188,11 +188,13 @@ def source_facts(source: str) -> SourceFacts:
         # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
         if decorated in facts.next_lines:
             facts.next_lines.setdefault(first, facts.next_lines[decorated])
-    # Docstrings and other constant expression statements compile to nothing: no line event.
+    # Docstrings and other constant expression statements compile to nothing, and `global` /
+    # `nonlocal` are declarations: no line event.
     silent = {
         node.lineno
         for node in ast.walk(tree)
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        or isinstance(node, ast.Global | ast.Nonlocal)
     }
     for line, following in facts.next_lines.items():
         seen: set[int] = set()

@@ -29,12 +29,9 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
-import dis
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from types import CodeType
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.tracer import exception_text, safe_repr
@@ -56,6 +53,7 @@ from neurodebug.neural_debugger.predict.folding import (
     own_nodes,
     set_ordered,
 )
+from neurodebug.neural_debugger.predict.line_events import line_events
 
 MUTATORS: dict[type, frozenset[str]] = {
     list: frozenset(("append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear")),
@@ -86,9 +84,11 @@ class FoldFacts:
     """`except` lines and `finally` first lines: where the CFG sends an exception. A statement
     that folds raises nothing, so these are not where it goes (unless nothing else is left)."""
     late_start: dict[int, int | None] = field(default_factory=dict)
-    """First lines of statements whose first `line` event may come from a later line (see
-    `_starts_late`), with the line it comes from where the compiled code tells (`_first_lines`;
-    None: a step to them is left to the model)."""
+    """First lines of statements whose first `line` event may come from a later line, with
+    that line where the compiled code tells (None: a step to them is left to the model); see
+    `line_events`."""
+    next_inside: dict[int, int] = field(default_factory=dict)
+    """Lines inside a statement over several lines whose next stop is fixed (`line_events`)."""
 
 
 def fold_facts(tree: ast.Module) -> FoldFacts:
@@ -98,7 +98,7 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
     finally_lines: set[int] = set()
     handlers: list[tuple[str, int, int]] = []
     raised_to: set[int] = set()
-    late_start: dict[int, ast.stmt] = {}
+    multi_line: list[ast.stmt] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ExceptHandler):
             raised_to.add(node.lineno)
@@ -127,12 +127,14 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
             | ast.Raise,
         )
         one_line = isinstance(node, ast.stmt) and node.end_lineno == node.lineno
-        if isinstance(node, ast.stmt) and not one_line and _starts_late(node):
-            late_start[node.lineno] = node
+        if isinstance(node, ast.stmt) and not one_line:
+            multi_line.append(node)
         if isinstance(node, ast.stmt) and (
             header or isinstance(node, ast.Try) or (simple and one_line)
         ):
             statements[node.lineno] = node  # a `try:` line is its own one-line statement
+    events = line_events(tree, multi_line)
+    statements.update({s.lineno: s for s in multi_line if s.lineno in events.folds_from_start})
     decidable = {line: node for line, node in statements.items() if line not in finally_lines}
     return FoldFacts(
         decidable,
@@ -143,99 +145,9 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         _nested_defs(tree),
         exception_flow(tree),
         frozenset(raised_to),
-        _first_lines(tree, late_start),
+        events.late_start,
+        events.next_inside,
     )
-
-
-def _first_lines(tree: ast.Module, late: dict[int, ast.stmt]) -> dict[int, int | None]:
-    """For each statement that may start late, the line of the first instruction of the part
-    it evaluates first, read from the code the compiler makes of it (compiling runs nothing):
-    a straight run of instructions, the first of which is where the first `line` event is."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            module = compile(tree, "<source>", "exec", dont_inherit=True)
-    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
-        return dict.fromkeys(late)
-    spots: list[tuple[int, int, int, int]] = []  # (line, column, end line, end column)
-    codes = [module]
-    while codes:
-        code = codes.pop()
-        codes.extend(const for const in code.co_consts if isinstance(const, CodeType))
-        if code.co_name.startswith("<") and code.co_name != "<module>":
-            continue  # comprehensions and lambdas run in frames of their own
-        for instruction in dis.get_instructions(code):
-            line, end, column, end_column = instruction.positions or (None,) * 4
-            if None not in (line, end, column, end_column):
-                spots.append((line, column, end, end_column))  # type: ignore[arg-type]
-    found: dict[int, int | None] = {}
-    for start, statement in late.items():
-        evaluated = _evaluated_part(statement)
-        if evaluated is None:
-            found[start] = None
-            continue
-        low = (evaluated.lineno, evaluated.col_offset)
-        high = (evaluated.end_lineno or 0, evaluated.end_col_offset or 0)
-        inside = [spot for spot in spots if low <= spot[:2] and spot[2:] <= high]
-        found[start] = inside[0][0] if inside else None
-    return found
-
-
-def _starts_late(statement: ast.stmt) -> bool:
-    """Whether a statement over several lines may report its first `line` event from a later
-    line. CPython reports a line when the first instruction of it runs, and a statement's first
-    instruction is that of the expression it evaluates first: `x = [` over a next line `f(a),`
-    starts on `f(a)`'s line, and comes back to its own line to build and store the list."""
-    if isinstance(statement, _STARTS_ON_OWN_LINE):
-        return False
-    first: ast.AST | None = _evaluated_part(statement)
-    while first is not None and not isinstance(first, ast.Name | ast.Constant):
-        first = _evaluated_first(first)
-    return first is None or first.lineno != statement.lineno
-
-
-def _evaluated_part(statement: ast.stmt) -> ast.expr | None:
-    """The part of a statement Python evaluates first (None: a kind not modelled here)."""
-    if isinstance(statement, ast.Assign | ast.AnnAssign | ast.Return | ast.Expr):
-        return statement.value
-    if isinstance(statement, ast.If | ast.While):
-        return statement.test
-    if isinstance(statement, ast.For):
-        return statement.iter
-    if isinstance(statement, ast.AugAssign):
-        return statement.target
-    return None
-
-
-_STARTS_ON_OWN_LINE = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    ast.Try,
-    ast.Pass,
-    ast.Break,
-    ast.Continue,
-    ast.Global,
-    ast.Nonlocal,
-)
-"""Statements whose own line is where they stop first: a `def` line binds (decorators aside,
-see `_nested_defs`), a `try:` line is its own statement."""
-
-
-def _evaluated_first(node: ast.AST) -> ast.AST | None:
-    """The sub-expression Python evaluates first in `node`, or None where the compiler may
-    reorder or merge the work (displays of constants, comprehensions, f-strings)."""
-    if isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
-        return node.func if isinstance(node, ast.Call) else node.value
-    if isinstance(node, ast.BinOp | ast.Compare):
-        return node.left
-    if isinstance(node, ast.BoolOp):
-        return node.values[0]
-    if isinstance(node, ast.UnaryOp):
-        return node.operand
-    if isinstance(node, ast.IfExp):
-        return node.test
-    return None
 
 
 def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
@@ -373,7 +285,13 @@ def fold_step(
 ) -> Stop | None:
     """The next stop of a step into / over from a `line` or `call` stop, if folding decides it
     (see `_fold_step`); a statement that starts late is entered on its first instruction's
-    line."""
+    line, and inside a statement that only reads names and constants the next line is the one
+    its compiled code runs next (`line_events`)."""
+    step = state.step
+    within = facts.next_inside.get(step.line) if step.event == "line" else None
+    if within is not None and action in ("step_into", "step_over"):
+        # inside a statement that only reads names and constants: its next line is fixed
+        return Stop(end=False, event="line", line=within, depth=step.depth, function=step.function)
     stop = _fold_step(facts, next_lines, def_next, state, action, own_call)
     if stop is not None and stop.event == "line" and stop.line in facts.late_start:
         first = facts.late_start[stop.line]

@@ -10,7 +10,7 @@ import pytest
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions, states_of
-from neurodebug.neural_debugger.model.encoding import State
+from neurodebug.neural_debugger.model.encoding import State, apply_stop
 from neurodebug.neural_debugger.predict.constraints import folded_stop, source_facts
 from neurodebug.neural_debugger.predict.folded_steps import fold_facts
 from neurodebug.neural_debugger.predict.folding import Folder, NotFoldable, bound_names
@@ -546,3 +546,50 @@ def test_a_nested_def_in_a_method_cut_out_of_its_class_is_left_to_the_model() ->
     assert stop is not None and stop.changed == {"pick": "<function Box.first.<locals>.pick>"}
     real = trace_source(module + "\n\ndef run():\n    return Box().first([1])\n", "run()")
     assert "<function Box.first.<locals>.pick>" in {s.locals.get("pick") for s in real.steps}
+
+
+INERT = (
+    "def table(a, b):\n"
+    "    names = (\n"
+    "        'x',\n"
+    "        'y',\n"
+    "    )\n"
+    "    mapping = {\n"
+    "        'left': a,\n"
+    "        7: b,\n"
+    "    }\n"
+    "    pair = [\n"
+    "        a,\n"
+    "        b,\n"
+    "    ]\n"
+    "    return (\n"
+    "        names,\n"
+    "        mapping,\n"
+    "        pair,\n"
+    "    )\n"
+)
+
+
+def test_a_whole_call_of_multi_line_tables_folds_stop_for_stop() -> None:
+    """Statements over several lines that only read names and constants stop on a fixed
+    sequence of their lines (from the compiled code); every step folds, equal to the trace."""
+    real = trace_source(INERT, "table(1, 2)").steps
+    assert len({step.line for step in real}) >= 8  # it really stops inside the statements
+    facts = source_facts(INERT)
+    state = State(step=real[0])
+    predicted = [real[0]]
+    while len(predicted) < len(real):
+        stop = folded_stop(facts, state, "step_into")
+        assert stop is not None, (state.step.line, [s.line for s in real])
+        state = apply_stop(state, stop)
+        predicted.append(state.step)
+    view = [(s.event, s.line, s.locals, s.value) for s in predicted]
+    assert view == [(s.event, s.line, s.locals, s.value) for s in real]
+
+
+def test_a_global_declaration_is_not_a_stop() -> None:
+    source = "COUNT = 0\n\ndef bump(n):\n    global COUNT\n    COUNT = n\n    return n\n"
+    trace = trace_source(source, "bump(2)")
+    assert [(s.event, s.line) for s in trace.steps][:2] == [("call", 3), ("line", 5)]
+    stop = folded_stop(source_facts(source), State(step=trace.steps[0]), "step_into")
+    assert stop is not None and (stop.event, stop.line) == ("line", 5)

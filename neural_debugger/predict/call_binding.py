@@ -4,8 +4,8 @@ Why: the `call` stop a prediction starts from must show every local the real fra
 real frame's order. A parameter the call leaves out has its default (evaluated once, when the
 `def` ran), extra positional arguments land in `*args` and unknown keywords in `**kwargs`; a
 state without them makes folding give up on `x * factor` and the model guess what `factor` is.
-Nothing runs: arguments must be literals, and a default is known when it is a literal or the
-name of a builtin the source never rebinds (`inttype=int`).
+Nothing runs: arguments must be literals or names of builtins the source never rebinds
+(`int`), and a default is known when it is one of those (`inttype=int`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def bind_call(arguments: ast.arguments, call: ast.Call, rebound: frozenset[str])
     positional = [*arguments.posonlyargs, *arguments.args]
     keyword_names = {p.arg for p in [*arguments.args, *arguments.kwonlyargs]}
     values: dict[str, str] = {}
-    given = [_literal(argument) for argument in call.args]
+    given = [_value(argument, rebound) for argument in call.args]
     for parameter, value in zip(positional, given, strict=False):
         values[parameter.arg] = safe_repr(value)
     extra = given[len(positional) :]
@@ -38,7 +38,7 @@ def bind_call(arguments: ast.arguments, call: ast.Call, rebound: frozenset[str])
     for keyword in call.keywords:
         if keyword.arg is None:
             raise BindError("a `**mapping` argument")
-        value = _literal(keyword.value)
+        value = _value(keyword.value, rebound)
         if keyword.arg in keyword_names:
             if keyword.arg in values:
                 raise BindError(f"two values for {keyword.arg!r}")
@@ -66,20 +66,21 @@ def bind_call(arguments: ast.arguments, call: ast.Call, rebound: frozenset[str])
 
 def default_repr(default: ast.expr, rebound: frozenset[str]) -> str | None:
     """The repr of a parameter's default, when it is known without running anything."""
-    if isinstance(default, ast.Name) and default.id not in rebound:
-        value = getattr(builtins, default.id, None)
-        if callable(value) and not default.id.startswith("_"):
-            return safe_repr(value)  # `<class 'int'>`, `<built-in function len>`
-        return None
     try:
-        return safe_repr(_literal(default))
+        return safe_repr(_value(default, rebound))
     except BindError:
         return None
 
 
-def _literal(node: ast.expr) -> Any:
+def _value(node: ast.expr, rebound: frozenset[str]) -> Any:
+    """A literal's value, or the builtin a name the source never rebinds stands for
+    (`int`, `len`: their reprs are what the frame shows)."""
+    if isinstance(node, ast.Name) and node.id not in rebound and not node.id.startswith("_"):
+        value = getattr(builtins, node.id, None)
+        if callable(value):
+            return value
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as error:
         # TypeError: a literal Python cannot build, like a list used as a dict key
-        raise BindError("arguments must be literals") from error
+        raise BindError("arguments must be literals or builtin names") from error

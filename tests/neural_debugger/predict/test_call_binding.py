@@ -32,6 +32,7 @@ SIGNATURES = (
         ("gather", "gather(1, 2, 3, 4, flag=True, depth=2, name='x')"),
         ("gather", "gather([], second={'a': 1})"),
         ("typed", "typed('t')"),  # builtins as defaults: `<class 'int'>`, `<built-in …>`
+        ("typed", "typed('t', str, size=max)"),  # and as arguments
         ("required", "required(1, 2, c=3)"),
     ],
 )
@@ -49,7 +50,7 @@ def test_the_call_stop_is_the_one_python_makes(function: str, call: str) -> None
         ("scale", "scale(1, x=2)"),  # two values for x
         ("scale", "scale(1, colour='red')"),  # no such parameter, no **kwargs
         ("gather", "gather(1, **{'a': 2})"),
-        ("scale", "scale(len)"),  # not a literal
+        ("scale", "scale(total)"),  # neither a literal nor a builtin
     ],
 )
 def test_a_call_that_does_not_fit_is_refused_with_a_reason(function: str, call: str) -> None:

@@ -39,6 +39,7 @@ from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.dap import DapClient, DapError
 from neurodebug.neural_debugger.groundtruth.recorder import without_addresses
 from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace, truncate_repr
+from neurodebug.neural_debugger.groundtruth.tracer import package_of
 
 LOG = logging.getLogger(__name__)
 
@@ -218,10 +219,11 @@ def debug_entry(
     os.mkdir(hook_dir)
     Path(hook_dir, "sitecustomize.py").write_text(_NODELAY_HOOK)
     wrapper = os.path.join(workdir, "neurodebug_entry.py")
+    folder, package = package_of(Path(user_file))  # a package's module: relative imports work
     Path(wrapper).write_text(
         _WRAPPER.format(
-            folder=os.path.dirname(user_file),
-            module="__neurodebug_main__",
+            folder=str(folder),
+            module=f"{package}.__neurodebug_main__" if package else "__neurodebug_main__",
             path=user_file,
             call=call or f"{function}()",
             memory=DEBUGGEE_MEMORY_BYTES,
@@ -335,6 +337,7 @@ def _run_session(
     client.response(launch, timeout=session.remaining())
 
     started = False
+    left_other_file = False  # stepped out of another file's function (a package's helper)
     while True:
         event = client.wait_event({"stopped", "terminated", "exited"}, timeout=session.remaining())
         if event["event"] != "stopped":
@@ -368,6 +371,7 @@ def _run_session(
             continue
         if not started or not _same_file(top_path, session.user_file):
             # module-level code of the user's file, or another file: not part of the walk
+            left_other_file = started and action != "continue"
             session.request(
                 "continue" if not started or action == "continue" else "stepOut",
                 {"threadId": thread},
@@ -382,6 +386,19 @@ def _run_session(
             - 1
         )
         locals_ = session.frame_locals(int(top["id"]))
+        last = trace.steps[-1] if trace.steps else None
+        back = last is not None and (last.line, last.function, last.depth) == (
+            int(top["line"]),
+            str(top["name"]),
+            depth,
+        )
+        if left_other_file and back:
+            # back in the caller from a function of another file: the tracer sees no call
+            # there (it records this file only), so its view has no stop here either
+            left_other_file = False
+            session.request(DAP_ACTIONS[action], {"threadId": thread})
+            continue
+        left_other_file = False
         trace.steps.append(Step(int(top["line"]), "line", str(top["name"]), depth, locals_))
         stamps.append(time.monotonic())
         if len(trace.steps) >= max_stops:

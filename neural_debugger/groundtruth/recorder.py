@@ -226,13 +226,14 @@ def record_call(
     max_steps: int,
     module_name: str = "__neurodebug_main__",
     context_module: str | None = None,
+    package: str | None = None,
 ) -> Trace:
     """Run the module code untraced, then trace `call`. Only ever call this in a sandboxed child.
 
     The module gets `module_name` as `__name__`, so `if __name__ == "__main__":` blocks stay idle.
     With `context_module` (a harvested library function), the source runs in a copy of that
     module's globals, so the function finds its helpers and constants; only its own lines are
-    traced.
+    traced. With `package`, the source's relative imports are relative to it.
     """
     stdout, stderr = _CappedText(), _CappedText()
     saved = sys.stdout, sys.stderr
@@ -240,6 +241,8 @@ def record_call(
     recorder = _Recorder(filename, max_steps)
     trace = Trace(steps=recorder.steps)
     namespace: dict[str, Any] = {"__name__": module_name, "__file__": filename}
+    if package is not None:  # a module of a package: its relative imports resolve there
+        namespace["__package__"] = package
     if context_module is not None:
         try:
             namespace = {**vars(importlib.import_module(context_module)), "__file__": filename}

@@ -58,6 +58,8 @@ class Job:
     """Put first on the child's `sys.path` (the user file's folder, for sibling imports)."""
     context_module: str | None = None
     """Run the source inside a copy of this module's globals (harvested library functions)."""
+    package: str | None = None
+    """The package the source's relative imports are relative to (a module of a package)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -90,6 +92,7 @@ def _child(job: dict[str, Any], write_fd: int, workdir: str) -> None:
         job["call"],
         int(job["max_steps"]),
         context_module=job.get("context_module"),
+        package=job.get("package"),
     )
     if os.getpid() != me:  # a process the user code forked: it must not answer
         os._exit(0)

@@ -27,14 +27,16 @@ def trace_source(
     *,
     filename: str = "<program>",
     module_dir: str | None = None,
+    package: str | None = None,
     limits: Limits | None = None,
 ) -> Trace:
-    """Trace `call` (e.g. `f(3, [1, 2])`) against `source` in a fresh sandboxed subprocess."""
+    """Trace `call` (e.g. `f(3, [1, 2])`) against `source` in a fresh sandboxed subprocess;
+    `package`: the one the source's relative imports are relative to."""
     # here, not at the top: callers that only render values (`safe_repr`) skip the sandbox's
     # process and namespace machinery
     from neurodebug.neural_debugger.groundtruth.sandbox import Job, run_jobs
 
-    job = Job(source=source, call=call, filename=filename, module_dir=module_dir)
+    job = Job(source, call, filename, module_dir=module_dir, package=package)
     return next(iter(run_jobs([job], limits or Limits(), workers=1)))
 
 
@@ -43,15 +45,31 @@ def trace_entry(
 ) -> Trace:
     """Trace `FILE::FUNC` called as `call` (default `FUNC()`); lines are the file's own lines.
 
-    The file's folder is put first on the child's `sys.path` so sibling imports work; the run
-    happens in a fresh temporary working folder with stdin closed.
+    The file's folder is put first on the child's `sys.path` so sibling imports work, or, for a
+    module of a package, the folder above the package, with the package's relative imports
+    resolving (`package_of`); the run happens in a fresh temporary working folder with stdin
+    closed.
     """
     file = Path(path).resolve()
     source = file.read_text(encoding="utf-8")
+    folder, package = package_of(file)
     return trace_source(
         source,
         call or f"{function}()",
         filename=str(file),
-        module_dir=str(file.parent),
+        module_dir=str(folder),
+        package=package,
         limits=limits,
     )
+
+
+def package_of(file: Path) -> tuple[Path, str | None]:
+    """Where a file's imports resolve from: the folder to put first on `sys.path`, and the
+    package its relative imports (`from .i18n import _`) are relative to (None: a plain script,
+    whose own folder goes on `sys.path`)."""
+    parts: list[str] = []
+    folder = file.parent
+    while (folder / "__init__.py").is_file() and folder.name.isidentifier():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return folder, ".".join(parts) or None

@@ -144,3 +144,27 @@ def test_an_error_while_importing_the_file_is_the_outcome(tmp_path: Path) -> Non
     assert result.agree, result.disagreements
     assert result.debugger.exception == result.tracer.exception == "RuntimeError: at import"
     assert result.debugger.steps == []
+
+
+def test_a_module_of_a_package_runs_with_its_relative_imports(tmp_path: Path) -> None:
+    """A real project's module imports its siblings relatively; both runners import it as a
+    module of its package, and a call into a sibling file is no stop in either view."""
+    package = tmp_path / "src" / "shop"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("from .prices import total\n")
+    (package / "rates.py").write_text("def rate(kind):\n    return 2 if kind == 'vip' else 3\n")
+    module = package / "prices.py"
+    module.write_text(
+        "from .rates import rate\n"
+        "\n"
+        "def total(amount, kind):\n"
+        "    cut = rate(kind)\n"
+        "    return amount - cut\n"
+    )
+    traced = trace_entry(module, "total", "total(10, 'vip')")
+    assert (traced.status, traced.result) == ("ok", "8")
+    assert [s.line for s in traced.steps if s.event == "line"] == [4, 5]
+    report = verify_entry(module, "total", "total(10, 'vip')")
+    assert report.debugger.result == "8"
+    assert report.agree, report.disagreements
+    assert len(report.debugger.steps) >= 2

@@ -284,30 +284,31 @@ def fold_step(
     own_call: Callable[[str, list[Any]], Any] | None = None,
 ) -> Stop | None:
     """The next stop of a step into / over from a `line` or `call` stop, if folding decides it
-    (see `_fold_step`); a statement that starts late is entered on its first instruction's
+    (see `_cfg_step`); a statement that starts late is entered on its first instruction's
     line, and inside a statement that only reads names and constants the next line is the one
     its compiled code runs next (`line_events`)."""
     step = state.step
+    if action not in ("step_into", "step_over"):
+        return None
     within = facts.next_inside.get(step.line) if step.event == "line" else None
-    if within is not None and action in ("step_into", "step_over"):
-        # inside a statement that only reads names and constants: its next line is fixed
+    if within is not None:  # inside a statement that only reads names and constants
         return Stop(end=False, event="line", line=within, depth=step.depth, function=step.function)
-    stop = _fold_step(facts, next_lines, def_next, state, action, own_call)
+    stop = _cfg_step(facts, next_lines, def_next, state, own_call)
     if stop is not None and stop.event == "line" and stop.line in facts.late_start:
         first = facts.late_start[stop.line]
         return None if first is None else replace(stop, line=first)
     return stop
 
 
-def _fold_step(
+def _cfg_step(
     facts: FoldFacts,
     next_lines: dict[int, set[int]],
     def_next: dict[int, set[int]],
     state: State,
-    action: str,
-    own_call: Callable[[str, list[Any]], Any] | None = None,
+    own_call: Callable[[str, list[Any]], Any] | None,
 ) -> Stop | None:
-    """The next stop of a step into / over from a `line` or `call` stop, if folding decides it.
+    """The next stop of a step into / over from a `line` or `call` stop along the CFG, if
+    folding decides it.
 
     `next_lines` are the CFG successors per line; `def_next` those of nested `def` lines in
     their enclosing function (`next_lines` holds the nested function's entry edge there). The
@@ -316,8 +317,6 @@ def _fold_step(
     header, whose iterable is evaluated once but folded at every iteration.
     """
     step = state.step
-    if action not in ("step_into", "step_over"):
-        return None
     if step.event == "exception":
         after = next_after_exception(facts.flow, step.function, step.line)
         if after is None:

@@ -8,7 +8,7 @@ lines does not simply stop on its first line: `x = [` over `f(a),` and `g(b),` s
 The compiled code says exactly which lines, in which order, and compiling runs nothing. Two
 facts come from it:
 - `late_start`: a statement whose first instruction is on a later line than its first line is
-  entered there (`first_event_lines`);
+  entered there;
 - `inert`: a statement that evaluates only names and constants, in displays (a table of
   constants, a tuple of names) cannot run user code or branch, so its line sequence is fixed:
   from each of its lines the next stop is known, and where its own line comes last and once,
@@ -18,7 +18,6 @@ facts come from it:
 from __future__ import annotations
 
 import ast
-import dis
 import warnings
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -67,40 +66,49 @@ def line_events(tree: ast.Module, statements: list[ast.stmt]) -> LineEvents:
     return LineEvents(late_start, next_inside, frozenset(folds_from_start))
 
 
-def _compiled(tree: ast.Module) -> list[list[Spot]] | None:
-    """Per code object of the program's own frames, its instructions' positions in order."""
+Placed = tuple[int, int, Spot]
+"""An instruction: its code object's number, its place in that code, its position."""
+
+
+def _compiled(tree: ast.Module) -> dict[int, list[Placed]] | None:
+    """The instructions of the program's own frames, by the line each starts on."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             module = compile(tree, "<source>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError):
         return None
-    found: list[list[Spot]] = []
+    by_line: dict[int, list[Placed]] = {}
     codes = [module]
+    number = 0
     while codes:
         code = codes.pop()
         codes.extend(const for const in code.co_consts if isinstance(const, CodeType))
         if code.co_name.startswith("<") and code.co_name != "<module>":
             continue  # comprehensions and lambdas run in frames of their own
-        spots: list[Spot] = []
-        for instruction in dis.get_instructions(code):
-            line, end, column, end_column = instruction.positions or (None,) * 4
+        number += 1
+        for place, (line, end, column, end_column) in enumerate(code.co_positions()):
+            # one position per code unit: an instruction's inline caches repeat its position
             if line is not None and end is not None and column is not None:
-                spots.append((line, column, end, end_column or 0))
-        found.append(spots)
-    return found
+                spot = (line, column, end, end_column or 0)
+                by_line.setdefault(line, []).append((number, place, spot))
+    return by_line
 
 
-def _lines_within(codes: list[list[Spot]], node: ast.AST) -> tuple[int, ...]:
+def _lines_within(codes: dict[int, list[Placed]], node: ast.AST) -> tuple[int, ...]:
     """The lines the instructions inside `node`'s span are on, in the order they run, each run
-    of one line counted once: the `line` events they make."""
+    of one line counted once: the `line` events they make. The span lies in one frame's code:
+    where others have instructions inside it too, the first compiled frame's are taken."""
     low = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
     high = (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
-    for spots in codes:
-        inside = [spot[0] for spot in spots if low <= spot[:2] and spot[2:] <= high]
-        if inside:
-            return tuple(line for i, line in enumerate(inside) if i == 0 or inside[i - 1] != line)
-    return ()
+    inside = sorted(
+        (number, place, spot[0])
+        for line in range(low[0], high[0] + 1)
+        for number, place, spot in codes.get(line, ())
+        if low <= spot[:2] and spot[2:] <= high
+    )
+    lines = [line for number, _, line in inside if number == inside[0][0]]
+    return tuple(line for i, line in enumerate(lines) if i == 0 or lines[i - 1] != line)
 
 
 def starts_late(statement: ast.stmt) -> bool:

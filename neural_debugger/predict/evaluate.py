@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -68,15 +68,20 @@ def origin_kind(meta: dict[str, Any]) -> str:
     return "suite" if origin.startswith("suite:") else "real"
 
 
+def split_records(corpus: Path, split: str) -> Iterator[dict[str, Any]]:
+    """The records of one split: from its shards (`test-00000.jsonl`), or, in a corpus written
+    as one file, those its split field names."""
+    sharded = any(corpus.rglob(f"{split}-*.jsonl"))
+    for record in read_records(corpus, pattern=f"{split}-*.jsonl" if sharded else "*.jsonl"):
+        if split_of(record) == split:
+            yield record
+
+
 def load_split(corpus: Path, split: str) -> dict[str, list[Program]]:
     """The split's programs grouped by origin kind (see `origin_kind`)."""
     groups: dict[str, list[Program]] = {"synthetic": [], "real": [], "suite": []}
-    sharded = any(corpus.rglob(f"{split}-*.jsonl"))
-    for record in read_records(corpus, pattern=f"{split}-*.jsonl" if sharded else "*.jsonl"):
-        meta = record.get("meta", {})
-        if split_of(record) != split:
-            continue
-        kind = origin_kind(meta)
+    for record in split_records(corpus, split):
+        kind = origin_kind(record.get("meta", {}))
         trace = Trace.from_json(record.get("trace", {}))
         groups[kind].append(
             Program(
@@ -107,10 +112,8 @@ def load_contexts(
     is given: inside its module there (`suite_module`, with `packages`: project -> the package
     folder or single module its sources are in)."""
     contexts: dict[str, RunContext] = {}
-    for record in read_records(corpus, pattern=f"{split}-*.jsonl"):
+    for record in split_records(corpus, split):
         meta = record.get("meta", {})
-        if split_of(record) != split:
-            continue
         kind, key = origin_kind(meta), str(record.get("id"))
         if kind == "synthetic":
             contexts[key] = RunContext()
@@ -210,8 +213,8 @@ def evaluate_programs(
         else:
             tally.add("output_pass@1", exception is None and value == trace.result)
             where = RunContext() if contexts is None else contexts.get(program.name)
-            literal = start is None and where is not None  # a call that can run here
-            if check_inputs and literal and trace.result is not None and where is not None:
+            # a literal call (`start is None`) of a function whose calls can run here
+            if check_inputs and start is None and where is not None and trace.result is not None:
                 guess = predictor.predict_inputs(program.source, function, trace.result)
                 invert_jobs.append((program.source, guess, trace.result, where))
                 answer = choose_call(  # the candidates, checked by folding, then by running

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.trace import Trace
@@ -205,3 +206,15 @@ def test_a_suite_record_names_its_module_from_its_project_package() -> None:
     assert suite_module({"project": "tabulate", "file": "__init__.py"}, packages) == "tabulate"
     assert suite_module({"project": "xmltodict", "file": "xmltodict.py"}, packages) == "xmltodict"
     assert suite_module({"project": "unknown", "file": "a.py"}, packages) is None
+
+
+def test_where_calls_run_is_read_from_sharded_and_single_file_corpora(tmp_path: Path) -> None:
+    """`load_contexts` reads the same records as `load_split`, in either corpus layout."""
+    from neurodebug.neural_debugger.predict.evaluate import RunContext, load_contexts
+
+    (tmp_path / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records()))
+    for corpus in (corpus_dir(), tmp_path):
+        programs = load_split(corpus, "train")["synthetic"]
+        contexts = load_contexts(corpus, "train")
+        assert programs and {p.name for p in programs} <= set(contexts)
+        assert all(contexts[p.name] == RunContext() for p in programs)

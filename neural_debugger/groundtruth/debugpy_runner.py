@@ -385,21 +385,18 @@ def _run_session(
             )
             - 1
         )
-        locals_ = session.frame_locals(int(top["id"]))
+        line, name = int(top["line"]), str(top["name"])
+        returned, left_other_file = left_other_file, False
         last = trace.steps[-1] if trace.steps else None
-        back = last is not None and (last.line, last.function, last.depth) == (
-            int(top["line"]),
-            str(top["name"]),
-            depth,
-        )
-        if left_other_file and back:
+        here = last is not None and (last.line, last.function, last.depth) == (line, name, depth)
+        if returned and here:
             # back in the caller from a function of another file: the tracer sees no call
-            # there (it records this file only), so its view has no stop here either
-            left_other_file = False
+            # there (it records this file only), so its view has no stop here either; its
+            # locals are not even asked for
             session.request(DAP_ACTIONS[action], {"threadId": thread})
             continue
-        left_other_file = False
-        trace.steps.append(Step(int(top["line"]), "line", str(top["name"]), depth, locals_))
+        locals_ = session.frame_locals(int(top["id"]))
+        trace.steps.append(Step(line, "line", name, depth, locals_))
         stamps.append(time.monotonic())
         if len(trace.steps) >= max_stops:
             trace.status = "step_limit"

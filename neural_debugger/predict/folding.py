@@ -232,6 +232,8 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Is: _identity,
     ast.IsNot: lambda a, b: not _identity(a, b),
 }
+CONVERSIONS: dict[int, Callable[[object], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+"""An f-string field's `!s`, `!r` and `!a`, by the code the parser gives them."""
 TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (int, float, bool, str, bytes, list, tuple, dict, set, frozenset)
 }
@@ -392,12 +394,7 @@ class Folder:
         if not isinstance(node, ast.FormattedValue):
             raise NotFoldable("f-string part")
         value = self._fold(node.value)
-        conversions: dict[int, Callable[[object], str]] = {
-            ord("s"): str,
-            ord("r"): repr,
-            ord("a"): ascii,
-        }
-        convert = conversions.get(node.conversion)
+        convert = CONVERSIONS.get(node.conversion)
         if convert is not None:
             if set_ordered(value):
                 raise NotFoldable("set order")

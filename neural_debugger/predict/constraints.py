@@ -1,8 +1,6 @@
-"""What a next stop may be, before the model says anything: the source's static facts and the
-constraints each action puts on the event, line and depth of the stop it leads to.
+"""What a next stop may be, before the model says anything: the constraints each action puts
+on the event, line and depth of the stop it leads to, from the source's facts (`source_facts`).
 
-`source_facts` reads a program once (functions, statement lines, CFG successors from the
-analyzers part, generators, comprehension scopes, the names each statement binds);
 `stop_constraints` turns a state and an action into the events, lines and depths the decoder may
 choose; `call_state` builds the stop a call starts at. None of this needs torch.
 """
@@ -10,235 +8,39 @@ choose; `call_state` builds the stop a call starts at. None of this needs torch.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
-from neurodebug.neural_debugger.model.dataset import statement_lines
 from neurodebug.neural_debugger.model.encoding import State, Stop
 from neurodebug.neural_debugger.predict.call_binding import BindError, bind_call
-from neurodebug.neural_debugger.predict.call_folding import Callee, folded_run, own_callables
+from neurodebug.neural_debugger.predict.call_folding import folded_run
 from neurodebug.neural_debugger.predict.delta_names import (
     DeltaBound,
-    NameFacts,
     delta_bound,
     frame_bound,
     mentioned_names,
-    name_facts,
 )
 from neurodebug.neural_debugger.predict.folded_steps import (
-    FoldFacts,
     branch_target,
-    fold_facts,
     loop_names,
     may_change,
 )
 from neurodebug.neural_debugger.predict.folding import (
-    SCOPES,
     Folder,
     NotFoldable,
     calls_only_pure,
     not_a_value,
 )
-
-
-class PredictionError(ValueError):
-    """The request cannot be predicted (unknown function, non-literal call arguments, …)."""
-
-
-@dataclass
-class SourceFacts:
-    """What the decoder may choose from, computed once per source."""
-
-    source: str
-    functions: dict[str, tuple[int, int, list[str]]]
-    """name -> (def line, end line, parameter names)."""
-    statement_lines: list[int]
-    next_lines: dict[int, set[int]] = field(default_factory=dict)
-    """CFG successors per line of each function (line events only)."""
-
-    classes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """class name -> (first line, last line)."""
-    generators: set[str] = field(default_factory=set)
-    """Functions that yield: resuming them makes `call` stops at their yield lines."""
-    statement_text: dict[int, str] = field(default_factory=dict)
-    """The text of the statement starting at each line (for the names it calls)."""
-    exit_lines: set[int] = field(default_factory=set)
-    """Lines after which the CFG says the frame may return (explicitly or by falling off)."""
-    raise_lines: set[int] = field(default_factory=set)
-    """Lines that raise or may raise out of the frame (`raise`, `assert`)."""
-    code_lines: set[int] = field(default_factory=set)
-    """Every non-blank, non-comment line: where a stop can be at all (3.11 reports lines of
-    multi-line statements and `except` clauses too)."""
-    scopes_at: dict[int, set[str]] = field(default_factory=dict)
-    """Comprehension / lambda frame names (`<listcomp>`, …) per line where one is written."""
-    def_next: dict[int, set[int]] = field(default_factory=dict)
-    """For a nested `def` line: its successors in the enclosing function (`next_lines` holds
-    the nested function's entry edge on that line)."""
-    names: NameFacts = field(default_factory=lambda: NameFacts({}, {}))
-    """Names each assignment binds and handler names that vanish (see `delta_names`)."""
-    fold: FoldFacts = field(default_factory=lambda: FoldFacts({}, frozenset(), frozenset()))
-    """The statements constant folding may decide (see `folding`)."""
-    callables: dict[str, Callee] = field(default_factory=dict)
-    """The program's own functions whose calls folding may run (`call_folding`)."""
-    spans: dict[int, set[int]] = field(default_factory=dict)
-    """For a statement (or header) written over several lines, by its first line: the code
-    lines it covers. CPython reports a line whenever the running instruction's line changes, so
-    such a statement may stop on any of them, first on a later one (`x = [` then `f(a),`)."""
-    signatures: dict[str, ast.arguments] = field(default_factory=dict)
-    """name -> its parameters, defaults included (see `call_binding`)."""
-    started_at: dict[int, int] = field(default_factory=dict)
-    """For each line of a multi-line statement but its first: the first (see `spans`)."""
-
-    def widened(self, lines: set[int]) -> set[int]:
-        """`lines` (CFG successors) with every line of the multi-line statements among them."""
-        return lines.union(*(self.spans.get(line, ()) for line in lines))
-
-    def names_at(self, line: int) -> list[str]:
-        """Frame names a stop at `line` can have: the enclosing defs and comprehensions there."""
-        names = [name for name, (start, end, _) in self.functions.items() if start <= line <= end]
-        return [*names, *sorted(self.scopes_at.get(line, ()))]
-
-
-def source_facts(source: str) -> SourceFacts:
-    """Functions, statement lines and CFG successors of a program."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        raise PredictionError(f"the source does not parse: {error}") from error
-    functions: dict[str, tuple[int, int, list[str]]] = {}
-    signatures: dict[str, ast.arguments] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            params = [
-                a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
-            ]
-            if node.args.vararg:
-                params.append(node.args.vararg.arg)
-            if node.args.kwarg:
-                params.append(node.args.kwarg.arg)
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            functions.setdefault(node.name, (start, node.end_lineno or node.lineno, params))
-            signatures.setdefault(node.name, node.args)
-    facts = SourceFacts(
-        source,
-        functions,
-        statement_lines(source),
-        names=name_facts(tree),
-        fold=fold_facts(tree),
-        signatures=signatures,
-    )
-    facts.callables = own_callables(tree, facts.fold.defs)
-    lines = source.splitlines()
-    facts.code_lines = {
-        n for n, text in enumerate(lines, 1) if text.strip() and not text.strip().startswith("#")
-    }
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            facts.classes[node.name] = (node.lineno, node.end_lineno or node.lineno)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
-            isinstance(inner, ast.Yield | ast.YieldFrom) for inner in ast.walk(node)
-        ):
-            facts.generators.add(node.name)
-        if isinstance(node, ast.Raise | ast.Assert):
-            facts.raise_lines.add(node.lineno)
-        if isinstance(node, ast.stmt):
-            end = node.end_lineno or node.lineno
-            if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
-                end = node.lineno  # a compound statement's header only
-            facts.statement_text[node.lineno] = "\n".join(lines[node.lineno - 1 : end])
-    scope_names = {
-        ast.ListComp: "<listcomp>",
-        ast.DictComp: "<dictcomp>",
-        ast.SetComp: "<setcomp>",
-        ast.GeneratorExp: "<genexpr>",
-        ast.Lambda: "<lambda>",
-    }
-    for node in ast.walk(tree):
-        name = scope_names.get(type(node))
-        if name and isinstance(node, ast.expr):
-            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                facts.scopes_at.setdefault(line, set()).add(name)
-    try:
-        from neurodebug.analyzers.document import analyze_source
-        from neurodebug.analyzers.facts import EXIT_LINE
-
-        module = analyze_source(source.encode())
-        nested_defs = {start for start, _end, _params in functions.values()}
-        for function in module.functions:
-            if function.kind != "function":
-                continue
-            for line in function.statement_lines():
-                following = function.next_lines(line) - {EXIT_LINE}
-                if line != function.def_line and line in nested_defs:
-                    # a nested `def` line, seen from the enclosing function: `next_lines` keeps
-                    # the nested function's entry edge there; this edge is kept apart
-                    facts.def_next[line] = following
-                    continue
-                facts.next_lines[line] = following
-                if EXIT_LINE in function.next_lines(line):
-                    facts.exit_lines.add(line)
-    except Exception:  # the CFG is a refinement: without it every statement line is allowed
-        facts.next_lines = {}
-    facts.spans = _multi_line_spans(tree, facts.code_lines)
-    facts.started_at = {n: first for first, span in facts.spans.items() for n in span - {first}}
-    for decorated, first in _decorator_lines(tree):
-        # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
-        if decorated in facts.next_lines:
-            facts.next_lines.setdefault(first, facts.next_lines[decorated])
-    # Docstrings and other constant expression statements compile to nothing, and `global` /
-    # `nonlocal` are declarations: no line event.
-    silent = {
-        node.lineno
-        for node in ast.walk(tree)
-        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
-        or isinstance(node, ast.Global | ast.Nonlocal)
-    }
-    for line, following in facts.next_lines.items():
-        seen: set[int] = set()
-        stack = [n for n in following if n in silent]
-        while stack:
-            quiet = stack.pop()
-            if quiet in seen:
-                continue
-            seen.add(quiet)
-            after = facts.next_lines.get(quiet, set())
-            following |= after
-            stack.extend(n for n in after if n in silent)
-        following -= silent - {line}
-    return facts
-
-
-def _multi_line_spans(tree: ast.Module, code_lines: set[int]) -> dict[int, set[int]]:
-    """`SourceFacts.spans`: the code lines of each statement's evaluated part (a header's up
-    to its body) that is written over several lines."""
-    spans: dict[int, set[int]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt) or isinstance(node, SCOPES):
-            continue
-        body: list[ast.stmt] = getattr(node, "body", [])
-        last = body[0].lineno - 1 if body else (node.end_lineno or node.lineno)
-        if isinstance(node, ast.Match):
-            last = node.subject.end_lineno or node.lineno
-        if last > node.lineno:
-            spans[node.lineno] = {n for n in range(node.lineno, last + 1) if n in code_lines}
-    return spans
-
-
-def _decorator_lines(tree: ast.Module) -> Iterator[tuple[int, int]]:
-    """(`def` line, first decorator line) of decorated functions that no function encloses:
-    their decorator lines run in a module or class body, never as a line of a traced frame."""
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
-                if child.decorator_list:
-                    yield child.lineno, min(d.lineno for d in child.decorator_list)
-            elif isinstance(child, ast.ClassDef | ast.stmt):
-                stack.append(child)
+from neurodebug.neural_debugger.predict.source_facts import (
+    PredictionError,
+    SourceFacts,
+    nested_lines,
+    reachable_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -370,6 +172,126 @@ def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]
     return before
 
 
+def _breakpoints_ahead(facts: SourceFacts, state: State, breakpoints: Sequence[int]) -> set[int]:
+    """The breakpoints a continue may still stop at.
+
+    A line that is no statement of any frame (a comment, a docstring, a function's header)
+    never stops. In the outermost frame of a function nothing else calls (its name is written
+    only where it is defined), its own lines are reached only along its CFG from here; lines of
+    other functions stay possible, since a call on the way may reach them.
+    """
+    step = state.step
+    stoppable = {b for b in breakpoints if b in facts.code_lines - facts.quiet_lines}
+    span = facts.functions.get(step.function)
+    if step.depth != 0 or span is None or step.function in facts.generators:
+        return stoppable
+    if len(re.findall(rf"\b{re.escape(step.function)}\b", facts.source)) != 1:
+        return stoppable  # it may be called again (recursion, a method of another instance)
+    own = {b for b in stoppable if span[0] <= b <= span[1] and b not in facts.scopes_at}
+    own -= nested_lines(facts, step.function)  # lines of other frames
+    if step.event == "return":
+        return stoppable - own
+    if step.event == "call":
+        starts = facts.next_lines.get(step.line, set())
+    else:
+        start = facts.started_at.get(step.line, step.line)
+        starts = facts.def_next.get(start, facts.next_lines.get(start, set()))
+    # CPython goes back and forth between the lines of a statement written over several
+    reached = set(facts.spans.get(facts.started_at.get(step.line, step.line), ()))
+    for line in starts:
+        more = reachable_lines(facts, step.function, line)
+        if more is None:
+            return stoppable
+        reached |= facts.widened(more)
+    return stoppable - (own - reached)
+
+
+_INLINE_FRAMES = frozenset({"<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>", "<lambda>"})
+
+
+def _inline_frame_step(facts: SourceFacts, state: State, action: str) -> Constraints | None:
+    """Stepping in the frame of a comprehension or a lambda: it runs on its own lines only,
+    and (but a generator expression, which hands each item back) returns to its caller's line
+    or what follows. None: the source does not say."""
+    step = state.step
+    depth = step.depth
+    start = facts.started_at.get(step.line, step.line)
+    statement = facts.spans.get(start, {start})
+    own = {n for n in statement if step.function in facts.scopes_at.get(n, ())}
+    if step.line not in own:
+        return None
+    if step.event in ("line", "call"):
+        allowed: Allowed = {event: (own, {depth}) for event in ("line", "exception", "return")}
+        if action == "step_into":
+            allowed["call"] = (facts.code_lines, {depth + 1})
+        return _rule(allowed)
+    if step.event != "return" or step.function == "<genexpr>" or not state.outer or depth == 0:
+        return None
+    caller = state.outer[-1].line
+    resumed = facts.widened(facts.next_lines.get(caller, facts.code_lines) | {caller})
+    return _rule(
+        {
+            "line": (resumed, {depth - 1}),
+            "exception": ({caller}, {depth - 1}),
+            "return": ({caller}, {depth - 1}),
+            "call": (facts.code_lines, {depth}) if action != "step_out" else (set(), set()),
+        }
+    )
+
+
+_DEF = ("def ", "async def ")
+
+
+def _step_back(facts: SourceFacts, state: State) -> Constraints | None:
+    """Where a step back from a frame's line, return or exception lands (None: the CFG does not
+    say, every stop stays allowed).
+
+    Before a line: a CFG predecessor in the frame (its line or exception event; the other
+    lines of a statement written over several, which CPython comes back from to the first),
+    the return of a function a predecessor called, or, only after the function's header, the
+    frame's call. Before a return or an exception: the same statement's line or exception, or
+    the return of a function it called.
+    """
+    step = state.step
+    depth = step.depth
+    span = facts.functions.get(step.function)
+    header = facts.headers.get(step.function, set())
+    if span is None or step.line in header:
+        return None
+    if step.event == "line":
+        before = {p for p, after in facts.next_lines.items() if step.line in after}
+        before |= {p for p, after in facts.def_next.items() if step.line in after}
+        before |= facts.spans.get(step.line, set()) - {step.line}
+        entered = before & header
+        before = _branch_side(facts, state, _loop_entry_side(facts, state, before - header))
+        before = _could_lead_here(facts, state, before)
+        callers = before
+    elif step.event in ("return", "exception"):
+        start = facts.started_at.get(step.line, step.line)
+        before = {start} | facts.spans.get(start, set())
+        entered, callers = set(), {start}
+    else:
+        return None
+    if not before and not entered:
+        return None
+    callees = set().union(*(_called_lines(facts, p) for p in callers))
+    returns = {
+        n
+        for name, (first, last, _) in facts.functions.items()
+        if first in callees or name in facts.generators
+        for n in facts.code_lines
+        if first <= n <= last
+    }
+    allowed: Allowed = {
+        "line": (before, {depth}),
+        "exception": (before, {depth}),
+        "return": (returns | before, {depth + 1}),  # `before`: a comprehension's frame
+    }
+    if entered:
+        allowed["call"] = ({span[0]}, {depth})
+    return _rule(allowed)
+
+
 def _may_raise(state: State) -> bool:
     """Whether a frame's locals hint that an exception is under way (then any line may exit)."""
     return state.step.event == "exception"
@@ -401,38 +323,22 @@ def stop_constraints(
     if following is not None:
         following = facts.widened(following | {step.line}) - {step.line} | following
     if action == "continue":
-        return _rule({"line": (set(breakpoints), range(0, 32))})
+        return _rule({"line": (_breakpoints_ahead(facts, state, breakpoints), range(0, 32))})
     nested_def = any(v[0] == step.line for n, v in facts.functions.items() if n != step.function)
     resumable = step.function in facts.generators or step.function.startswith("<")
-    if action == "step_back" and step.event == "line" and not nested_def and not resumable:
-        # Before a line: a CFG predecessor (its line or exception event), the frame's call,
-        # or the return of a function a predecessor called.
-        before = {p for p, after in facts.next_lines.items() if step.line in after}
-        before |= {p for p, after in facts.def_next.items() if step.line in after}
-        before = _branch_side(facts, state, _loop_entry_side(facts, state, before))
-        before = _could_lead_here(facts, state, before)
-        span = facts.functions.get(step.function)
-        if before and span:
-            callees = set().union(*(_called_lines(facts, p) for p in before))
-            returns = {
-                n
-                for name, (start, end, _) in facts.functions.items()
-                if start in callees or name in facts.generators
-                for n in anywhere
-                if start <= n <= end
-            }
-            return _rule(
-                {
-                    "line": (before, {depth}),
-                    "exception": (before, {depth}),
-                    "call": ({span[0]}, {depth}),
-                    "return": (returns | before, {depth + 1}),
-                }
-            )
+    plain_def = nested_def and facts.statement_text.get(step.line, "").lstrip().startswith(_DEF)
+    if action == "step_back" and not resumable and (not nested_def or plain_def):
+        rule = _step_back(facts, state)
+        if rule is not None:
+            return rule
     after_def = facts.def_next.get(step.line)
     stepping = step.event == "line" and action in ("step_into", "step_over") and not resumable
     if nested_def and after_def and stepping:  # the `def` binds a name; the enclosing CFG goes on
         return _rule({"line": (after_def, {depth}), "exception": ({step.line}, {depth})})
+    if action != "step_back" and step.function in _INLINE_FRAMES:
+        rule = _inline_frame_step(facts, state, action)
+        if rule is not None:
+            return rule
     if action == "step_back" or nested_def or resumable:
         return wide  # a nested `def` line or a generator's yield: the CFG does not say
     if following is None and step.event != "return":
@@ -548,7 +454,7 @@ def step_delta_bound(
     )
     if not stays_in_frame:
         return None
-    reached = _reachable_lines(facts, step.function, step.line)
+    reached = reachable_lines(facts, step.function, step.line)
     if reached is None:
         return None
     lines = facts.source.splitlines()
@@ -557,33 +463,3 @@ def step_delta_bound(
         for n in reached
     }
     return frame_bound(statements, facts.names, step.locals)
-
-
-def _reachable_lines(facts: SourceFacts, function: str, start: int) -> set[int] | None:
-    """`start` and every line of `function` the CFG reaches from it (None: not known).
-
-    `next_lines` is keyed by line, so a nested `def` line holds the nested function's entry
-    edge, not the outer function's. A reached nested def goes on at the first statement after
-    the nested function; that may over-approximate, which a bound may do. (A `nonlocal` in the
-    nested function is `NameFacts.nonlocal_names`' business.)
-    """
-    span = facts.functions.get(function)
-    if span is None or start not in facts.next_lines:
-        return None
-    nested = {
-        begin: end
-        for name, (begin, end, _) in facts.functions.items()
-        if name != function and span[0] < begin <= span[1]
-    }
-    reached, stack = set(), [start]
-    while stack:
-        line = stack.pop()
-        if line in reached:
-            continue
-        reached.add(line)
-        if line in nested:
-            after = [n for n in facts.statement_lines if nested[line] < n <= span[1]]
-            stack.extend(after[:1])
-            continue
-        stack.extend(facts.next_lines.get(line, ()))
-    return reached

@@ -282,7 +282,8 @@ def calibration(
 
 def _reads_back(source: str, function: str, call: str, recorded: State) -> bool:
     """Whether `call`, read as the predictor reads it, gives exactly the recorded call stop."""
-    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+    from neurodebug.neural_debugger.predict.constraints import call_state
+    from neurodebug.neural_debugger.predict.source_facts import source_facts
 
     try:
         state = call_state(source_facts(source), function, call)

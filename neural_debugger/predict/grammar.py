@@ -16,13 +16,10 @@ from typing import Any
 
 from neurodebug.neural_debugger.model.encoding import State
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
-from neurodebug.neural_debugger.predict.constraints import (
-    Constraints,
-    SourceFacts,
-    step_delta_bound,
-)
+from neurodebug.neural_debugger.predict.constraints import Constraints, step_delta_bound
 from neurodebug.neural_debugger.predict.delta_names import DeltaBound
 from neurodebug.neural_debugger.predict.folding import quiet_literal_eval
+from neurodebug.neural_debugger.predict.source_facts import SourceFacts
 
 MAX_VALUE_TOKENS = 48
 """A value this long is ended: reprs are cut at 80 characters, mostly 1–2 per token."""

@@ -49,12 +49,9 @@ from neurodebug.neural_debugger.model.encoding import (
 from neurodebug.neural_debugger.model.source_view import model_text
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.predict.constraints import (
-    PredictionError,
-    SourceFacts,
     call_state,
     folded_stop,
     folded_stops,
-    source_facts,
     stop_constraints,
 )
 from neurodebug.neural_debugger.predict.grammar import (
@@ -62,6 +59,11 @@ from neurodebug.neural_debugger.predict.grammar import (
     Row,
     TargetGrammar,
     is_literal,
+)
+from neurodebug.neural_debugger.predict.source_facts import (
+    PredictionError,
+    SourceFacts,
+    source_facts,
 )
 
 MAX_TARGET_TOKENS = 160

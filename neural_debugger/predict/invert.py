@@ -53,7 +53,7 @@ def choose_call(
 ) -> InvertAnswer:
     """The first candidate call shown to return `output` (see the module docstring)."""
     # imported here: the language server imports this module at start-up, for its types
-    from neurodebug.neural_debugger.predict.constraints import PredictionError
+    from neurodebug.neural_debugger.predict.source_facts import PredictionError
 
     candidates = predictor.predict_input_candidates(source, function, output, count)
     verdicts: list[tuple[str, bool | None]] = []

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
-from neurodebug.neural_debugger.predict.constraints import (
-    PredictionError,
-    call_state,
-    source_facts,
-)
+from neurodebug.neural_debugger.predict.constraints import call_state
+from neurodebug.neural_debugger.predict.source_facts import PredictionError, source_facts
 
 SIGNATURES = (
     "def scale(x, factor=3, *, label='n', unit=None):\n    return x\n"

@@ -9,7 +9,8 @@ from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 from neurodebug.neural_debugger.model.dataset import states_of
 from neurodebug.neural_debugger.model.encoding import State, apply_stop
-from neurodebug.neural_debugger.predict.constraints import folded_stop, folded_stops, source_facts
+from neurodebug.neural_debugger.predict.constraints import folded_stop, folded_stops
+from neurodebug.neural_debugger.predict.source_facts import source_facts
 
 LATTICE = """
 def count_paths(rows, cols):

@@ -11,9 +11,10 @@ from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 from neurodebug.neural_debugger.groundtruth.tracer import trace_source
 from neurodebug.neural_debugger.model.dataset import Program, sample_transitions, states_of
 from neurodebug.neural_debugger.model.encoding import State, apply_stop
-from neurodebug.neural_debugger.predict.constraints import folded_stop, source_facts
+from neurodebug.neural_debugger.predict.constraints import folded_stop
 from neurodebug.neural_debugger.predict.folded_steps import fold_facts
 from neurodebug.neural_debugger.predict.folding import Folder, NotFoldable, bound_names
+from neurodebug.neural_debugger.predict.source_facts import source_facts
 
 from tests.neural_debugger.neural_fixtures import PROGRAMS
 

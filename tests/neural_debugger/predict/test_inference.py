@@ -182,7 +182,8 @@ def test_composed_step_out_and_output_walk_folded_single_steps() -> None:
 
 @pytest.mark.parametrize("call", ["f({[1]: 2})", "f(x)", "f(1 +)", "f({1, [2]})"])
 def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> None:
-    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+    from neurodebug.neural_debugger.predict.constraints import call_state
+    from neurodebug.neural_debugger.predict.source_facts import source_facts
 
     facts = source_facts("def f(a):\n    return a\n")
     with pytest.raises(PredictionError, match=r"--call is not a call expression|must be literals"):
@@ -190,9 +191,10 @@ def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> Non
 
 
 def test_text_the_model_writes_never_makes_python_warn(recwarn: pytest.WarningsRecorder) -> None:
-    from neurodebug.neural_debugger.predict.constraints import call_state, source_facts
+    from neurodebug.neural_debugger.predict.constraints import call_state
     from neurodebug.neural_debugger.predict.folding import NotFoldable, literal
     from neurodebug.neural_debugger.predict.grammar import is_literal
+    from neurodebug.neural_debugger.predict.source_facts import source_facts
 
     assert not is_literal("1if")
     with pytest.raises(NotFoldable):

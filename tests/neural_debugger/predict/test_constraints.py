@@ -1,0 +1,142 @@
+"""What a step back may land on, from the source alone (`stop_constraints`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from neurodebug.neural_debugger.groundtruth.trace import Step
+from neurodebug.neural_debugger.model.encoding import Frame, State
+from neurodebug.neural_debugger.predict.constraints import Constraints, stop_constraints
+from neurodebug.neural_debugger.predict.source_facts import source_facts
+
+SOURCE = textwrap.dedent(
+    '''\
+    @staticmethod
+    def scale(
+        values, factor
+    ):
+        """Multiply every value.
+
+        A docstring is no line of the frame.
+        """
+        out = []
+        for v in values:
+            out.append(v * factor)
+        total = sum(
+            out
+        )
+        return out
+
+    def outer(n):
+        def inner(k):
+            return k + n
+        return inner(n)
+    '''
+)
+
+
+def back(
+    line: int, event: str = "line", function: str = "scale", **more_locals: str
+) -> Constraints:
+    frame = {"values": "[1]", "factor": "2", **more_locals}
+    state = State(Step(line, event, function, 0, frame))
+    return stop_constraints(source_facts(SOURCE), state, "step_back", ())
+
+
+def test_before_the_first_statement_is_only_the_call_at_the_first_decorator() -> None:
+    rule = back(9)
+    assert rule.events == {"call"}
+    assert rule.lines("call") == {1}
+
+
+def test_a_later_statement_is_never_preceded_by_the_call() -> None:
+    rule = back(10)  # `v` is not bound yet: the loop is entered from `out = []`
+    assert "call" not in rule.events
+    assert rule.lines("line") == {9}
+    assert rule.depths("line") == {0}
+    assert back(10, v="1").lines("line") == {11}  # the body went round
+
+
+def test_a_statement_over_several_lines_may_come_back_from_its_other_lines() -> None:
+    # `total = sum(` is reported again after `out` on the next line is loaded
+    assert back(12, v="1").lines("line") == {10, 13, 14}
+    assert back(15, v="1").lines("line") == {12}
+
+
+def test_before_a_return_is_its_own_line_or_what_that_line_called() -> None:
+    rule = back(15, "return")
+    assert rule.lines("line") == {15}
+    assert "call" not in rule.events
+    rule = back(20, "return", "outer")
+    assert rule.lines("line") == {20}
+    assert rule.lines("return") >= {19}  # `inner` returned to it
+    assert rule.depths("return") == {1}
+
+
+def test_a_nested_def_line_follows_the_enclosing_frames_header() -> None:
+    rule = back(18, function="outer")  # `def inner` is outer's first statement
+    assert rule.events == {"call"}
+    assert rule.lines("call") == {17}
+    rule = back(19, function="inner")  # inner's first line: only inner's call, never line 18
+    assert rule.events == {"call"}
+    assert rule.lines("call") == {18}
+
+
+def go_on(line: int, breakpoints: tuple[int, ...], source: str = SOURCE, **frame: str) -> set[int]:
+    """The breakpoint lines a continue from `scale`'s `line` may stop at."""
+    function = "scale" if source is SOURCE else "walk"
+    state = State(Step(line, "line", function, 0, {"values": "[1]", **frame}))
+    return set(stop_constraints(source_facts(source), state, "continue", breakpoints).lines("line"))
+
+
+def test_a_continue_never_stops_on_a_docstring_or_a_header() -> None:
+    assert go_on(9, (1, 2, 5, 6)) == set()
+
+
+def test_a_continue_reaches_only_what_the_frame_can_still_run() -> None:
+    assert go_on(12, (9, 10, 11, 15)) == {15}  # the loop is behind
+    assert go_on(11, (9, 10, 11, 15), v="1") == {10, 11, 15}  # inside it: round again
+    assert go_on(13, (12,)) == {12}  # `total = sum(` is reported again after `out`
+
+
+def test_a_continue_keeps_lines_another_call_may_reach() -> None:
+    recursive = textwrap.dedent(
+        """\
+        def walk(values):
+            total = [v for v in values]
+            if len(values) > 1:
+                walk(values[1:])
+            def visit(x):
+                return x
+            return total
+        """
+    )
+    # `walk` calls itself: its first lines may stop again in a deeper frame
+    assert go_on(7, (2, 3, 6), recursive) == {2, 3, 6}
+    plain = recursive.replace("walk(values[1:])", "print(values[1:])")
+    # no other call of `walk`: only `visit` (a frame of its own) remains ahead of line 7
+    assert go_on(7, (2, 3, 6), plain) == {2, 6}
+
+
+def test_a_comprehension_frame_steps_on_its_own_lines_and_returns_to_its_caller() -> None:
+    source = textwrap.dedent(
+        """\
+        def table(rows):
+            cells = [
+                str(cell) for row in rows
+                for cell in row
+            ]
+            return cells
+        """
+    )
+    facts = source_facts(source)
+    caller = Frame("table", 2, {"rows": "[[1]]"})
+    inside = State(Step(3, "line", "<listcomp>", 1, {}), (caller,))
+    over = stop_constraints(facts, inside, "step_over", ())
+    assert over.events == {"line", "exception", "return"}
+    assert over.lines("line") == {2, 3, 4, 5}  # `[` to `]`; `return cells` is the caller's
+    assert over.depths("line") == {1}
+    back_in_caller = State(Step(3, "return", "<listcomp>", 1, {}), (caller,))
+    rule = stop_constraints(facts, back_in_caller, "step_over", ())
+    assert rule.depths("line") == {0}
+    assert 6 in rule.lines("line")

@@ -38,6 +38,12 @@ ENTRY = 0
 EXIT = 1
 
 
+MATCH_SUBJECT = "<subject>"
+"""The value a `match` statement tests, as a variable: its line defines it (the subject is
+evaluated once there) and every `case` line reads it, so a capture depends on the subject's
+names through the `match` line, the way CPython runs it."""
+
+
 @dataclass(slots=True)
 class StatementNode:
     """One statement (or compound-statement header) of a function, lines 1-based."""
@@ -488,6 +494,8 @@ class _Builder:
         )
         if subject is not None:
             self._scan_into(head, subject)
+        # evaluated once, here: the `case` lines test this value, not the names it was built from
+        self.nodes[head].defs = [*self.nodes[head].defs, (MATCH_SUBJECT, True, "match")]
         body = stmt.child_by_field_name("body")
         cases = [] if body is None else [c for c in body.named_children if c.type == "case_clause"]
         ends: list[int] = []
@@ -506,9 +514,9 @@ class _Builder:
             guard = clause.child_by_field_name("guard")
             if guard is not None:
                 scan.expr(guard)
-            # matching reads the subject: captures take their values from it
+            # matching reads the subject's value: captures take their values from it
             self.attach(case, scan)
-            node.uses = [*self.nodes[head].uses, *scan.uses]
+            node.uses = [MATCH_SUBJECT, *scan.uses]
             ends = ends + self.block(consequence, [case])
             previous = case
             if irrefutable(clause):

@@ -28,7 +28,8 @@ from .definitions import (
 )
 from .document import Document
 from .expressions import parameter_names, text_of
-from .facts import FunctionFacts
+from .extract import MATCH_SUBJECT
+from .facts import FunctionFacts, VarLine
 from .scopes import Binding, Occurrence
 
 _IMPORTS = ("import_statement", "import_from_statement", "future_import_statement")
@@ -112,7 +113,8 @@ def _variable_paragraphs(
             parts.append(f"Written here ({here[0].how}).")
             data = sorted(
                 {
-                    f"`{v.var}` (line {v.line}{_EDGE_NOTES[facts.data_kind(v.var, v.line, statement)]})"
+                    f"{_source_name(document, v)} "
+                    f"(line {v.line}{_EDGE_NOTES[facts.data_kind(v.var, v.line, statement)]})"
                     for d in here
                     for v in d.data
                 }
@@ -144,6 +146,13 @@ def _variable_paragraphs(
             )
         )
     return parts
+
+
+def _source_name(document: Document, source: VarLine) -> str:
+    """A data source as a reader names it: the variable, or what a `match` line evaluated."""
+    if source.var == MATCH_SUBJECT:
+        return f"the subject of `{_code(document, source.line)}`"
+    return f"`{source.var}`"
 
 
 def _outer_binding(document: Document, binding: Binding) -> list[str]:

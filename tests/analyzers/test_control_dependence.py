@@ -5,7 +5,8 @@ from __future__ import annotations
 from textwrap import dedent
 
 from neurodebug.analyzers.document import analyze_source
-from neurodebug.analyzers.facts import ControlEdge, FunctionFacts
+from neurodebug.analyzers.extract import MATCH_SUBJECT
+from neurodebug.analyzers.facts import ControlEdge, FunctionFacts, VarLine
 
 
 def function(source: str) -> FunctionFacts:
@@ -88,10 +89,12 @@ def test_match_cases_and_guards() -> None:
             return x
         """
     )
-    assert conditions(facts, 4) == [(3, ("cmd",))]
-    assert conditions(facts, 6) == [(5, ("cmd", "n", "verbose"))]
-    assert conditions(facts, 8) == [(5, ("cmd", "n", "verbose"))]
+    # a case tests the subject's value, evaluated once on the `match` line
+    assert conditions(facts, 4) == [(3, (MATCH_SUBJECT,))]
+    assert conditions(facts, 6) == [(5, (MATCH_SUBJECT, "n", "verbose"))]
+    assert conditions(facts, 8) == [(5, (MATCH_SUBJECT, "n", "verbose"))]
     assert conditions(facts, 9) == []
+    assert VarLine("cmd", 1) in facts.information_flow(6, "x")  # through the `match` line
 
 
 def test_except_clauses_decide_their_handlers() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 from neurodebug.analyzers.document import analyze_source
+from neurodebug.analyzers.extract import MATCH_SUBJECT
 from neurodebug.analyzers.facts import FunctionFacts, VarLine
 
 
@@ -67,7 +68,7 @@ def test_binding_forms() -> None:
     assert facts.params == ["a", "rest", "key", "options"]
 
 
-def test_match_captures_read_the_subject() -> None:
+def test_match_captures_read_the_subject_evaluated_on_the_match_line() -> None:
     facts = function(
         """\
         def f(cmd):
@@ -85,11 +86,15 @@ def test_match_captures_read_the_subject() -> None:
         ("first", 5),
         ("others", 5),
         ("red", 7),
+        (MATCH_SUBJECT, 2),  # the value every case tests, evaluated once
     }
-    assert facts.reads_at(3) == {"cmd", "Point"}
+    assert facts.reads_at(3) == {MATCH_SUBJECT, "Point"}  # not `cmd`: it is not looked up again
     assert "Color" in facts.reads_at(7)
     red = next(d for d in facts.definitions if d.var == "red")
-    assert VarLine("cmd", 1) in red.data
+    assert red.data == (VarLine(MATCH_SUBJECT, 2),)
+    subject = next(d for d in facts.definitions if d.var == MATCH_SUBJECT)
+    assert subject.data == (VarLine("cmd", 1),)
+    assert VarLine("cmd", 1) in facts.information_flow(8, "red")
 
 
 def test_nested_definitions_decorators_and_defaults_read_the_enclosing_scope() -> None:
@@ -279,3 +284,13 @@ def test_calls_on_imported_modules_and_pure_methods_are_not_writes() -> None:
     assert f.lines_that_may_write("found") == {6}
     g = facts("g")[0]
     assert g.lines_that_may_write("re") == {11, 12}  # a parameter shadows the module
+
+
+def test_hover_names_the_match_subject_a_capture_comes_from() -> None:
+    from neurodebug.analyzers.document import Document
+    from neurodebug.analyzers.hover_facts import hover_facts
+
+    source = 'def f(cmd):\n    match cmd:\n        case ("go", where):\n            return where\n'
+    captured = hover_facts(Document.open("file:///m.py", 1, source), 3, 22)  # `where`
+    assert captured is not None
+    assert "Data from: the subject of `match cmd:` (line 2)" in captured.paragraphs

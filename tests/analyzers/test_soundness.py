@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from neurodebug.analyzers import EXIT_LINE
 from neurodebug.analyzers.document import analyze_source
+from neurodebug.analyzers.extract import MATCH_SUBJECT
 from neurodebug.analyzers.facts import FunctionFacts
 
 from .program_gen import ARGUMENTS, generate
@@ -109,7 +110,9 @@ def oracle(source: str) -> LineFacts:
                 visit(stmt.orelse)
                 visit(stmt.finalbody)
             elif isinstance(stmt, ast.Match):
+                # the subject is evaluated once, on the `match` line; each case tests that value
                 header(stmt.lineno, [stmt.subject], [])
+                facts.writes[stmt.lineno].add(MATCH_SUBJECT)
                 for case in stmt.cases:
                     captures = {
                         sub.name
@@ -117,6 +120,7 @@ def oracle(source: str) -> LineFacts:
                         if isinstance(sub, ast.MatchAs | ast.MatchStar) and sub.name
                     }
                     header(case.pattern.lineno, [case.guard] if case.guard else [], [])
+                    facts.reads[case.pattern.lineno].add(MATCH_SUBJECT)
                     facts.writes.setdefault(case.pattern.lineno, set()).update(captures)
                     visit(case.body)
             elif isinstance(stmt, ast.FunctionDef):

@@ -91,6 +91,30 @@ def reaching_definitions(
     for index in order:
         for nxt in successors[index]:
             preds[nxt].append(index)
+    # A loop whose body runs at least once is left from its header only after a round: along
+    # that edge, the header passes on what came back from the body, not what entered the loop.
+    once = [loop for loop in graph.loops if loop.runs_once]
+    back = {  # such a header -> its predecessors inside the loop
+        loop.header: [p for p in preds[loop.header] if loop.header <= p < loop.end_body]
+        for loop in once
+    }
+    rounds: dict[int, list[int]] = {}  # node after such a header -> those headers
+    for loop in once:
+        for nxt in nodes[loop.header].succ:
+            if not loop.header <= nxt < loop.end_body and loop.header in preds[nxt]:
+                preds[nxt].remove(loop.header)
+                rounds.setdefault(nxt, []).append(loop.header)
+
+    def after_a_round(header: int) -> int:
+        """What `header` passes on when it leaves its loop (an inner such loop's header among
+        its predecessors passes on its own round's)."""
+        again = 0
+        for pred in back[header]:
+            again |= (
+                after_a_round(pred) if header in rounds and pred in rounds[header] else out[pred]
+            )
+        return (again & keep[header]) | gen[header]
+
     reach_in = [0] * count
     out = [0] * count
     # without loops the graph is acyclic and one pass in reverse postorder is the fixpoint
@@ -102,6 +126,8 @@ def reaching_definitions(
             incoming = 0
             for pred in preds[index]:
                 incoming |= out[pred]
+            for header in rounds.get(index, ()):
+                incoming |= after_a_round(header)
             reach_in[index] = incoming
             new_out = (incoming & keep[index]) | gen[index]
             if new_out != out[index]:

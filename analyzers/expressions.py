@@ -488,6 +488,49 @@ def scan_pattern(pattern: tree_sitter.Node, scan: Scan) -> None:
             stack.extend(node.named_children)
 
 
+def _int_literal(node: tree_sitter.Node) -> int | None:
+    """The value of `3` or `-3` (decimal only), else None."""
+    sign = 1
+    if node.type == "unary_operator" and text_of(node).startswith("-"):
+        operand = node.child_by_field_name("argument")
+        if operand is None:
+            return None
+        node, sign = operand, -1
+    if node.type != "integer" or not text_of(node).isdigit():
+        return None
+    return sign * int(text_of(node))
+
+
+def never_empty_iterable(node: tree_sitter.Node) -> bool:
+    """Whether iterating `node` always yields something: `range` of literal bounds that are not
+    empty, a list, tuple or set display with an element and no `*` unpacking, or a plain
+    non-empty string. (`range` is taken to be the builtin.)"""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type in ("list", "tuple", "set"):
+        items = node.named_children
+        return bool(items) and all(item.type not in ("list_splat", "comment") for item in items)
+    if node.type == "string":
+        parts = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
+        return all(p.type == "string_content" for p in parts) and any(text_of(p) for p in parts)
+    if node.type != "call":
+        return False
+    function, arguments = (
+        node.child_by_field_name("function"),
+        node.child_by_field_name("arguments"),
+    )
+    if function is None or arguments is None or text_of(function) != "range":
+        return False
+    bounds = [_int_literal(a) for a in arguments.named_children]
+    if not bounds or len(bounds) > 3 or any(b is None for b in bounds):
+        return False
+    values = [b for b in bounds if b is not None]
+    if len(values) == 1:
+        return values[0] > 0
+    start, stop, step = (*values, 1) if len(values) == 2 else values
+    return step != 0 and (start < stop if step > 0 else start > stop)
+
+
 def irrefutable(case_clause: tree_sitter.Node) -> bool:
     """`case _:` or `case name:` without a guard always matches."""
     if case_clause.child_by_field_name("guard") is not None:

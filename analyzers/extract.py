@@ -26,6 +26,7 @@ from .expressions import (
     end_line_of,
     irrefutable,
     line_of,
+    never_empty_iterable,
     parameter_defaults,
     parameter_names,
     scan_expression_statement,
@@ -75,6 +76,10 @@ class LoopInfo:
     body_start_line: int
     body_end_line: int
     is_async: bool = False
+    runs_once: bool = False
+    """The body runs at least once: a `for` over an iterable that is never empty
+    (`range(3)`, `[a, b]`), so what comes before the loop reaches past it only through the
+    body."""
 
 
 @dataclass(slots=True)
@@ -328,7 +333,8 @@ class _Builder:
                 self.iterated.append((left, right))
         self.attach(head, scan)
         is_async = any(child.type == "async" for child in stmt.children[:1])
-        return self._loop(stmt, head, "for", is_async)
+        never_empty = right is not None and not is_async and never_empty_iterable(right)
+        return self._loop(stmt, head, "for", is_async, runs_once=never_empty)
 
     def while_statement(self, stmt: tree_sitter.Node, preds: list[int]) -> list[int]:
         condition = stmt.child_by_field_name("condition")
@@ -342,7 +348,13 @@ class _Builder:
         return self._loop(stmt, head, "while", False, always)
 
     def _loop(
-        self, stmt: tree_sitter.Node, head: int, kind: str, is_async: bool, always: bool = False
+        self,
+        stmt: tree_sitter.Node,
+        head: int,
+        kind: str,
+        is_async: bool,
+        always: bool = False,
+        runs_once: bool = False,
     ) -> list[int]:
         ctx = _LoopCtx(head)
         self.ctx.append(ctx)
@@ -361,6 +373,7 @@ class _Builder:
                 line_of(body) if body is not None else line_of(stmt),
                 body_end_line,
                 is_async,
+                runs_once,
             )
         )
         alternative = stmt.child_by_field_name("alternative")

@@ -294,3 +294,31 @@ def test_hover_names_the_match_subject_a_capture_comes_from() -> None:
     captured = hover_facts(Document.open("file:///m.py", 1, source), 3, 22)  # `where`
     assert captured is not None
     assert "Data from: the subject of `match cmd:` (line 2)" in captured.paragraphs
+
+
+def test_a_loop_over_a_never_empty_iterable_runs_its_body_before_leaving() -> None:
+    facts = function(
+        """\
+        def f(xs, a):
+            best = a
+            for i in range(3):
+                best = i
+            for j in range(3):
+                for k in [a, 1]:
+                    last = k
+            seen = a
+            for x in xs:
+                seen = x
+            kept = a
+            for n in range(2):
+                if n > a:
+                    break
+                kept = n
+            return best, last, seen, kept
+        """
+    )
+    # `range(3)` runs the body: the `best = a` before the loop never reaches the return
+    assert facts.reaching_definitions(16, "best") == {4}
+    assert facts.reaching_definitions(16, "last") == {7}  # nested: both loops run
+    assert facts.reaching_definitions(16, "seen") == {8, 10}  # `xs` may be empty
+    assert facts.reaching_definitions(16, "kept") == {11, 15}  # a break in the first round

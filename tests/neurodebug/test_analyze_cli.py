@@ -11,13 +11,14 @@ from tests.conftest import REPO_ROOT, run_neurodebug
 
 SLOW = (
     "def keep(words, stop: list[str]):\n"
+    "    first = sorted(stop)[0]\n"
     "    kept = []\n"
     "    for w in words:\n"
-    "        if w not in ','.join(stop):\n"
+    "        if w != first:\n"
     "            kept.append(w)\n"
     "    return len(list(kept))\n"
 )
-"""Two default findings: ND301 (unsafe fix) on line 4, ND309 (safe fix) on line 6. The loop is
+"""Two default findings: ND222 (unsafe fix) on line 2, ND309 (safe fix) on line 7. The loop is
 also an opt-in ND104 case, reported only when selected."""
 SCHEMA = Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json"
 
@@ -38,8 +39,8 @@ def test_text_output_and_exit_status_one(tmp_path: Path) -> None:
     completed = run_neurodebug("analyze", "--no-cache", ".", cwd=tmp_path)
     assert completed.returncode == 1
     assert completed.stdout.splitlines() == [
-        "slow.py:4:21: ND301 `','.join(stop)` is loop-invariant: compute it once before the loop",
-        "slow.py:6:12: ND309 [*] `len(list(kept))` copies everything to count it: use `len(kept)`",
+        "slow.py:2:13: ND222 Use `min()` instead of sorting to take one element",
+        "slow.py:7:12: ND309 [*] `len(list(kept))` copies everything to count it: use `len(kept)`",
         "Found 2 problems.",
         "[*] 1 fixable with --fix.",
         "1 more fixable with --fix --unsafe-fixes.",
@@ -54,13 +55,13 @@ def test_json_findings_carry_codes_equivalents_positions_and_fixes(tmp_path: Pat
     by_code = {finding["code"]: finding for finding in findings}
     identity = by_code["ND309"]
     assert identity["equivalents"] == []
-    assert (identity["path"], identity["line"], identity["column"]) == ("slow.py", 6, 12)
-    assert (identity["end_line"], identity["end_column"]) == (6, 27)
+    assert (identity["path"], identity["line"], identity["column"]) == ("slow.py", 7, 12)
+    assert (identity["end_line"], identity["end_column"]) == (7, 27)
     assert identity["severity"] == "warning"
     assert identity["fix"]["safety"] == "safe"
     assert identity["fix"]["edits"][0]["new_text"] == "len(kept)"
-    assert by_code["ND301"]["equivalents"] == ["W8201"]
-    assert by_code["ND301"]["fix"]["safety"] == "unsafe"
+    assert by_code["ND222"]["equivalents"] == ["FURB192"]
+    assert by_code["ND222"]["fix"]["safety"] == "unsafe"
 
 
 def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ def test_sarif_output_validates_against_the_schema(tmp_path: Path) -> None:
     schema = json.loads(SCHEMA.read_text())
     jsonschema.validate(log, schema)
     run = log["runs"][0]
-    assert {result["ruleId"] for result in run["results"]} == {"ND000", "ND309", "ND301"}
+    assert {result["ruleId"] for result in run["results"]} == {"ND000", "ND309", "ND222"}
     rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
@@ -91,17 +92,17 @@ def test_github_annotations(tmp_path: Path) -> None:
     write(tmp_path)
     completed = run_neurodebug("analyze", "--format", "github", "slow.py", cwd=tmp_path)
     last = completed.stdout.splitlines()[-1]
-    assert last.startswith("::warning title=neurodebug (ND309),file=slow.py,line=6,col=12,")
+    assert last.startswith("::warning title=neurodebug (ND309),file=slow.py,line=7,col=12,")
     assert last.endswith("::ND309 `len(list(kept))` copies everything to count it: use `len(kept)`")
 
 
 def test_fix_writes_safe_fixes_only_and_is_idempotent(tmp_path: Path) -> None:
     path = write(tmp_path)
     completed = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
-    assert completed.returncode == 1  # the unsafe ND301 finding remains
+    assert completed.returncode == 1  # the unsafe ND222 finding remains
     text = path.read_text()
     assert "    return len(kept)\n" in text
-    assert "join_stop" not in text
+    assert "min(stop)" not in text
     again = run_neurodebug("analyze", "--fix", "slow.py", cwd=tmp_path)
     assert path.read_text() == text
     assert "Fixed" not in again.stderr
@@ -113,11 +114,11 @@ def test_unsafe_fixes_and_diff_does_not_write(tmp_path: Path) -> None:
     diff = run_neurodebug("analyze", "--diff", "--unsafe-fixes", "slow.py", cwd=tmp_path)
     assert diff.returncode == 1
     assert path.read_text() == SLOW
-    assert "+    join_stop = ','.join(stop)" in diff.stdout
+    assert "+    first = min(stop)" in diff.stdout
     assert diff.stdout.startswith("--- a/slow.py\n+++ b/slow.py\n")
     fixed = run_neurodebug("analyze", "--fix", "--unsafe-fixes", "slow.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout
-    assert "join_stop = ','.join(stop)" in path.read_text()
+    assert "first = min(stop)" in path.read_text()
 
 
 def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
     stats = run_neurodebug("analyze", "--statistics", "--exit-zero", ".", cwd=tmp_path)
     assert stats.returncode == 0
     assert [line.split("\t")[:2] for line in stats.stdout.splitlines()] == [
-        ["1", "ND301"],
+        ["1", "ND222"],
         ["1", "ND309"],
     ]
     only = run_neurodebug("analyze", "--select", "PERF401", ".", cwd=tmp_path)
@@ -138,7 +139,7 @@ def test_exit_zero_statistics_select_ignore(tmp_path: Path) -> None:
 
 def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.neurodebug]\nignore = ["ND301"]\nper-file-ignores = { "gen_*.py" = ["ND3"] }\n'
+        '[tool.neurodebug]\nignore = ["ND222"]\nper-file-ignores = { "gen_*.py" = ["ND3"] }\n'
         'target-version = "python-three"\n'
     )
     write(tmp_path)
@@ -146,7 +147,7 @@ def test_pyproject_settings_and_suppression_comments(tmp_path: Path) -> None:
     write(tmp_path, "quiet.py", SLOW.replace("list(kept))", "list(kept))  # noqa"))
     completed = run_neurodebug("analyze", ".", cwd=tmp_path)
     assert [line.split(":")[0] for line in findings(completed.stdout)] == ["slow.py"]
-    assert "ND301" not in completed.stdout
+    assert "ND222" not in completed.stdout
     assert "target-version 'python-three'" in completed.stderr
 
 
@@ -168,7 +169,7 @@ def test_output_format_is_an_alias_and_keeps_stdout_machine_readable(tmp_path: P
     write(tmp_path)
     completed = run_neurodebug("analyze", "--output-format", "json", ".", cwd=tmp_path)
     assert completed.returncode == 1
-    assert [record["code"] for record in json.loads(completed.stdout)] == ["ND301", "ND309"]
+    assert [record["code"] for record in json.loads(completed.stdout)] == ["ND222", "ND309"]
     assert "Found 2 problems." in completed.stderr
 
 
@@ -217,11 +218,9 @@ def test_examples_have_their_documented_problems() -> None:
     for expected in [
         ("graph_search.py", "ND315"),
         ("log_parser.py", "ND305"),
-        ("log_parser.py", "ND306"),
         ("inventory_report.py", "ND307"),
         ("csv_summary.py", "ND222"),
         ("csv_summary.py", "ND308"),
-        ("text_tokenizer.py", "ND301"),
         ("text_tokenizer.py", "ND309"),
     ]:
         assert expected in codes, expected
@@ -235,7 +234,12 @@ def test_examples_have_their_documented_problems() -> None:
         str(REPO_ROOT / "examples"),
     )
     chosen = {(Path(f["path"]).name, f["code"]) for f in json.loads(opt_in.stdout)}
-    assert {("graph_search.py", "ND303"), ("inventory_report.py", "ND302")} <= chosen
+    assert {
+        ("graph_search.py", "ND303"),
+        ("inventory_report.py", "ND302"),
+        ("log_parser.py", "ND306"),
+        ("text_tokenizer.py", "ND301"),
+    } <= chosen
     assert not {code for _, code in codes} & {code for _, code in chosen}
 
 

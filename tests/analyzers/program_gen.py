@@ -246,4 +246,10 @@ def generate(seed: int, calls: bool = False) -> str:
     return "\n".join(state.lines) + "\n" + (CALLEES if calls else "")
 
 
-ARGUMENTS = ((0, 1, 2), (3, 5, -1), (7, 2, 4), (2, 2, 2))
+ARGUMENTS = (
+    (0, 1, 2), (3, 5, -1), (7, 2, 4), (2, 2, 2),
+    # twelve more, drawn once from -2..7 (seeded): more paths run, so the soundness test checks
+    # more observed edges and its precision counts fewer edges only because no input took them
+    (6, 3, 0), (6, 1, 4), (0, 6, -2), (3, 5, 3), (0, -2, 6), (4, -2, 7),
+    (7, 1, 0), (5, 0, 3), (-2, 2, 5), (7, 6, 3), (1, 1, 5), (3, 6, -1),
+)  # fmt: skip

@@ -137,12 +137,41 @@ CONSTANT_TIME_BUILTINS = frozenset(
 )
 """Builtins whose cost does not grow with their argument: hoisting or reusing one saves tens
 of nanoseconds per iteration (benchmarks/results/worth.json), so ND301, ND107 and ND310 leave
-such calls alone and the opt-in ND317 reports them."""
+such calls (and the others `is_constant_time` names) alone and the opt-in ND317 reports them."""
+
+
+_EMPTY_CONSTRUCTORS = frozenset(
+    {"frozenset", "set", "dict", "list", "tuple", "str", "bytes", "int", "float", "bool"}
+)
+"""Builtins that, called with no argument, make an empty or zero value in constant time."""
+
+_LITERAL_KEYS = frozenset({"string", "concatenated_string", "integer", "float", "true", "false"})
 
 
 def is_constant_time(ctx: Context, call: tree_sitter.Node) -> bool:
-    """`len(x)`, `isinstance(x, T)`, … whose arguments hold no further call."""
-    return is_plain_call_of(ctx, call, CONSTANT_TIME_BUILTINS)
+    """`len(x)`, `isinstance(x, T)`, … whose arguments hold no further call; a builtin
+    constructor called with no argument (`frozenset()`); a `.get` with a literal key
+    (`options.get("check", False)`: one hash lookup of a constant)."""
+    if is_plain_call_of(ctx, call, CONSTANT_TIME_BUILTINS):
+        return True
+    function = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    if function is None or arguments is None or arguments.type != "argument_list":
+        return False
+    args = [arg for arg in arguments.named_children if arg.type != "comment"]
+    if function.type == "identifier":
+        return not args and ctx.text(function) in _EMPTY_CONSTRUCTORS
+    method = function.child_by_field_name("attribute")
+    if function.type != "attribute" or method is None or ctx.text(method) != "get":
+        return False
+    return (
+        1 <= len(args) <= 2
+        and all(
+            arg.type not in ("keyword_argument", "list_splat", "dictionary_splat") for arg in args
+        )
+        and args[0].type in _LITERAL_KEYS
+        and not any(node.type in ("call", "interpolation") for node in walk(arguments))
+    )
 
 
 def is_plain_call_of(ctx: Context, call: tree_sitter.Node, names: frozenset[str]) -> bool:

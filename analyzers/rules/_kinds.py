@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 import tree_sitter
 
-from ._syntax import call_name, enclosing_scope, target_names, unparen, walk
+from ._syntax import (
+    LOOP_TYPES,
+    SCOPE_TYPES,
+    call_name,
+    enclosing_scope,
+    target_names,
+    unparen,
+    walk,
+)
 from .base import Context
 
 
@@ -156,3 +164,134 @@ def binding_values(ctx: Context, name_node: tree_sitter.Node) -> list[tree_sitte
         if candidate.type == "module":
             break
     return []
+
+
+def kind_before(ctx: Context, name_node: tree_sitter.Node, loop: tree_sitter.Node) -> str | None:
+    """What the name `name_node` (read inside `loop`) certainly holds when `loop` starts:
+    `known_kind`, or else the one kind of every binding in the function that can reach the
+    loop, where the last plain `name = value` on every path to the loop (a statement of a block
+    around it) hides the bindings written before it. So `group = set(group)` makes a parameter
+    or an outer loop's target a set, and a list bound only after the loop does not count.
+
+    Path-insensitive otherwise: a binding after that assignment, one before the loop or one in
+    a loop around both counts, whichever branch holds it; `global`/`nonlocal` give up."""
+    known = known_kind(ctx, name_node)
+    function = enclosing_scope(loop)
+    if known is not None or function.type != "function_definition":
+        return known
+    name = ctx.text(name_node)
+    sites = _binding_sites(ctx, function, name)
+    if sites is None:
+        return None
+    last = _last_plain_assignment(ctx, loop, name)
+    kinds = {
+        kind
+        for site, kind in sites
+        if (last is None or site.start_byte >= last.start_byte)
+        and (site.start_byte < loop.start_byte or _share_a_loop(site, loop, function))
+    }
+    return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+
+
+def _value_kind(ctx: Context, value: tree_sitter.Node) -> str | None:
+    """`literal_kind`, and `frozenset(...)`."""
+    value = unparen(value)
+    if value.type == "call" and call_name(ctx, value) == "frozenset":
+        return "frozenset"
+    return literal_kind(ctx, value)
+
+
+def _binding_sites(
+    ctx: Context, function: tree_sitter.Node, name: str
+) -> list[tuple[tree_sitter.Node, str | None]] | None:
+    """Each place `function` binds `name` (a parameter first), with the kind it binds when a
+    plain assignment (or the parameter's annotation) says; None when a `global` or `nonlocal`
+    statement names it, here or in a nested function (code elsewhere may rebind it)."""
+    if any(
+        node.type in ("global_statement", "nonlocal_statement")
+        and any(ctx.text(child) == name for child in node.named_children)
+        for node in walk(function, into_scopes=True)
+    ):
+        return None
+    sites: list[tuple[tree_sitter.Node, str | None]] = []
+    parameters = function.child_by_field_name("parameters")
+    for parameter in parameters.named_children if parameters is not None else []:
+        first = parameter if parameter.type == "identifier" else parameter.named_child(0)
+        annotation = parameter.child_by_field_name("type")
+        if first is not None and first.type == "identifier" and ctx.text(first) == name:
+            kind = _annotation_kind(ctx.text(annotation)) if annotation is not None else None
+            sites.append((parameter, kind))
+        elif any(node.type == "identifier" and ctx.text(node) == name for node in walk(parameter)):
+            sites.append((parameter, None))  # `*name`, `**name`, or a default that reads it
+    body = function.child_by_field_name("body")
+    for node in walk(body) if body is not None else []:
+        kind = node.type
+        if kind == "assignment":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and left.type == "identifier" and ctx.text(left) == name:
+                if right is not None:  # `name: T` alone binds nothing
+                    sites.append((node, _value_kind(ctx, right)))
+            elif left is not None and name in target_names(left):
+                sites.append((node, None))
+        elif _binds_other_way(ctx, node, name):
+            sites.append((node, None))
+    return sites
+
+
+def _binds_other_way(ctx: Context, node: tree_sitter.Node, name: str) -> bool:
+    """Whether `node` binds `name` other than by a plain assignment: a loop target, a walrus,
+    `def`/`class`, `as`, `del`, an import or a `case` pattern (the last two conservatively:
+    any identifier in them)."""
+    kind = node.type
+    if kind in ("function_definition", "class_definition", "named_expression"):
+        found = node.child_by_field_name("name")
+        return found is not None and ctx.text(found) == name
+    if kind == "for_statement":
+        left = node.child_by_field_name("left")
+        return left is not None and name in target_names(left)
+    if kind in ("as_pattern_target", "delete_statement"):
+        return any(name in target_names(child) for child in node.named_children)
+    if kind in ("case_pattern", "import_statement", "import_from_statement"):
+        return any(n.type == "identifier" and ctx.text(n) == name for n in walk(node))
+    return False
+
+
+def _last_plain_assignment(
+    ctx: Context, loop: tree_sitter.Node, name: str
+) -> tree_sitter.Node | None:
+    """The nearest statement `name = value` that every path into `loop` runs: an earlier
+    statement of a block that holds the loop (or a statement around it)."""
+    node = loop
+    while node.parent is not None and node.parent.type not in SCOPE_TYPES:
+        parent = node.parent
+        if parent.type in ("block", "module"):
+            sibling = node.prev_named_sibling
+            while sibling is not None:
+                assignment = sibling.named_children[0] if sibling.named_children else None
+                left = assignment.child_by_field_name("left") if assignment is not None else None
+                if (
+                    sibling.type == "expression_statement"
+                    and assignment is not None
+                    and assignment.type == "assignment"
+                    and assignment.child_by_field_name("right") is not None
+                    and left is not None
+                    and left.type == "identifier"
+                    and ctx.text(left) == name
+                ):
+                    return sibling
+                sibling = sibling.prev_named_sibling
+        node = parent
+    return None
+
+
+def _share_a_loop(
+    site: tree_sitter.Node, loop: tree_sitter.Node, function: tree_sitter.Node
+) -> bool:
+    """Whether a `for`/`while` loop of `function` holds both `site` and `loop` (so a binding
+    written after the loop reaches it on the next round)."""
+    node: tree_sitter.Node | None = loop
+    while node is not None and node != function:
+        if node.type in LOOP_TYPES and node.start_byte <= site.start_byte < node.end_byte:
+            return True
+        node = node.parent
+    return False

@@ -14,7 +14,9 @@ from .base import Context, Hit, Rule, make_doc
 DOC = make_doc(
     "A statement `name = expression` directly in a loop body whose expression reads nothing "
     "the loop changes (no name it rebinds, no object it mutates) and calls only pure "
-    "functions, and whose target is bound nowhere else in the loop.",
+    "functions, and whose target is bound nowhere else in the loop. Not reported when its "
+    "calls are all constant-time (`len(x)`, `frozenset()`, `d.get('key')` with a literal "
+    "key): moving one saves tens of nanoseconds per iteration.",
     "The same value is recomputed on every iteration.",
     "for row in rows:\n    limit = max(thresholds) * 2\n    if row > limit:\n        flagged += 1",
     "limit = max(thresholds) * 2\nfor row in rows:\n    if row > limit:\n        flagged += 1",

@@ -24,7 +24,8 @@ DOC = make_doc(
     "builtins such as `len`/`max`, non-mutating `str`/`dict`/`set` methods, and functions of the same file proven side-effect free. Never "
     "flagged when the expression reads a name the loop writes, nor when it sits in a branch "
     "(an `if` body, an `else`, a `try`) that does not run on every iteration. Constant-time "
-    "builtins such as `len(x)` are left to the opt-in ND317.",
+    "calls are left to the opt-in ND317: builtins such as `len(x)`, a constructor called with "
+    "nothing (`frozenset()`) and a `.get` with a literal key (`options.get('check', False)`).",
     "The same value is recomputed on every iteration; for `name.lower()` or `median(values)` "
     "that turns an O(n) loop into O(n·m).",
     "for word in words:\n    if word == name.lower():\n        total += 1",

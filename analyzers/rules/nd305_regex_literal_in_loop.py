@@ -14,7 +14,9 @@ from .base import Context, Edit, Hit, Rule, make_doc
 DOC = make_doc(
     "A call of `re.match`, `search`, `fullmatch`, `findall`, `finditer`, `split`, `sub` or "
     "`subn` with a string-literal pattern, either inside a loop or in a function that the same "
-    "file calls from a loop.",
+    "file calls from a loop. A call the loop runs at most once does not count as in it: one "
+    "followed by `break`, or behind a first-time test of a name its block sets "
+    "(`if indent is None: indent = re.match(...).group(1)`).",
     "Every call looks the pattern up in `re`'s internal cache (hashing the pattern and flags) "
     "before matching, and recompiles it once the cache (512 entries) overflows. A module-"
     "level compiled pattern skips both.",

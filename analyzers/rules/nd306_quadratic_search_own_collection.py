@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ._dependence import loop_facts
-from ._kinds import known_kind
+from ._kinds import kind_before
 from ._syntax import method_call, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
     "Inside `for x in xs`, a linear search of `xs` itself: `xs.count(...)`, `xs.index(...)` "
-    "or a membership test against `xs`.",
+    "or a membership test against `xs`. A membership test is not reported when `xs` is a set, "
+    "frozenset or dict (by its literal, constructor, comprehension or annotation), also when "
+    "the function makes it one before the loop (`group = set(group)` for a parameter): every "
+    "binding that can reach the loop must say so.",
     "Each search scans the whole collection, so the loop does O(n²) work; counting once with "
     "`collections.Counter` (or an index dict built once) makes it O(n).",
     "for client in clients:\n    if clients.count(client) > limit:\n        noisy.add(client)",
@@ -21,7 +24,7 @@ DOC = make_doc(
 )
 
 
-_HASHED = frozenset({"set", "dict"})
+_HASHED = frozenset({"set", "frozenset", "dict"})
 """Membership in these is O(1): a test against the loop's own set is no scan."""
 
 
@@ -53,7 +56,7 @@ def check(ctx: Context) -> Iterator[Hit]:
                 if (
                     operators in (["in"], ["not in"])
                     and ctx.text(container) == name
-                    and known_kind(ctx, container) not in _HASHED
+                    and kind_before(ctx, container, loop) not in _HASHED
                 ):
                     yield Hit(
                         node,

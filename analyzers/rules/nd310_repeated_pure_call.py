@@ -20,7 +20,8 @@ from .base import Context, Hit, Rule, make_doc
 DOC = make_doc(
     "Inside a loop, one statement evaluating the same pure call twice, e.g. `d.get(k)` in "
     "both the condition and the result, when nothing between the two can change its inputs. "
-    "Constant-time builtins (`len(s)`, `abs(x)`, `isinstance(...)`) and conversions of one "
+    "Constant-time calls (`len(s)`, `abs(x)`, `isinstance(...)`, `d.get('key')` with a "
+    "literal key) and conversions of one "
     "number (`int(s)`, `float(s)`, `round(x)`) are not reported: a temporary saves a call of "
     "tens of nanoseconds, not work. Nor is a second call that may run without the first "
     "(`a and f(x) or b and f(x)`).",

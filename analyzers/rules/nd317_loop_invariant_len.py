@@ -10,7 +10,8 @@ from .nd301_loop_invariant_expression import invariant_call_hits
 DOC = make_doc(
     "What ND301 finds, when the invariant call is a builtin whose cost does not grow with its "
     "argument: `len(x)`, `isinstance(x, T)`, `ord(c)`, `abs(x)`, `type(x)` … with no call "
-    "inside its arguments. Opt-in: select it (`--select ND317`) or rank with `--profile`, "
+    "inside its arguments, a builtin constructor called with nothing (`frozenset()`), or a "
+    "`.get` with a literal key (`options.get('check', False)`). Opt-in: select it (`--select ND317`) or rank with `--profile`, "
     "which reports it only on lines the profile shows hot.",
     "A builtin call costs a global lookup and a call on every iteration; hoisting it saves "
     "one call per iteration; on a character scanner shaped like the real projects' findings "

@@ -79,6 +79,111 @@ def test_front_operations_are_reported_only_where_a_loop_repeats_them(
     assert bool(_lines(QUEUE + body, "ND303")) is reported
 
 
+MARGIN = "import re\n\ndef margin(lines, wanted):\n    indent = None\n    for line in lines:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        # a first-time test of a name its block sets: at most once per run of the loop
+        (
+            "        if indent is None:\n            indent = re.match(r' *', line).group(0)\n",
+            False,
+        ),
+        # ... also `and`-ed with another test, and with the call after the assignment
+        (
+            "        if wanted(line) and indent is None:\n"
+            "            indent = len(line)\n"
+            "            re.sub(r'\\s+', ' ', line)\n",
+            False,
+        ),
+        # `if not name:` with a true value bound
+        (
+            "        if not indent:\n            indent = True\n            re.split(r',', line)\n",
+            False,
+        ),
+        # `re.search` answers None on a miss: this tries again on every line until one matches
+        ("        if indent is None:\n            indent = re.search(r'^ +', line)\n", True),
+        # the loop unsets the name again
+        (
+            "        if indent is None:\n            indent = re.sub(r'#.*', '', line)\n"
+            "        if not line:\n            indent = None\n",
+            True,
+        ),
+        # the test itself runs on every line
+        ("        if indent is None and re.match(r'\\S', line):\n            indent = 0\n", True),
+        # `not name` with a value that may be empty: runs again while it is
+        ("        if not indent:\n            indent = re.sub(r'\\S.*', '', line)\n", True),
+        # a `continue` before the assignment can skip it
+        (
+            "        if indent is None:\n            if not line:\n                continue\n"
+            "            indent = re.sub(r'\\S.*', '', line)\n",
+            True,
+        ),
+        # the loop's own target: bound afresh on every round
+        ("        if line is None:\n            line = re.sub(r'\\s+', ' ', wanted)\n", True),
+        # the `else` branch runs on every later line
+        (
+            "        if indent is None:\n            indent = 0\n"
+            "        else:\n            re.sub(r'\\s+', ' ', line)\n",
+            True,
+        ),
+    ],
+)
+def test_a_first_time_test_of_a_name_its_block_sets_runs_once(body: str, reported: bool) -> None:
+    assert bool(_lines(MARGIN + body, "ND305")) is reported
+
+
+def test_a_first_time_test_is_no_guard_when_other_code_may_unset_the_name() -> None:
+    source = (
+        "import re\n\n"
+        "def margin(lines):\n"
+        "    indent = None\n\n"
+        "    def restart():\n"
+        "        nonlocal indent\n"
+        "        indent = None\n\n"
+        "    for line in lines:\n"
+        "        if indent is None:\n"
+        "            indent = re.sub(r'\\S.*', '', line)\n"
+        "        if not line:\n"
+        "            restart()\n"
+    )
+    assert _lines(source, "ND305") == [12]
+    assert not _lines(source.replace("        nonlocal indent\n", ""), "ND305")
+
+
+def test_a_first_time_test_needs_a_value_that_is_never_none() -> None:
+    source = (
+        "import re\n\n"
+        "def header(line):\n"
+        "    if line.startswith('#'):\n"
+        "        return line\n\n"
+        "def first_header(lines):\n"
+        "    found = None\n"
+        "    for line in lines:\n"
+        "        if found is None:\n"
+        "            found = header(line)\n"
+        "            re.sub(r'\\s+', ' ', line)\n"
+    )
+    assert _lines(source, "ND305") == [12]  # `header` may return None: tried on every line
+    always = source.replace("        return line\n", "        return line\n    return ''\n")
+    assert not _lines(always, "ND305")
+
+
+def test_other_loop_rules_share_the_first_time_test() -> None:
+    source = (
+        "def drain(source, items):\n"
+        "    queue = list(source)\n"
+        "    size = None\n"
+        "    for item in items:\n"
+        "        if size is None:\n"
+        "            size = len(queue)\n"
+        "            queue.pop(0)\n"
+    )
+    assert not _lines(source, "ND303")
+    assert _lines(source.replace("size = len(queue)", "size = queue.pop()"), "ND303") == [7]
+
+
 @pytest.mark.parametrize(
     ("expression", "length"),
     [

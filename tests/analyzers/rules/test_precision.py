@@ -222,3 +222,49 @@ def test_a_module_function_named_like_a_string_method_is_not_hoisted() -> None:
     assert not [f for f in _default(source) if f[1] in hoisting]  # a fresh counter each node
     method = source.replace("itertools.count()", "text.count('a')")
     assert [f[0] for f in _default(method) if f[1] in hoisting] == [5]
+
+
+def test_constant_time_calls_are_left_to_nd317() -> None:
+    source = (
+        "def tally(rows, options, groups):\n"
+        "    merged = {}\n"
+        "    for row in rows:\n"
+        "        merged[row] = merged.get(row, frozenset()) | groups[row]\n"
+        "        if options.get('strict', False) and not row:\n"
+        "            merged.clear()\n"
+        "    return merged\n"
+    )
+    found = [f[:2] for f in _default(source) if f[1] in ("ND301", "ND317")]
+    assert found == [(4, "ND317"), (5, "ND317")]
+    costly = source.replace("frozenset()", "frozenset(groups)").replace(
+        "options.get('strict', False)", "options.get(str(len(groups)), False)"
+    )
+    found = [f[:2] for f in _default(costly) if f[1] in ("ND301", "ND317")]
+    assert found == [(4, "ND301"), (5, "ND301")]
+
+
+def test_membership_in_a_name_the_function_rebinds_as_a_set_is_not_quadratic() -> None:
+    source = (
+        "def linked(members, groups, extra):\n"
+        "    members = set(members)\n"
+        "    for m in members:\n"
+        "        if m + 1 in members:\n"
+        "            yield m\n"
+        "    for group in groups:\n"
+        "        group = {g: 1 for g in group}\n"
+        "        for g in group:\n"
+        "            if g - 1 not in group:\n"
+        "                yield g\n"
+        "    members = list(extra)\n"
+    )
+    assert not [f for f in _default(source) if f[1] == "ND306"]
+    # a rebinding in one branch only leaves the caller's list on the other path
+    branch = source.replace(
+        "    members = set(members)\n", "    if extra:\n        members = set(members)\n"
+    )
+    assert [f[0] for f in _default(branch) if f[1] == "ND306"] == [5]
+    # a list bound after the set, before the loop, is what the loop searches
+    relisted = source.replace(
+        "        for g in group:\n", "        group = list(group)\n        for g in group:\n"
+    )
+    assert [f[0] for f in _default(relisted) if f[1] == "ND306"] == [10]

@@ -257,15 +257,14 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
         "hardware": f"{torch.get_num_threads()} CPU threads x {world} processes",
     }
 
-    def save(metrics: dict[str, Any]) -> None:
-        nonlocal best
+    def checkpoint_facts(metrics: dict[str, Any]) -> dict[str, Any]:
         facts = {**facts_base, **metrics}
         facts["last_eval_step"] = metrics.get("step")
         facts.update(step=step, tokens_seen=tokens_seen, train_seconds=round(elapsed, 1))
-        save_checkpoint(out / "checkpoint", model, tok, facts)
-        if metrics.get("val_loss", float("inf")) < best:
-            best = metrics["val_loss"]
-            save_checkpoint(out / "best", model, tok, facts)
+        return facts
+
+    def save(metrics: dict[str, Any]) -> None:
+        save_checkpoint(out / "checkpoint", model, tok, checkpoint_facts(metrics))
         state = {
             "model": model.state_dict(),
             "optimizer": optimizer.state_dict(),
@@ -327,6 +326,9 @@ def train(options: TrainOptions, max_minutes: float = 0.0) -> dict[str, Any]:
             with (out / "metrics.jsonl").open("a") as handle:
                 handle.write(json.dumps(metrics) + "\n")
             log.warning("eval %s", json.dumps(metrics))
+            if metrics["val_loss"] < best:  # the weights just validated, not a later step's
+                best = metrics["val_loss"]
+                save_checkpoint(out / "best", model, tok, checkpoint_facts(metrics))
         if rank == 0 and now - last_save > options.save_minutes * 60:
             save(metrics)
             last_save = now

@@ -55,6 +55,17 @@ def test_resuming_gives_exactly_the_uninterrupted_run(tmp_path: Path) -> None:
     assert len(lines) == 2  # evaluations at steps 3 and 6
 
 
+@pytest.mark.slow
+def test_best_holds_the_weights_that_were_validated(tmp_path: Path) -> None:
+    train(options(tmp_path / "three", 3))  # its checkpoint: the weights after step 3
+    train(options(tmp_path / "four", 4))  # validated at step 3, saved at the end (step 4)
+    best, _, facts = load_checkpoint(tmp_path / "four" / "best")
+    assert facts["step"] == facts["last_eval_step"] == 3
+    validated, _, _ = load_checkpoint(tmp_path / "three" / "checkpoint")
+    for name, tensor in validated.state_dict().items():
+        assert torch.equal(tensor, best.state_dict()[name]), name
+
+
 def test_batches_walk_epochs_without_repeats_inside_an_epoch() -> None:
     seen = [i for step in range(5) for i in batch_indices(step, 4, 20, seed=1)]
     assert sorted(seen) == list(range(20))

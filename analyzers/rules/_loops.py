@@ -11,6 +11,7 @@ loop's text are not repeated by it:
   the loop, when the loop never sets the flag again; so does a block behind a first-time
   test of a name it sets (`if prefix is None: prefix = …`, `if not seen: seen = True`), when
   whatever the loop binds to that name passes the test no more (not `None`, not falsy).
+  `_run_once` recognises the last two and the jumps.
 
 A loop over a few elements fixed by the code (`range(3)`, a literal tuple) still repeats:
 the work those rules flag grows with the data each iteration touches (a `pop(0)` shifts the
@@ -25,22 +26,25 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Iterator
 
 import tree_sitter
 
+from ._run_once import (
+    cleared_flag,
+    exit_after,
+    first_time_guard,
+    in_try_body,
+    only_cleared,
+    stays_set,
+)
 from ._syntax import (
     COMPREHENSION_TYPES,
-    SCOPE_TYPES,
     climb,
     comprehension_repeats,
     enclosing_loop,
     enclosing_scope,
-    is_async,
     is_parameter,
     is_store,
-    target_names,
-    unparen,
     walk,
 )
 from .base import Context
@@ -113,21 +117,21 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
     for child, parent in climb(node):
         kind = parent.type
         if kind == "block" and not leaves_loop:
-            exit_after = _exit_after(child)
-            if exit_after is not None and in_try is None:
-                in_try = _in_try_body(node)
-            if exit_after == "return" and not in_try:
+            jump = exit_after(child)
+            if jump is not None and in_try is None:
+                in_try = in_try_body(node)
+            if jump == "return" and not in_try:
                 return None
-            leaves_loop = exit_after == "break" and not in_try
+            leaves_loop = jump == "break" and not in_try
         elif kind == "if_statement" and not leaves_loop and flag is None and unset is None:
-            flag = _cleared_flag(parent, child)
-            unset = None if flag is not None else _first_time_guard(ctx, parent, child, node)
+            flag = cleared_flag(parent, child)
+            unset = None if flag is not None else first_time_guard(ctx, parent, child, node)
         elif kind in ("for_statement", "while_statement"):
             repeats = child.type != "else_clause" and child != parent.child_by_field_name("right")
             once = (
                 leaves_loop
-                or (flag is not None and _only_cleared(parent, flag))
-                or (unset is not None and _stays_set(ctx, parent, *unset))
+                or (flag is not None and only_cleared(parent, flag))
+                or (unset is not None and stays_set(ctx, parent, *unset))
             )
             if repeats and once:
                 leaves_loop, flag, unset = False, None, None
@@ -136,323 +140,6 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
         elif kind in COMPREHENSION_TYPES and comprehension_repeats(parent, child):
             return parent
     return None
-
-
-_FALSY = frozenset({"False", "None", "0"})
-
-
-def _cleared_flag(branch: tree_sitter.Node, block: tree_sitter.Node) -> str | None:
-    """`flag` when `block` is the body of `if flag:` and clears it (`flag = False`) before
-    anything else can run twice; else None."""
-    condition = branch.child_by_field_name("condition")
-    if block != branch.child_by_field_name("consequence") or condition is None:
-        return None
-    if condition.type != "identifier":
-        return None
-    name = (condition.text or b"").decode()
-    first = block.named_children[0] if block.named_children else None
-    return name if first is not None and _clears(first, name) else None
-
-
-def _clears(statement: tree_sitter.Node, name: str) -> bool:
-    """`name = False` (or `None`, `0`) as a whole statement."""
-    assignment = statement.named_children[0] if statement.named_children else None
-    if statement.type != "expression_statement" or assignment is None:
-        return False
-    left = assignment.child_by_field_name("left")
-    right = assignment.child_by_field_name("right")
-    return (
-        assignment.type == "assignment"
-        and left is not None
-        and right is not None
-        and (left.text or b"").decode() == name
-        and (right.text or b"").decode() in _FALSY
-    )
-
-
-def _only_cleared(loop: tree_sitter.Node, name: str) -> bool:
-    """Whether every binding of `name` inside `loop` clears it (so once cleared it stays)."""
-    for node in [loop, *walk(loop)]:  # the loop's own target too
-        if node.type in ("assignment", "augmented_assignment", "named_expression"):
-            target = node.child_by_field_name("left") or node.child_by_field_name("name")
-            if target is not None and name in (target.text or b"").decode():
-                statement = node.parent
-                if statement is None or not _clears(statement, name):
-                    return False
-        elif node.type == "for_statement" or node.type == "for_in_clause":
-            target = node.child_by_field_name("left")
-            if target is not None and name in (target.text or b"").decode():
-                return False
-    return True
-
-
-def _conjuncts(condition: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
-    """The operands of an `and` chain (`a and (b and c)` gives a, b, c); else the condition."""
-    condition = unparen(condition)
-    operator = condition.child_by_field_name("operator")
-    if condition.type == "boolean_operator" and operator is not None and operator.type == "and":
-        for side in ("left", "right"):
-            operand = condition.child_by_field_name(side)
-            if operand is not None:
-                yield from _conjuncts(operand)
-    else:
-        yield condition
-
-
-def _first_time_guard(
-    ctx: Context, branch: tree_sitter.Node, block: tree_sitter.Node, node: tree_sitter.Node
-) -> tuple[str, str] | None:
-    """(name, "none" or "falsy") when `block` is the body of `if name is None:` (or `if not
-    name:`, either possibly `and`-ed with more tests) and sets `name` on every run that
-    reaches `node`: a whole statement `name = value` of the block itself, with no `continue`
-    before it, whose value passes the test no more (`_sets`). A `try` body around `node` may
-    catch what it raises before that assignment, so there `node` must come after it."""
-    condition = branch.child_by_field_name("condition")
-    if block != branch.child_by_field_name("consequence") or condition is None:
-        return None
-    for test in _conjuncts(condition):
-        name, how = _tested_name(ctx, test)
-        if name is None:
-            continue
-        for statement in block.named_children:
-            if _may_continue(statement):
-                break
-            value = _value_bound(ctx, statement, name)
-            if value is None:
-                continue
-            if _sets(ctx, value, how) and (
-                statement.end_byte <= node.start_byte or not _in_try_body(node)
-            ):
-                return name, how
-            break
-    return None
-
-
-def _value_bound(ctx: Context, statement: tree_sitter.Node, name: str) -> tree_sitter.Node | None:
-    """`value` when `statement` is the whole statement `name = value`."""
-    assignment = statement.named_children[0] if statement.named_children else None
-    if statement.type != "expression_statement" or assignment is None:
-        return None
-    left = assignment.child_by_field_name("left")
-    if assignment.type != "assignment" or left is None or left.type != "identifier":
-        return None
-    return assignment.child_by_field_name("right") if ctx.text(left) == name else None
-
-
-def _tested_name(ctx: Context, test: tree_sitter.Node) -> tuple[str | None, str]:
-    """("x", "none") for `x is None`, ("x", "falsy") for `not x`, else (None, "")."""
-    operands = test.named_children
-    operators = [child.type for child in test.children if not child.is_named]
-    if (
-        test.type == "comparison_operator"
-        and operators == ["is"]
-        and len(operands) == 2
-        and operands[0].type == "identifier"
-        and operands[1].type == "none"
-    ):
-        return ctx.text(operands[0]), "none"
-    argument = test.child_by_field_name("argument")
-    if test.type == "not_operator" and argument is not None:
-        argument = unparen(argument)
-        if argument.type == "identifier":
-            return ctx.text(argument), "falsy"
-    return None, ""
-
-
-_MAY_RETURN_NONE = frozenset({"match", "search", "fullmatch", "get", "getattr", "next", "pop"})
-"""Calls that answer None on a miss: `m = re.match(…)` under `if m is None:` runs until a
-line matches, not once."""
-
-_NEVER_NONE = frozenset(
-    {
-        "string",
-        "concatenated_string",
-        "integer",
-        "float",
-        "true",
-        "false",
-        "list",
-        "tuple",
-        "set",
-        "dictionary",
-        "list_comprehension",
-        "set_comprehension",
-        "dictionary_comprehension",
-        "generator_expression",
-        "comparison_operator",
-        "not_operator",
-        "binary_operator",
-        "unary_operator",
-        "lambda",
-    }
-)
-"""Expressions that never evaluate to None (whether true or false)."""
-
-
-def _sets(ctx: Context, value: tree_sitter.Node, how: str) -> bool:
-    """Whether binding `value` certainly makes the test `how` false ("none": `x is None`,
-    "falsy": `not x`).
-
-    Not None: a literal, display or operator expression, or a call, except those that answer
-    None on a miss (`re.match`, `d.get`, `next(it, None)`) and functions of this file that
-    may return None; a name or attribute may hold None. True: only a literal (`True`, a
-    non-zero number, a non-empty string or display)."""
-    value = unparen(value)
-    if how == "falsy":
-        if value.type in ("list", "tuple", "set", "dictionary"):
-            return any(child.type != "comment" for child in value.named_children)
-        if value.type in ("true", "lambda"):
-            return True
-        if value.type in ("integer", "float", "string", "concatenated_string"):
-            try:
-                return bool(ast.literal_eval(ctx.text(value)))
-            except (ValueError, SyntaxError, MemoryError, RecursionError):
-                return False  # an f-string: its text decides
-        return False
-    if value.type in _NEVER_NONE:
-        return True
-    if value.type == "conditional_expression":
-        operands = value.named_children
-        return len(operands) == 3 and all(_sets(ctx, o, how) for o in (operands[0], operands[2]))
-    if value.type == "boolean_operator":
-        left = value.child_by_field_name("left")
-        right = value.child_by_field_name("right")
-        operator = value.child_by_field_name("operator")
-        if left is None or right is None or operator is None:
-            return False
-        return _sets(ctx, right, how) and (operator.type == "or" or _sets(ctx, left, how))
-    function = value.child_by_field_name("function") if value.type == "call" else None
-    if function is not None and function.type == "attribute":
-        function = function.child_by_field_name("attribute")
-    if function is None or function.type != "identifier":
-        return False  # a name, an attribute, an item, `await`, `yield`: may hold None
-    callee = ctx.text(function)
-    return callee not in _MAY_RETURN_NONE and not _may_return_none(ctx, callee)
-
-
-def _may_return_none(ctx: Context, name: str) -> bool:
-    """Whether a function or method of this file named `name` may return None: it has a
-    bare `return` or `return None`, or its body may end without a `return` or `raise`
-    (generators return a generator). Unseen functions are taken to return a value."""
-    key = f"may-return-none:{name}"
-    if key not in ctx.cache:
-        ctx.cache[key] = any(
-            _returns_none(definition)
-            for definition in ctx.of_type("function_definition")
-            if (found := definition.child_by_field_name("name")) is not None
-            and ctx.text(found) == name
-        )
-    return bool(ctx.cache[key])
-
-
-def _returns_none(function: tree_sitter.Node) -> bool:
-    """Whether one function may return None (see `_may_return_none`)."""
-    body = function.child_by_field_name("body")
-    if body is None or not body.named_children:
-        return True
-    if is_async(function):
-        return False  # a call makes a coroutine
-    returns = []
-    for node in walk(body):
-        if node.type == "yield":
-            return False  # a call makes a generator
-        if node.type == "return_statement":
-            returns.append(node)
-    if any(not r.named_children or r.named_children[0].type == "none" for r in returns):
-        return True
-    return body.named_children[-1].type not in ("return_statement", "raise_statement")
-
-
-def _stays_set(ctx: Context, loop: tree_sitter.Node, name: str, how: str) -> bool:
-    """Whether every binding of `name` inside `loop` keeps the name set (`_sets`), and
-    nothing else can unset it: no `del`, loop target, `as`, `def`, import or `case` binding
-    it in the loop, and no `global`/`nonlocal` naming it anywhere in its function."""
-    for node in [loop, *walk(loop)]:  # the loop's own target too
-        kind = node.type
-        if kind in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
-            target = node.child_by_field_name("left")
-            names = set(target_names(target)) if target is not None else set()
-        elif kind == "named_expression":
-            target = node.child_by_field_name("name")
-            names = {ctx.text(target)} if target is not None else set()
-        elif kind in ("as_pattern_target", "delete_statement"):
-            target = node
-            names = {bound for child in node.named_children for bound in target_names(child)}
-        elif kind in ("function_definition", "class_definition"):
-            target = node.child_by_field_name("name")
-            names = {ctx.text(target)} if target is not None else set()
-        elif kind in ("case_pattern", "import_statement", "import_from_statement"):
-            target = node  # conservatively: any name in it
-            names = {ctx.text(n) for n in walk(node) if n.type == "identifier"}
-        else:
-            continue
-        if name not in names:
-            continue
-        if kind == "augmented_assignment" and how == "none":
-            continue  # `x += …` leaves a value, not None
-        value = node.child_by_field_name("right" if kind == "assignment" else "value")
-        simple = (
-            kind in ("assignment", "named_expression")
-            and target is not None
-            and target.type == "identifier"
-        )
-        if not simple or value is None or not _sets(ctx, value, how):
-            return False
-    return name not in _declared_shared(ctx, enclosing_scope(loop))
-
-
-def _declared_shared(ctx: Context, scope: tree_sitter.Node) -> set[str]:
-    """Names a `global` or `nonlocal` statement in `scope` (or a scope inside it) names:
-    other code may rebind them whenever the loop calls it."""
-    key = f"declared-shared:{scope.id}"
-    cached = ctx.cache.get(key)
-    if isinstance(cached, set):
-        return cached
-    names = {
-        ctx.text(child)
-        for node in walk(scope, into_scopes=True)
-        if node.type in ("global_statement", "nonlocal_statement")
-        for child in node.named_children
-        if child.type == "identifier"
-    }
-    ctx.cache[key] = names
-    return names
-
-
-def _exit_after(statement: tree_sitter.Node) -> str | None:
-    """ "break" or "return" when a later statement of `statement`'s block always runs that
-    jump (no `continue` in between can skip it), else None."""
-    between: list[tree_sitter.Node] = []
-    sibling = statement.next_named_sibling
-    while sibling is not None:
-        if sibling.type in ("break_statement", "return_statement"):
-            if any(_may_continue(passed) for passed in between):
-                return None
-            return "break" if sibling.type == "break_statement" else "return"
-        between.append(sibling)
-        sibling = sibling.next_named_sibling
-    return None
-
-
-def _may_continue(statement: tree_sitter.Node) -> bool:
-    """Whether `statement` holds a `continue` of the loop around it (not of a nested loop)."""
-    stack = [statement]
-    while stack:
-        node = stack.pop()
-        if node.type == "continue_statement":
-            return True
-        if node.type not in ("for_statement", "while_statement", *SCOPE_TYPES):
-            stack.extend(node.named_children)
-    return False
-
-
-def _in_try_body(node: tree_sitter.Node) -> bool:
-    """Whether a `try` block of the same function holds `node` (its handlers may catch what
-    `node` raises and let the loop run it again)."""
-    return any(
-        parent.type == "try_statement" and child == parent.child_by_field_name("body")
-        for child, parent in climb(node)
-    )
 
 
 def runs_few_times(ctx: Context, loop: tree_sitter.Node) -> bool:

@@ -20,9 +20,14 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.server.conftest import DATA, make_client, model_checkpoint, open_file, start_session
 
+BUILD_DEADLINE = 540.0
+"""Seconds the kernel build may take: about a minute alone, past four minutes measured on 2
+cores shared with a training run and the rest of the suite (2026-12-07)."""
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
+    pytest.mark.timeout(BUILD_DEADLINE + 60),  # the suite's 300 s default is not enough here
     pytest.mark.skipif(
         model_checkpoint() is None, reason="no trained checkpoint (set NEURODEBUG_TEST_CHECKPOINT)"
     ),
@@ -77,7 +82,7 @@ async def test_first_prediction_answers_while_the_kernel_builds(tmp_path: Path) 
         assert first["entry"] == "running_total([3, 1, 4])" and first["trace"]["stops"]
 
         title = "building the 4-bit CPU kernel"
-        deadline = time.monotonic() + 280
+        deadline = time.monotonic() + BUILD_DEADLINE
         while (reports := _progress(client, title)) is None or not isinstance(
             reports[-1], types.WorkDoneProgressEnd
         ):

@@ -191,13 +191,13 @@ def _breakpoints_ahead(facts: SourceFacts, state: State, breakpoints: Sequence[i
     own -= nested_lines(facts, step.function)  # lines of other frames
     if step.event == "return":
         return stoppable - own
+    start = facts.started_at.get(step.line, step.line)
     if step.event == "call":
         starts = facts.next_lines.get(step.line, set())
     else:
-        start = facts.started_at.get(step.line, step.line)
         starts = facts.def_next.get(start, facts.next_lines.get(start, set()))
     # CPython goes back and forth between the lines of a statement written over several
-    reached = set(facts.spans.get(facts.started_at.get(step.line, step.line), ()))
+    reached = set(facts.spans.get(start, ()))
     for line in starts:
         more = reachable_lines(facts, step.function, line)
         if more is None:
@@ -227,16 +227,24 @@ def _inline_frame_step(facts: SourceFacts, state: State, action: str) -> Constra
         return _rule(allowed)
     if step.event != "return" or step.function == "<genexpr>" or not state.outer or depth == 0:
         return None
+    return _back_in_caller(facts, state, action, facts.code_lines)
+
+
+def _back_in_caller(facts: SourceFacts, state: State, action: str, called: set[int]) -> Constraints:
+    """After a frame's return (with a caller): the caller resumes on its call line or what
+    follows it; stepping into or over, its line may first make another call, at the depth being
+    left, on one of the `called` lines."""
+    depth = state.step.depth
     caller = state.outer[-1].line
     resumed = facts.widened(facts.next_lines.get(caller, facts.code_lines) | {caller})
-    return _rule(
-        {
-            "line": (resumed, {depth - 1}),
-            "exception": ({caller}, {depth - 1}),
-            "return": ({caller}, {depth - 1}),
-            "call": (facts.code_lines, {depth}) if action != "step_out" else (set(), set()),
-        }
-    )
+    allowed: Allowed = {
+        "line": (resumed, {depth - 1}),
+        "exception": ({caller}, {depth - 1}),
+        "return": ({caller}, {depth - 1}),
+    }
+    if action in ("step_into", "step_over"):  # over stops there too
+        allowed["call"] = (called, {depth})
+    return _rule(allowed)
 
 
 _DEF = ("def ", "async def ")
@@ -374,20 +382,7 @@ def stop_constraints(
         if not state.outer or depth == 0:
             return _rule()
         caller = state.outer[-1].line
-        resumed = facts.widened(facts.next_lines.get(caller, anywhere) | {caller})
-        rule = _rule(
-            {
-                "line": (resumed, {depth - 1}),
-                "exception": ({caller}, {depth - 1}),
-                "return": ({caller}, {depth - 1}),
-            }
-        )
-        if action in ("step_into", "step_over"):  # the caller's line may make another call,
-            rule.allowed["call"] = (  # at the depth being left: over stops there too
-                frozenset(_called_lines(facts, caller) | {caller}),
-                frozenset({depth}),
-            )
-        return rule
+        return _back_in_caller(facts, state, action, _called_lines(facts, caller) | {caller})
     return wide
 
 

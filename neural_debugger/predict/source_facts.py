@@ -250,11 +250,7 @@ def reachable_lines(facts: SourceFacts, function: str, start: int) -> set[int] |
     span = facts.functions.get(function)
     if span is None or start not in facts.next_lines:
         return None
-    nested = {
-        begin: end
-        for name, (begin, end, _) in facts.functions.items()
-        if name != function and span[0] < begin <= span[1]
-    }
+    nested = nested_functions(facts, function)
     reached, stack = set(), [start]
     while stack:
         line = stack.pop()
@@ -269,13 +265,19 @@ def reachable_lines(facts: SourceFacts, function: str, start: int) -> set[int] |
     return reached
 
 
+def nested_functions(facts: SourceFacts, function: str) -> dict[int, int]:
+    """First line -> last line of each function written inside `function`."""
+    first, last, _ = facts.functions[function]
+    return {
+        begin: end
+        for name, (begin, end, _) in facts.functions.items()
+        if name != function and first < begin <= last
+    }
+
+
 def nested_lines(facts: SourceFacts, function: str) -> set[int]:
     """The lines of the functions (and classes) written inside `function`."""
     first, last, _ = facts.functions[function]
-    inner = [
-        (begin, end)
-        for name, (begin, end, _) in facts.functions.items()
-        if name != function and first < begin <= last
-    ]
+    inner = [*nested_functions(facts, function).items()]
     inner += [(b, e) for b, e in facts.classes.values() if first < b <= last]
     return {n for begin, end in inner for n in range(begin, end + 1)}

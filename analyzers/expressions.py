@@ -8,6 +8,7 @@ be pure, `obj.attr = v` and `d[k] = v` mutate their root name.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 import tree_sitter
@@ -488,47 +489,55 @@ def scan_pattern(pattern: tree_sitter.Node, scan: Scan) -> None:
             stack.extend(node.named_children)
 
 
-def _int_literal(node: tree_sitter.Node) -> int | None:
-    """The value of `3` or `-3` (decimal only), else None."""
-    sign = 1
-    if node.type == "unary_operator" and text_of(node).startswith("-"):
-        operand = node.child_by_field_name("argument")
-        if operand is None:
-            return None
-        node, sign = operand, -1
-    if node.type != "integer" or not text_of(node).isdigit():
+DISPLAYS = frozenset({"tuple", "list", "set", "dictionary"})
+
+
+def literal_value(node: tree_sitter.Node) -> object:
+    """The value of a literal integer or string node, or None (f-strings, names, …)."""
+    if node.type not in ("integer", "unary_operator", "string", "concatenated_string"):
         return None
-    return sign * int(text_of(node))
+    source = (node.text or b"").decode("utf-8", "replace")
+    try:
+        value = ast.literal_eval(source)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value
+
+
+def literal_length(node: tree_sitter.Node) -> int | None:
+    """How many elements iterating `node` yields when its text alone fixes it: a display
+    without `*` unpacking, a string literal, `range` of integer literals; else None."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    if node.type in DISPLAYS:
+        if any(child.type in ("list_splat", "dictionary_splat") for child in node.named_children):
+            return None
+        return sum(1 for child in node.named_children if child.type != "comment")
+    if node.type in ("string", "concatenated_string"):
+        value = literal_value(node)
+        return len(value) if isinstance(value, (str, bytes)) else None
+    function = node.child_by_field_name("function") if node.type == "call" else None
+    arguments = node.child_by_field_name("arguments") if node.type == "call" else None
+    if function is None or arguments is None or text_of(function) != "range":
+        return None
+    children = [child for child in arguments.named_children if child.type != "comment"]
+    if any(child.type in ("list_splat", "dictionary_splat") for child in children):
+        return None
+    args = [child for child in children if child.type != "keyword_argument"]
+    bounds = [value for value in map(literal_value, args) if type(value) is int]
+    if not 1 <= len(bounds) == len(args) <= 3:
+        return None
+    try:
+        return len(range(*bounds))
+    except (ValueError, OverflowError):
+        return None
 
 
 def never_empty_iterable(node: tree_sitter.Node) -> bool:
-    """Whether iterating `node` always yields something: `range` of literal bounds that are not
-    empty, a list, tuple or set display with an element and no `*` unpacking, or a plain
-    non-empty string. (`range` is taken to be the builtin.)"""
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
-    if node.type in ("list", "tuple", "set"):
-        items = node.named_children
-        return bool(items) and all(item.type not in ("list_splat", "comment") for item in items)
-    if node.type == "string":
-        parts = [c for c in node.named_children if c.type not in ("string_start", "string_end")]
-        return all(p.type == "string_content" for p in parts) and any(text_of(p) for p in parts)
-    if node.type != "call":
-        return False
-    function, arguments = (
-        node.child_by_field_name("function"),
-        node.child_by_field_name("arguments"),
-    )
-    if function is None or arguments is None or text_of(function) != "range":
-        return False
-    bounds = [_int_literal(a) for a in arguments.named_children]
-    if not bounds or len(bounds) > 3 or any(b is None for b in bounds):
-        return False
-    values = [b for b in bounds if b is not None]
-    if len(values) == 1:
-        return values[0] > 0
-    start, stop, step = (*values, 1) if len(values) == 2 else values
-    return step != 0 and (start < stop if step > 0 else start > stop)
+    """Whether iterating `node` always yields something (`literal_length` above zero; `range`
+    is taken to be the builtin)."""
+    length = literal_length(node)
+    return length is not None and length > 0
 
 
 def irrefutable(case_clause: tree_sitter.Node) -> bool:

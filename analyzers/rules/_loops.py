@@ -24,10 +24,10 @@ a function's local list the same way, from its displays and a fixed number of ap
 
 from __future__ import annotations
 
-import ast
 import bisect
 
 import tree_sitter
+from neurodebug.analyzers.expressions import DISPLAYS, literal_length
 
 from ._run_once import (
     cleared_flag,
@@ -58,7 +58,6 @@ FEW_ELEMENTS = (
 )
 """The sentence the docs of rules that skip `runs_few_times` loops add to "What it finds"."""
 
-_DISPLAYS = frozenset({"tuple", "list", "set", "dictionary"})
 _SAME_LENGTH = frozenset({"enumerate", "reversed", "sorted", "list", "tuple", "iter"})
 _AT_MOST_LENGTH = frozenset({"set", "frozenset", "dict", "filter"})
 
@@ -171,15 +170,9 @@ def fixed_length(ctx: Context, node: tree_sitter.Node) -> int | None:
         node = node.named_children[0]
     if node.type == "identifier":
         return bounded_local_length(ctx, node)
-    if node.type in _DISPLAYS:
-        if any(child.type in ("list_splat", "dictionary_splat") for child in node.named_children):
-            return None
-        return sum(1 for child in node.named_children if child.type != "comment")
-    if node.type in ("string", "concatenated_string"):
-        value = _literal(node)
-        return len(value) if isinstance(value, (str, bytes)) else None
-    if node.type != "call":
-        return None
+    literal = literal_length(node)
+    if literal is not None or node.type != "call":
+        return literal
     function = node.child_by_field_name("function")
     arguments = node.child_by_field_name("arguments")
     if function is None or function.type != "identifier" or arguments is None:
@@ -189,14 +182,6 @@ def fixed_length(ctx: Context, node: tree_sitter.Node) -> int | None:
     if any(child.type in ("list_splat", "dictionary_splat") for child in children):
         return None
     args = [child for child in children if child.type != "keyword_argument"]
-    if name == "range":
-        bounds = [value for value in map(_literal, args) if type(value) is int]
-        if not 1 <= len(bounds) == len(args) <= 3:
-            return None
-        try:
-            return len(range(*bounds))
-        except (ValueError, OverflowError):
-            return None
     lengths = [fixed_length(ctx, arg) for arg in args]
     if name == "zip" and args:
         known = [length for length in lengths if length is not None]
@@ -274,7 +259,7 @@ def _use_of(ctx: Context, node: tree_sitter.Node, function: tree_sitter.Node) ->
         return None
     if parent.type == "assignment" and parent.child_by_field_name("left") == node:
         right = parent.child_by_field_name("right")
-        if right is None or right.type not in _DISPLAYS:
+        if right is None or right.type not in DISPLAYS:
             return None
         return fixed_length(ctx, right)
     if parent.type == "attribute" and parent.child_by_field_name("object") == node:
@@ -303,15 +288,3 @@ def _use_of(ctx: Context, node: tree_sitter.Node, function: tree_sitter.Node) ->
     if callee is not None and ctx.text(callee) == "len" and parent.named_child_count == 1:
         return "read"
     return None
-
-
-def _literal(node: tree_sitter.Node) -> object:
-    """The value of a literal integer or string node, or None (f-strings, names, …)."""
-    if node.type not in ("integer", "unary_operator", "string", "concatenated_string"):
-        return None
-    source = (node.text or b"").decode("utf-8", "replace")
-    try:
-        value = ast.literal_eval(source)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
-    return value

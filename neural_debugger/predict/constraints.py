@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
@@ -60,6 +60,20 @@ class Constraints:
 
     def depths(self, event: str) -> frozenset[int]:
         return self.allowed.get(event, (frozenset(), frozenset()))[1]
+
+    def without(self, taken: Iterable[tuple[str, int]]) -> Constraints:
+        """These constraints less the (event, line) stops in `taken`; an event left with no
+        line is dropped, and when nothing would be left they are returned unchanged."""
+        allowed = dict(self.allowed)
+        for event, line in taken:
+            if event in allowed:
+                lines, depths = allowed[event]
+                allowed[event] = (frozenset(lines - {line}), depths)
+                if not allowed[event][0]:
+                    del allowed[event]
+        if not allowed and not self.may_end:
+            return self
+        return replace(self, allowed=allowed)
 
 
 Allowed = dict[str, tuple[set[int] | frozenset[int], set[int] | range]]

@@ -46,6 +46,10 @@ class Row:
     """The tokens of the local's name being written."""
     written: set[str] = field(default_factory=set)
     """Names the delta has written so far."""
+    frame: str = ""
+    """The stop's frame name, once written (a `run` row: the called function's)."""
+    settled: list[list[int]] | None = None
+    """The spellings the value being written must take (`SourceFacts.return_values`)."""
     temperature: float = 0.0
     """0: greedy; above 0, tokens are sampled (input candidates) with `sampler`."""
     sampler: Any = None
@@ -94,14 +98,16 @@ class TargetGrammar:
         if row.kind == "run":
             if not row.generated:
                 return [special("<val>"), special("<exc>")]
+            if row.settled is not None:
+                return self._settled_next(row, row.generated[1:])
             return self.sets["run"]
         state = row.state
         assert state is not None
         phase = row.phase
-        ends = [special("<val>"), special("<exc>"), special("<eos>")]
         rule = row.constraints
         assert rule is not None
         event = tok.vocab[row.generated[0]][1:-1] if row.generated else ""
+        ends = self._ends(row, event, facts)
         if phase == "event":
             events = [special(f"<{name}>") for name in sorted(rule.events)]
             return [*events, special("<end>")] if rule.may_end or not events else events
@@ -115,7 +121,7 @@ class TargetGrammar:
         if row.bound is not None and phase in ("entry_start", "name_first", "name"):
             return self._bounded_name(row, ends if phase == "entry_start" else [])
         if phase == "entry_start":
-            return self.sets["entry_start"]
+            return self._text_and(tuple(ends))
         if phase == "name_first":
             return self.sets["text"]
         if phase == "name":
@@ -125,13 +131,15 @@ class TargetGrammar:
         if phase == "value":
             if row.bound is not None:
                 return self._text_and(tuple(self._bounded_ends(row, ends)))
-            return self.sets["value"]
+            return self._text_and((*ends, special("<sep>")))
         if phase == "after_del":
             if row.bound is not None:
                 return self._bounded_ends(row, ends) or ends
             return [special("<sep>"), *ends]
         if phase == "tail_start":
             return ends
+        if phase == "settled":
+            return self._settled_next(row, row.typed)
         return self.sets["tail"]  # "tail": a value's text
 
     def _text_and(self, extra: tuple[int, ...]) -> frozenset[int]:
@@ -174,6 +182,44 @@ class TargetGrammar:
             options += ends
         return options or ends
 
+    def _ends(self, row: Row, event: str, facts: SourceFacts) -> list[int]:
+        """How a step's stop may end: line and call stops carry nothing, an exception stop its
+        exception, the program's end the call's result or exception, a return stop its value, and no value only when an exception may be
+        unwinding the frame (a step out or continue past the raise, a `try` or `with` that
+        runs code on the way out, a generator)."""
+        special = self.tok.special
+        if event in ("line", "call"):
+            return [special("<eos>")]
+        if event == "exception":
+            return [special("<exc>")]
+        if event != "return":  # the end of the program: the call's result, or what it raised
+            return [special("<val>"), special("<exc>")]
+        assert row.state is not None
+        here = row.state.step
+        depth = self.tok.depth_of(row.generated[2]) if len(row.generated) > 2 else None
+        returning = row.action in ("step_into", "step_over") and row.frame not in facts.unwinding
+        if returning and here.event in ("line", "call") and here.depth == depth:
+            return [special("<val>")]
+        return [special("<val>"), special("<eos>")]
+
+    def _settled_next(self, row: Row, typed: list[int]) -> list[int]:
+        """The next token of a settled value: a possible spelling's next piece, `<eos>` once
+        one is complete."""
+        assert row.settled is not None
+        options = {
+            spelled[len(typed)] if len(spelled) > len(typed) else self.tok.special("<eos>")
+            for spelled in row.settled
+            if spelled[: len(typed)] == typed
+        }
+        return sorted(options) or [self.tok.special("<eos>")]
+
+    def settle(self, row: Row, facts: SourceFacts) -> None:
+        """Bound the value a `run` row or a step row's `return` stop writes, where the source
+        settles its frame's return values."""
+        values = facts.return_values.get(row.frame)
+        if values is not None:
+            row.settled = [self._spelling(value) for value in sorted(values)]
+
     def _name_continuations(self, row: Row, facts: SourceFacts) -> list[int]:
         typed = row.generated[4:]  # after event, line, depth, <fn>
         options: set[int] = set()
@@ -194,6 +240,12 @@ class TargetGrammar:
             if len(row.forced) > 1 and token == row.forced[1]:
                 del row.forced[:2]  # the value ended: its slot and the separator are used
             return
+        if row.kind == "run":
+            if not row.generated and token == special("<val>"):
+                assert row.state is not None
+                row.frame = row.state.step.function
+                self.settle(row, facts)
+            return
         if row.kind != "step":
             return
         if phase == "event":
@@ -212,9 +264,11 @@ class TargetGrammar:
             if len(names) == 1:  # the line settles the frame's name: force all of it
                 row.forced += [*tok.encode_text(names[0]), special("<loc>")]
                 row.phase = "entry_start"
+                row.frame = names[0]
         elif phase == "fn_name":
             if token == special("<loc>"):
                 row.phase = "entry_start"
+                row.frame = tok.decode_text(row.generated[4:])
         elif phase == "entry_start":
             row.phase = "name" if tok.is_text(token) else "tail"
             row.typed = [token] if tok.is_text(token) else []
@@ -237,6 +291,23 @@ class TargetGrammar:
                 row.phase = "tail"
         elif phase == "tail_start":
             row.phase = "tail"
+        elif phase == "settled":
+            row.typed.append(token)
+        ended = tok.vocab[row.generated[0]] if row.generated else ""
+        if token == special("<val>") and ended in ("<return>", "<end>"):
+            if ended == "<end>":  # the value is the entry call's result
+                row.frame = entry_function(row.state) if row.state is not None else ""
+            self.settle(row, facts)
+            if row.settled is not None:
+                row.phase = "settled"
+                row.typed = []
+
+
+def entry_function(state: State) -> str:
+    """The name of the depth-0 frame (the traced call's) of `state`, "" when not known."""
+    if state.step.depth == 0:
+        return state.step.function
+    return state.outer[0].function if len(state.outer) == state.step.depth else ""
 
 
 def is_literal(text: str) -> bool:

@@ -135,8 +135,10 @@ class Predictor:
         self,
         source: str,
         requests: Sequence[tuple[State, str, Sequence[int]]],
+        avoid: Sequence[tuple[str, int]] = (),
     ) -> list[Stop]:
-        """`predict_steps` on a source the model reads as it is (a view)."""
+        """`predict_steps` on a source the model reads as it is (a view); the model's answers
+        are none of the (event, line) stops in `avoid`."""
         for _state, action, _bps in requests:
             if action not in ACTIONS:
                 raise PredictionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
@@ -150,7 +152,7 @@ class Predictor:
                 stops[index] = self._by_steps(source, state, action, bps)
         asked = [index for index, stop in enumerate(stops) if stop is None]
         if asked:
-            decoded = self._model_steps(source, facts, [requests[i] for i in asked])
+            decoded = self._model_steps(source, facts, [requests[i] for i in asked], avoid)
             for index, stop in zip(asked, decoded, strict=True):
                 stops[index] = stop
         return [stop for stop in stops if stop is not None]
@@ -160,14 +162,17 @@ class Predictor:
         source: str,
         facts: SourceFacts,
         requests: Sequence[tuple[State, str, Sequence[int]]],
+        avoid: Sequence[tuple[str, int]] = (),
     ) -> list[Stop]:
-        """The model's next stops for these requests, decoded as one constrained batch."""
+        """The model's next stops for these requests, decoded as one constrained batch, none
+        of them an (event, line) in `avoid`."""
         contexts = [
             encode_state(self.tok, state) + encode_action(self.tok, action, bps)
             for state, action, bps in requests
         ]
         rows = [
-            Row("step", *request[:2], stop_constraints(facts, *request)) for request in requests
+            Row("step", *request[:2], stop_constraints(facts, *request).without(avoid))
+            for request in requests
         ]
         stops: list[Stop] = []
         for row, tokens in zip(rows, self._decode(source, contexts, rows, facts), strict=True):
@@ -339,6 +344,7 @@ class Predictor:
         facts = self._source(source)[0]
         current, guessed = start, 0
         pending: list[Stop] = []
+        taken: dict[tuple[Any, ...], list[tuple[str, int]]] = {}
         for _ in range(COMPOSE_STEPS):
             if not pending and self.fold:
                 pending = self._folded(facts, current, single)
@@ -348,7 +354,11 @@ class Predictor:
                 guessed += self.fold
                 if guessed > guesses:
                     return
-                stop = self._model_steps(source, facts, [(current, single, ())])[0]
+                # Back at a state the walk has seen, the same answer would go round the same
+                # cycle forever (`x = f(a,` / `b)` stops on its first line again): go elsewhere.
+                before = taken.setdefault(_state_key(current), [])
+                stop = self._model_steps(source, facts, [(current, single, ())], before)[0]
+                before.append((stop.event, stop.line))
             yield stop
             current = apply_stop(current, stop)
 
@@ -375,13 +385,16 @@ class Predictor:
         status = "step_limit"
         facts = self._source(source)[0]
         pending: list[Stop] = []
+        taken: dict[tuple[Any, ...], list[tuple[str, int]]] = {}
         for _ in range(max_steps):
             if not pending and self.fold and action == "step_into":
                 pending = self._folded(facts, state, action)
             if pending:
                 stop = pending.pop(0)
-            else:
-                stop = self._steps(source, [(state, action, breakpoints)])[0]
+            else:  # never round the same cycle twice (see `_walk`)
+                seen = taken.setdefault(_state_key(state), [])
+                stop = self._steps(source, [(state, action, breakpoints)], seen)[0]
+                seen.append((stop.event, stop.line))
             if stop.end:
                 result, exception = stop.value, stop.exception
                 status = "exception" if exception else "ok"
@@ -557,6 +570,13 @@ class Predictor:
         if isinstance(allowed, frozenset):
             self._masks[id(allowed)] = mask
         return mask
+
+
+def _state_key(state: State) -> tuple[Any, ...]:
+    """What a walk compares to tell that it is back at a state it has seen."""
+    step = state.step
+    frames = tuple((f.function, f.line, tuple(sorted(f.locals.items()))) for f in state.outer)
+    return (step.line, step.event, step.depth, step.function, *sorted(step.locals.items()), frames)
 
 
 def load_predictor(checkpoint_dir: Path | str | None = None, bits: int | None = None) -> Predictor:

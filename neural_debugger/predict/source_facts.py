@@ -17,6 +17,7 @@ from neurodebug.neural_debugger.predict.call_folding import Callee, own_callable
 from neurodebug.neural_debugger.predict.delta_names import NameFacts, name_facts
 from neurodebug.neural_debugger.predict.folded_steps import FoldFacts, fold_facts
 from neurodebug.neural_debugger.predict.folding import SCOPES
+from neurodebug.neural_debugger.predict.return_values import return_values, unwinding_functions
 
 
 class PredictionError(ValueError):
@@ -69,6 +70,12 @@ class SourceFacts:
     headers: dict[str, set[int]] = field(default_factory=dict)
     """name -> the lines before its first statement that runs (decorators, the `def`, the
     docstring): in its own frame only the `call` stop is there, never a line event."""
+    return_values: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Function name -> the values its `return` stops can carry, where the source settles
+    them (see `return_values`)."""
+    unwinding: set[str] = field(default_factory=set)
+    """Functions a frame of which may return without a value after a line or call stop: a
+    `try` or `with` runs code while an exception unwinds it, a generator returns itself."""
     quiet_lines: set[int] = field(default_factory=set)
     """Code lines no frame stops on with a line event: docstrings and other constant
     statements, `global` / `nonlocal`, and the headers of functions no function encloses."""
@@ -113,6 +120,8 @@ def source_facts(source: str) -> SourceFacts:
         fold=fold_facts(tree),
         signatures=signatures,
         headers=headers,
+        return_values=return_values(tree),
+        unwinding=unwinding_functions(tree),
     )
     facts.callables = own_callables(tree, facts.fold.defs)
     lines = source.splitlines()

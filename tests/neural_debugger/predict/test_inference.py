@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,41 @@ def test_text_the_model_writes_never_makes_python_warn(recwarn: pytest.WarningsR
     with pytest.raises(PredictionError):
         call_state(source_facts("def f(a):\n    return a\n"), "f", "f(a=1if)")
     assert not [w for w in recwarn if issubclass(w.category, SyntaxWarning)]
+
+
+SETTLED = (
+    "def ready(job, strict):\n"
+    "    if strict:\n"
+    "        return isinstance(job, str)\n"
+    "    return job is not None\n"
+    "\n"
+    "def log(lines, text):\n"
+    "    lines.append(text)\n"
+)
+
+
+@pytest.mark.parametrize("compose", [True, False])
+def test_an_untrained_model_writes_only_values_the_source_allows(compose: bool) -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    predictor.fold, predictor.compose = False, compose  # the model decides every step
+    value, exception = predictor.predict_output(SETTLED, "ready", "ready('x', True)")
+    assert exception is not None or value in ("True", "False")
+    value, exception = predictor.predict_output(SETTLED, "log", "log([], 'a')")
+    assert exception is not None or value == "None"
+    at_return = State(Step(4, "line", "ready", 0, {"job": "'x'", "strict": "False"}))
+    for stop in predictor.predict_steps(SETTLED, [(at_return, "step_over", ())] * 2):
+        if stop.event == "return" and not stop.end and stop.value is not None:
+            assert stop.value in ("True", "False")
+
+
+def test_a_rollout_never_takes_the_same_step_from_the_same_state_twice() -> None:
+    predictor = load_predictor(tiny_checkpoint())
+    predictor.fold = False  # an untrained model alone goes round in circles
+    source = "def spin(n):\n    k = 0\n    while k < n:\n        k = k\n    return k\n"
+    trace = predictor.predict_trace(source, "spin", "spin(2)", max_steps=40)
+    moves = [
+        ((a.line, a.event, tuple(sorted(a.locals.items()))), (b.event, b.line))
+        for a, b in itertools.pairwise(trace.steps)
+        if a.depth == b.depth == 0
+    ]
+    assert len(moves) == len(set(moves))

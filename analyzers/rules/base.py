@@ -7,6 +7,8 @@ source. Front ends convert: the CLI prints 1-based character columns, the server
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -34,6 +36,15 @@ def byte_position(source: bytes, offset: int) -> tuple[int, int]:
     """(1-based line, 0-based byte column) of a byte offset, as edits and findings give it."""
     line_start = source.rfind(b"\n", 0, offset) + 1
     return source.count(b"\n", 0, offset) + 1, offset - line_start
+
+
+LINE_STARTS = "line-starts"
+"""`Context.cache` key of the byte offsets where the file's lines start."""
+
+
+def line_starts(source: bytes) -> list[int]:
+    """The byte offset of each line's start (the first is 0)."""
+    return [0, *(match.end() for match in re.finditer(b"\n", source))]
 
 
 def apply_edits(source: bytes, edits: Iterable[Edit]) -> bytes:
@@ -155,8 +166,15 @@ class Context:
         return self.replace_range(line_start, line_start, new_text)
 
     def position(self, byte: int) -> tuple[int, int]:
-        """(1-based line, 0-based byte column) of a byte offset."""
-        return byte_position(self.source, byte)
+        """(1-based line, 0-based byte column) of a byte offset: `byte_position` from a table
+        of line starts built once per check (counting newlines from the file's start for each
+        fix took a tenth of a cold check of a 10k-line module)."""
+        starts = self.cache.get(LINE_STARTS)
+        if starts is None:
+            starts = self.cache[LINE_STARTS] = line_starts(self.source)
+        assert isinstance(starts, list)
+        line = bisect_right(starts, byte)
+        return line, byte - starts[line - 1]
 
     def fix(self, description: str, safety: FixSafety, *edits: Edit) -> Fix:
         """A fix from edits, in source order."""

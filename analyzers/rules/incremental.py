@@ -26,7 +26,7 @@ from neurodebug.analyzers.parsing import python_language
 
 from neurodebug.config import Settings
 
-from .base import Context, Edit, Finding, Fix, Rule
+from .base import LINE_STARTS, Context, Edit, Finding, Fix, Rule
 from .engine import (
     collect_nodes,
     enabled_rules,
@@ -196,7 +196,7 @@ def check_chunk(
     return findings
 
 
-_WHOLE_FILE_KEYS = frozenset({"identifiers", "bound-names"})
+_WHOLE_FILE_KEYS = frozenset({"identifiers", "bound-names", LINE_STARTS})
 
 
 @dataclass

@@ -29,6 +29,7 @@ import ast
 from dataclasses import dataclass
 
 from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
+from neurodebug.neural_debugger.predict.folding import bound_names, own_nodes
 
 BOOLEAN_BUILTINS = frozenset(
     {"isinstance", "issubclass", "hasattr", "callable", "bool", "any", "all"}
@@ -64,7 +65,7 @@ MAX_LITERAL_REPR = 60
 class _Module:
     """What the whole module says about reading an expression's values."""
 
-    bound: set[str]
+    bound: frozenset[str]
     """Every name it binds: a predicate it rebinds is not the builtin."""
     comparisons_are_boolean: bool
     """False when it imports one of `ARRAY_LIBRARIES`."""
@@ -72,13 +73,11 @@ class _Module:
 
 _UNWINDING = (ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.Yield, ast.YieldFrom, ast.Await)
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-
 
 def return_values(tree: ast.Module) -> dict[str, frozenset[str]]:
     """Function name -> the reprs its `return` events can carry, for the functions where the
     source settles them (functions sharing a name must all settle, and the sets are joined)."""
-    module = _Module(_bound_names(tree), not _imports_array_library(tree))
+    module = _Module(bound_names(tree), not _imports_array_library(tree))
     settled: dict[str, frozenset[str]] = {}
     unsettled: set[str] = set()
     for node in ast.walk(tree):
@@ -102,7 +101,7 @@ def unwinding_functions(tree: ast.Module) -> set[str]:
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         if isinstance(node, ast.AsyncFunctionDef) or any(
-            isinstance(inner, _UNWINDING) for inner in _own_nodes(node)
+            isinstance(inner, _UNWINDING) for inner in own_nodes(node)
         ):
             names.add(node.name)
     return names
@@ -111,7 +110,7 @@ def unwinding_functions(tree: ast.Module) -> set[str]:
 def _function_values(function: ast.FunctionDef, module: _Module) -> frozenset[str] | None:
     values: set[str] = set()
     falls_through = not _ends_in_jump(function.body)
-    for node in _own_nodes(function):
+    for node in own_nodes(function):
         if isinstance(node, ast.Yield | ast.YieldFrom | ast.Await):
             return None
         if not isinstance(node, ast.Return):
@@ -167,17 +166,6 @@ def _is_boolean(expression: ast.expr, module: _Module) -> bool:
     return False
 
 
-def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
-    """The nodes of `function`'s body, without those of nested functions, classes, lambdas."""
-    found: list[ast.AST] = []
-    stack: list[ast.AST] = [s for s in function.body if not isinstance(s, _SCOPES)]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _SCOPES))
-    return found
-
-
 def _ends_in_jump(body: list[ast.stmt]) -> bool:
     """True when control cannot fall off the end of `body` (it returns or raises on every
     path the syntax shows); False when it may, or when that is not evident."""
@@ -212,18 +200,3 @@ def _imports_array_library(tree: ast.Module) -> bool:
         if ARRAY_LIBRARIES.intersection(roots):
             return True
     return False
-
-
-def _bound_names(tree: ast.Module) -> set[str]:
-    """Every name the module binds anywhere (assignments, defs, imports, parameters)."""
-    bound: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            bound.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.alias):
-            bound.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-    return bound

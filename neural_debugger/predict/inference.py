@@ -338,13 +338,14 @@ class Predictor:
 
     def _walk(self, source: str, start: State, single: str, guesses: int) -> Iterator[Stop]:
         """The stops of repeated `single` steps from `start`, each folded where folding decides
-        it, else the model's. It stops yielding after `COMPOSE_STEPS` steps, or before the
-        model would be asked more than `guesses` times (counted only when folding is on): the
-        caller then gives up on the walk."""
+        it, else the model's. It stops yielding after `COMPOSE_STEPS` steps, before the model
+        would be asked more than `guesses` times (counted only when folding is on), or before
+        it would ask the model again from a state it asked from before: the caller then gives
+        up on the walk."""
         facts = self._source(source)[0]
         current, guessed = start, 0
         pending: list[Stop] = []
-        taken: dict[tuple[Any, ...], list[tuple[str, int]]] = {}
+        seen: set[tuple[Any, ...]] = set()
         for _ in range(COMPOSE_STEPS):
             if not pending and self.fold:
                 pending = self._folded(facts, current, single)
@@ -354,11 +355,14 @@ class Predictor:
                 guessed += self.fold
                 if guessed > guesses:
                     return
-                # Back at a state the walk has seen, the same answer would go round the same
-                # cycle forever (`x = f(a,` / `b)` stops on its first line again): go elsewhere.
-                before = taken.setdefault(_state_key(current), [])
-                stop = self._model_steps(source, facts, [(current, single, ())], before)[0]
-                before.append((stop.event, stop.line))
+                # Back at a state it has seen, the walk would go round the same cycle forever
+                # (`x = f(a,` / `b)` stops on its first line again), or an earlier guess left
+                # out a change (`i, c = c, i + c` changing nothing): give up.
+                key = _state_key(current)
+                if key in seen:
+                    return
+                seen.add(key)
+                stop = self._model_steps(source, facts, [(current, single, ())])[0]
             yield stop
             current = apply_stop(current, stop)
 

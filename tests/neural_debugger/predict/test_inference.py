@@ -5,11 +5,12 @@ from __future__ import annotations
 import ast
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.model.checkpoint import CheckpointError
-from neurodebug.neural_debugger.model.encoding import State
+from neurodebug.neural_debugger.model.encoding import State, Stop
 from neurodebug.neural_debugger.predict.inference import (
     PredictionError,
     call_state,
@@ -224,20 +225,53 @@ def test_an_untrained_model_writes_only_values_the_source_allows(compose: bool) 
     assert exception is not None or value in ("True", "False")
     value, exception = predictor.predict_output(SETTLED, "log", "log([], 'a')")
     assert exception is not None or value == "None"
+    # From its own line, `ready` (no try, no with) returns with a value, or raises first.
     at_return = State(Step(4, "line", "ready", 0, {"job": "'x'", "strict": "False"}))
-    for stop in predictor.predict_steps(SETTLED, [(at_return, "step_over", ())] * 2):
-        if stop.event == "return" and not stop.end and stop.value is not None:
-            assert stop.value in ("True", "False")
+    [stop] = predictor.predict_steps(SETTLED, [(at_return, "step_over", ())])
+    if stop.end:  # the program's end carries the call's result or what it raised
+        assert stop.value is not None or stop.exception is not None
+    else:
+        assert stop.event == "exception" or stop.value in ("True", "False")
 
 
-def test_a_rollout_never_takes_the_same_step_from_the_same_state_twice() -> None:
+CYCLE = "def pack(a, b):\n    x = f(a,\n          b)\n    return 'done'\n"
+
+
+def _cycling_model(predictor: Any) -> list[tuple[int, str]]:
+    """Replace the model by one that answers 2 -> 3 -> 2 … (a two-line call, where CPython
+    does stop on the first line again) unless told to avoid that stop; it logs its answers."""
+    answers: list[tuple[int, str]] = []
+
+    def model_steps(source: str, facts: Any, requests: Any, avoid: Any = ()) -> list[Stop]:
+        stops = []
+        for state, _action, _bps in requests:
+            line = 3 if state.step.line == 2 else 2
+            if ("line", line) in avoid:
+                stop = Stop(False, "return", 4, 0, "pack", {}, (), "'done'")
+            else:
+                stop = Stop(False, "line", line, 0, "pack")
+            answers.append((state.step.line, stop.event))
+            stops.append(stop)
+        return stops
+
+    predictor._model_steps = model_steps
+    return answers
+
+
+def test_walks_and_rollouts_leave_a_cycle_of_model_steps() -> None:
     predictor = load_predictor(tiny_checkpoint())
-    predictor.fold = False  # an untrained model alone goes round in circles
-    source = "def spin(n):\n    k = 0\n    while k < n:\n        k = k\n    return k\n"
-    trace = predictor.predict_trace(source, "spin", "spin(2)", max_steps=40)
-    moves = [
-        ((a.line, a.event, tuple(sorted(a.locals.items()))), (b.event, b.line))
-        for a, b in itertools.pairwise(trace.steps)
-        if a.depth == b.depth == 0
-    ]
+    predictor.fold = False
+    answers = _cycling_model(predictor)
+    start = State(Step(2, "line", "pack", 0, {"a": "1", "b": "2"}))
+    # a call's output asks again for another stop, and gets the return
+    assert predictor._walk_output(CYCLE, start, guesses=128) == ("'done'", None)
+    assert len(answers) <= 4
+    # a step out gives up on its walk at the first repeat, and answers directly
+    answers.clear()
+    predictor.predict_steps(CYCLE, [(start, "step_out", ())])
+    assert len(answers) <= 4
+    # a rollout never takes the same step twice from one state
+    trace = predictor.predict_trace(CYCLE, "pack", "pack(1, 2)", max_steps=40)
+    moves = [((a.line, a.event), (b.line, b.event)) for a, b in itertools.pairwise(trace.steps)]
     assert len(moves) == len(set(moves))
+    assert trace.steps[-1].event == "return"

@@ -436,6 +436,10 @@ def folded_stops(facts: SourceFacts, state: State, action: str) -> list[Stop] | 
     step = state.step
     if step.function.startswith("<") or step.function in facts.generators:
         return None  # frames folding cannot see whole
+    span = facts.functions.get(step.function)
+    header = facts.statement_text.get(step.line, "").lstrip()
+    if step.event == "line" and span and span[1] == step.line and header.startswith(_DEF):
+        return None  # `def f(): ...`: the body shares the def's line, which the CFG keys by
     return folded_run(facts.fold, facts.next_lines, facts.def_next, facts.callables, state, action)
 
 

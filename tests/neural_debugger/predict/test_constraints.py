@@ -6,7 +6,11 @@ import textwrap
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.model.encoding import Frame, State
-from neurodebug.neural_debugger.predict.constraints import Constraints, stop_constraints
+from neurodebug.neural_debugger.predict.constraints import (
+    Constraints,
+    folded_stop,
+    stop_constraints,
+)
 from neurodebug.neural_debugger.predict.source_facts import source_facts
 
 SOURCE = textwrap.dedent(
@@ -140,3 +144,14 @@ def test_a_comprehension_frame_steps_on_its_own_lines_and_returns_to_its_caller(
     rule = stop_constraints(facts, back_in_caller, "step_over", ())
     assert rule.depths("line") == {0}
     assert 6 in rule.lines("line")
+
+
+def test_a_one_line_function_body_is_not_folded_as_its_def_line() -> None:
+    # From the body's line event (it shares the `def` line), the frame returns: folding read
+    # the line as the function's header and went round to the same line with certainty.
+    source = "def touch(self) -> None: ...\n"
+    facts = source_facts(source)
+    state = State(Step(1, "line", "touch", 0, {"self": "<Plugin object>"}))
+    assert folded_stop(facts, state, "step_over") is None
+    rule = stop_constraints(facts, state, "continue", (1,))
+    assert rule.may_end

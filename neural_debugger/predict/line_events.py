@@ -44,8 +44,16 @@ class LineEvents:
 def line_events(tree: ast.Module, statements: list[ast.stmt]) -> LineEvents:
     """`LineEvents` for the multi-line `statements` of a parsed program."""
     late = {s.lineno: s for s in statements if starts_late(s)}
+    # The syntax can miss a late start: CPython 3.11 puts `"%s" % (` / `a,` … `)`'s first
+    # instruction on the tuple's first line. So the code is asked about the others too.
+    others = [
+        s
+        for s in statements
+        if s.lineno not in late and not isinstance(s, _STARTS_ON_OWN_LINE)
+        if s.end_lineno != s.lineno
+    ]
     inert = [s for s in statements if _inert(s)]
-    if not late and not inert:
+    if not late and not inert and not others:
         return LineEvents()
     codes = _compiled(tree)
     if codes is None:
@@ -55,6 +63,11 @@ def line_events(tree: ast.Module, statements: list[ast.stmt]) -> LineEvents:
         evaluated = _evaluated_part(statement)
         lines = () if evaluated is None else _lines_within(codes, evaluated)
         late_start[start] = lines[0] if lines else None
+    for statement in others:
+        evaluated = _evaluated_part(statement)
+        lines = () if evaluated is None else _lines_within(codes, evaluated)
+        if lines and lines[0] != statement.lineno:
+            late_start[statement.lineno] = lines[0]
     next_inside: dict[int, int] = {}
     folds_from_start: set[int] = set()
     for statement in inert:

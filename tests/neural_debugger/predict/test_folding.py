@@ -582,3 +582,21 @@ def test_a_global_declaration_is_not_a_stop() -> None:
     assert [(s.event, s.line) for s in trace.steps][:2] == [("call", 3), ("line", 5)]
     stop = folded_stop(source_facts(source), State(step=trace.steps[0]), "step_into")
     assert stop is not None and (stop.event, stop.line) == ("line", 5)
+
+
+def test_a_statement_the_compiler_starts_late_is_entered_where_cpython_stops() -> None:
+    # The `%` operand's string sits on the statement's first line, yet CPython 3.11 reports
+    # the first line event on the tuple's first line: the compiled code decides, not the syntax.
+    source = (
+        "def describe(name, size):\n"
+        '    return "%s(size=%r, half=%r)" % (\n'
+        "        name.upper(),\n"
+        "        size,\n"
+        "        size // 2,\n"
+        "    )\n"
+    )
+    trace = trace_source(source, "describe('box', 4)")
+    first_line = next(step.line for step in trace.steps if step.event == "line")
+    call = State(Step(1, "call", "describe", 0, {"name": "'box'", "size": "4"}))
+    stop = folded_stop(source_facts(source), call, "step_into")
+    assert stop is not None and stop.line == 3 == first_line

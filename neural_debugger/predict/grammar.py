@@ -71,13 +71,10 @@ class TargetGrammar:
             and all(32 <= b < 127 for b in tokenizer.decode_text([t]).encode())
         )
         special = tokenizer.special
-        ends = {special("<val>"), special("<exc>"), special("<eos>")}
         self.sets: dict[str, frozenset[int]] = {
             "text": text,
-            "entry_start": text | ends,
             "name": text | {special("<is>")},
             "value_start": text | {special("<del>")},
-            "value": text | ends | {special("<sep>")},
             "tail": text | {special("<exc>"), special("<eos>")},
             "run": text | {special("<eos>")},
         }
@@ -107,7 +104,6 @@ class TargetGrammar:
         rule = row.constraints
         assert rule is not None
         event = tok.vocab[row.generated[0]][1:-1] if row.generated else ""
-        ends = self._ends(row, event, facts)
         if phase == "event":
             events = [special(f"<{name}>") for name in sorted(rule.events)]
             return [*events, special("<end>")] if rule.may_end or not events else events
@@ -118,6 +114,7 @@ class TargetGrammar:
             return [tok.depth(d) for d in depths] or [tok.depth(state.step.depth)]
         if phase == "fn_name":
             return self._name_continuations(row, facts)
+        ends = self._ends(row, event, facts)
         if row.bound is not None and phase in ("entry_start", "name_first", "name"):
             return self._bounded_name(row, ends if phase == "entry_start" else [])
         if phase == "entry_start":
@@ -184,9 +181,9 @@ class TargetGrammar:
 
     def _ends(self, row: Row, event: str, facts: SourceFacts) -> list[int]:
         """How a step's stop may end: line and call stops carry nothing, an exception stop its
-        exception, the program's end the call's result or exception, a return stop its value, and no value only when an exception may be
-        unwinding the frame (a step out or continue past the raise, a `try` or `with` that
-        runs code on the way out, a generator)."""
+        exception, the program's end the call's result or exception, a return stop its value,
+        and no value only when an exception may be unwinding the frame (a step out or continue
+        past the raise, a `try` or `with` that runs code on the way out, a generator)."""
         special = self.tok.special
         if event in ("line", "call"):
             return [special("<eos>")]

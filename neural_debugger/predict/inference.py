@@ -72,13 +72,13 @@ HEADROOM = 96
 """Tokens of the window kept free after the source for the state, the action and the answer."""
 MIN_TARGET_ROOM = 32
 COMPOSE_STEPS = 128
+"""The longest walk of single steps a composed step out / continue may take."""
 AVOID_IN_OUTPUT = True
 """Back at a state where it asked the model, a walk for a call's output asks again for another
 stop (its fallback, the one-shot `run` answer, is weak); a walk for a step out or continue gives
 up (the model's direct answer is good). Chosen on the validation splits, 200 programs each:
 output pass@1 avoiding / giving up 140 / 123 synthetic, 81 / 81 real; step out next line
 172 / 173 synthetic, 148 / 149 real."""
-"""The longest walk of single steps a composed step out / continue may take."""
 
 __all__ = [
     "CheckpointError",
@@ -366,7 +366,8 @@ class Predictor:
                     return
                 # Back at a state it has seen, the walk would go round the same cycle forever
                 # (`x = f(a,` / `b)` stops on its first line again), or an earlier guess left
-                # out a change (`i, c = c, i + c` changing nothing): give up.
+                # out a change (`i, c = c, i + c` changing nothing): give up, or (when
+                # `avoid_repeats`) ask for a stop other than those given here before.
                 key = _state_key(current)
                 if key in asked and not avoid_repeats:
                     return

@@ -43,31 +43,26 @@ class LineEvents:
 
 def line_events(tree: ast.Module, statements: list[ast.stmt]) -> LineEvents:
     """`LineEvents` for the multi-line `statements` of a parsed program."""
-    late = {s.lineno: s for s in statements if starts_late(s)}
-    # The syntax can miss a late start: CPython 3.11 puts `"%s" % (` / `a,` … `)`'s first
-    # instruction on the tuple's first line. So the code is asked about the others too.
-    others = [
-        s
-        for s in statements
-        if s.lineno not in late and not isinstance(s, _STARTS_ON_OWN_LINE)
-        if s.end_lineno != s.lineno
+    # Every statement that may start late is asked of the compiled code, not only those the
+    # syntax says start late: CPython 3.11 puts `"%s" % (` / `a,` … `)`'s first instruction on
+    # the tuple's first line. Where the code does not tell, only the syntax's are marked.
+    may_start_late = [
+        s for s in statements if s.end_lineno != s.lineno and not isinstance(s, _STARTS_ON_OWN_LINE)
     ]
+    late = {s.lineno for s in may_start_late if starts_late(s)}
     inert = [s for s in statements if _inert(s)]
-    if not late and not inert and not others:
+    if not may_start_late and not inert:
         return LineEvents()
     codes = _compiled(tree)
     if codes is None:
         return LineEvents(dict.fromkeys(late))
     late_start: dict[int, int | None] = {}
-    for start, statement in late.items():
+    for statement in may_start_late:
         evaluated = _evaluated_part(statement)
         lines = () if evaluated is None else _lines_within(codes, evaluated)
-        late_start[start] = lines[0] if lines else None
-    for statement in others:
-        evaluated = _evaluated_part(statement)
-        lines = () if evaluated is None else _lines_within(codes, evaluated)
-        if lines and lines[0] != statement.lineno:
-            late_start[statement.lineno] = lines[0]
+        first = lines[0] if lines else None
+        if statement.lineno in late or (first is not None and first != statement.lineno):
+            late_start[statement.lineno] = first
     next_inside: dict[int, int] = {}
     folds_from_start: set[int] = set()
     for statement in inert:

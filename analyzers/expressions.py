@@ -63,10 +63,15 @@ _SPECIAL = frozenset(
 )
 
 
+_QUOTES = (b'"', b"'")
+
+
 def is_plain_string(node: tree_sitter.Node, source: bytes = b"") -> bool:
     """A string literal without interpolations (not an f-/t-string): nothing inside to read."""
     start = node.start_byte
     text = source[start : start + 4] if source else (node.text or b"")[:4]  # the prefix only
+    if text[:1] in _QUOTES:
+        return True  # no prefix: the common case
     quote = min((i for i in (text.find(b'"'), text.find(b"'")) if i >= 0), default=0)
     prefix = text[:quote].lower()
     return b"f" not in prefix and b"t" not in prefix
@@ -356,21 +361,22 @@ class Scan:
         """Record an assignment target: names bound, containers mutated, names read;
         `value` is the assigned expression (`effects` reads a type or an alias from it)."""
         if value is not None and node.type == "identifier":
-            self.assigned.append((text_of(node), value))
+            self.assigned.append((self._text(node), value))
         stack = [node]
         while stack:
             current = stack.pop()
             kind = current.type
             if kind == "identifier":
-                self.defs.append((text_of(current), True, how))
+                self.defs.append((self._text(current), True, how))
             elif kind in _TARGET_GROUPS:
                 stack.extend(current.named_children)
             elif kind in ("attribute", "subscript"):
                 root = _root_name(current)
                 if root is not None:
-                    self.defs.append((text_of(root), False, "mutation"))
+                    name = self._text(root)
+                    self.defs.append((name, False, "mutation"))
                     if how != "augmented":  # `d[k] += 1` reads d[k]'s value too
-                        self.roots.append(text_of(root))
+                        self.roots.append(name)
                 self.expr(current)
             else:
                 self.expr(current)

@@ -369,6 +369,7 @@ class FunctionFacts:
         parents = self.analysis.control_parents
         # plain tuples while merging and sorting: dataclass comparisons are slow in bulk
         merged: dict[tuple[int, str], tuple[str, set[tuple[str, int]], set[tuple[str, int]]]] = {}
+        condition_pairs: dict[int, list[tuple[str, int]]] = {}
         for index, node in enumerate(nodes):
             if not node.defs:
                 continue
@@ -376,8 +377,12 @@ class FunctionFacts:
             control: set[tuple[str, int]] = set()
             if parents[index]:
                 for parent in self._condition_parents(index):
-                    line = nodes[parent].line
-                    control.update((var, line) for var in self._condition_vars(parent))
+                    pairs = condition_pairs.get(parent)
+                    if pairs is None:
+                        line = nodes[parent].line
+                        pairs = [(var, line) for var in self._condition_vars(parent)]
+                        condition_pairs[parent] = pairs
+                    control.update(pairs)
             for var, _kills, how in node.defs:
                 key = (node.line, var)
                 entry = merged.get(key)
@@ -385,14 +390,25 @@ class FunctionFacts:
                     merged[key] = (how, data, control)
                 else:
                     merged[key] = (entry[0], entry[1] | data, entry[2] | control)
+        # the definitions of one statement share its source sets, and a (var, line) pair
+        # recurs across statements: build each tuple and each VarLine once
+        var_lines: dict[tuple[str, int], VarLine] = {}
+        tuples: dict[int, tuple[VarLine, ...]] = {}
+
+        def as_tuple(pairs: set[tuple[str, int]]) -> tuple[VarLine, ...]:
+            if not pairs:
+                return ()
+            found = tuples.get(id(pairs))
+            if found is None:
+                found = tuple(
+                    var_lines.get(pair) or var_lines.setdefault(pair, VarLine(*pair))
+                    for pair in sorted(pairs)
+                )
+                tuples[id(pairs)] = found
+            return found
+
         result = [
-            Definition(
-                var,
-                line,
-                how,
-                tuple(VarLine(*pair) for pair in sorted(data)) if data else (),
-                tuple(VarLine(*pair) for pair in sorted(control)) if control else (),
-            )
+            Definition(var, line, how, as_tuple(data), as_tuple(control))
             for (line, var), (how, data, control) in sorted(merged.items())
         ]
         self._cache["definitions"] = result

@@ -48,6 +48,7 @@ from neurodebug.neural_debugger.model.encoding import (
 )
 from neurodebug.neural_debugger.model.source_view import model_text
 from neurodebug.neural_debugger.model.tokenizer import Tokenizer
+from neurodebug.neural_debugger.predict.branch_prior import BODY_BIAS, line_offsets
 from neurodebug.neural_debugger.predict.constraints import (
     call_state,
     folded_stop,
@@ -117,6 +118,9 @@ class Predictor:
         """Let constant folding decide the steps it can (`folding`); False: the model alone."""
         self.compose = True
         """Predict step out, continue and a call's output as walks of single steps (`_walk`)."""
+        self.branch_bias = dict(BODY_BIAS)
+        """How much less likely than the model says an `if` body's first line is taken as the
+        next line (`branch_prior`); {}: the model's own scores."""
         self.walk_guesses: dict[str, int] = {"continue": 2, "step_out": 4}
         """Most model-decided (unfolded) steps a walk may hold, per action ("output" too);
         past that the model's direct prediction is used: each guess can go wrong, and on real
@@ -560,6 +564,15 @@ class Predictor:
             # a few lines, names or events: score just those (cheaper than a vocabulary mask)
             choices = list(dict.fromkeys(allowed))  # each once, or its probability doubles
             scores = logits[self.torch.tensor(choices)]
+            if row.phase == "line" and row.kind == "step" and row.state is not None:
+                shifts = line_offsets(
+                    facts.branches,
+                    row.state,
+                    [self.tok.line_of(c) or 0 for c in choices],
+                    self.branch_bias,
+                )
+                if shifts is not None:
+                    scores = scores + self.torch.tensor(shifts)
             best = int(scores.argmax())
             token = choices[best]
             row.log_prob += float(scores[best] - self.torch.logsumexp(scores, dim=0))

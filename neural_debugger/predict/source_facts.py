@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from neurodebug.neural_debugger.model.dataset import statement_lines
+from neurodebug.neural_debugger.predict.branch_prior import Branches, branches
 from neurodebug.neural_debugger.predict.call_folding import Callee, own_callables
 from neurodebug.neural_debugger.predict.delta_names import NameFacts, name_facts
 from neurodebug.neural_debugger.predict.folded_steps import FoldFacts, fold_facts
@@ -73,6 +74,8 @@ class SourceFacts:
     return_values: dict[str, frozenset[str]] = field(default_factory=dict)
     """Function name -> the values its `return` stops can carry, where the source settles
     them (see `return_values`)."""
+    branches: Branches = field(default_factory=Branches)
+    """The `if` bodies and `raise` statements (`branch_prior`)."""
     unwinding: set[str] = field(default_factory=set)
     """Functions a frame of which may return without a value after a line or call stop: a
     `try` or `with` runs code while an exception unwinds it, a generator returns itself."""
@@ -121,6 +124,7 @@ def source_facts(source: str) -> SourceFacts:
         signatures=signatures,
         headers=headers,
         return_values=return_values(tree),
+        branches=branches(tree),
         unwinding=unwinding_functions(tree),
     )
     facts.callables = own_callables(tree, facts.fold.defs)

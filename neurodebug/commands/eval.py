@@ -58,6 +58,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=True,
         help="read sources without docstrings, comments and blank lines (--no-view: as given)",
     )
+    parser.add_argument(
+        "--branch-prior",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="score an `if` body's first line down as the next line (--no-branch-prior: the "
+        "model's own scores)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--out", type=Path, default=None, help="also write the JSON here")
@@ -98,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"neurodebug eval: {error}", file=sys.stderr)
         return 2
     predictor.fold, predictor.compose, predictor.view = args.fold, args.compose, args.view
+    if not args.branch_prior:
+        predictor.branch_bias = {}
     groups: dict[str, list[Program]] = {"synthetic": [], "real": [], "suite": []}
     contexts: dict[str, RunContext] = {}
     packages = {p.name: Path(p.source_dir).name for p in load_projects()}
@@ -111,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         "fold": args.fold,
         "compose": args.compose,
         "view": args.view,
+        "branch_prior": predictor.branch_bias,
         "model": predictor.facts,
     }
     for kind, programs in groups.items():

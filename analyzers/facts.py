@@ -218,8 +218,12 @@ class FunctionFacts:
             members = analysis.blocks[old]
             first = nodes[members[0]]
             kind = "entry" if members[0] == ENTRY else "exit" if members[0] == EXIT else "body"
-            lines = tuple(dict.fromkeys(nodes[m].line for m in members if nodes[m].line > 0))
-            end = max((nodes[m].end_line for m in members), default=first.line)
+            if len(members) == 1:  # most blocks: one statement
+                lines = (first.line,) if first.line > 0 else ()
+                end = first.end_line
+            else:
+                lines = tuple(dict.fromkeys([nodes[m].line for m in members if nodes[m].line > 0]))
+                end = max([nodes[m].end_line for m in members])
             blocks.append(
                 Block(
                     new_id[old],
@@ -227,8 +231,8 @@ class FunctionFacts:
                     first.line,
                     end if kind != "exit" else first.line,
                     lines if kind != "exit" else (),
-                    tuple(new_id[b] for b in analysis.block_succ[old]),
-                    tuple(new_id[b] for b in analysis.block_exc[old]),
+                    tuple([new_id[b] for b in analysis.block_succ[old]]),
+                    tuple([new_id[b] for b in analysis.block_exc[old]]),
                 )
             )
         graph = ControlFlowGraph(

@@ -218,6 +218,7 @@ class FunctionFacts:
             members = analysis.blocks[old]
             first = nodes[members[0]]
             kind = "entry" if members[0] == ENTRY else "exit" if members[0] == EXIT else "body"
+            lines: tuple[int, ...]
             if len(members) == 1:  # most blocks: one statement
                 lines = (first.line,) if first.line > 0 else ()
                 end = first.end_line

@@ -6,10 +6,20 @@ the greedy answer first, then samples) and returns the first that reproduces the
 - by exact folding (`Predictor.folded_output`: every step computed, no user code runs), and
 - with `run` (the CLI's `--check`, eval), by really running the candidates in the sandbox;
 else the most likely candidate, marked unchecked.
+
+After the model's candidates come *echo* calls (`echo_calls`): the output itself as the first
+argument, then as each parameter in turn with the others `None`. Many real functions give back
+what they are given for most inputs (an escaper of a string with nothing to escape, a validator
+of a valid value, a normaliser of a normal form), and their authors' tests call them so; a
+check that runs or folds the call tells at no risk whether this one does. On the real-code
+validation split they found an input for 12 of 48 calls, 10 of them calls the model's 8
+candidates had missed (MODEL.md, "Echo candidates"). They are tried only after every model
+candidate, and never answered unchecked.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -55,7 +65,8 @@ def choose_call(
     # imported here: the language server imports this module at start-up, for its types
     from neurodebug.neural_debugger.predict.source_facts import PredictionError
 
-    candidates = predictor.predict_input_candidates(source, function, output, count)
+    modelled = predictor.predict_input_candidates(source, function, output, count)
+    candidates = modelled + [c for c in echo_calls(source, function, output) if c not in modelled]
     verdicts: list[tuple[str, bool | None]] = []
     for call in candidates:
         try:
@@ -71,4 +82,38 @@ def choose_call(
         for call, ok in zip(candidates, run(candidates), strict=True):
             if ok:
                 return InvertAnswer(call, "run", len(candidates), shown)
-    return InvertAnswer(candidates[0], None, len(candidates), shown)
+    return InvertAnswer(modelled[0], None, len(candidates), shown)
+
+
+ECHO_PARAMETERS = 5
+"""Echo calls are made for at most this many leading parameters."""
+
+
+def echo_calls(source: str, function: str, output: str) -> list[str]:
+    """Calls that hand `output` back to `function`: `f(output)`, then `f(a=output, b=None, …)`
+    for each of its first `ECHO_PARAMETERS` positional parameters; none when `output` is no
+    literal or the function takes `self` / `cls` (a method needs its object)."""
+    from neurodebug.neural_debugger.predict.grammar import is_literal
+
+    if not is_literal(output):
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    name = function.rsplit(".", 1)[-1]
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            arguments = node.args
+            names = [a.arg for a in [*arguments.posonlyargs, *arguments.args]]
+            if not names or names[0] in ("self", "cls"):
+                return []
+            calls = [f"{function}({output})"]
+            if len(names) > 1:
+                for chosen in names[:ECHO_PARAMETERS]:
+                    values = ", ".join(
+                        f"{n}={output if n == chosen else 'None'}" for n in names[:ECHO_PARAMETERS]
+                    )
+                    calls.append(f"{function}({values})")
+            return calls
+    return []

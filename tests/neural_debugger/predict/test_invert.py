@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 from neurodebug.neural_debugger.predict.inference import load_predictor
-from neurodebug.neural_debugger.predict.invert import choose_call
+from neurodebug.neural_debugger.predict.invert import choose_call, echo_calls
 
 from tests.neural_debugger.neural_fixtures import tiny_checkpoint
 
@@ -61,3 +61,48 @@ def test_the_model_proposes_distinct_calls_greedy_first(count: int) -> None:
     assert all(call.startswith("add(a=") and ", b=" in call for call in calls)
     again = predictor.predict_input_candidates(source, "add", "5", count)
     assert again == calls  # seeded: the same candidates every time
+
+
+ESCAPER = (
+    "def escape(text, quote=True):\n"
+    "    if quote:\n"
+    "        text = text.replace('\"', '&quot;')\n"
+    "    return text.replace('<', '&lt;')\n"
+)
+
+
+def test_echo_calls_hand_the_output_back_as_each_parameter() -> None:
+    assert echo_calls(ESCAPER, "escape", "'plain'") == [
+        "escape('plain')",
+        "escape(text='plain', quote=None)",
+        "escape(text=None, quote='plain')",
+    ]
+    assert echo_calls("def one(x):\n    return x\n", "one", "[1, 2]") == ["one([1, 2])"]
+    assert echo_calls(ESCAPER, "escape", "<object at 0x1>") == []  # not a literal
+    assert echo_calls("def m(self, x):\n    return x\n", "m", "1") == []  # needs its object
+    assert echo_calls(ESCAPER, "missing", "1") == []
+
+
+def test_echo_calls_come_after_every_model_candidate_and_never_unchecked() -> None:
+    predictor = Candidates(["escape(text='a')", "escape(text='b')"], {})
+    seen: list[Sequence[str]] = []
+
+    def run(calls: Sequence[str]) -> list[bool]:
+        seen.append(calls)
+        return [call == "escape('plain')" for call in calls]
+
+    answer = choose_call(predictor, ESCAPER, "escape", "'plain'", run=run)
+    assert (answer.call, answer.checked) == ("escape('plain')", "run")
+    assert list(seen[0][:2]) == ["escape(text='a')", "escape(text='b')"]
+    unchecked = choose_call(predictor, ESCAPER, "escape", "'plain'")
+    assert (unchecked.call, unchecked.checked) == ("escape(text='a')", None)
+
+
+def test_an_echo_call_that_folding_shows_right_answers_for_a_real_model() -> None:
+    """With the shipped model: whatever its own candidates are, `strip('ab')` returning `'ab'`
+    is found, by folding alone (nothing runs)."""
+    predictor = load_predictor()
+    source = "def strip(word):\n    return word.strip()\n"
+    answer = choose_call(predictor, source, "strip", "'ab'")
+    assert answer.checked == "folding"
+    assert predictor.folded_output(source, "strip", answer.call) == ("'ab'", None)

@@ -49,8 +49,9 @@ class InvertAnswer:
     or None: no candidate could be checked, this is the model's most likely one."""
     candidates: int
     verdicts: tuple[tuple[str, bool | None], ...] = ()
-    """Every candidate in the model's order with what folding showed: True (it returns the
-    output), False (it returns something else, or raises), None (folding cannot tell)."""
+    """Every model candidate in the model's order with what folding showed: True (it returns
+    the output), False (it returns something else, or raises), None (folding cannot tell);
+    then the echo calls folding shows to return it."""
 
 
 def choose_call(
@@ -66,14 +67,17 @@ def choose_call(
     from neurodebug.neural_debugger.predict.source_facts import PredictionError
 
     modelled = predictor.predict_input_candidates(source, function, output, count)
-    candidates = modelled + [c for c in echo_calls(source, function, output) if c not in modelled]
+    echoed = [call for call in echo_calls(source, function, output) if call not in modelled]
+    candidates = modelled + echoed
     verdicts: list[tuple[str, bool | None]] = []
     for call in candidates:
         try:
             folded = predictor.folded_output(source, function, call)
         except PredictionError:  # e.g. an argument the model wrote is no literal
             folded = None
-        verdicts.append((call, None if folded is None else folded == (output, None)))
+        verdict = None if folded is None else folded == (output, None)
+        if call in modelled or verdict:  # an echo call is shown only once shown right
+            verdicts.append((call, verdict))
     shown = tuple(verdicts)
     for call, verdict in shown:
         if verdict:

@@ -96,6 +96,12 @@ def test_echo_calls_come_after_every_model_candidate_and_never_unchecked() -> No
     assert list(seen[0][:2]) == ["escape(text='a')", "escape(text='b')"]
     unchecked = choose_call(predictor, ESCAPER, "escape", "'plain'")
     assert (unchecked.call, unchecked.checked) == ("escape(text='a')", None)
+    # the editor lists `verdicts`: an echo call only once folding shows it right
+    assert unchecked.verdicts == (("escape(text='a')", None), ("escape(text='b')", None))
+    shown = Candidates(["escape(text='a')"], {"escape('plain')": ("'plain'", None)})
+    folded = choose_call(shown, ESCAPER, "escape", "'plain'")
+    assert (folded.call, folded.checked) == ("escape('plain')", "folding")
+    assert folded.verdicts == (("escape(text='a')", None), ("escape('plain')", True))
 
 
 def test_an_echo_call_that_folding_shows_right_answers_for_a_real_model() -> None:

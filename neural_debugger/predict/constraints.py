@@ -367,6 +367,10 @@ def stop_constraints(
         return wide
     if step.event in ("line", "call"):
         assert following is not None
+        # a step into or over lands on a return stop carrying a value: only where one can be
+        returns = here if step.function in facts.unwinding else here & facts.value_returns
+        if step.function in facts.classes:
+            returns = here
         if step.event == "call" and action != "step_out":  # the frame's first line is next
             return _rule({"line": (following, {depth}), "exception": (here, {depth})})
         if action == "step_over":
@@ -374,7 +378,7 @@ def stop_constraints(
                 {
                     "line": (following, {depth}),
                     "exception": (here, {depth}),
-                    "return": (here, {depth}),
+                    "return": (returns, {depth}),
                 }
             )
         if action == "step_out":
@@ -389,7 +393,7 @@ def stop_constraints(
                 "line": (following, {depth}),
                 "exception": (here, {depth}),
                 "call": (called, {depth + 1}),
-                "return": (here, {depth}),
+                "return": (returns, {depth}),
             }
         )
     if step.event == "return" and action in ("step_into", "step_over", "step_out"):

@@ -82,6 +82,12 @@ class SourceFacts:
     quiet_lines: set[int] = field(default_factory=set)
     """Code lines no frame stops on with a line event: docstrings and other constant
     statements, `global` / `nonlocal`, and the headers of functions no function encloses."""
+    value_returns: set[int] = field(default_factory=set)
+    """Lines where a frame can return a value: the first line of a `return` statement (CPython
+    3.11 comes back to it to return, whatever lines its expression spans), every line of a
+    statement the frame may fall off the end after, and the headers (a docstring-only body
+    returns on its `def` line). Checked against every value return of the real-code corpus
+    (14,162 in frames no `try` / `with` unwinds; tests/neural_debugger/predict)."""
 
     def widened(self, lines: set[int]) -> set[int]:
         """`lines` (CFG successors) with every line of the multi-line statements among them."""
@@ -181,6 +187,13 @@ def source_facts(source: str) -> SourceFacts:
         facts.next_lines = {}
     facts.spans = _multi_line_spans(tree, facts.code_lines)
     facts.started_at = {n: first for first, span in facts.spans.items() for n in span - {first}}
+    returns = [node for node in ast.walk(tree) if isinstance(node, ast.Return)]
+    continued = {n for node in returns for n in range(node.lineno + 1, (node.end_lineno or 0) + 1)}
+    facts.value_returns = (
+        {node.lineno for node in returns}
+        | facts.widened(facts.exit_lines)
+        | set().union(*headers.values())
+    ) - continued
     for decorated, first in _decorator_lines(tree):
         # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
         if decorated in facts.next_lines:

@@ -155,3 +155,78 @@ def test_a_one_line_function_body_is_not_folded_as_its_def_line() -> None:
     assert folded_stop(facts, state, "step_over") is None
     rule = stop_constraints(facts, state, "continue", (1,))
     assert rule.may_end
+
+
+RETURNS = textwrap.dedent(
+    """\
+    def marker(depth, entry, comment):
+        label = "[" * depth
+        return "%s%s%s%s" % (label,
+                             entry.strip(),
+                             "]" * depth,
+                             comment)
+
+    def tally(items):
+        count = 0
+        for item in items:
+            count += item
+        if count:
+            print(
+                count,
+            )
+
+    def shielded(path):
+        with open(path) as handle:
+            text = handle.read()
+        return text
+    """
+)
+
+
+def _returns(action: str, line: int, function: str) -> frozenset[int]:
+    facts = source_facts(RETURNS)
+    state = State(Step(line, "line", function, 0, {}))
+    rule = stop_constraints(facts, state, action, ())
+    return rule.lines("return") if "return" in rule.events else frozenset()
+
+
+def test_a_return_stop_with_a_value_is_only_where_one_can_be() -> None:
+    # inside `return …` written over four lines: CPython returns on its first line
+    assert _returns("step_over", 4, "marker") == {3}
+    assert _returns("step_into", 5, "marker") == {3}
+    # a statement in the middle of a frame cannot return (an exception stop comes first)
+    assert _returns("step_over", 2, "marker") == frozenset()
+    assert _returns("step_over", 11, "tally") == frozenset()
+    # falling off the end: the `if` when it is false, any line of the last statement
+    assert _returns("step_over", 12, "tally") == {12}
+    assert _returns("step_over", 14, "tally") == {13, 14, 15}
+    # a `with` may unwind the frame: a return stop without a value, on any line
+    assert _returns("step_over", 19, "shielded") == {19}
+
+
+def test_every_value_return_cpython_makes_is_allowed() -> None:
+    """Run the functions for real: each `return` event that carries a value (no exception
+    unwinding) is on a line `value_returns` holds."""
+    import sys
+    from types import FrameType
+    from typing import Any
+
+    namespace: dict[str, Any] = {}
+    exec(compile(RETURNS, "<returns>", "exec"), namespace)
+    seen: list[tuple[str, int]] = []
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename == "<returns>" and event == "return":
+            seen.append((frame.f_code.co_name, frame.f_lineno))
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        namespace["marker"](2, " x ", "# c")
+        namespace["tally"]([1, 2])
+        namespace["tally"]([])
+    finally:
+        sys.settrace(None)
+    assert seen == [("marker", 3), ("tally", 13), ("tally", 12)]
+    facts = source_facts(RETURNS)
+    assert {line for _, line in seen} <= facts.value_returns

@@ -52,6 +52,8 @@ class InvertAnswer:
     """Every model candidate in the model's order with what folding showed: True (it returns
     the output), False (it returns something else, or raises), None (folding cannot tell);
     then the echo calls folding shows to return it."""
+    echo: bool = False
+    """The call hands the output back (an echo call, not one the model proposed)."""
 
 
 def choose_call(
@@ -81,11 +83,11 @@ def choose_call(
     shown = tuple(verdicts)
     for call, verdict in shown:
         if verdict:
-            return InvertAnswer(call, "folding", len(candidates), shown)
+            return InvertAnswer(call, "folding", len(candidates), shown, call in echoed)
     if run is not None:
         for call, ok in zip(candidates, run(candidates), strict=True):
             if ok:
-                return InvertAnswer(call, "run", len(candidates), shown)
+                return InvertAnswer(call, "run", len(candidates), shown, call in echoed)
     return InvertAnswer(modelled[0], None, len(candidates), shown)
 
 

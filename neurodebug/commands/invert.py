@@ -76,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
     except PredictionError as error:
         print(f"neurodebug invert: {error}", file=sys.stderr)
         return 2
-    payload: dict[str, object] = {"call": answer.call, "checked": answer.checked}
+    payload: dict[str, object] = {
+        "call": answer.call,
+        "checked": answer.checked,
+        "echo": answer.echo,
+    }
     status = 0
     if args.check:
         if answer.call not in ran:  # found by folding: run it anyway, as asked
@@ -88,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
         return status
     print(answer.call)
+    if answer.echo:
+        print(
+            "echo: the function hands this output back (no candidate of the model's was shown to)"
+        )
     if answer.checked == "folding":
         print(f"checked by folding: returns {args.output} (computed, nothing ran)")
     if args.check:

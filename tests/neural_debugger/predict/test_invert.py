@@ -92,10 +92,10 @@ def test_echo_calls_come_after_every_model_candidate_and_never_unchecked() -> No
         return [call == "escape('plain')" for call in calls]
 
     answer = choose_call(predictor, ESCAPER, "escape", "'plain'", run=run)
-    assert (answer.call, answer.checked) == ("escape('plain')", "run")
+    assert (answer.call, answer.checked, answer.echo) == ("escape('plain')", "run", True)
     assert list(seen[0][:2]) == ["escape(text='a')", "escape(text='b')"]
     unchecked = choose_call(predictor, ESCAPER, "escape", "'plain'")
-    assert (unchecked.call, unchecked.checked) == ("escape(text='a')", None)
+    assert (unchecked.call, unchecked.checked, unchecked.echo) == ("escape(text='a')", None, False)
     # the editor lists `verdicts`: an echo call only once folding shows it right
     assert unchecked.verdicts == (("escape(text='a')", None), ("escape(text='b')", None))
     shown = Candidates(["escape(text='a')"], {"escape('plain')": ("'plain'", None)})

@@ -115,3 +115,17 @@ def test_invert_answers_with_a_candidate_folding_shows_right(
     out = capsys.readouterr().out
     assert code == 0 and out.startswith("seven(a=")
     assert "checked by folding: returns 7 (computed, nothing ran)" in out
+
+
+def test_invert_says_when_the_answer_hands_the_output_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An untrained model's candidates do not return `'Ada'`; the echo call `clean('Ada')`
+    does, and the command says which kind of answer it is."""
+    path = tmp_path / "clean.py"
+    path.write_text("def clean(name):\n    return name.strip()\n")
+    arguments = ["invert", f"{path}::clean", "--output", "'Ada'", "--format", "json"]
+    code = main([*arguments, "--checkpoint", str(tiny_checkpoint())])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert answer == {"call": "clean('Ada')", "checked": "folding", "echo": True}

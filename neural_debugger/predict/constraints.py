@@ -386,6 +386,11 @@ def stop_constraints(
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
                 lines = lines & facts.widened(facts.exit_lines | facts.raise_lines)
+                if step.function not in facts.unwinding and step.function not in facts.classes:
+                    # a value on a `return`'s first line, an exception on a `raise`
+                    lines = (
+                        lines & (facts.value_returns | facts.widened(facts.raise_lines)) or lines
+                    )
             return _rule({"return": (lines, {depth})})
         called = _called_lines(facts, start or step.line) | here  # `here`: a comprehension's
         return _rule(

@@ -230,3 +230,8 @@ def test_every_value_return_cpython_makes_is_allowed() -> None:
     assert seen == [("marker", 3), ("tally", 13), ("tally", 12)]
     facts = source_facts(RETURNS)
     assert {line for _, line in seen} <= facts.value_returns
+
+
+def test_a_step_out_ends_on_a_returns_first_line_or_a_raise() -> None:
+    assert _returns("step_out", 4, "marker") == {3}  # not the `return`'s other lines
+    assert _returns("step_out", 10, "tally") == {12, 13, 14, 15}  # falls off after either

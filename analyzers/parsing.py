@@ -11,6 +11,7 @@ spots only when the compiler cannot say (a file nested too deeply for it).
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,7 +90,9 @@ def compiler_syntax_errors(source: bytes) -> list[SyntaxProblem] | None:
     does. An unknown end (`end_offset` 0 or -1) becomes a one-column span.
     """
     try:
-        compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # `"\d"`, `0x1for`: the user's code, not our log's
+            warnings.simplefilter("ignore")
+            compile(source, "<source>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:  # IndentationError and TabError included
         line = error.lineno or 1
         column = max(error.offset or 1, 1)

@@ -54,3 +54,14 @@ def test_indentation_errors_keep_their_kind() -> None:
 def test_valid_code_has_no_errors_even_where_the_grammar_lags() -> None:
     assert syntax_errors(parse(b"x = 1\n"), source=b"x = 1\n") == []
     assert compiler_syntax_errors(b"def f(:\n") and compiler_syntax_errors(b"x = 1\n") == []
+
+
+def test_code_cpython_only_warns_about_is_no_error_and_no_log_line() -> None:
+    """`0x1for` and `'\\d'` compile with a SyntaxWarning / DeprecationWarning: the user's code,
+    not an error, and not a line on the server's stderr on every keystroke."""
+    import warnings
+
+    source = b"xs = [0x1for x in 'ab']\npattern = '\\d+'\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning that escapes fails the test
+        assert compiler_syntax_errors(source) == []

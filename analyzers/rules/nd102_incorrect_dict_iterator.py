@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import tree_sitter
+
 from ._syntax import method_call, names_read, positional_args, walk
 from .base import Context, Hit, Rule, make_doc
 
@@ -27,7 +29,7 @@ def check(ctx: Context) -> Iterator[Hit]:
         if left.type not in ("pattern_list", "tuple_pattern") or left.named_child_count != 2:
             continue
         key, value = left.named_children
-        if key.type != "identifier" or value.type != "identifier":
+        if not (_is_target(key) and _is_target(value)):
             continue
         called = method_call(ctx, right)
         if called is None or called[1] != "items" or positional_args(right) != []:
@@ -39,8 +41,7 @@ def check(ctx: Context) -> Iterator[Hit]:
                 used |= {ctx.text(n) for n in walk(part) if n.type == "identifier"}
         receiver = ctx.text(called[0])
         for unused, kept, method in ((key, value, "values"), (value, key, "keys")):
-            name = ctx.text(unused)
-            if name not in used:
+            if not _target_names(ctx, unused) & used:  # `_`, or `(_, _)`: nothing read
                 fix = ctx.fix(
                     f"Iterate over `{receiver}.{method}()`",
                     "unsafe",
@@ -51,6 +52,20 @@ def check(ctx: Context) -> Iterator[Hit]:
                     right, f"Use `{receiver}.{method}()` instead of `{receiver}.items()`", fix
                 )
                 break
+
+
+_PATTERNS = ("tuple_pattern", "list_pattern", "pattern_list", "parenthesized_expression")
+
+
+def _is_target(node: tree_sitter.Node) -> bool:
+    """A name, or a nested unpacking of names (`(_, _)`, `[a, b]`)."""
+    if node.type == "identifier":
+        return True
+    return node.type in _PATTERNS and all(_is_target(c) for c in node.named_children)
+
+
+def _target_names(ctx: Context, node: tree_sitter.Node) -> set[str]:
+    return {ctx.text(n) for n in (node, *walk(node)) if n.type == "identifier"}
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import tree_sitter
 
-from ._syntax import method_call, names_read, positional_args, walk
+from ._syntax import method_call, names_read, positional_args, target_names, walk
 from .base import Context, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -41,7 +41,7 @@ def check(ctx: Context) -> Iterator[Hit]:
                 used |= {ctx.text(n) for n in walk(part) if n.type == "identifier"}
         receiver = ctx.text(called[0])
         for unused, kept, method in ((key, value, "values"), (value, key, "keys")):
-            if not _target_names(ctx, unused) & used:  # `_`, or `(_, _)`: nothing read
+            if not set(target_names(unused)) & used:  # `_`, or `(_, _)`: nothing read
                 fix = ctx.fix(
                     f"Iterate over `{receiver}.{method}()`",
                     "unsafe",
@@ -62,10 +62,6 @@ def _is_target(node: tree_sitter.Node) -> bool:
     if node.type == "identifier":
         return True
     return node.type in _PATTERNS and all(_is_target(c) for c in node.named_children)
-
-
-def _target_names(ctx: Context, node: tree_sitter.Node) -> set[str]:
-    return {ctx.text(n) for n in (node, *walk(node)) if n.type == "identifier"}
 
 
 RULE = Rule(

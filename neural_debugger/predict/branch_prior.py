@@ -29,8 +29,8 @@ from neurodebug.neural_debugger.model.encoding import State
 BODY_BIAS: dict[str, float] = {"raise": 4.0, "return": 2.5}
 """Log-odds subtracted from a candidate line's score after an `if` line: "raise" for any line
 of a `raise` statement (the body's, or the one the `if` falls through to), "return" for any
-line of a `return` statement that starts the `if`'s body, "other" for the first line of any
-other body."""
+line of a `return` statement that starts the `if`'s body, "other" (unset: no shift) for any
+line of another body's first statement."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Branches:
     bodies: dict[int, tuple[int, str]] = field(default_factory=dict)
     """`if` / `elif` line -> (the first line of its body, "raise" / "return" / "other")."""
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)
-    """For a body's first statement and every `raise`, by first line: (first, last) line."""
+    """For an `if` body's first statement, by its first line: (first, last) line."""
     raises: frozenset[int] = frozenset()
     """Every line of every `raise` statement."""
 
@@ -52,9 +52,7 @@ def branches(tree: ast.AST) -> Branches:
     raises: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise):
-            last = node.end_lineno or node.lineno
-            spans[node.lineno] = (node.lineno, last)
-            raises.update(range(node.lineno, last + 1))
+            raises.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
         elif isinstance(node, ast.If) and node.body:
             first = node.body[0]
             kind = (

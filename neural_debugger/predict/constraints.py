@@ -367,10 +367,10 @@ def stop_constraints(
         return wide
     if step.event in ("line", "call"):
         assert following is not None
-        # a step into or over lands on a return stop carrying a value: only where one can be
-        returns = here if step.function in facts.unwinding else here & facts.value_returns
-        if step.function in facts.classes:
-            returns = here
+        # Where no `try` / `with` unwinds the frame (and it is no class body), a return stop
+        # carries a value, so it can only be where one can be returned.
+        values_only = step.function not in facts.unwinding and step.function not in facts.classes
+        returns = here & facts.value_returns if values_only else here
         if step.event == "call" and action != "step_out":  # the frame's first line is next
             return _rule({"line": (following, {depth}), "exception": (here, {depth})})
         if action == "step_over":
@@ -386,8 +386,7 @@ def stop_constraints(
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
                 lines = lines & facts.widened(facts.exit_lines | facts.raise_lines)
-                if step.function not in facts.unwinding and step.function not in facts.classes:
-                    # a value on a `return`'s first line, an exception on a `raise`
+                if values_only:  # a value on a `return`'s first line, an exception on a `raise`
                     lines = (
                         lines & (facts.value_returns | facts.widened(facts.raise_lines)) or lines
                     )

@@ -62,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--branch-prior",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="score an `if` body's first line down as the next line (--no-branch-prior: the "
-        "model's own scores)",
+        help="after an `if` line, score `raise` lines and a returning body down as the next "
+        "line (--no-branch-prior: the model's own scores)",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--format", choices=("text", "json"), default="text")

@@ -10,8 +10,13 @@ loop's text are not repeated by it:
 - a block behind a flag it clears first (`if first: first = False; …`) runs once per run of
   the loop, when the loop never sets the flag again; so does a block behind a first-time
   test of a name it sets (`if prefix is None: prefix = …`, `if not seen: seen = True`), when
-  whatever the loop binds to that name passes the test no more (not `None`, not falsy).
-  `_run_once` recognises the last two and the jumps.
+  whatever the loop binds to that name passes the test no more (not `None`, not falsy);
+- a block behind `if key == "literal":` in a loop over a mapping's keys or items runs once.
+  `_run_once` recognises these and the jumps.
+
+`scans_prefix` tells the loops that run code only until something first happens (the leading
+blank lines of a block): rules whose saving is a fixed cost per run (ND305) skip them, rules
+whose work grows with the data (a `pop(0)` per skipped element) do not.
 
 A loop over a few elements fixed by the code (`range(3)`, a literal tuple) still repeats:
 the work those rules flag grows with the data each iteration touches (a `pop(0)` shifts the
@@ -30,12 +35,16 @@ import tree_sitter
 from neurodebug.analyzers.expressions import DISPLAYS, literal_length
 
 from ._run_once import (
+    after_first_time_test,
     cleared_flag,
+    ends_every_iteration,
     exit_after,
     first_time_guard,
     in_try_body,
     only_cleared,
+    over_unique_keys,
     stays_set,
+    unique_key_test,
 )
 from ._syntax import (
     COMPREHENSION_TYPES,
@@ -112,6 +121,7 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
     leaves_loop = False  # a `break` after `node` ends the innermost loop around it
     flag: str | None = None  # `if first: first = False; …` runs once unless the loop resets it
     unset: tuple[str, str] | None = None  # `if x is None: x = …`: the name and its test
+    key: str | None = None  # `if key == "x":` passes once in a loop over distinct keys
     in_try: bool | None = None  # a handler may catch what `node` raises, skip the jump, loop
     for child, parent in climb(node):
         kind = parent.type
@@ -125,20 +135,41 @@ def repeating_loop(ctx: Context, node: tree_sitter.Node) -> tree_sitter.Node | N
         elif kind == "if_statement" and not leaves_loop and flag is None and unset is None:
             flag = cleared_flag(parent, child)
             unset = None if flag is not None else first_time_guard(ctx, parent, child, node)
+            key = key or unique_key_test(ctx, parent, child)
+        elif kind == "elif_clause" and not leaves_loop:
+            key = key or unique_key_test(ctx, parent, child)
         elif kind in ("for_statement", "while_statement"):
             repeats = child.type != "else_clause" and child != parent.child_by_field_name("right")
             once = (
                 leaves_loop
                 or (flag is not None and only_cleared(parent, flag))
                 or (unset is not None and stays_set(ctx, parent, *unset))
+                or (key is not None and over_unique_keys(ctx, parent, key))
             )
             if repeats and once:
-                leaves_loop, flag, unset = False, None, None
+                leaves_loop, flag, unset, key = False, None, None, None
             elif repeats:
                 return parent
         elif kind in COMPREHENSION_TYPES and comprehension_repeats(parent, child):
             return parent
     return None
+
+
+def scans_prefix(ctx: Context, node: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """Whether `loop` runs `node` only until something first happens: its body ends in
+    `break`, `return` or `raise` (it repeats only for what a `continue` skips), or `node` is
+    a test `and`-ed after a first-time test of a name the block sets and the loop keeps set
+    (`if indent is None and re.match(p, line): indent = …`)."""
+    if ends_every_iteration(loop):
+        return True
+    for child, parent in climb(node):
+        if parent == loop:
+            break
+        if parent.type == "if_statement" and child == parent.child_by_field_name("condition"):
+            unset = after_first_time_test(ctx, parent, node)
+            if unset is not None and stays_set(ctx, loop, *unset):
+                return True
+    return False
 
 
 def runs_few_times(ctx: Context, loop: tree_sitter.Node) -> bool:

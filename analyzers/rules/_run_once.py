@@ -6,7 +6,18 @@
   loop never sets the flag again (`only_cleared`);
 - a block behind a first-time test of a name it sets (`if prefix is None: prefix = …`, `if not
   seen: seen = True`: `first_time_guard`), when whatever the loop binds to that name passes the
-  test no more (`stays_set`: not `None`, not falsy).
+  test no more (`stays_set`: not `None`, not falsy);
+- a block behind an equality test of a mapping's key against a literal (`for key, value in
+  meta.items(): if key == "keywords": …`: `unique_key_test`, `over_unique_keys`): a mapping's
+  keys are distinct, so at most one iteration passes.
+
+Two more shapes run until something first happens rather than once (`_loops.scans_prefix`):
+real code uses them to scan a short prefix (the leading blank lines of a block), and the
+independent reviews of the rules' findings judged every ND305 finding in them not worth it:
+- a test `and`-ed after a first-time test (`if indent is None and re.match(p, line): indent =
+  …`: `after_first_time_test`) runs until the block first runs;
+- a loop whose body ends in `break`, `return` or `raise` (`ends_every_iteration`) repeats only
+  for the elements a `continue` skips.
 """
 
 from __future__ import annotations
@@ -333,4 +344,100 @@ def in_try_body(node: tree_sitter.Node) -> bool:
     return any(
         parent.type == "try_statement" and child == parent.child_by_field_name("body")
         for child, parent in climb(node)
+    )
+
+
+def after_first_time_test(
+    ctx: Context, branch: tree_sitter.Node, node: tree_sitter.Node
+) -> tuple[str, str] | None:
+    """(name, how) when `node` sits in `branch`'s condition after a first-time test of `name`
+    that the block sets (`first_time_guard`): once the block has run, the `and` stops before
+    `node`."""
+    condition = branch.child_by_field_name("condition")
+    block = branch.child_by_field_name("consequence")
+    if condition is None or block is None:
+        return None
+    found = first_time_guard(ctx, branch, block, node)
+    if found is None:
+        return None
+    for test in _conjuncts(condition):
+        if test.start_byte <= node.start_byte < test.end_byte:
+            return None  # `node`'s own test comes first: it runs every time
+        if _tested_name(ctx, test)[0] == found[0]:
+            return found
+    return None
+
+
+def unique_key_test(ctx: Context, branch: tree_sitter.Node, block: tree_sitter.Node) -> str | None:
+    """`key` when `block` is the body of `if key == <literal>:` (or `elif`, or the literal
+    first), else None."""
+    condition = branch.child_by_field_name("condition")
+    if block != branch.child_by_field_name("consequence") or condition is None:
+        return None
+    condition = unparen(condition)
+    operands = condition.named_children
+    operators = [child.type for child in condition.children if not child.is_named]
+    if condition.type != "comparison_operator" or operators != ["=="] or len(operands) != 2:
+        return None
+    literals = ("string", "integer", "float", "true", "false", "none")
+    for name, other in (operands, operands[::-1]):
+        if name.type == "identifier" and other.type in literals:
+            return ctx.text(name)
+    return None
+
+
+def over_unique_keys(ctx: Context, loop: tree_sitter.Node, key: str) -> bool:
+    """Whether `loop` is `for key in m.keys()` or `for key, … in m.items()` and binds `key`
+    nowhere else: each key comes once, so `if key == "x":` passes at most once per run."""
+    target = loop.child_by_field_name("left")
+    iterable = loop.child_by_field_name("right")
+    if loop.type != "for_statement" or target is None or iterable is None:
+        return False
+    function = iterable.child_by_field_name("function") if iterable.type == "call" else None
+    method = function.child_by_field_name("attribute") if function is not None else None
+    if function is None or function.type != "attribute" or method is None:
+        return False
+    target = unparen(target)
+    if ctx.text(method) == "keys":
+        first = target
+    elif ctx.text(method) == "items" and target.type in ("pattern_list", "tuple_pattern"):
+        first = target.named_children[0] if target.named_children else target
+    else:
+        return False
+    if first.type != "identifier" or ctx.text(first) != key:
+        return False
+    body = loop.child_by_field_name("body")
+    return body is not None and key not in {
+        name for node in walk(body) for name in _bound_by(ctx, node)
+    }
+
+
+def _bound_by(ctx: Context, node: tree_sitter.Node) -> set[str]:
+    """Names `node` binds, conservatively (any identifier of a target, pattern or import)."""
+    if node.type in ("assignment", "augmented_assignment", "for_statement", "for_in_clause"):
+        target = node.child_by_field_name("left")
+    elif node.type == "named_expression":
+        target = node.child_by_field_name("name")
+    elif node.type in ("as_pattern_target", "delete_statement", "case_pattern") or node.type in (
+        "global_statement",
+        "nonlocal_statement",
+        "import_from_statement",
+    ):
+        target = node
+    else:
+        return set()
+    if target is None:
+        return set()
+    return {ctx.text(n) for n in [target, *walk(target)] if n.type == "identifier"}
+
+
+def ends_every_iteration(loop: tree_sitter.Node) -> bool:
+    """Whether `loop`'s body ends in `break`, `return` or `raise`: it repeats only through a
+    `continue`."""
+    body = loop.child_by_field_name("body")
+    statements = [c for c in body.named_children if c.type != "comment"] if body else []
+    return bool(statements) and statements[-1].type in (
+        "break_statement",
+        "return_statement",
+        "raise_statement",
     )

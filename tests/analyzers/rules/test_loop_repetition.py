@@ -40,7 +40,8 @@ QUEUE = "def drain(source, more):\n    queue = list(source)\n"
             "    for item in more:\n        for other in item:\n            queue.pop(0)\n            return\n",
             False,
         ),
-        # a `continue` between the call and the `break` can skip the `break`
+        # a `continue` between the call and the `break` can skip the `break`: the loop repeats
+        # the call for every element it skips (ND305's prefix scan, not for work that grows)
         (
             "    for item in more:\n        queue.pop(0)\n        if item:\n            continue\n        break\n",
             True,
@@ -110,8 +111,11 @@ MARGIN = "import re\n\ndef margin(lines, wanted):\n    indent = None\n    for li
             "        if not line:\n            indent = None\n",
             True,
         ),
-        # the test itself runs on every line
-        ("        if indent is None and re.match(r'\\S', line):\n            indent = 0\n", True),
+        # a test after the first-time test runs only until the block first runs: a scan of
+        # the leading lines, which ND305 (a fixed saving per call) leaves alone
+        ("        if indent is None and re.match(r'\\S', line):\n            indent = 0\n", False),
+        # ... but a test before it runs on every line
+        ("        if re.match(r'\\S', line) and indent is None:\n            indent = 0\n", True),
         # `not name` with a value that may be empty: runs again while it is
         ("        if not indent:\n            indent = re.sub(r'\\S.*', '', line)\n", True),
         # a `continue` before the assignment can skip it
@@ -295,3 +299,86 @@ def test_a_local_list_grown_a_fixed_number_of_times_bounds_its_loop(
     source = DEDUPE if change is None else DEDUPE.replace(*change)
     assert source != DEDUPE or change is None
     assert bool(_lines(source, "ND302")) is reported
+
+
+@pytest.mark.parametrize(
+    ("loop", "reported"),
+    [
+        # a mapping's keys are distinct: `if key == "x":` passes at most once per run
+        ("    for key, value in meta.items():\n        if key == 'tags':\n", False),
+        ("    for key in meta.keys():\n        if 'tags' == key:\n", False),
+        (
+            "    for key, value in meta.items():\n        if key == 'a':\n            pass\n"
+            "        elif key == 'tags':\n",
+            False,
+        ),
+        # a plain iterable may repeat a value
+        ("    for key, value in meta:\n        if key == 'tags':\n", True),
+        # the key rebound inside the loop may pass the test again
+        (
+            "    for key, value in meta.items():\n        key = key.lower()\n"
+            "        if key == 'tags':\n",
+            True,
+        ),
+        # a test of the value, not the key
+        ("    for key, value in meta.items():\n        if value == 'tags':\n", True),
+    ],
+)
+def test_an_equality_test_of_a_mapping_key_passes_once(loop: str, reported: bool) -> None:
+    source = (
+        "def drain(source, meta):\n    queue = list(source)\n" + loop + "            queue.pop(0)\n"
+    )
+    assert bool(_lines(source, "ND303")) is reported
+
+
+SCAN = "import re\n\ndef leading(lines):\n    for line in lines:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "reported"),
+    [
+        # ends every iteration with `break`: repeats only for the blank lines it skips
+        (
+            "        line = re.sub(r'#.*', '', line)\n        if re.match(r'\\s*$', line):\n"
+            "            continue\n        return line\n",
+            False,
+        ),
+        ("        if re.match(r'\\s*$', line):\n            continue\n        break\n", False),
+        # no jump at the end: every line goes through the call
+        (
+            "        line = re.sub(r'#.*', '', line)\n        if re.match(r'\\s*$', line):\n"
+            "            continue\n        print(line)\n",
+            True,
+        ),
+    ],
+)
+def test_regex_calls_in_a_prefix_scan_are_not_reported(body: str, reported: bool) -> None:
+    assert bool(_lines(SCAN + body, "ND305")) is reported
+
+
+def test_regex_calls_next_to_file_system_work_are_not_reported() -> None:
+    source = (
+        "import os\nimport re\n\n"
+        "def exists(roots, path):\n"
+        "    relative = re.sub(r'^/', '', path)\n"
+        "    for root in roots:\n"
+        "        if os.path.exists(os.path.join(root, relative)):\n"
+        "            return True\n"
+        "    return False\n\n"
+        "def find(roots, paths):\n"
+        "    return [p for p in paths if exists(roots, p)]\n"
+    )
+    assert not _lines(source, "ND305")  # a stat per root dwarfs the pattern lookup
+    assert _lines(
+        source.replace("os.path.exists(os.path.join(root, relative))", "root == relative"), "ND305"
+    ) == [5]
+    branch = (
+        "import os\nimport re\n\n"
+        "def fields(items):\n"
+        "    for name, value in items:\n"
+        "        if name == 'modified':\n"
+        "            value = os.stat(value).st_mtime\n"
+        "        else:\n"
+        "            value = re.split(r',\\s*', value)\n"
+    )
+    assert _lines(branch, "ND305") == [9]  # the stat runs on other iterations than the split

@@ -5,20 +5,10 @@ def setup(n):
     return ([i % (n // 4 + 1) for i in range(n)],)
 
 
-def entry(values):
+def entry(values: list[int]):
     repeated = set()
     for value in values:
         if values.count(value) > 3:
             repeated.add(value)
     return repeated
 
-
-def advised(values):
-    from collections import Counter
-
-    counts = Counter(values)
-    repeated = set()
-    for value in values:
-        if counts[value] > 3:
-            repeated.add(value)
-    return repeated

@@ -202,6 +202,29 @@ def test_a_list_becomes_a_deque_only_where_a_deque_can_stand_in_everywhere() -> 
     assert "ND303" not in {f.code for f in given}  # the caller's list: not reported
 
 
+def test_counts_are_taken_once_only_where_a_counter_answers_the_same() -> None:
+    counted = (
+        "def repeated(words: list[str]):\n    out = []\n    for word in words:\n"
+        "        if words.count(word) > 1:\n            out.append(word)\n    return out\n"
+    )
+    assert _fix_of(counted, "ND306") == "Count `words` once with `collections.Counter`"
+    only = Settings(select=("ND306",))
+    fixed = fix_source(counted.encode(), None, only, unsafe=True).source.decode()
+    assert "    words_counts = collections.Counter(words)\n    for word in words:\n" in fixed
+    assert "if words_counts[word] > 1:" in fixed and fixed.startswith("import collections\n")
+    refused = [
+        counted.replace("words.count(word)", "words.count(word[:2])"),  # a substring of a str
+        counted.replace("out.append(word)", "words.remove(word)"),  # the loop changes it
+        counted.replace("        if words", "        word = word.lower()\n        if words"),
+        counted.replace("> 1:", "> words.count(word.upper()):"),  # two counts in one loop
+        counted.replace("list[str]", "list[dict]"),  # a Counter of dicts raises
+        counted.replace(": list[str]", ""),  # elements of unknown type
+    ]
+    for source in refused:
+        findings = [f for f in check_source(source.encode(), None, EVERY_RULE) if f.code == "ND306"]
+        assert findings and all(f.fix is None for f in findings), source
+
+
 SECOND_HARNESS_RUN = """
 import contextlib
 

@@ -6,7 +6,7 @@ def setup(n):
     return ([(i, i % (n // 10 + 1)) for i in range(n)], customers)
 
 
-def entry(orders, customers):
+def entry(orders, customers: list):
     joined = []
     for order_id, customer_id in orders:
         for key, name in customers:
@@ -14,13 +14,3 @@ def entry(orders, customers):
                 joined.append((order_id, name))
     return joined
 
-
-def advised(orders, customers):
-    names = {}
-    for key, name in customers:
-        names.setdefault(key, []).append(name)
-    joined = []
-    for order_id, customer_id in orders:
-        for name in names.get(customer_id, ()):
-            joined.append((order_id, name))
-    return joined

@@ -225,6 +225,33 @@ def test_counts_are_taken_once_only_where_a_counter_answers_the_same() -> None:
         assert findings and all(f.fix is None for f in findings), source
 
 
+def test_a_join_is_indexed_only_where_the_index_sees_what_the_loops_saw() -> None:
+    joined = (
+        "def join(orders, customers: list):\n    rows = []\n    for order, wanted in orders:\n"
+        "        for key, name in customers:\n            if key == wanted:\n"
+        "                rows.append((order, name))\n    return rows\n"
+    )
+    assert _fix_of(joined, "ND307") == "Index `customers` by its key in a dict before the loops"
+    fixed = fix_source(joined.encode(), None, Settings(select=("ND307",)), unsafe=True)
+    text = fixed.source.decode()
+    assert "    customers_by_key = {}\n    for key, name in customers:\n" in text
+    assert "customers_by_key.setdefault(key, []).append((key, name))" in text
+    assert "        for key, name in customers_by_key.get(wanted, ()):\n" in text
+    assert "            if key == wanted:\n" in text  # the test stays: same pairs, same order
+    refused = [
+        joined.replace("customers: list", "customers"),  # maybe an iterator, used up once
+        joined.replace("if key == wanted", "if key == lookup(wanted)"),  # a call per pair
+        joined.replace("    return rows", "    return rows, name"),  # the target read later
+        joined.replace("rows.append((order, name))", "customers.append((order, name))"),
+        joined.replace("for key, name in customers", "for key, *names in customers").replace(
+            "(order, name)", "(order, names)"
+        ),
+    ]
+    for source in refused:
+        findings = [f for f in check_source(source.encode(), None, EVERY_RULE) if f.code == "ND307"]
+        assert findings and all(f.fix is None for f in findings), source
+
+
 SECOND_HARNESS_RUN = """
 import contextlib
 

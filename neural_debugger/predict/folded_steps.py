@@ -34,6 +34,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from neurodebug.neural_debugger.groundtruth.recorder import CONTAINER_ITEMS
+from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS
 from neurodebug.neural_debugger.groundtruth.tracer import exception_text, safe_repr
 from neurodebug.neural_debugger.model.encoding import State, Stop
 from neurodebug.neural_debugger.predict.exception_flow import (
@@ -374,16 +376,19 @@ def _cfg_step(
         if isinstance(statement, ast.Return):
             if step.line in facts.guarded or inside:
                 return None  # more code (a `finally`, `__exit__`, a handler's cleanup) runs first
-            value = folder.fold(statement.value) if statement.value is not None else None
-            if not_a_value(value):
-                return None
+            returned = _returned_locals(statement.value, step.locals)
+            if returned is None:
+                value = folder.fold(statement.value) if statement.value is not None else None
+                if not_a_value(value):
+                    return None
+                returned = safe_repr(value)
             return Stop(
                 end=False,
                 event="return",
                 line=step.line,
                 depth=step.depth,
                 function=step.function,
-                value=safe_repr(value),
+                value=returned,
             )
         if isinstance(statement, ast.Raise):
             raised = _raised(folder, statement)
@@ -403,6 +408,30 @@ def _cfg_step(
         return at(next(iter(following)), changed) if changed is not None else None
     except NotFoldable:
         return None
+
+
+def _returned_locals(returned: ast.expr | None, values: dict[str, str]) -> str | None:
+    """The repr a `return` of locals carries, read from their reprs whether or not they are
+    literals (`return copy` of a `FIFOCache(...)`, `return self`): `return name`, or a tuple
+    of names and constants (`return key, pos`) when every part is whole (not cut short) and
+    the tuple's repr fits the repr limit, so it reads exactly as the tracer would write it."""
+    if isinstance(returned, ast.Name):
+        return values.get(returned.id)
+    if not isinstance(returned, ast.Tuple) or not returned.elts:
+        return None
+    parts: list[str] = []
+    for element in returned.elts:
+        if isinstance(element, ast.Name) and element.id in values:
+            part = values[element.id]
+        elif isinstance(element, ast.Constant):
+            part = safe_repr(element.value)
+        else:
+            return None
+        if part.endswith("..."):
+            return None
+        parts.append(part)
+    text = f"({parts[0]},)" if len(parts) == 1 else f"({', '.join(parts)})"
+    return text if len(text) <= MAX_REPR_CHARS and len(parts) <= CONTAINER_ITEMS else None
 
 
 def branch_target(

@@ -600,3 +600,49 @@ def test_a_statement_the_compiler_starts_late_is_entered_where_cpython_stops() -
     call = State(Step(1, "call", "describe", 0, {"name": "'box'", "size": "4"}))
     stop = folded_stop(source_facts(source), call, "step_into")
     assert stop is not None and stop.line == 3 == first_line
+
+
+OBJECTS = """
+import collections
+
+Pair = collections.namedtuple("Pair", "key value")
+
+
+def make(key, value):
+    pair = Pair(key, value)
+    return pair
+
+
+def both(key, value):
+    pair = Pair(key, value)
+    count = len(key)
+    return pair, count
+
+
+def cut(words):
+    joined = "-".join(words)
+    return joined, words
+"""
+
+
+def test_a_return_of_locals_carries_their_reprs_literal_or_not() -> None:
+    """`return pair` of a namedtuple: its repr is no literal, so folding the expression fails,
+    but the returned object is the local itself; a tuple of locals reads as the tracer writes
+    it. A part cut short by the repr limit leaves the tuple to the model."""
+    facts = source_facts(OBJECTS)
+    calls = ("make('a', 1)", "both('ab', [1, 2])", f"cut({['word'] * 30!r})")
+    made, paired, long = traced(OBJECTS, calls)
+
+    def at_return(program: Program) -> object:
+        states = states_of(program.traces[0][1])
+        last_line = [s for s in states if s.step.event == "line"][-1]
+        folded = folded_stop(facts, last_line, "step_over")
+        assert program.traces[0][1].steps[-1].event == "return"
+        return folded, program.traces[0][1].steps[-1].value
+
+    folded, real = at_return(made)
+    assert real == "Pair(key='a', value=1)" and folded.value == real  # type: ignore[attr-defined]
+    folded, real = at_return(paired)
+    assert real == "(Pair(key='ab', value=[1, 2]), 2)" and folded.value == real  # type: ignore[attr-defined]
+    folded, real = at_return(long)
+    assert folded is None  # "word-word-…" is cut short: the tuple is not written from parts

@@ -20,8 +20,9 @@ DOC = make_doc(
     "scans a prefix: its body ends in `break`, `return` or `raise`, so it repeats only for what "
     "a `continue` skips (`for line in lines: if re.match(r'\\s*$', line): continue; break`), or "
     "the call is a test after a first-time test (`if indent is None and re.match(...)`). Nor does one whose loop body (or "
-    "function, when a loop calls it) also touches files, processes or the network "
-    "(`os.path.exists`, `open`, `subprocess`): next to that, the pattern lookup is lost.",
+    "function, when a loop calls it) also does I/O on the same path: files, processes, the "
+    "network or the terminal (`os.path.exists`, `open`, `subprocess`, `print`): next to that, "
+    "the pattern lookup is lost.",
     "Every call looks the pattern up in `re`'s internal cache (hashing the pattern and flags) "
     "before matching, and recompiles it once the cache (512 entries) overflows. A module-"
     "level compiled pattern skips both.",
@@ -65,12 +66,26 @@ _SYSTEM_MODULES = frozenset(
 milliseconds each, against the ~0.5 µs pattern-cache lookup a compiled pattern saves."""
 
 
+_SYSTEM_CALLS = frozenset({"open", "print", "input"})
+_SYSTEM_PREFIXES = ("sys.stdout.", "sys.stderr.")
+
+
+def _is_system(name: str) -> bool:
+    """A call that does I/O: files, processes, the network, the terminal."""
+    return (
+        name in _SYSTEM_CALLS
+        or name.split(".")[0] in _SYSTEM_MODULES
+        or name.startswith(_SYSTEM_PREFIXES)
+    )
+
+
 def _touches_system(ctx: Context, unit: tree_sitter.Node, call: tree_sitter.Node) -> bool:
     """Whether the code that repeats `call` (`unit`: a loop, or a function a loop calls) also
-    calls `open` or a `_SYSTEM_MODULES` function whenever it runs `call`."""
+    does I/O (`_is_system`: `open`, `print`, a `_SYSTEM_MODULES` function) whenever it runs
+    `call`."""
     return any(
         node.type == "call"
-        and ((name := qualified_call(ctx, node)) == "open" or name.split(".")[0] in _SYSTEM_MODULES)
+        and _is_system(qualified_call(ctx, node))
         and _runs_with(node, call, unit)
         for node in walk(unit)
     )

@@ -123,7 +123,7 @@ SCRIPT_BLOCK = (
     "if __name__ == '__main__':\n"
     "    import sys\n"
     "    for line in sys.stdin:\n"
-    "        print(re.match(r'\\w+', line))\n"
+    "        words.append(re.match(r'\\w+', line))\n"
 )
 
 

@@ -347,7 +347,7 @@ SCAN = "import re\n\ndef leading(lines):\n    for line in lines:\n"
         # no jump at the end: every line goes through the call
         (
             "        line = re.sub(r'#.*', '', line)\n        if re.match(r'\\s*$', line):\n"
-            "            continue\n        print(line)\n",
+            "            continue\n        found.append(line)\n",
             True,
         ),
     ],
@@ -382,3 +382,14 @@ def test_regex_calls_next_to_file_system_work_are_not_reported() -> None:
         "            value = re.split(r',\\s*', value)\n"
     )
     assert _lines(branch, "ND305") == [9]  # the stat runs on other iterations than the split
+    printed = (
+        "import re\n\n"
+        "def show(errors, lines):\n"
+        "    for row, column in errors:\n"
+        "        print(lines[row])\n"
+        "        print(re.sub(r'\\S', ' ', lines[row][:column]) + '^')\n"
+    )
+    assert not _lines(printed, "ND305")  # writing to the terminal dwarfs the lookup too
+    assert _lines(
+        printed.replace("print(lines[row])", "pass").replace("print(re", "(re"), "ND305"
+    ) == [6]

@@ -370,7 +370,7 @@ def stop_constraints(
         # Where no `try` / `with` unwinds the frame (and it is no class body), a return stop
         # carries a value, so it can only be where one can be returned.
         values_only = step.function not in facts.unwinding and step.function not in facts.classes
-        returns = here & facts.value_returns if values_only else here
+        returns = (here & facts.value_returns if values_only else here) - facts.with_bodies
         if step.event == "call" and action != "step_out":  # the frame's first line is next
             return _rule({"line": (following, {depth}), "exception": (here, {depth})})
         if action == "step_over":
@@ -386,6 +386,9 @@ def stop_constraints(
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
                 lines = lines & facts.widened(facts.exit_lines | facts.raise_lines)
+                # a return from a `with` body is reported on the `with` line, after `__exit__`
+                inside = facts.with_bodies - facts.widened(facts.raise_lines)
+                lines = lines - inside or lines
                 if values_only:  # a value on a `return`'s first line, an exception on a `raise`
                     lines = (
                         lines & (facts.value_returns | facts.widened(facts.raise_lines)) or lines

@@ -89,6 +89,13 @@ class SourceFacts:
     returns on its `def` line). Checked against every value return of the real-code corpus
     (14,162 in frames no `try` / `with` unwinds; tests/neural_debugger/predict)."""
 
+    with_bodies: set[int] = field(default_factory=set)
+    """Lines inside a `with` block's body (not its header, not functions defined there). A
+    frame that returns or falls off from one does not return there: CPython 3.11 runs
+    `__exit__` on the `with` line and reports the return on it (or on a `finally` around the
+    `with`). Only an exception leaving the block is reported on the line that raised it, and
+    a step into or over from a line stops at that exception first."""
+
     def widened(self, lines: set[int]) -> set[int]:
         """`lines` (CFG successors) with every line of the multi-line statements among them."""
         return lines.union(*(self.spans.get(line, ()) for line in lines))
@@ -194,6 +201,7 @@ def source_facts(source: str) -> SourceFacts:
         | facts.widened(facts.exit_lines)
         | set().union(*headers.values())
     ) - continued
+    facts.with_bodies = _with_bodies(tree)
     for decorated, first in _decorator_lines(tree):
         # a decorated function's `call` stop is at its first decorator (`co_firstlineno`)
         if decorated in facts.next_lines:
@@ -307,3 +315,22 @@ def nested_lines(facts: SourceFacts, function: str) -> set[int]:
     inner = [*nested_functions(facts, function).items()]
     inner += [(b, e) for b, e in facts.classes.values() if first < b <= last]
     return {n for begin, end in inner for n in range(begin, end + 1)}
+
+
+def _with_bodies(tree: ast.Module) -> set[int]:
+    """`SourceFacts.with_bodies`: each `with` body's lines, less the functions, lambdas and
+    classes defined inside it (frames of their own; their own `with` blocks count apart)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.With | ast.AsyncWith) or not node.body:
+            continue
+        inside = set(range(node.body[0].lineno, (node.end_lineno or node.lineno) + 1))
+        for inner in ast.walk(node):
+            if inner is not node and isinstance(
+                inner, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
+            ):
+                decorators = getattr(inner, "decorator_list", [])
+                first = min([inner.lineno, *(d.lineno for d in decorators)])
+                inside -= set(range(first, (inner.end_lineno or inner.lineno) + 1))
+        lines |= inside
+    return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
@@ -200,8 +201,9 @@ def test_a_return_stop_with_a_value_is_only_where_one_can_be() -> None:
     # falling off the end: the `if` when it is false, any line of the last statement
     assert _returns("step_over", 12, "tally") == {12}
     assert _returns("step_over", 14, "tally") == {13, 14, 15}
-    # a `with` may unwind the frame: a return stop without a value, on any line
-    assert _returns("step_over", 19, "shielded") == {19}
+    # inside a `with` the frame never returns on the line itself: `__exit__` runs on the `with`
+    # line and the return is reported there
+    assert _returns("step_over", 19, "shielded") == frozenset()
 
 
 def test_every_value_return_cpython_makes_is_allowed() -> None:
@@ -235,3 +237,91 @@ def test_every_value_return_cpython_makes_is_allowed() -> None:
 def test_a_step_out_ends_on_a_returns_first_line_or_a_raise() -> None:
     assert _returns("step_out", 4, "marker") == {3}  # not the `return`'s other lines
     assert _returns("step_out", 10, "tally") == {12, 13, 14, 15}  # falls off after either
+
+
+WITHS = textwrap.dedent(
+    """\
+    import contextlib
+    import threading
+
+    LOCK = threading.Lock()
+
+    def early(flag):
+        with LOCK:
+            if flag:
+                return 1
+            value = 2
+        return value
+
+    def nested(value):
+        with LOCK:
+            with contextlib.nullcontext():
+                return value
+
+    def failing(items):
+        with LOCK:
+            return items[5]
+
+    def finished(value):
+        try:
+            with LOCK:
+                return value
+        finally:
+            value = 0
+
+    def maker(n):
+        with LOCK:
+            def inner():
+                return n
+            return inner
+    """
+)
+
+
+def test_a_frame_returns_inside_a_with_body_only_by_an_exception() -> None:
+    """Run the functions for real: a `return` or a fall-off inside a `with` block is reported
+    on the `with` line after `__exit__` (or on a `finally` around it), never on a
+    `with_bodies` line; an exception leaving the block is reported on the line that raised it.
+    A step out from the first body line admits each real return, and one from the exception
+    stop the raising line."""
+    import sys
+    from types import FrameType
+    from typing import Any
+
+    namespace: dict[str, Any] = {}
+    exec(compile(WITHS, "<withs>", "exec"), namespace)
+    seen: list[tuple[str, int]] = []
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename == "<withs>" and event == "return":
+            seen.append((frame.f_code.co_name, frame.f_lineno))
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        namespace["early"](True)
+        namespace["early"](False)
+        namespace["nested"](3)
+        with contextlib.suppress(IndexError):
+            namespace["failing"]([])
+        namespace["finished"](4)
+        namespace["maker"](5)()
+    finally:
+        sys.settrace(None)
+    assert seen == [
+        ("early", 7), ("early", 11), ("nested", 14), ("failing", 20), ("finished", 27),
+        ("maker", 30), ("inner", 32),
+    ]  # fmt: skip
+    facts = source_facts(WITHS)
+    assert {8, 9, 10, 15, 16, 20, 25, 33} <= facts.with_bodies
+    assert not {7, 14, 19, 24, 30, 32} & facts.with_bodies  # `with` lines; `inner`'s own frame
+    first_body_line = {"early": 8, "nested": 15, "finished": 25, "maker": 33}
+    for function, line in seen:
+        if function in first_body_line:
+            assert line not in facts.with_bodies
+            state = State(Step(first_body_line[function], "line", function, 0, {}))
+            rule = stop_constraints(facts, state, "step_out", ())
+            assert line in rule.lines("return"), (function, line)
+            assert not rule.lines("return") & (facts.with_bodies - {line})
+    raising = State(Step(20, "exception", "failing", 0, {}))
+    assert 20 in stop_constraints(facts, raising, "step_out", ()).lines("return")

@@ -109,16 +109,40 @@ def _runs_with(node: tree_sitter.Node, call: tree_sitter.Node, unit: tree_sitter
     return True
 
 
-def _last_import(ctx: Context, head: str) -> tree_sitter.Node | None:
-    """The last top-level import, if a top-level import binds `head` (else None)."""
+def _anchor(ctx: Context, head: str) -> tuple[tree_sitter.Node, str] | None:
+    """Where a new module-level pattern goes, and the gap before it: after the last top-level
+    import (a blank line between), or after the `NAME = head.compile(...)` statements right
+    below it (no blank line), so patterns compiled by successive fixes keep the source's order.
+    None unless a top-level import binds `head`."""
     last = None
     binds = False
-    for node in ctx.tree.root_node.named_children:
+    children = ctx.tree.root_node.named_children
+    for index, node in enumerate(children):
         if node.type in ("import_statement", "import_from_statement", "future_import_statement"):
-            last = node
+            last = index
             if node.type == "import_statement" and re.search(rf"\b{head}\b", ctx.text(node)):
                 binds = True
-    return last if binds else None
+    if last is None or not binds:
+        return None
+    anchor, gap = children[last], "\n\n"
+    for node in children[last + 1 :]:
+        if node.type != "expression_statement" or not _compiles(ctx, node, head):
+            break
+        anchor, gap = node, "\n"
+    return anchor, gap
+
+
+def _compiles(ctx: Context, statement: tree_sitter.Node, head: str) -> bool:
+    """Whether `statement` is `NAME = head.compile(...)`."""
+    assignment = statement.named_children[0] if statement.named_children else None
+    right = assignment.child_by_field_name("right") if assignment is not None else None
+    function = right.child_by_field_name("function") if right is not None else None
+    return (
+        assignment is not None
+        and assignment.type == "assignment"
+        and function is not None
+        and ctx.text(function) == f"{head}.compile"
+    )
 
 
 def check(ctx: Context) -> Iterator[Hit]:
@@ -153,8 +177,9 @@ def check(ctx: Context) -> Iterator[Hit]:
         positional = [a for a in args if a.type != "keyword_argument"]
         callee = call.child_by_field_name("function")
         prefix = ctx.text(callee).rpartition(".")[0] if callee is not None else "re"
-        anchor = _last_import(ctx, prefix.split(".")[0]) if prefix else None
-        if len(args) == len(positional) == _FUNCTIONS[function] + 1 and anchor is not None:
+        place = _anchor(ctx, prefix.split(".")[0]) if prefix else None
+        if len(args) == len(positional) == _FUNCTIONS[function] + 1 and place is not None:
+            anchor, gap = place
             base = re.sub(r"\W", "_", f"{function}_pattern").upper()
             constant = fresh_name(ctx, base)
             while constant in taken:
@@ -164,7 +189,7 @@ def check(ctx: Context) -> Iterator[Hit]:
             insertion: Edit = ctx.replace_range(
                 anchor.end_byte,
                 anchor.end_byte,
-                f"\n\n{constant} = {prefix}.compile({ctx.text(args[0])})",
+                f"{gap}{constant} = {prefix}.compile({ctx.text(args[0])})",
             )
             fix = ctx.fix(
                 "Compile the pattern once at module level",

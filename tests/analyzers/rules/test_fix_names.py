@@ -30,3 +30,25 @@ def test_a_hoisted_method_call_keeps_its_words() -> None:
         "    return total\n"
     )
     assert "    name_lower = name.lower()\n" in _fixed(source, "ND301")
+
+
+def test_patterns_compiled_by_several_fixes_keep_the_sources_order() -> None:
+    """Each fix inserts its pattern after the imports; later ones go after the patterns the
+    earlier ones wrote, one block in the order the calls appear (not reversed)."""
+    source = (
+        "import re\n\n\n"
+        "def parse(lines):\n"
+        "    for line in lines:\n"
+        "        a = re.match(r'(\\w+)=(\\d+)', line)\n"
+        "        b = re.search(r'#.*$', line)\n"
+        "        c = re.sub(r'\\s+', ' ', line)\n"
+        "        yield a, b, c\n"
+    )
+    fixed = _fixed(source, "ND305")
+    assert fixed.startswith(
+        "import re\n\n"
+        "MATCH_PATTERN = re.compile(r'(\\w+)=(\\d+)')\n"
+        "SEARCH_PATTERN = re.compile(r'#.*$')\n"
+        "SUB_PATTERN = re.compile(r'\\s+')\n\n\n"
+        "def parse(lines):\n"
+    ), fixed

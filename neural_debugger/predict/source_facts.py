@@ -84,8 +84,9 @@ class SourceFacts:
     statements, `global` / `nonlocal`, and the headers of functions no function encloses."""
     value_returns: set[int] = field(default_factory=set)
     """Lines where a frame can return a value: the first line of a `return` statement (CPython
-    3.11 comes back to it to return, whatever lines its expression spans), every line of a
-    statement the frame may fall off the end after, and the headers (a docstring-only body
+    3.11 comes back to it to return, whatever lines its expression spans), the first line of an
+    expression statement or one-line-target assignment the frame may fall off the end after
+    (`_ends_on_first_line`), every line of another such statement, and the headers (a docstring-only body
     returns on its `def` line). Checked against every value return of the real-code corpus
     (14,162 in frames no `try` / `with` unwinds; tests/neural_debugger/predict)."""
 
@@ -196,9 +197,12 @@ def source_facts(source: str) -> SourceFacts:
     facts.started_at = {n: first for first, span in facts.spans.items() for n in span - {first}}
     returns = [node for node in ast.walk(tree) if isinstance(node, ast.Return)]
     continued = {n for node in returns for n in range(node.lineno + 1, (node.end_lineno or 0) + 1)}
+    ends_on_first = _ends_on_first_line(tree)
+    falls_off = {line for line in facts.exit_lines if line in ends_on_first}
     facts.value_returns = (
         {node.lineno for node in returns}
-        | facts.widened(facts.exit_lines)
+        | falls_off
+        | facts.widened(facts.exit_lines - falls_off)
         | set().union(*headers.values())
     ) - continued
     facts.with_bodies = _with_bodies(tree)
@@ -333,4 +337,20 @@ def _with_bodies(tree: ast.Module) -> set[int]:
                 first = min([inner.lineno, *(d.lineno for d in decorators)])
                 inside -= set(range(first, (inner.end_lineno or inner.lineno) + 1))
         lines |= inside
+    return lines
+
+
+def _ends_on_first_line(tree: ast.Module) -> set[int]:
+    """First lines of the simple statements whose last instruction is on that line: an
+    expression statement (CPython 3.11 pops its value on the statement's first line, however
+    many lines the expression spans) and an assignment whose targets all sit on it. A frame
+    that falls off after one returns on that line, not on the statement's later lines."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            lines.add(node.lineno)
+        elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if all((target.end_lineno or 0) == node.lineno for target in targets):
+                lines.add(node.lineno)
     return lines

@@ -198,9 +198,9 @@ def test_a_return_stop_with_a_value_is_only_where_one_can_be() -> None:
     # a statement in the middle of a frame cannot return (an exception stop comes first)
     assert _returns("step_over", 2, "marker") == frozenset()
     assert _returns("step_over", 11, "tally") == frozenset()
-    # falling off the end: the `if` when it is false, any line of the last statement
+    # falling off the end: the `if` when it is false, the last statement's first line
     assert _returns("step_over", 12, "tally") == {12}
-    assert _returns("step_over", 14, "tally") == {13, 14, 15}
+    assert _returns("step_over", 14, "tally") == {13}  # on the call's first line only
     # inside a `with` the frame never returns on the line itself: `__exit__` runs on the `with`
     # line and the return is reported there
     assert _returns("step_over", 19, "shielded") == frozenset()
@@ -236,7 +236,7 @@ def test_every_value_return_cpython_makes_is_allowed() -> None:
 
 def test_a_step_out_ends_on_a_returns_first_line_or_a_raise() -> None:
     assert _returns("step_out", 4, "marker") == {3}  # not the `return`'s other lines
-    assert _returns("step_out", 10, "tally") == {12, 13, 14, 15}  # falls off after either
+    assert _returns("step_out", 10, "tally") == {12, 13}  # falls off after either
 
 
 WITHS = textwrap.dedent(
@@ -325,3 +325,65 @@ def test_a_frame_returns_inside_a_with_body_only_by_an_exception() -> None:
             assert not rule.lines("return") & (facts.with_bodies - {line})
     raising = State(Step(20, "exception", "failing", 0, {}))
     assert 20 in stop_constraints(facts, raising, "step_out", ()).lines("return")
+
+
+FALL_OFF = textwrap.dedent(
+    """\
+    def g(*args):
+        return None
+
+    def called(x):
+        g(
+            x,
+            "a" % (),
+        )
+
+    def stored(x):
+        y = [
+            x,
+            x + 1,
+        ]
+
+    def nested(x):
+        if x:
+            g(x,
+              x)
+
+    def unpacked(pair):
+        (first,
+         second) = pair
+    """
+)
+
+
+def test_falling_off_after_a_simple_statement_returns_on_its_first_line() -> None:
+    """Run the functions for real: a frame that falls off after an expression statement or an
+    assignment whose targets sit on its first line returns on that first line, so the later
+    lines are no value returns; targets over several lines keep them (the last store is on a
+    later line)."""
+    import sys
+    from types import FrameType
+    from typing import Any
+
+    namespace: dict[str, Any] = {}
+    exec(compile(FALL_OFF, "<fall-off>", "exec"), namespace)
+    seen: list[tuple[str, int]] = []
+
+    def tracer(frame: FrameType, event: str, arg: object) -> Any:
+        if frame.f_code.co_filename == "<fall-off>" and event == "return":
+            seen.append((frame.f_code.co_name, frame.f_lineno))
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        namespace["called"](1)
+        namespace["stored"](1)
+        namespace["nested"](1)
+        namespace["unpacked"]((1, 2))
+    finally:
+        sys.settrace(None)
+    returns = [(name, line) for name, line in seen if name != "g"]
+    assert returns == [("called", 5), ("stored", 11), ("nested", 18), ("unpacked", 23)]
+    facts = source_facts(FALL_OFF)
+    assert {5, 11, 18, 22, 23} <= facts.value_returns
+    assert not {6, 7, 8, 12, 13, 14, 19} & facts.value_returns

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import textwrap
+from collections.abc import Callable
+from types import FrameType
+from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.model.encoding import Frame, State
@@ -206,29 +210,36 @@ def test_a_return_stop_with_a_value_is_only_where_one_can_be() -> None:
     assert _returns("step_over", 19, "shielded") == frozenset()
 
 
-def test_every_value_return_cpython_makes_is_allowed() -> None:
-    """Run the functions for real: each `return` event that carries a value (no exception
-    unwinding) is on a line `value_returns` holds."""
-    import sys
-    from types import FrameType
-    from typing import Any
-
+def _returns_traced(source: str, run: Callable[[dict[str, Any]], object]) -> list[tuple[str, int]]:
+    """(function, line) of every `return` event while `run` calls the functions `source`
+    defines, under a real `sys.settrace`."""
     namespace: dict[str, Any] = {}
-    exec(compile(RETURNS, "<returns>", "exec"), namespace)
+    exec(compile(source, "<traced>", "exec"), namespace)
     seen: list[tuple[str, int]] = []
 
     def tracer(frame: FrameType, event: str, arg: object) -> Any:
-        if frame.f_code.co_filename == "<returns>" and event == "return":
+        if frame.f_code.co_filename == "<traced>" and event == "return":
             seen.append((frame.f_code.co_name, frame.f_lineno))
         return tracer
 
     sys.settrace(tracer)
     try:
+        run(namespace)
+    finally:
+        sys.settrace(None)
+    return seen
+
+
+def test_every_value_return_cpython_makes_is_allowed() -> None:
+    """Run the functions for real: each `return` event that carries a value (no exception
+    unwinding) is on a line `value_returns` holds."""
+
+    def run(namespace: dict[str, Any]) -> None:
         namespace["marker"](2, " x ", "# c")
         namespace["tally"]([1, 2])
         namespace["tally"]([])
-    finally:
-        sys.settrace(None)
+
+    seen = _returns_traced(RETURNS, run)
     assert seen == [("marker", 3), ("tally", 13), ("tally", 12)]
     facts = source_facts(RETURNS)
     assert {line for _, line in seen} <= facts.value_returns
@@ -284,21 +295,8 @@ def test_a_frame_returns_inside_a_with_body_only_by_an_exception() -> None:
     `with_bodies` line; an exception leaving the block is reported on the line that raised it.
     A step out from the first body line admits each real return, and one from the exception
     stop the raising line."""
-    import sys
-    from types import FrameType
-    from typing import Any
 
-    namespace: dict[str, Any] = {}
-    exec(compile(WITHS, "<withs>", "exec"), namespace)
-    seen: list[tuple[str, int]] = []
-
-    def tracer(frame: FrameType, event: str, arg: object) -> Any:
-        if frame.f_code.co_filename == "<withs>" and event == "return":
-            seen.append((frame.f_code.co_name, frame.f_lineno))
-        return tracer
-
-    sys.settrace(tracer)
-    try:
+    def run(namespace: dict[str, Any]) -> None:
         namespace["early"](True)
         namespace["early"](False)
         namespace["nested"](3)
@@ -306,8 +304,8 @@ def test_a_frame_returns_inside_a_with_body_only_by_an_exception() -> None:
             namespace["failing"]([])
         namespace["finished"](4)
         namespace["maker"](5)()
-    finally:
-        sys.settrace(None)
+
+    seen = _returns_traced(WITHS, run)
     assert seen == [
         ("early", 7), ("early", 11), ("nested", 14), ("failing", 20), ("finished", 27),
         ("maker", 30), ("inner", 32),
@@ -361,27 +359,14 @@ def test_falling_off_after_a_simple_statement_returns_on_its_first_line() -> Non
     assignment whose targets sit on its first line returns on that first line, so the later
     lines are no value returns; targets over several lines keep them (the last store is on a
     later line)."""
-    import sys
-    from types import FrameType
-    from typing import Any
 
-    namespace: dict[str, Any] = {}
-    exec(compile(FALL_OFF, "<fall-off>", "exec"), namespace)
-    seen: list[tuple[str, int]] = []
-
-    def tracer(frame: FrameType, event: str, arg: object) -> Any:
-        if frame.f_code.co_filename == "<fall-off>" and event == "return":
-            seen.append((frame.f_code.co_name, frame.f_lineno))
-        return tracer
-
-    sys.settrace(tracer)
-    try:
+    def run(namespace: dict[str, Any]) -> None:
         namespace["called"](1)
         namespace["stored"](1)
         namespace["nested"](1)
         namespace["unpacked"]((1, 2))
-    finally:
-        sys.settrace(None)
+
+    seen = _returns_traced(FALL_OFF, run)
     returns = [(name, line) for name, line in seen if name != "g"]
     assert returns == [("called", 5), ("stored", 11), ("nested", 18), ("unpacked", 23)]
     facts = source_facts(FALL_OFF)

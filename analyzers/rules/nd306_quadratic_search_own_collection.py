@@ -125,10 +125,7 @@ def _counter_fix(ctx: Context, loop: tree_sitter.Node, call: tree_sitter.Node) -
     facts = loop_facts(ctx, loop)
     if name in facts.mutated or {name, element} & rebound_in(ctx, body):
         return None
-    line_start = ctx.source.rfind(b"\n", 0, loop.start_byte) + 1
-    indent = ctx.source[line_start : loop.start_byte].decode()
-    if indent.strip():
-        return None
+    indent = ctx.line_indent(loop)
     counts = fresh_name(ctx, f"{name}_counts")
     edits = [
         ctx.insert_before_line(loop, f"{indent}{counts} = collections.Counter({name})\n"),

@@ -131,10 +131,7 @@ def _index_fix(
         return None
     if kind_before(ctx, collection, outer) not in ("list", "tuple", "set", "dict", "str"):
         return None  # an iterator would be used up by the first outer element
-    line_start = ctx.source.rfind(b"\n", 0, outer.start_byte) + 1
-    indent = ctx.source[line_start : outer.start_byte].decode()
-    if indent.strip():
-        return None
+    indent = ctx.line_indent(outer)
     key_words = [w for w in ctx.text(inner_key).replace(".", " ").split() if w.isidentifier()]
     index = fresh_name(
         ctx, f"{ctx.text(collection).split('.')[-1]}_by_{key_words[-1] if key_words else 'key'}"

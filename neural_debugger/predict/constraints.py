@@ -386,13 +386,11 @@ def stop_constraints(
             lines = {n for n in anywhere if span[0] <= n <= span[1]} if span else anywhere
             if facts.exit_lines and not _may_raise(state):
                 lines = lines & facts.widened(facts.exit_lines | facts.raise_lines)
+                raising = facts.widened(facts.raise_lines)
                 # a return from a `with` body is reported on the `with` line, after `__exit__`
-                inside = facts.with_bodies - facts.widened(facts.raise_lines)
-                lines = lines - inside or lines
+                lines = lines - (facts.with_bodies - raising) or lines
                 if values_only:  # a value on a `return`'s first line, an exception on a `raise`
-                    lines = (
-                        lines & (facts.value_returns | facts.widened(facts.raise_lines)) or lines
-                    )
+                    lines = lines & (facts.value_returns | raising) or lines
             return _rule({"return": (lines, {depth})})
         called = _called_lines(facts, start or step.line) | here  # `here`: a comprehension's
         return _rule(

@@ -86,8 +86,8 @@ class SourceFacts:
     """Lines where a frame can return a value: the first line of a `return` statement (CPython
     3.11 comes back to it to return, whatever lines its expression spans), the first line of an
     expression statement or one-line-target assignment the frame may fall off the end after
-    (`_ends_on_first_line`), every line of another such statement, and the headers (a docstring-only body
-    returns on its `def` line). Checked against every value return of the real-code corpus
+    (`_ends_on_first_line`), every line of another such statement, and the headers (a
+    docstring-only body returns on its `def` line). Checked against every value return of the real-code corpus
     (14,162 in frames no `try` / `with` unwinds; tests/neural_debugger/predict)."""
 
     with_bodies: set[int] = field(default_factory=set)

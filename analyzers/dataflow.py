@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .constants import executable_successors
 from .extract import ENTRY, EXIT, StatementGraph
 
 
@@ -36,6 +37,8 @@ class Analysis:
     blocks: list[list[int]]  # per block: node ids in execution order
     block_succ: list[list[int]]
     block_exc: list[list[int]]
+    executable: list[list[int]] | None = None
+    """Per node, the successors some run may take (`constants`); None: every edge."""
 
 
 def reverse_postorder(successors: list[list[int]], start: int) -> list[int]:
@@ -61,9 +64,10 @@ def reverse_postorder(successors: list[list[int]], start: int) -> list[int]:
 
 
 def reaching_definitions(
-    graph: StatementGraph,
+    graph: StatementGraph, executable: list[list[int]] | None = None
 ) -> tuple[list[DefSite], list[int], dict[str, int], list[list[int]]]:
-    """Forward may-analysis over normal and exceptional edges; mutations generate, never kill."""
+    """Forward may-analysis over normal and exceptional edges; mutations generate, never kill.
+    `executable` (from `constants.executable_successors`) drops the edges no run can take."""
     nodes = graph.nodes
     count = len(nodes)
     defs: list[DefSite] = []
@@ -85,7 +89,7 @@ def reaching_definitions(
             if site.kills:
                 kill |= var_mask[site.var]
         keep[index] = ~kill
-    successors = [node.succ + node.exc if node.exc else node.succ for node in nodes]
+    successors = executable or [node.succ + node.exc if node.exc else node.succ for node in nodes]
     order = reverse_postorder(successors, ENTRY)
     preds: list[list[int]] = [[] for _ in range(count)]
     for index in order:
@@ -275,12 +279,22 @@ def basic_blocks(
 
 def analyse(graph: StatementGraph) -> Analysis:
     """Run every analysis of one function."""
-    defs, reach_in, var_mask, node_defs = reaching_definitions(graph)
+    executable = executable_successors(graph)
+    defs, reach_in, var_mask, node_defs = reaching_definitions(graph, executable)
     if any(len(node.succ) > 1 for node in graph.nodes):
         parents = control_dependence(graph, post_dominator_tree(graph))
     else:  # straight-line code (most small functions): nothing is control dependent
         parents = [[] for _ in graph.nodes]
     blocks, block_of, block_succ, block_exc = basic_blocks(graph)
     return Analysis(
-        defs, reach_in, var_mask, node_defs, parents, block_of, blocks, block_succ, block_exc
+        defs,
+        reach_in,
+        var_mask,
+        node_defs,
+        parents,
+        block_of,
+        blocks,
+        block_succ,
+        block_exc,
+        executable,
     )

@@ -138,6 +138,20 @@ JSON_SCHEMA: dict[str, Any] = {
                             "additionalProperties": False,
                         },
                     },
+                    "never_runs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["lines", "test_line", "kind", "outcome"],
+                            "properties": {
+                                "lines": _LINES,
+                                "test_line": {"type": "integer"},
+                                "kind": {"enum": ["if", "elif", "while", "case", "for"]},
+                                "outcome": {"type": "boolean"},
+                            },
+                            "additionalProperties": False,
+                        },
+                    },
                     "slice": {
                         "type": "object",
                         "required": ["line", "var", "lines"],
@@ -217,6 +231,10 @@ def function_json(function: FunctionFacts, criterion: tuple[int, str] | None) ->
             for definition in function.definitions
         ],
         "statements": _statements(function),
+        "never_runs": [
+            {"lines": list(d.lines), "test_line": d.test_line, "kind": d.kind, "outcome": d.outcome}
+            for d in function.dead_code
+        ],
     }
     if criterion is not None:
         line, var = criterion
@@ -251,6 +269,11 @@ def function_text(function: FunctionFacts, criterion: tuple[int, str] | None) ->
         f"    {definition.var}@{definition.line} ({definition.how})"
         f"  data: {_pairs(definition.data)}  control: {_pairs(definition.control)}"
         for definition in function.definitions
+    )
+    lines.extend(
+        f"  never runs: {', '.join(map(str, dead.lines))}"
+        f" (the {dead.kind} on line {dead.test_line} always gives {dead.outcome})"
+        for dead in function.dead_code
     )
     if criterion is not None:
         line, var = criterion

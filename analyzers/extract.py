@@ -63,6 +63,8 @@ class StatementNode:
     # lines with a line event next that does not run them: CPython 3.11 reports the re-raise
     # at the end of a `finally` on the finally's last line
     phantom: list[int] = field(default_factory=list)
+    # what `constants` evaluates: an assignment, a branch's test, a match subject, a case clause
+    value: tree_sitter.Node | None = None
 
 
 @dataclass(slots=True)
@@ -94,6 +96,7 @@ class StatementGraph:
     receivers: ReceiverFacts = field(default_factory=ReceiverFacts)
     declared: set[str] = field(default_factory=set)  # `global` / `nonlocal` names
     sites: list[CallSite] = field(default_factory=list)  # calls of the module's own functions
+    body: tree_sitter.Node | None = None  # the lowered body (what `constants` searches)
 
 
 @dataclass(slots=True)
@@ -247,6 +250,10 @@ class _Builder:
                 scan.expr(child)
         short = kind.removesuffix("_statement")
         index = self.simple(stmt, preds, short, scan)
+        if kind == "expression_statement" and stmt.named_child_count == 1:
+            only = stmt.named_children[0]
+            if only.type in ("assignment", "augmented_assignment", "call"):
+                self.nodes[index].value = only
         if kind == "return_statement":
             self.route([index], "return", None, False)
             return []
@@ -304,6 +311,7 @@ class _Builder:
         test = self.header(stmt, condition, "if", preds)
         if condition is not None:
             self._scan_into(test, condition)
+            self.nodes[test].value = condition
         ends = self.block(stmt.child_by_field_name("consequence"), [test])
         last = test
         has_else = False
@@ -313,6 +321,7 @@ class _Builder:
                 elif_test = self.header(clause, cond, "elif", [last])
                 if cond is not None:
                     self._scan_into(elif_test, cond)
+                    self.nodes[elif_test].value = cond
                 ends = ends + self.block(clause.child_by_field_name("consequence"), [elif_test])
                 last = elif_test
             elif clause.type == "else_clause":
@@ -324,6 +333,7 @@ class _Builder:
         left = stmt.child_by_field_name("left")
         right = stmt.child_by_field_name("right")
         head = self.header(stmt, right, "for", preds)
+        self.nodes[head].value = right
         scan = Scan(self.source)
         if right is not None:
             scan.expr(right)
@@ -341,6 +351,7 @@ class _Builder:
         head = self.header(stmt, condition, "while", preds)
         if condition is not None:
             self._scan_into(head, condition)
+            self.nodes[head].value = condition
         always = condition is not None and (
             condition.type == "true"
             or (condition.type == "integer" and text_of(condition) not in ("0", "0x0", "0b0"))
@@ -389,6 +400,7 @@ class _Builder:
             line_of(stmt), line_of(body) - 1 if body is not None else line_of(stmt), "with", preds
         )
         scan = Scan(self.source)
+        self.nodes[head].value = clause
         if clause is not None:
             for item in clause.named_children:
                 value = item.child_by_field_name("value") if item.type == "with_item" else item
@@ -507,6 +519,7 @@ class _Builder:
         )
         if subject is not None:
             self._scan_into(head, subject)
+            self.nodes[head].value = subject
         # evaluated once, here: the `case` lines test this value, not the names it was built from
         self.nodes[head].defs = [*self.nodes[head].defs, (MATCH_SUBJECT, True, "match")]
         body = stmt.child_by_field_name("body")
@@ -520,6 +533,7 @@ class _Builder:
             case = self.new(line_of(clause), max(end, line_of(clause)), "case", [previous])
             node = self.nodes[case]
             node.condition = True
+            node.value = clause
             scan = Scan(self.source)
             for child in clause.named_children:
                 if child.type == "case_pattern":
@@ -646,4 +660,5 @@ def build_statement_graph(
         facts,
         builder.declared,
         sites,
+        body,
     )

@@ -17,6 +17,7 @@ import tree_sitter
 
 from . import slicing
 from .calls import ModuleCalls
+from .constants import DeadCode, dead_code
 from .dataflow import Analysis, analyse, bits
 from .effects import CallContext
 from .extract import ENTRY, EXIT, StatementGraph, build_statement_graph
@@ -446,6 +447,20 @@ class FunctionFacts:
         result = [DataEdge(*edge) for edge in sorted(edges)]
         self._cache["data_edges"] = result
         return result
+
+    @property
+    def dead_code(self) -> list[DeadCode]:
+        """Code no run reaches, by the test whose known outcome cuts it off (`constants`)."""
+        cached = self._cache.get("dead_code")
+        if isinstance(cached, list):
+            return cached
+        result = dead_code(self.graph, self.analysis.executable)
+        self._cache["dead_code"] = result
+        return result
+
+    def dead_at(self, line: int) -> DeadCode | None:
+        """The cut-off code that `line` belongs to, if no run reaches it."""
+        return next((dead for dead in self.dead_code if line in dead.lines), None)
 
     def reaching_definitions(self, line: int, var: str) -> set[int]:
         """Lines whose definition of `var` may reach the statement(s) starting at `line`."""

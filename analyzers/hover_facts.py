@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from .constants import DeadCode
 from .definitions import (
     attribute_assignments,
     class_members,
@@ -107,6 +108,9 @@ def _variable_paragraphs(
     name = binding.name
     where = "module" if facts.kind == "module" else f"`{facts.qualname}`"
     parts = [f"**{name}** in {where}"]
+    dead = facts.dead_at(statement)
+    if dead is not None:  # no definition reaches it, and none is needed
+        return [*parts, never_runs(dead, _code(document, dead.test_line))]
     if occurrence.is_definition:
         here = [d for d in facts.definitions if d.var == name and d.line == statement]
         if here:
@@ -146,6 +150,18 @@ def _variable_paragraphs(
             )
         )
     return parts
+
+
+def never_runs(dead: DeadCode, test: str) -> str:
+    """Why cut-off code never runs, in one sentence (`test`: the deciding line's code)."""
+    where = f"line {dead.test_line} `{test}`"
+    if dead.kind == "case":
+        verdict = "always matches" if dead.outcome else "never matches"
+    elif dead.kind == "for":
+        verdict = "always loops over nothing"
+    else:
+        verdict = f"is always {'true' if dead.outcome else 'false'} here"
+    return f"Never runs: {where} {verdict} (the values that decide it are known constants)."
 
 
 def _source_name(document: Document, source: VarLine) -> str:

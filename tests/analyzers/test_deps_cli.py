@@ -10,6 +10,8 @@ from neurodebug.analyzers.deps_report import JSON_SCHEMA
 
 from tests.conftest import run_neurodebug
 
+NEVER_RUNS = Path(__file__).with_name("data") / "never_runs.py"
+
 SOURCE = """\
 def total(xs, limit):
     result = 0
@@ -97,3 +99,25 @@ def test_syntax_errors_are_reported_and_other_functions_analysed(tmp_path: Path)
     assert [e["line"] for e in document["syntax_errors"]] == [13]
     assert "total" in [f["qualname"] for f in document["functions"]]
     assert "sample.py:13:" in completed.stderr
+
+
+def test_code_that_never_runs_is_listed_with_its_reason(tmp_path: Path) -> None:
+    source = NEVER_RUNS.read_text()
+    path = write(tmp_path, source)
+    completed = run_neurodebug("deps", str(path), "--format", "json")
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    jsonschema.validate(document, JSON_SCHEMA)
+    (function,) = [f for f in document["functions"] if f["qualname"] == "label"]
+    assert function["never_runs"] == [
+        {"lines": [5], "test_line": 4, "kind": "if", "outcome": False}
+    ]
+    sources = {
+        (s["var"], s["line"])
+        for st in function["statements"]
+        if st["line"] == 6
+        for s in st["data"]
+    }
+    assert sources == {("text", 3)}  # the dead write on line 5 reaches nothing
+    text = run_neurodebug("deps", str(path)).stdout
+    assert "never runs: 5 (the if on line 4 always gives False)" in text

@@ -8,6 +8,8 @@ from pytest_lsp import LanguageClient
 
 from tests.server.conftest import DATA, open_file, start_session
 
+NEVER_RUNS = DATA.parent.parent / "analyzers" / "data" / "never_runs.py"
+
 pytestmark = pytest.mark.e2e
 
 
@@ -115,3 +117,12 @@ async def test_hover_on_an_imported_name_shows_the_import(client: LanguageClient
     text = await _hover(client, uri, 15, 31)  # `parse(environ)`
     assert "Imported at line 2: `from json import loads as parse`" in text
     assert "Not defined in this function" not in text
+
+
+async def test_hover_in_code_that_never_runs_says_why(client: LanguageClient) -> None:
+    await start_session(client)
+    uri = open_file(client, NEVER_RUNS)  # `sep = None` ... `if sep is not None:` (line 4)
+    text = await _hover(client, uri, 4, 9)  # `text` on line 5
+    assert "Never runs: line 4 `if sep is not None:` is always false here" in text
+    text = await _hover(client, uri, 5, 12)  # `text` on line 6: only line 3 reaches it
+    assert "line 3: `text = str(x)`" in text and "line 5" not in text

@@ -146,8 +146,8 @@ def _worth_running(graph: StatementGraph) -> bool:
 def executable_successors(graph: StatementGraph) -> list[list[int]] | None:
     """Per node, the successors (normal and exceptional) some run may take: unreachable nodes
     have none. None when constants cut nothing (the usual case)."""
-    if not _worth_running(graph):
-        return None
+    if not graph.function or not _worth_running(graph):
+        return None  # a module's or class's names are globals or attributes: others rebind them
     if any(b"nonlocal" in (nested.text or b"") for nested in graph.nested):
         return None  # a nested function may rebind any of our names
     nodes = graph.nodes
@@ -163,6 +163,8 @@ def executable_successors(graph: StatementGraph) -> list[list[int]] | None:
 
     def flow(target: int, incoming: Env) -> None:
         old = state[target]
+        if old is incoming:
+            return
         if old is None:
             state[target] = incoming
         else:
@@ -258,6 +260,8 @@ class Untracked:
 
 def step(node: StatementNode, index: int, env: Env, untracked: Untracked) -> tuple[Env, list[int]]:
     """One statement's transfer: the names known after it, and where it may go next."""
+    if node.value is None and not node.defs and not node.uses:
+        return env, node.succ  # `pass`, `break`, a bare `return`: nothing to do
     out = before = env  # states are never changed in place: a changed one is a new dict
     read = [name for name in node.uses if name in env]
     escaped = [

@@ -97,6 +97,7 @@ class StatementGraph:
     declared: set[str] = field(default_factory=set)  # `global` / `nonlocal` names
     sites: list[CallSite] = field(default_factory=list)  # calls of the module's own functions
     body: tree_sitter.Node | None = None  # the lowered body (what `constants` searches)
+    function: bool = False  # a function's body (not a module's or a class's)
 
 
 @dataclass(slots=True)
@@ -661,4 +662,5 @@ def build_statement_graph(
         builder.declared,
         sites,
         body,
+        scope.type == "function_definition",
     )

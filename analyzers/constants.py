@@ -499,6 +499,19 @@ class DeadCode:
     outcome: bool
     """What the test always gives: an `if`'s truth, whether a `case` matches, whether a `for`
     loop's iterable has items."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """The dead statements as runs of whole lines (first, last), none holding code that runs."""
+
+
+def _spans(statements: list[tuple[int, int]], live_lines: set[int]) -> tuple[tuple[int, int], ...]:
+    """Merge (first line, last line) of dead statements into runs no live line interrupts."""
+    runs: list[tuple[int, int]] = []
+    for first, last in sorted(statements):
+        if runs and not any(runs[-1][1] < line < first for line in live_lines):
+            runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+        else:
+            runs.append((first, last))
+    return tuple(runs)
 
 
 def dead_code(graph: StatementGraph, executable: list[list[int]] | None) -> list[DeadCode]:
@@ -521,7 +534,11 @@ def dead_code(graph: StatementGraph, executable: list[list[int]] | None) -> list
         lines = tuple(sorted({nodes[i].line for i in reached} - live_lines))
         if lines:
             outcome = executable[index] == [index + 1]
-            found.append(DeadCode(lines, nodes[index].line, nodes[index].kind, outcome))
+            statements = [
+                (nodes[i].line, nodes[i].end_line) for i in reached if nodes[i].line in lines
+            ]
+            spans = _spans(statements, live_lines)
+            found.append(DeadCode(lines, nodes[index].line, nodes[index].kind, outcome, spans))
     return found
 
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import tree_sitter
 
-from .constants import DeadCode
 from .definitions import (
     attribute_assignments,
     class_members,
@@ -31,6 +30,7 @@ from .document import Document
 from .expressions import parameter_names, text_of
 from .extract import MATCH_SUBJECT
 from .facts import FunctionFacts, VarLine
+from .never_runs import describe
 from .scopes import Binding, Occurrence
 
 _IMPORTS = ("import_statement", "import_from_statement", "future_import_statement")
@@ -110,7 +110,8 @@ def _variable_paragraphs(
     parts = [f"**{name}** in {where}"]
     dead = facts.dead_at(statement)
     if dead is not None:  # no definition reaches it, and none is needed
-        return [*parts, never_runs(dead, _code(document, dead.test_line))]
+        test = _code(document, dead.test_line)
+        return [*parts, describe(dead.test_line, test, dead.kind, dead.outcome)]
     if occurrence.is_definition:
         here = [d for d in facts.definitions if d.var == name and d.line == statement]
         if here:
@@ -150,18 +151,6 @@ def _variable_paragraphs(
             )
         )
     return parts
-
-
-def never_runs(dead: DeadCode, test: str) -> str:
-    """Why cut-off code never runs, in one sentence (`test`: the deciding line's code)."""
-    where = f"line {dead.test_line} `{test}`"
-    if dead.kind == "case":
-        verdict = "always matches" if dead.outcome else "never matches"
-    elif dead.kind == "for":
-        verdict = "always loops over nothing"
-    else:
-        verdict = f"is always {'true' if dead.outcome else 'false'} here"
-    return f"Never runs: {where} {verdict} (the values that decide it are known constants)."
 
 
 def _source_name(document: Document, source: VarLine) -> str:

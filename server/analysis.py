@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import tree_sitter
+from neurodebug.analyzers.never_runs import NEVER_RUNS_CODE, never_runs_findings
 from neurodebug.analyzers.rules.base import Finding
 from neurodebug.analyzers.rules.engine import check_tree, syntax_findings
 from neurodebug.analyzers.rules.incremental import RuleCache
@@ -107,5 +108,16 @@ def analyze(
     options: ServerOptions,
     cache: RuleCache | None = None,
 ) -> Report:
-    """Syntax errors and rule findings for one document version."""
-    return Report(uri, version, rule_findings(source, tree, uri_path(uri), options, cache))
+    """Syntax errors, rule findings and code that never runs, for one document version."""
+    path = uri_path(uri)
+    findings = rule_findings(source, tree, path, options, cache)
+    settings = project_settings(path, options)
+    selected = not settings.select or any(NEVER_RUNS_CODE.startswith(s) for s in settings.select)
+    if selected and not any(NEVER_RUNS_CODE.startswith(s) for s in settings.ignored_for(path)):
+        try:
+            found = never_runs_findings(source, tree, cache.never_runs if cache else None)
+        except Exception:
+            LOG.exception("finding code that never runs failed on %s", path or "a document")
+        else:
+            findings = sorted([*findings, *found], key=lambda f: (f.line, f.column))
+    return Report(uri, version, findings)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from lsprotocol import types
 from neurodebug.analyzers.document import PositionEncoding, encoded_column
+from neurodebug.analyzers.never_runs import NEVER_RUNS_CODE
 
 if TYPE_CHECKING:
     from neurodebug.analyzers.rules.base import Edit, Finding
@@ -71,6 +72,7 @@ def lsp_diagnostic(finding: Finding, lines: Lines, encoding: PositionEncoding) -
         severity=_SEVERITIES.get(finding.severity, types.DiagnosticSeverity.Warning),
         source=SOURCE,
         code=finding.code,
+        tags=[types.DiagnosticTag.Unnecessary] if finding.code == NEVER_RUNS_CODE else None,
         data={
             "name": finding.name,
             "fix": None if finding.fix is None else finding.fix.safety,

@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import tree_sitter
 from neurodebug.analyzers.parsing import python_language
@@ -214,6 +215,8 @@ class RuleCache:
     """Per function digest: the identifiers its body mentions."""
     last_pure: tuple[dict[str, str], set[str]] | None = None
     """The last module's function digests by name and its pure functions."""
+    never_runs: dict[bytes, Any] = field(default_factory=dict)
+    """Per function text: its code that never runs (`analyzers.never_runs`, ND001)."""
     absolute: dict[tuple[str, str], tuple[int, int, tuple[Finding, ...]]] = field(
         default_factory=dict
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..never_runs import NEVER_RUNS_CODE
 from .engine import PEDANTIC_SELECTOR, SYNTAX_ERROR_CODE
 from .registry import RULES
 
@@ -20,6 +21,6 @@ def parse_selectors(text: str) -> tuple[str, ...]:
 def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     """The selectors that are a prefix of no code (ours, ND000 for syntax errors, a peer's)
     nor the opt-in group's name."""
-    known = [SYNTAX_ERROR_CODE, PEDANTIC_SELECTOR, *(rule.code for rule in RULES)]
+    known = [SYNTAX_ERROR_CODE, NEVER_RUNS_CODE, PEDANTIC_SELECTOR, *(rule.code for rule in RULES)]
     known += [equivalent.upper() for rule in RULES for equivalent in rule.equivalents]
     return [s for s in selectors if not any(code.startswith(s.upper()) for code in known)]

@@ -250,3 +250,21 @@ async def test_verify_diagnostics_are_pushed_to_a_client_that_does_not_pull(
         )
     )
     assert client.diagnostic_refresh_count == 0
+
+
+async def test_code_that_never_runs_is_a_greyed_hint_that_follows_edits(
+    client: LanguageClient,
+) -> None:
+    """`sep = None` makes the body of `if sep is not None:` dead: one ND001 hint tagged
+    unnecessary on line 5; giving `sep` a value the analysis cannot know clears it."""
+    await start_session(client)
+    path = DATA.parent.parent / "analyzers" / "data" / "never_runs.py"
+    uri = open_file(client, path)
+    await wait_until(lambda: any(d.code == "ND001" for d in client.diagnostics.get(uri, [])))
+    (dead,) = [d for d in client.diagnostics[uri] if d.code == "ND001"]
+    assert dead.severity == types.DiagnosticSeverity.Hint
+    assert list(dead.tags or []) == [types.DiagnosticTag.Unnecessary]
+    assert (dead.range.start.line, dead.range.end.line) == (4, 4)
+    assert "line 4 `if sep is not None:` is always false" in dead.message
+    _change(client, uri, 2, (1, 10), (1, 14), "x.sep")  # `sep = x.sep`
+    await wait_until(lambda: not any(d.code == "ND001" for d in client.diagnostics[uri]))

@@ -231,7 +231,7 @@ def test_static_edges_cover_every_observed_dependency(count: int, calls: bool) -
     only the call summaries and the unknown-call default make those changes static edges."""
     sources = [generate(seed, calls=calls) for seed in range(count)]
     runs = _trace(sources)
-    observed_total = static_total = hit_total = steps_total = 0
+    observed_total = static_total = hit_total = steps_total = dead_total = 0
     through_calls = 0
     missing: list[str] = []
     for seed, (source, program_runs) in enumerate(zip(sources, runs, strict=True)):
@@ -251,6 +251,12 @@ def test_static_edges_cover_every_observed_dependency(count: int, calls: bool) -
             1 for var, at, _ in observed.data if var in ("xs", "d") and "(" + var in text[at - 1]
         )
         missing.extend(f"seed {seed}: data {edge}" for edge in sorted(observed.data - static))
+        ran = {line for step in observed.steps for line in step}
+        dead = {line for cut in function.dead_code for line in cut.lines}
+        dead_total += len(dead)
+        missing.extend(
+            f"seed {seed}: line {line} ran, said never to" for line in sorted(dead & ran)
+        )
         for before, after in sorted(observed.steps):
             steps_total += 1
             if after not in function.next_lines(before):
@@ -261,10 +267,11 @@ def test_static_edges_cover_every_observed_dependency(count: int, calls: bool) -
         f"\nsoundness ({'with calls' if calls else 'plain'}): {count} programs x "
         f"{len(ARGUMENTS)} runs, {observed_total} observed data edges, recall {recall:.2%}, "
         f"static edges {static_total}, precision {precision:.2%}, "
-        f"{steps_total} observed line steps"
+        f"{steps_total} observed line steps, {dead_total} lines said never to run"
         + (f", {through_calls} observed changes made by a call" if calls else "")
     )
     assert not missing, "\n".join(missing[:20])
     assert observed_total > 10 * count  # the runs really exercised the programs
+    assert dead_total > count  # and constant propagation really cut code off
     if calls:
         assert through_calls > count  # and the calls really changed what they were given

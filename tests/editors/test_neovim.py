@@ -88,6 +88,17 @@ def test_neovim_shows_syntax_errors_and_performance_hints(
     assert all(d["source"] == "neurodebug" for d in diagnostics)
 
 
+def test_neovim_fades_code_that_never_runs(neovim_session: dict[str, object]) -> None:
+    """`sep = None` in `label`: the `return` under `if sep is not None:` (line 35) is an ND001
+    hint Neovim keeps as "unnecessary" (drawn faded)."""
+    diagnostics = neovim_session["diagnostics"]
+    assert isinstance(diagnostics, list)
+    (dead,) = [d for d in diagnostics if d["code"] == "ND001"]
+    assert dead["lnum"] == 34 and dead["unnecessary"] is True
+    assert dead["severity"] == 4  # vim.diagnostic.severity.HINT
+    assert "`if sep is not None:` is always false" in dead["message"]
+
+
 def test_neovim_hover_explains_dependencies(neovim_session: dict[str, object]) -> None:
     hover = neovim_session["hover"]
     assert isinstance(hover, str)

@@ -29,7 +29,7 @@ local ok, err = pcall(function()
   for _, d in ipairs(vim.diagnostic.get(buf)) do
     table.insert(out.diagnostics, {
       lnum = d.lnum, col = d.col, code = d.code, message = d.message, severity = d.severity,
-      source = d.source,
+      source = d.source, unnecessary = (d._tags and d._tags.unnecessary) and true or false,
     })
   end
 

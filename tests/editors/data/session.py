@@ -27,3 +27,10 @@ def tuple_scan(rows):
 
 def broken(x:
     return x
+
+
+def label(x):
+    sep = None
+    if sep is not None:
+        return sep.join(x)
+    return x

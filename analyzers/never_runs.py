@@ -12,13 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import tree_sitter
+
+from neurodebug.config import Settings
 
 from .constants import dead_code, executable_successors
 from .extract import build_statement_graph
 from .parsing import python_language
-from .rules.base import Finding
+from .rules.base import Context, Finding
+from .rules.engine import collect_nodes, is_suppressed, suppressions
 
 NEVER_RUNS_CODE = "ND001"
 NEVER_RUNS_NAME = "never-runs"
@@ -115,6 +119,37 @@ def _cuts(node: tree_sitter.Node, text: bytes, source: bytes, lines: list[bytes]
         for dead in dead_code(graph, executable_successors(graph))
         for first, last in dead.spans
     ]
+
+
+def never_runs_selected(settings: Settings, path: Path | None, by_default: bool) -> bool:
+    """Whether ND001 is wanted: named by a `select` prefix (`ND0`, `ND001`; with no `select`,
+    `by_default`: the editor shows it, `analyze` only on request) and not ignored."""
+    if settings.select:
+        if not any(NEVER_RUNS_CODE.startswith(s) for s in settings.select):
+            return False
+    elif not by_default:
+        return False
+    return not any(NEVER_RUNS_CODE.startswith(s) for s in settings.ignored_for(path))
+
+
+def checked_never_runs(
+    source: bytes,
+    tree: tree_sitter.Tree,
+    path: Path | None,
+    settings: Settings,
+    by_default: bool,
+    cache: dict[bytes, list[_Cut]] | None = None,
+) -> list[Finding]:
+    """`never_runs_findings` under the settings, without the lines a `# noqa: ND001` or
+    `# neurodebug: ignore[ND001]` comment suppresses."""
+    if not never_runs_selected(settings, path, by_default):
+        return []
+    found = never_runs_findings(source, tree, cache)
+    if not found:
+        return found
+    nodes = collect_nodes(tree.root_node)
+    lines = suppressions(Context(source, tree, nodes, settings.target_version))
+    return [finding for finding in found if not is_suppressed(finding, lines)]
 
 
 def _finding(cut: _Cut, base: int, lines: list[bytes]) -> Finding:

@@ -24,7 +24,8 @@ from typing import Any
 
 from neurodebug import __version__
 from neurodebug.analyzers.fixes import fix_source
-from neurodebug.analyzers.parsing import UnreadableSourceError, read_source
+from neurodebug.analyzers.never_runs import checked_never_runs, never_runs_selected
+from neurodebug.analyzers.parsing import UnreadableSourceError, parse, read_source
 from neurodebug.analyzers.rules import Finding, Settings, check_source
 
 LOG = logging.getLogger(__name__)
@@ -101,10 +102,11 @@ def finding_record(finding: Finding, source: bytes, starts: list[int]) -> dict[s
 
 @cache
 def rules_fingerprint() -> str:
-    """A hash of the rule engine's own source, so the cache dies with any rule change."""
+    """A hash of the static core's source (rules, the facts they use, ND001's constant
+    propagation), so the cache dies with any change there."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(check_source.__code__.co_filename).parent
-    for path in sorted([*package.glob("*.py"), package.parent / "fixes.py"]):
+    package = Path(check_source.__code__.co_filename).parent.parent  # the whole static core
+    for path in sorted(package.rglob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -159,6 +161,9 @@ def analyze_one(job: Job, cached: dict[str, list[dict[str, Any]]] | None = None)
             findings, final = outcome.remaining, outcome.source
         else:
             findings, final = check_source(source, path, job.settings), source
+        if never_runs_selected(job.settings, path, by_default=False):
+            dead = checked_never_runs(final, parse(final), path, job.settings, False)
+            findings = sorted([*findings, *dead], key=lambda f: (f.line, f.column, f.code))
     except RecursionError:
         return FileResult(job.shown, warning="too deeply nested to analyse, skipped")
     starts = _line_starts(final)

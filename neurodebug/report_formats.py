@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from neurodebug import __version__
+from neurodebug.analyzers.never_runs import NEVER_RUNS_CODE, NEVER_RUNS_NAME
 from neurodebug.analyzers.rules import RULES, SYNTAX_ERROR_CODE, Rule
 
 Record = dict[str, Any]
@@ -81,7 +82,13 @@ def sarif(records: list[Record]) -> str:
             "name": "syntax-error",
             "shortDescription": {"text": "The file does not parse as Python."},
             "defaultConfiguration": {"level": "error"},
-        }
+        },
+        {
+            "id": NEVER_RUNS_CODE,
+            "name": NEVER_RUNS_NAME,
+            "shortDescription": {"text": "Code that no run reaches: a test's value is known."},
+            "defaultConfiguration": {"level": "note"},
+        },
     ]
     rules.extend(_descriptor(rule) for rule in RULES)
     index = {rule["id"]: position for position, rule in enumerate(rules)}

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import tree_sitter
-from neurodebug.analyzers.never_runs import NEVER_RUNS_CODE, never_runs_findings
+from neurodebug.analyzers.never_runs import checked_never_runs
 from neurodebug.analyzers.rules.base import Finding
 from neurodebug.analyzers.rules.engine import check_tree, syntax_findings
 from neurodebug.analyzers.rules.incremental import RuleCache
@@ -112,12 +112,11 @@ def analyze(
     path = uri_path(uri)
     findings = rule_findings(source, tree, path, options, cache)
     settings = project_settings(path, options)
-    selected = not settings.select or any(NEVER_RUNS_CODE.startswith(s) for s in settings.select)
-    if selected and not any(NEVER_RUNS_CODE.startswith(s) for s in settings.ignored_for(path)):
-        try:
-            found = never_runs_findings(source, tree, cache.never_runs if cache else None)
-        except Exception:
-            LOG.exception("finding code that never runs failed on %s", path or "a document")
-        else:
-            findings = sorted([*findings, *found], key=lambda f: (f.line, f.column))
+    try:
+        dead = cache.never_runs if cache is not None else None
+        found = checked_never_runs(source, tree, path, settings, True, dead)
+    except Exception:
+        LOG.exception("finding code that never runs failed on %s", path or "a document")
+    else:
+        findings = sorted([*findings, *found], key=lambda f: (f.line, f.column))
     return Report(uri, version, findings)

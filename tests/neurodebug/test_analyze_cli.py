@@ -250,3 +250,30 @@ def test_readme_sample_output_is_what_analyze_prints() -> None:
     sample = readme[start : readme.index("```", start)]
     completed = run_neurodebug("analyze", "--no-cache", "examples/text_tokenizer.py", cwd=REPO_ROOT)
     assert completed.stdout + completed.stderr == sample
+
+
+NEVER_RUNS = REPO_ROOT / "tests" / "analyzers" / "data" / "never_runs.py"
+
+
+def test_code_that_never_runs_only_on_request(tmp_path: Path) -> None:
+    """ND001 is not a performance rule: `analyze` reports it when a selector names it, in
+    every format (SARIF points at its own descriptor), and a `# noqa: ND001` silences it."""
+    write(tmp_path, "dead.py", NEVER_RUNS.read_text())
+    assert run_neurodebug("analyze", ".", cwd=tmp_path).returncode == 0
+    completed = run_neurodebug("analyze", "--select", "ND001", ".", cwd=tmp_path)
+    assert completed.returncode == 1
+    assert findings(completed.stdout) == [
+        "dead.py:5:9: ND001 Never runs: line 4 `if sep is not None:` is always false here "
+        "(the values that decide it are known constants)."
+    ]
+    log = json.loads(
+        run_neurodebug("analyze", "--select", "ND0", "--format", "sarif", ".", cwd=tmp_path).stdout
+    )
+    jsonschema.validate(log, json.loads(SCHEMA.read_text()))
+    run = log["runs"][0]
+    (result,) = run["results"]
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "ND001"
+    assert result["level"] == "note"
+    silenced = NEVER_RUNS.read_text().replace("sep.join(text)", "sep.join(text)  # noqa: ND001")
+    write(tmp_path, "dead.py", silenced)
+    assert run_neurodebug("analyze", "--select", "ND001", ".", cwd=tmp_path).returncode == 0

@@ -15,6 +15,7 @@ Edges come in two kinds: `succ` (normal flow, explicit `raise` included) and `ex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import tree_sitter
 
@@ -34,6 +35,7 @@ from .expressions import (
     scan_pattern,
     text_of,
 )
+from .parsing import python_language
 
 ENTRY = 0
 EXIT = 1
@@ -608,6 +610,49 @@ _COMPOUND = {
 }
 
 
+@cache
+def _identifier_query() -> tree_sitter.Query:
+    return tree_sitter.Query(python_language(), "(identifier) @name")
+
+
+def _closure_effects(builder: _Builder, params: list[str]) -> None:
+    """A nested function or a lambda kept in a name changes what it closes over whenever it
+    runs: when a lambda's name is called, and when either is handed to a call (which may call
+    it). Each such call is a change ("call") of every local of this scope the closure names.
+    (A direct call of a nested `def` is left to its summary, `calls.py`.)"""
+    closures: dict[str, tree_sitter.Node] = {}
+    for definition in builder.nested:
+        name_node = definition.child_by_field_name("name")
+        if name_node is not None and definition.type == "function_definition":
+            closures[text_of(name_node)] = definition
+    lambdas = {name for name, value in builder.assigned if value.type == "lambda"}
+    closures.update((name, value) for name, value in builder.assigned if name in lambdas)
+    if not closures:
+        return
+    local = set(params) | {var for node in builder.nodes for var, kills, _ in node.defs if kills}
+    captured: dict[str, list[str]] = {}
+
+    def names_in(name: str) -> list[str]:
+        found = captured.get(name)
+        if found is None:
+            cursor = tree_sitter.QueryCursor(_identifier_query())
+            inside = {text_of(n) for n in cursor.captures(closures[name]).get("name", [])}
+            found = captured[name] = sorted((inside & local) - {name})
+        return found
+
+    for index, passings in builder.passes:
+        changed: set[str] = set()
+        for receiver, callee, passed in passings:
+            if not receiver and callee in lambdas:
+                changed.update(names_in(callee))
+            for argument, _ in passed:
+                if argument in closures:
+                    changed.update(names_in(argument))
+        if changed:
+            node = builder.nodes[index]
+            node.defs.extend((var, False, "call") for var in sorted(changed))
+
+
 def build_statement_graph(
     scope: tree_sitter.Node,
     first_line: int,
@@ -646,6 +691,7 @@ def build_statement_graph(
     sites = [
         CallSite(i, callee, passed) for i, callee, passed in found if isinstance(callee, Callee)
     ]
+    _closure_effects(builder, params)
     if modules:
         rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
         skipped = modules - rebound

@@ -307,3 +307,34 @@ def test_changing_a_loop_element_changes_its_container() -> None:
         """
     assert changes(source, "sort_rows") == {("row", 3), ("table", 3)}
     assert changes(source, "f") == {("table", 10), ("groups", 11), ("i", 13), ("ids", 13)}
+
+
+def test_a_closure_changes_what_it_names_wherever_it_may_run() -> None:
+    """A nested function handed to a call, and a lambda kept in a name when it is called or
+    handed on, may change the objects they close over there (lib2to3's test_refactor passes a
+    `record` that appends to a list to the code under test, then reads the list)."""
+    source = textwrap.dedent(
+        """
+        def f(run):
+            messages = []
+            def record(m):
+                messages.append(m)
+            run(record)
+            for m in messages:
+                print(m)
+
+        def g(items, total):
+            seen = []
+            note = lambda x: seen.append(x)
+            note(1)
+            items.sort(key=note)
+            return len(seen) + total
+        """
+    )
+    module = analyze_source(source.encode())
+    f_edges = {(e.var, e.def_line, e.use_line) for e in module.functions_named("f")[0].data_edges}
+    assert ("messages", 6, 7) in f_edges  # `run(record)` may append
+    g_edges = {(e.var, e.def_line, e.use_line) for e in module.functions_named("g")[0].data_edges}
+    assert {("seen", 13, 15), ("seen", 14, 15)} <= g_edges  # `note(1)`, and `key=note`
+    changed = changes(source, "g")
+    assert ("seen", 13) in changed and ("total", 13) not in changed  # only what it names

@@ -42,6 +42,7 @@ from .values import (
     match_parts,
     match_sequence,
     same,
+    shadows,
     truth,
 )
 
@@ -202,10 +203,10 @@ def executable_successors(graph: StatementGraph) -> list[list[int]] | None:
     if revived:
         for index, node in enumerate(nodes):
             if index in revived:
-                taken[index].update(node.succ, node.exc)
+                taken[index].update(node.edges)
             elif state[index] is not None:
-                taken[index].update(t for t in (*node.succ, *node.exc) if t in revived)
-    successors = [node.succ + node.exc if node.exc else node.succ for node in nodes]
+                taken[index].update(t for t in node.edges if t in revived)
+    successors = [node.edges for node in nodes]
     cut = any(
         len(taken[index]) < len(edges) and taken[index] != set(edges)
         for index, edges in enumerate(successors)
@@ -394,7 +395,7 @@ def empty(iterable: tree_sitter.Node, env: Env) -> bool | None:
         arguments = iterable.child_by_field_name("arguments")
         if function is None or function.text != b"range" or arguments is None:
             return None
-        if "range" in env.get(SHADOWED, ()):  # type: ignore[operator]
+        if shadows(env, "range"):
             return None
         bounds = [evaluate(c, env) for c in arguments.named_children if c.type != "comment"]
         numbers = [b for b in bounds if type(b) is int]
@@ -520,7 +521,7 @@ def dead_code(graph: StatementGraph, executable: list[list[int]] | None) -> list
     if executable is None:
         return []
     nodes = graph.nodes
-    full = [node.succ + node.exc if node.exc else node.succ for node in nodes]
+    full = [node.edges for node in nodes]
     live = _reachable(executable, [ENTRY])
     dead = _reachable(full, [ENTRY]) - live
     live_lines = {nodes[i].line for i in live if i != EXIT}

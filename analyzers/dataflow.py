@@ -89,7 +89,7 @@ def reaching_definitions(
             if site.kills:
                 kill |= var_mask[site.var]
         keep[index] = ~kill
-    successors = executable or [node.succ + node.exc if node.exc else node.succ for node in nodes]
+    successors = executable or [node.edges for node in nodes]
     order = reverse_postorder(successors, ENTRY)
     preds: list[list[int]] = [[] for _ in range(count)]
     for index in order:

@@ -68,6 +68,11 @@ class StatementNode:
     # what `constants` evaluates: an assignment, a branch's test, a match subject, a case clause
     value: tree_sitter.Node | None = None
 
+    @property
+    def edges(self) -> list[int]:
+        """Every successor: the normal ones, then the exceptional ones."""
+        return self.succ + self.exc if self.exc else self.succ
+
 
 @dataclass(slots=True)
 class LoopInfo:

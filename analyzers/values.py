@@ -27,6 +27,12 @@ itself, which are then left alone."""
 Env = dict[str, object]  # known names only: a name missing is unknown
 
 
+def shadows(env: Env, builtin: str) -> bool:
+    """Whether the function binds `builtin` itself (`SHADOWED`), so calls of it are not folded."""
+    names = env.get(SHADOWED, frozenset())
+    return isinstance(names, frozenset) and builtin in names
+
+
 @dataclass(frozen=True, slots=True)
 class Container:
     """A list or dict made by a display in this function and not yet out of its sight: its
@@ -333,7 +339,7 @@ def _len_call(expr: tree_sitter.Node, env: Env, depth: int) -> object:
     arguments = expr.child_by_field_name("arguments")
     if function is None or arguments is None or function.type != "identifier":
         return UNKNOWN
-    if function.text != b"len" or "len" in env.get(SHADOWED, ()):  # type: ignore[operator]
+    if function.text != b"len" or shadows(env, "len"):
         return UNKNOWN
     parts = [c for c in arguments.named_children if c.type != "comment"]
     if len(parts) != 1 or parts[0].type in ("list_splat", "keyword_argument"):

@@ -70,7 +70,7 @@ def rule_findings(
     source: bytes,
     tree: tree_sitter.Tree,
     path: Path | None,
-    options: ServerOptions,
+    settings: Settings,
     cache: RuleCache | None = None,
 ) -> list[Finding]:
     """The rules' findings, syntax errors included (as ND000).
@@ -81,7 +81,6 @@ def rule_findings(
     the opt-in rules are reported on hot lines only, as `analyze --profile` does. If the
     rules themselves fail (too deep or too large a file), the syntax errors are still reported.
     """
-    settings = project_settings(path, options)
     profile = saved_profile(path, settings)
     if profile is not None and not settings.select:
         settings = replace(settings, opt_in=True)  # micro-hints, kept only on hot lines
@@ -110,8 +109,8 @@ def analyze(
 ) -> Report:
     """Syntax errors, rule findings and code that never runs, for one document version."""
     path = uri_path(uri)
-    findings = rule_findings(source, tree, path, options, cache)
     settings = project_settings(path, options)
+    findings = rule_findings(source, tree, path, settings, cache)
     try:
         dead = cache.never_runs if cache is not None else None
         found = checked_never_runs(source, tree, path, settings, True, dead)

@@ -534,7 +534,7 @@ def dead_code(graph: StatementGraph, executable: list[list[int]] | None) -> list
         dead -= reached
         lines = tuple(sorted({nodes[i].line for i in reached} - live_lines))
         if lines:
-            outcome = executable[index] == [index + 1]
+            outcome = index + 1 in executable[index]  # the body is kept: the test held
             statements = [
                 (nodes[i].line, nodes[i].end_line) for i in reached if nodes[i].line in lines
             ]

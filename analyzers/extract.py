@@ -625,13 +625,16 @@ def _closure_effects(builder: _Builder, params: list[str]) -> None:
     runs: when a lambda's name is called, and when either is handed to a call (which may call
     it). Each such call is a change ("call") of every local of this scope the closure names.
     (A direct call of a nested `def` is left to its summary, `calls.py`.)"""
-    closures: dict[str, tree_sitter.Node] = {}
+    closures: dict[str, list[tree_sitter.Node]] = {}  # every closure a name may hold
     for definition in builder.nested:
         name_node = definition.child_by_field_name("name")
         if name_node is not None and definition.type == "function_definition":
-            closures[text_of(name_node)] = definition
-    lambdas = {name for name, value in builder.assigned if value.type == "lambda"}
-    closures.update((name, value) for name, value in builder.assigned if name in lambdas)
+            closures.setdefault(text_of(name_node), []).append(definition)
+    lambdas: set[str] = set()
+    for name, value in builder.assigned:
+        if value.type == "lambda":
+            lambdas.add(name)
+            closures.setdefault(name, []).append(value)
     if not closures:
         return
     local = set(params) | {var for node in builder.nodes for var, kills, _ in node.defs if kills}
@@ -640,8 +643,10 @@ def _closure_effects(builder: _Builder, params: list[str]) -> None:
     def names_in(name: str) -> list[str]:
         found = captured.get(name)
         if found is None:
-            cursor = tree_sitter.QueryCursor(_identifier_query())
-            inside = {text_of(n) for n in cursor.captures(closures[name]).get("name", [])}
+            inside: set[str] = set()
+            for closure in closures[name]:
+                cursor = tree_sitter.QueryCursor(_identifier_query())
+                inside.update(text_of(n) for n in cursor.captures(closure).get("name", []))
             found = captured[name] = sorted((inside & local) - {name})
         return found
 

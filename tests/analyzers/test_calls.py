@@ -337,3 +337,19 @@ def test_a_closure_changes_what_it_names_wherever_it_may_run() -> None:
     assert {("seen", 12, 14), ("seen", 13, 14)} <= g_edges  # `note(1)`, and `key=note`
     changed = changes(source, "g")
     assert ("seen", 12) in changed and ("total", 12) not in changed  # only what it names
+
+
+def test_every_lambda_a_name_may_hold_counts() -> None:
+    """`note` holds the lambda on one branch and `print` on the other: the call that may run
+    the lambda still changes what it closes over (the later binding does not hide it)."""
+    source = """\
+    def g(items, quiet):
+        seen = []
+        if quiet:
+            note = lambda x: seen.append(x)
+        else:
+            note = print
+        items.sort(key=note)
+        return seen
+    """
+    assert ("seen", 7) in changes(source, "g")

@@ -311,3 +311,25 @@ def test_containers_join_by_length() -> None:
             assert joined is UNKNOWN
         else:
             assert truth(joined) is True  # both non-empty: only the length is lost
+
+
+def test_an_always_true_test_in_a_try_body_is_reported_true() -> None:
+    """The `if` has exception edges besides its body: the outcome is whether the body is
+    kept, not whether it is the only way on."""
+    function = analyze_source(
+        textwrap.dedent(
+            """
+            def f(g):
+                debug = True
+                try:
+                    if debug:
+                        g(1)
+                    else:
+                        g(2)
+                except ValueError:
+                    pass
+            """
+        ).encode()
+    ).functions_named("f")[0]
+    (dead,) = function.dead_code
+    assert (dead.lines, dead.test_line, dead.outcome) == ((8,), 5, True)

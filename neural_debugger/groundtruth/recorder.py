@@ -27,7 +27,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace
@@ -240,7 +240,11 @@ def record_call(
     sys.stdout, sys.stderr = stdout, stderr
     recorder = _Recorder(filename, max_steps)
     trace = Trace(steps=recorder.steps)
-    namespace: dict[str, Any] = {"__name__": module_name, "__file__": filename}
+    # a real module in `sys.modules`: `dataclasses` and `typing` look a class's module up there
+    module = ModuleType(module_name)
+    module.__file__ = filename
+    sys.modules[module_name] = module
+    namespace: dict[str, Any] = vars(module)
     if package is not None:  # a module of a package: its relative imports resolve there
         namespace["__package__"] = package
     if context_module is not None:

@@ -133,7 +133,7 @@ def _could_lead_here(facts: SourceFacts, state: State, before: set[int]) -> set[
     in them is pure: `not stack or stack.pop()` changed `stack` on its way here.
     """
     step = state.step
-    folder = Folder(step.locals, facts.fold.names)
+    folder = Folder(step.locals, facts.fold.names, own_reprs=facts.fold.own_reprs)
     impossible: set[int] = set()
     for line in before:
         node = facts.fold.statements.get(line)
@@ -179,7 +179,8 @@ def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]
         if read & may_change([*node.body, *node.orelse]):
             continue
         try:
-            taken = bool(Folder(state.step.locals, facts.fold.names).fold(node.test))
+            folder = Folder(state.step.locals, facts.fold.names, own_reprs=facts.fold.own_reprs)
+            taken = bool(folder.fold(node.test))
         except NotFoldable:
             continue
         before = (before - orelse) if taken else (before - body)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
+from neurodebug.neural_debugger.predict.records import Record, contains, record
 
 MAX_SIZE = 10_000
 """Longest string / container a folded operation may build (and the largest int, in bits)."""
@@ -52,21 +53,11 @@ def literal(text: str) -> Any:
         value = quiet_literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as error:
         raise NotFoldable(text) from error
-    if _contains(value, lambda item: item is Ellipsis or isinstance(item, complex | bytes)):
+    if contains(value, lambda item: item is Ellipsis or isinstance(item, complex | bytes)):
         raise NotFoldable(text)
     if safe_repr(value) != text:  # an object whose own repr looks like a literal: `[0,2]`
         raise NotFoldable(text)
     return value
-
-
-def _contains(value: Any, test: Callable[[Any], bool]) -> bool:
-    if test(value):
-        return True
-    if isinstance(value, dict):
-        return any(_contains(k, test) or _contains(v, test) for k, v in value.items())
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(_contains(item, test) for item in value)
-    return False
 
 
 class Lazy:
@@ -100,15 +91,16 @@ class LazyView(Lazy):
 
 
 def not_a_value(value: Any) -> bool:
-    """Whether `value` cannot be the value of a local as the tracer shows it."""
-    return set_ordered(value) or _contains(value, lambda item: isinstance(item, Lazy))
+    """Whether `value` cannot be the value of a local as the tracer shows it (a `Record` is
+    only ever read from a local's repr, never written as one)."""
+    return set_ordered(value) or contains(value, lambda item: isinstance(item, Lazy | Record))
 
 
 def set_ordered(value: Any) -> bool:
     """Whether iterating or printing `value` may depend on set order: any non-empty set (the
     order of strings changes with the hash seed, and even ints' order depends on the history of
     insertions and removals that built the set)."""
-    return _contains(value, lambda item: isinstance(item, set | frozenset) and len(item) > 0)
+    return contains(value, lambda item: isinstance(item, set | frozenset) and len(item) > 0)
 
 
 def check_size(value: Any) -> Any:
@@ -315,13 +307,23 @@ class Folder:
     own_call: Callable[[str, list[Any]], Any] | None = None
     """Runs a call of one of the program's own functions (`call_folding`), or raises
     `NotFoldable`; None: such calls do not fold."""
+    own_reprs: frozenset[str] = frozenset()
+    """Classes of the source that write their own repr (`FoldFacts.own_reprs`): a local of
+    theirs is never read as a `Record`."""
     _values: dict[str, Any] = field(default_factory=dict)
 
     def name(self, name: str) -> Any:
         if name not in self._values:
             if name not in self.env:
                 raise NotFoldable(f"{name} is not a known local")
-            self._values[name] = literal(self.env[name])
+            text = self.env[name]
+            try:
+                self._values[name] = literal(text)
+            except NotFoldable:
+                shown = record(text, self.own_reprs)
+                if shown is None:
+                    raise
+                self._values[name] = shown
         return self._values[name]
 
     def fold(self, node: ast.expr) -> Any:
@@ -385,6 +387,11 @@ class Folder:
             return value[self._index(node.slice)]
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Attribute):
+            receiver = self._fold(node.value)
+            if not isinstance(receiver, Record):  # `x.real`, `s.upper` without a call
+                raise NotFoldable(f"attribute {node.attr}")
+            return receiver.attribute(node.attr)
         raise NotFoldable(type(node).__name__)
 
     def _fold_field(self, node: ast.expr) -> str:
@@ -426,6 +433,8 @@ class Folder:
                 raise NotFoldable(f"call of {function.id}")
             args = [self._fold(arg) for arg in node.args]
             keywords = self._keywords(node)
+            if any(isinstance(arg, Record) for arg in [*args, *keywords.values()]):
+                raise NotFoldable(f"{function.id} of an object")  # `isinstance(point, tuple)`
             if function.id == "range" and len(range(*args)) > MAX_SIZE:
                 raise NotFoldable("too large")
             return builtin(*args, **keywords)

@@ -128,6 +128,34 @@ def test_generators_comprehensions_closures_and_classes() -> None:
     assert scale_line.locals == {"v": "10", "k": "2"}  # the closure's free variable is shown
 
 
+def test_dataclasses_and_named_tuples_of_the_traced_source_work() -> None:
+    """Both look their class's module up in `sys.modules` (a dataclass fails with
+    AttributeError when the traced source is no module there)."""
+    trace = run(
+        """\
+        import dataclasses
+        from typing import NamedTuple
+
+        @dataclasses.dataclass(frozen=True)
+        class Point:
+            x: int
+            y: int = 0
+
+        class Pair(NamedTuple):
+            left: str
+            right: str
+
+        def f(n):
+            p = Point(n)
+            return Pair(str(p.x), repr(p))
+        """,
+        "f(3)",
+    )
+    assert trace.exception is None
+    assert trace.result == "Pair(left='3', right='Point(x=3, y=0)')"
+    assert trace.steps[-1].locals["p"] == "Point(x=3, y=0)"
+
+
 def test_step_limit_stops_an_endless_loop() -> None:
     trace = run("def f():\n    while True:\n        pass\n", "f()", max_steps=500)
     assert trace.status == "step_limit"

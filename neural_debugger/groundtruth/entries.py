@@ -126,6 +126,14 @@ def entry_of_function(source: str, name: str, path: Path | None = None) -> Entry
     except (SyntaxError, ValueError):
         return None
     found = _find_def(tree.body, name.split("."), None)
+    if found is None and "." not in name:  # `push` for `Stack.push`, when one class has it
+        methods = [
+            hit
+            for node in tree.body
+            if isinstance(node, ast.ClassDef)
+            and (hit := _find_def(node.body, [name], node)) is not None
+        ]
+        found = methods[0] if len(methods) == 1 else None
     if found is None:
         return None
     node, receiver = found

@@ -35,6 +35,11 @@ from neurodebug.neural_debugger.predict.folding import (
     calls_only_pure,
     not_a_value,
 )
+from neurodebug.neural_debugger.predict.receivers import (
+    ReceiverError,
+    method_receiver,
+    without_first,
+)
 from neurodebug.neural_debugger.predict.source_facts import (
     PredictionError,
     SourceFacts,
@@ -424,10 +429,44 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
     if not isinstance(expression, ast.Call):
         raise PredictionError(f"--call is not a call expression: {call!r}")
     try:
-        bound = bind_call(facts.signatures[function], expression, facts.fold.names)
-    except BindError as error:
+        receiver = method_receiver(ast.parse(facts.source), start, expression)
+        signature = facts.signatures[function]
+        if receiver is None:
+            bound = bind_call(signature, expression, facts.fold.names)
+        else:  # `Stack().push(1)`: the built object is `self`, the arguments follow it
+            rest = bind_call(without_first(signature), expression, facts.fold.names)
+            bound = {receiver.parameter: receiver.text, **rest}
+            if receiver.constructor is not None and receiver.init is not None:
+                bind_call(without_first(receiver.init.args), receiver.constructor, facts.fold.names)
+    except (BindError, ReceiverError) as error:
         raise PredictionError(f"{error}: {call!r}") from error
     return State(step=Step(line=start, event="call", function=function, depth=0, locals=bound))
+
+
+def constructor_state(facts: SourceFacts, function: str, call: str) -> State | None:
+    """The `call` stop of the source's own `__init__` that a method entry such as
+    `Stack().push(1)` runs (and a debugger steps through) before the method, or None (no such
+    `__init__`, or the facts' `__init__` is another class's: they keep one per name)."""
+    try:
+        expression = ast.parse(call.strip(), mode="eval").body
+        start = facts.functions[function][0]
+        if not isinstance(expression, ast.Call):
+            return None
+        receiver = method_receiver(ast.parse(facts.source), start, expression)
+    except (SyntaxError, KeyError, ReceiverError):
+        return None
+    if receiver is None or receiver.constructor is None or receiver.init is None:
+        return None
+    init = receiver.init
+    first = min([init.lineno, *(d.lineno for d in init.decorator_list)])
+    if facts.functions.get("__init__", (0,))[0] != first or not init.args.args:
+        return None
+    try:
+        rest = bind_call(without_first(init.args), receiver.constructor, facts.fold.names)
+    except BindError:
+        return None
+    bound = {init.args.args[0].arg: receiver.text, **rest}
+    return State(step=Step(line=first, event="call", function="__init__", depth=0, locals=bound))
 
 
 def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:

@@ -51,6 +51,7 @@ from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.predict.branch_prior import BODY_BIAS, line_offsets
 from neurodebug.neural_debugger.predict.constraints import (
     call_state,
+    constructor_state,
     folded_stop,
     folded_stops,
     stop_constraints,
@@ -212,8 +213,17 @@ class Predictor:
         `start` (the call's stop) replaces reading `call`, as in `predict_output`."""
         source = self._text(source)
         facts = self._source(source)[0]
-        start = start or call_state(facts, function, call)
-        return self._rollout(source, start, action, breakpoints, max_steps)
+        if start is not None:
+            return self._rollout(source, start, action, breakpoints, max_steps)
+        start = call_state(facts, function, call)
+        built = constructor_state(facts, function, call)  # `Stack().push(1)` runs `__init__` first
+        if built is None:
+            return self._rollout(source, start, action, breakpoints, max_steps)
+        first = self._rollout(source, built, action, breakpoints, max_steps)
+        if first.status != "ok" or len(first.steps) >= max_steps:
+            return first  # `__init__` raised, or the stops ran out inside it
+        rest = self._rollout(source, start, action, breakpoints, max_steps - len(first.steps))
+        return replace(rest, steps=[*first.steps, *rest.steps])
 
     def predict_from_state(
         self,

@@ -192,6 +192,18 @@ def test_entry_of_function_finds_the_def_and_its_receiver() -> None:
     assert entry_of_function("def f(:\n", "f") is None
 
 
+def test_a_methods_bare_name_finds_it_when_one_class_has_it() -> None:
+    """`neurodebug predict file.py::pop` as well as `::Stack.pop`; a name two classes define
+    stays ambiguous."""
+    assert entry_of_function(MODULE, "pop") == Entry("Stack([1]).pop()", "comment")
+    twice = (
+        MODULE
+        + "\n\nclass Other:\n    def pop(self):  # neurodebug: Other().pop()\n        return 1\n"
+    )
+    assert entry_of_function(twice, "pop") is None
+    assert entry_of_function(twice, "Other.pop") == Entry("Other().pop()", "comment")
+
+
 def test_every_bundled_example_function_has_an_entry_call() -> None:
     examples = Path(__file__).resolve().parents[3] / "examples"
     names = 0

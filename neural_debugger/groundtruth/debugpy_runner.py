@@ -37,7 +37,7 @@ from typing import Any
 
 from neurodebug.neural_debugger.groundtruth import secure_env
 from neurodebug.neural_debugger.groundtruth.dap import DapClient, DapError
-from neurodebug.neural_debugger.groundtruth.recorder import without_addresses
+from neurodebug.neural_debugger.groundtruth.recorder import run_module_name, without_addresses
 from neurodebug.neural_debugger.groundtruth.trace import MAX_REPR_CHARS, Step, Trace, truncate_repr
 from neurodebug.neural_debugger.groundtruth.tracer import package_of
 
@@ -223,7 +223,7 @@ def debug_entry(
     Path(wrapper).write_text(
         _WRAPPER.format(
             folder=str(folder),
-            module=f"{package}.__neurodebug_main__" if package else "__neurodebug_main__",
+            module=run_module_name(package),
             path=user_file,
             call=call or f"{function}()",
             memory=DEBUGGEE_MEMORY_BYTES,

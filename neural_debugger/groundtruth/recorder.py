@@ -219,18 +219,30 @@ def stop_at(frame: FrameType, event: str, arg: Any, depth: int) -> Step | None:
     return None
 
 
+RUN_MODULE = "__neurodebug_main__"
+"""The module name a traced or debugged file runs under: not `__main__`, so its
+`if __name__ == "__main__":` block stays idle."""
+
+
+def run_module_name(package: str | None) -> str:
+    """The name of a file's module when it runs under the tracer or debugpy: inside its package
+    when it has one (relative imports resolve), so both show `<pkg.__neurodebug_main__.C
+    object>` for the same object."""
+    return f"{package}.{RUN_MODULE}" if package else RUN_MODULE
+
+
 def record_call(
     source: str,
     filename: str,
     call: str,
     max_steps: int,
-    module_name: str = "__neurodebug_main__",
+    module_name: str | None = None,
     context_module: str | None = None,
     package: str | None = None,
 ) -> Trace:
     """Run the module code untraced, then trace `call`. Only ever call this in a sandboxed child.
 
-    The module gets `module_name` as `__name__`, so `if __name__ == "__main__":` blocks stay idle.
+    The module gets `module_name` (default: `run_module_name(package)`) as `__name__`.
     With `context_module` (a harvested library function), the source runs in a copy of that
     module's globals, so the function finds its helpers and constants; only its own lines are
     traced. With `package`, the source's relative imports are relative to it.
@@ -241,6 +253,7 @@ def record_call(
     recorder = _Recorder(filename, max_steps)
     trace = Trace(steps=recorder.steps)
     # a real module in `sys.modules`: `dataclasses` and `typing` look a class's module up there
+    module_name = module_name or run_module_name(package)
     module = ModuleType(module_name)
     module.__file__ = filename
     sys.modules[module_name] = module

@@ -15,7 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from neurodebug.neural_debugger.groundtruth.limits import Limits
-from neurodebug.neural_debugger.groundtruth.recorder import exception_text, safe_repr
+from neurodebug.neural_debugger.groundtruth.recorder import (
+    exception_text,
+    run_module_name,
+    safe_repr,
+)
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 
 __all__ = ["Limits", "exception_text", "safe_repr", "trace_entry", "trace_source"]
@@ -61,6 +65,15 @@ def trace_entry(
         package=package,
         limits=limits,
     )
+
+
+def module_of_file(path: Path | None) -> str:
+    """The module name `path` runs under when traced or debugged (`recorder.run_module_name`):
+    what an object of its classes shows (`<pkg.__neurodebug_main__.C object>`). A document
+    that is no file on disk runs as a plain script."""
+    if path is None or not path.is_file():
+        return run_module_name(None)
+    return run_module_name(package_of(path.resolve())[1])
 
 
 def package_of(file: Path) -> tuple[Path, str | None]:

@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE
 from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.groundtruth.tracer import safe_repr
 from neurodebug.neural_debugger.model.encoding import State, Stop
@@ -415,8 +416,9 @@ def stop_constraints(
     return wide
 
 
-def call_state(facts: SourceFacts, function: str, call: str) -> State:
-    """The `call` stop of `function` for a call expression whose arguments are literals."""
+def call_state(facts: SourceFacts, function: str, call: str, module: str = RUN_MODULE) -> State:
+    """The `call` stop of `function` for a call expression whose arguments are literals, in a
+    file run as `module` (what its objects' reprs name; see `receivers`)."""
     if function not in facts.functions:
         raise PredictionError(f"no function named {function!r} in the source")
     start = facts.functions[function][0]
@@ -429,44 +431,51 @@ def call_state(facts: SourceFacts, function: str, call: str) -> State:
     if not isinstance(expression, ast.Call):
         raise PredictionError(f"--call is not a call expression: {call!r}")
     try:
-        receiver = method_receiver(ast.parse(facts.source), start, expression)
+        receiver = method_receiver(ast.parse(facts.source), start, expression, module)
         signature = facts.signatures[function]
         if receiver is None:
             bound = bind_call(signature, expression, facts.fold.names)
         else:  # `Stack().push(1)`: the built object is `self`, the arguments follow it
             rest = bind_call(without_first(signature), expression, facts.fold.names)
             bound = {receiver.parameter: receiver.text, **rest}
-            if receiver.constructor is not None and receiver.init is not None:
-                bind_call(without_first(receiver.init.args), receiver.constructor, facts.fold.names)
+            init = receiver.init
+            if receiver.constructor is not None and init is not None and init.name == "__init__":
+                bind_call(without_first(init.args), receiver.constructor, facts.fold.names)
     except (BindError, ReceiverError) as error:
         raise PredictionError(f"{error}: {call!r}") from error
     return State(step=Step(line=start, event="call", function=function, depth=0, locals=bound))
 
 
-def constructor_state(facts: SourceFacts, function: str, call: str) -> State | None:
-    """The `call` stop of the source's own `__init__` that a method entry such as
-    `Stack().push(1)` runs (and a debugger steps through) before the method, or None (no such
-    `__init__`, or the facts' `__init__` is another class's: they keep one per name)."""
+def constructor_state(
+    facts: SourceFacts, function: str, call: str, module: str = RUN_MODULE
+) -> State | None:
+    """The `call` stop of the source's own `__init__` (or a dataclass's `__post_init__`) that a
+    method entry such as `Stack().push(1)` runs (and a debugger steps through) before the
+    method, or None (no such method, or the facts' one of that name is another class's: they
+    keep one per name)."""
     try:
         expression = ast.parse(call.strip(), mode="eval").body
         start = facts.functions[function][0]
         if not isinstance(expression, ast.Call):
             return None
-        receiver = method_receiver(ast.parse(facts.source), start, expression)
+        receiver = method_receiver(ast.parse(facts.source), start, expression, module)
     except (SyntaxError, KeyError, ReceiverError):
         return None
     if receiver is None or receiver.constructor is None or receiver.init is None:
         return None
     init = receiver.init
     first = min([init.lineno, *(d.lineno for d in init.decorator_list)])
-    if facts.functions.get("__init__", (0,))[0] != first or not init.args.args:
+    if facts.functions.get(init.name, (0,))[0] != first or not init.args.args:
         return None
+    built = receiver.constructor
+    if init.name == "__post_init__":  # called with no arguments (InitVars are not modelled)
+        built = ast.Call(func=built.func, args=[], keywords=[])
     try:
-        rest = bind_call(without_first(init.args), receiver.constructor, facts.fold.names)
+        rest = bind_call(without_first(init.args), built, facts.fold.names)
     except BindError:
         return None
     bound = {init.args.args[0].arg: receiver.text, **rest}
-    return State(step=Step(line=first, event="call", function="__init__", depth=0, locals=bound))
+    return State(step=Step(line=first, event="call", function=init.name, depth=0, locals=bound))
 
 
 def folded_stop(facts: SourceFacts, state: State, action: str) -> Stop | None:

@@ -2,9 +2,9 @@
 
 The model's context holds a few hundred tokens, far less than most real modules. Rather than
 refuse a long file, the caller gives the model the function with the top-level imports,
-assignments and functions it refers to (`reduced_source`); an editor's module that is mid-edit
-(it does not parse) or a method the reduced source cannot cut out is read as the function's own
-lines alone. Each `SourceView` maps its lines back to the file's, so breakpoints go in and stops
+assignments and functions it refers to (`reduced_source`), or for a method the class's header,
+fields, `__init__` and the methods it calls on `self` (`reduced_method_source`); an editor's
+module that is mid-edit (it does not parse) is read as the function's own lines alone. Each `SourceView` maps its lines back to the file's, so breakpoints go in and stops
 come out in the file's numbering. `*_in_context` try the views best first and move on only on
 `SourceTooLongError` — the one fallback, used by the CLI and the server alike. Pure `ast` work:
 no torch, so the CLI, the server and the cost estimates share it.
@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
+from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.invert import (
     CANDIDATES,
@@ -27,6 +28,9 @@ from neurodebug.neural_debugger.predict.invert import (
 )
 
 T = TypeVar("T")
+
+INITS = ("__init__", "__post_init__")
+"""What a constructor runs of the source's own code before a method entry's method."""
 
 
 class TracePredictor(Protocol):
@@ -40,6 +44,8 @@ class TracePredictor(Protocol):
         action: str = ...,
         breakpoints: Sequence[int] = ...,
         max_steps: int = ...,
+        *,
+        module: str = ...,
     ) -> Trace: ...
 
 
@@ -99,7 +105,86 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
     `i + 1` of the reduced text, so predicted stops map back to the file's own lines.
     """
     tree = ast.parse(source)
-    lines = source.splitlines()
+    wanted = _needed(tree, [function])
+    spans = [
+        (*_span(node), not _is_import(node))
+        for node in tree.body
+        if id(node) in wanted or _is_import(node)
+    ]
+    return _cut(source.splitlines(), spans)
+
+
+def reduced_method_source(
+    source: str, method: str, lines: tuple[int, int] | None = None
+) -> tuple[str, list[int]] | None:
+    """For a method of a module-level class, what an entry such as `Stack().push(1)` runs: the
+    class's header, its fields and the class attributes the method reads, its own `__init__`
+    or `__post_init__` (and those of the bases the module defines), the methods it calls on
+    `self`, and the method itself; with the module's imports and the top-level functions and
+    assignments these refer to. None when `method` is no such method (or `lines`, its first
+    and last line, name another)."""
+    tree = ast.parse(source)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    found = [
+        (owner, item)
+        for owner in classes.values()
+        for item in owner.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+        and item.name == method
+        and (lines is None or lines[0] <= item.lineno <= lines[1])
+    ]
+    if len(found) != 1:
+        return None
+    owner, target = found[0]
+    called = {
+        node.attr
+        for node in ast.walk(target)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in ("self", "cls")
+    }
+    lineage, pending = [], [owner.name]
+    while pending:  # the class and the bases this module defines: where `__init__` comes from
+        current = classes.get(pending.pop(0))
+        if current is not None and current not in lineage:
+            lineage.append(current)
+            pending.extend(b.id for b in current.bases if isinstance(b, ast.Name))
+    kept: dict[int, list[ast.stmt]] = {}
+    for cls in lineage:
+        if cls.body[0].lineno <= cls.lineno:  # `class A: x = 1`: no header line of its own
+            return None
+        kept[id(cls)] = [
+            item
+            for item in cls.body
+            if isinstance(item, ast.AnnAssign)  # a dataclass's or named tuple's fields
+            or (isinstance(item, ast.Assign) and _targets(item) & called)
+            or item is target
+            or (
+                isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                and (item.name in INITS or (cls is owner and item.name in called))
+            )
+        ]
+    names = [
+        n.id
+        for cls in lineage
+        for item in kept[id(cls)]
+        for n in ast.walk(item)
+        if isinstance(n, ast.Name)
+    ]
+    wanted = _needed(tree, names)
+    spans: list[tuple[int, int, bool]] = []
+    for node in tree.body:
+        if id(node) in kept:
+            first, _ = _span(node)
+            spans.append((first, node.body[0].lineno - 1, True))  # type: ignore[attr-defined]
+            spans.extend((*_span(item), False) for item in kept[id(node)])
+        elif id(node) in wanted or _is_import(node):
+            spans.append((*_span(node), not _is_import(node)))
+    return _cut(source.splitlines(), spans)
+
+
+def _needed(tree: ast.Module, names: Sequence[str]) -> set[int]:
+    """Ids of the top-level functions and assignments `names` refer to, transitively."""
     functions = {
         node.name: node
         for node in tree.body
@@ -113,7 +198,7 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
                 if isinstance(target, ast.Name):
                     assigned[target.id] = node
     wanted: set[int] = set()
-    pending = [function]
+    pending = list(names)
     seen: set[str] = set()
     while pending:
         name = pending.pop()
@@ -125,15 +210,29 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
             continue
         wanted.add(id(found))
         pending.extend(n.id for n in ast.walk(found) if isinstance(n, ast.Name))
+    return wanted
+
+
+def _targets(node: ast.Assign) -> set[str]:
+    return {target.id for target in node.targets if isinstance(target, ast.Name)}
+
+
+def _is_import(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Import | ast.ImportFrom)
+
+
+def _span(node: ast.stmt) -> tuple[int, int]:
+    """A statement's first line (its decorators') and last line."""
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)]), node.end_lineno or node.lineno
+
+
+def _cut(lines: list[str], spans: list[tuple[int, int, bool]]) -> tuple[str, list[int]]:
+    """The text of `spans` (first, last, set apart by a blank line) and the line map."""
     kept: list[str] = []
     line_map: list[int] = []
-    for node in tree.body:
-        if not (isinstance(node, ast.Import | ast.ImportFrom) or id(node) in wanted):
-            continue
-        decorators = getattr(node, "decorator_list", [])
-        first = min([node.lineno, *(d.lineno for d in decorators)])
-        last = node.end_lineno or node.lineno
-        if kept and not isinstance(node, ast.Import | ast.ImportFrom):
+    for first, last, separate in spans:
+        if kept and separate:
             kept.append("")
             line_map.append(0)
         for number in range(first, last + 1):
@@ -174,6 +273,10 @@ def source_views(
     if top_level:
         text, line_map = reduced_source(source, function)
         views.append(SourceView(text, tuple(line_map)))
+    elif tree is not None:
+        method = reduced_method_source(source, function, lines)
+        if method is not None:
+            views.append(SourceView(method[0], tuple(method[1])))
     if lines is not None:
         views.append(function_lines(source, *lines))
     return views
@@ -217,14 +320,16 @@ def predict_trace_in_context(
     breakpoints: Sequence[int] = (),
     max_steps: int = 200,
     lines: tuple[int, int] | None = None,
+    module: str = RUN_MODULE,
 ) -> Trace:
     """`predict_trace` on the first view the model can read (see `in_context`), with lines
-    (breakpoints in, stops out) in the file's numbering."""
+    (breakpoints in, stops out) in the file's numbering; `module` as in `predict_trace`."""
 
     def ask(view: SourceView) -> Trace:
         trace = predictor.predict_trace(
-            view.text, function, call, action, view.view_lines(breakpoints), max_steps
-        )
+            view.text, function, call, action, view.view_lines(breakpoints), max_steps,
+            module=module,
+        )  # fmt: skip
         return view.file_trace(trace)
 
     return in_context(source, function, ask, lines)

@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 from neurodebug.neural_debugger.model.checkpoint import CheckpointError, load_checkpoint
 from neurodebug.neural_debugger.model.encoding import (
@@ -208,20 +209,30 @@ class Predictor:
         breakpoints: Sequence[int] = (),
         max_steps: int = 50,
         start: State | None = None,
+        module: str = RUN_MODULE,
     ) -> Trace:
         """The stops of `call` under repeated `action` (from the call stop), up to `max_steps`;
-        `start` (the call's stop) replaces reading `call`, as in `predict_output`."""
+        `start` (the call's stop) replaces reading `call`, as in `predict_output`. `module`:
+        the name the file runs under (`tracer.module_of_file`), which its objects' reprs show."""
         source = self._text(source)
         facts = self._source(source)[0]
         if start is not None:
             return self._rollout(source, start, action, breakpoints, max_steps)
-        start = call_state(facts, function, call)
-        built = constructor_state(facts, function, call)  # `Stack().push(1)` runs `__init__` first
+        start = call_state(facts, function, call, module)
+        built = constructor_state(
+            facts, function, call, module
+        )  # `Stack().push(1)`: `__init__` first
         if built is None:
             return self._rollout(source, start, action, breakpoints, max_steps)
         first = self._rollout(source, built, action, breakpoints, max_steps)
         if first.status != "ok" or len(first.steps) >= max_steps:
             return first  # `__init__` raised, or the stops ran out inside it
+        # the object as the constructor left it (a `__post_init__` may change its fields)
+        built_as, shown = next(iter(built.step.locals.items()))
+        receiver = next(iter(start.step.locals))
+        if start.step.locals[receiver] == shown and built_as in first.steps[-1].locals:
+            locals_ = {**start.step.locals, receiver: first.steps[-1].locals[built_as]}
+            start = State(step=replace(start.step, locals=locals_))
         rest = self._rollout(source, start, action, breakpoints, max_steps - len(first.steps))
         return replace(rest, steps=[*first.steps, *rest.steps])
 

@@ -7,7 +7,7 @@ prediction of a method entry started from a state no run has. A debugger shows, 
 (the tracer and the debugpy runner run a file as the module `__neurodebug_main__`), the
 keyword-form repr `Span(start=1, stop=4)` for a dataclass or named tuple the source defines with
 their generated repr, `<class '__neurodebug_main__.Stack'>` for a `classmethod` called on its
-class. And before it, the class's own `__init__` (when the source writes one) runs and is
+class (inside a package: `<pkg.__neurodebug_main__.Stack object>`). And before it, the class's own `__init__` (when the source writes one) runs and is
 traced, so a prediction of the whole call starts there (`constructor_state`).
 
 `Stack.push(stack, 1)` (the unbound form) binds as written: its first argument is `self`.
@@ -20,10 +20,7 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
-
-MODULE = "__neurodebug_main__"
-"""The module name a traced or debugged file runs under (`recorder.record_call`, `debugpy_runner`)."""
+from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE, safe_repr
 
 
 class ReceiverError(ValueError):
@@ -37,14 +34,17 @@ class Receiver:
     parameter: str
     text: str
     constructor: ast.Call | None = None
-    """The call that builds the object, when the source's own `__init__` runs first."""
+    """The call that builds the object, when the source's own code runs first: its `__init__`,
+    or a dataclass's `__post_init__` (called by the generated `__init__`, which is not)."""
     init: ast.FunctionDef | None = None
-    """That `__init__`."""
+    """That `__init__` or `__post_init__`."""
 
 
-def method_receiver(tree: ast.Module, def_line: int, call: ast.Call) -> Receiver | None:
+def method_receiver(
+    tree: ast.Module, def_line: int, call: ast.Call, module: str = RUN_MODULE
+) -> Receiver | None:
     """The receiver `call` supplies to the method whose first line (decorators included) is
-    `def_line`, or None when `call` binds as a plain call (a function, a static method, the
+    `def_line`, in a file run as `module` (`tracer.module_of_file`), or None when `call` binds as a plain call (a function, a static method, the
     unbound form `Stack.push(stack, 1)`). `ReceiverError` when the receiver is an object the
     source does not build in the call."""
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
@@ -59,7 +59,7 @@ def method_receiver(tree: ast.Module, def_line: int, call: ast.Call) -> Receiver
     first, receiver = positional[0].arg, call.func.value
     if "classmethod" in decorators:
         if isinstance(receiver, ast.Name) and receiver.id in classes:
-            return Receiver(first, f"<class '{MODULE}.{receiver.id}'>")
+            return Receiver(first, f"<class '{module}.{receiver.id}'>")
         raise ReceiverError(f"`{method.name}` is a classmethod: call it on a class of this module")
     if isinstance(receiver, ast.Name) and receiver.id in classes:
         return None  # `Stack.push(stack, 1)`: `self` is the first argument
@@ -71,12 +71,13 @@ def method_receiver(tree: ast.Module, def_line: int, call: ast.Call) -> Receiver
         )
     assert isinstance(receiver, ast.Call)
     lineage = _lineage(classes, built.id)
-    text = _record_repr(lineage[0], receiver) or f"<{MODULE}.{built.id} object>"
+    record = _record_repr(lineage[0], receiver, set(classes))
+    if record is not None:  # its generated `__init__` is not traced; a `__post_init__` is
+        post = next((f for f in lineage[0].body if _is_def(f, "__post_init__")), None)
+        return Receiver(first, record, receiver if post else None, post)  # type: ignore[arg-type]
     init = next((f for c in lineage for f in c.body if _is_def(f, "__init__")), None)
-    if init is None or text != f"<{MODULE}.{built.id} object>":
-        return Receiver(first, text)
-    assert isinstance(init, ast.FunctionDef)
-    return Receiver(first, text, receiver, init)
+    text = f"<{module}.{built.id} object>"
+    return Receiver(first, text, receiver if init else None, init)  # type: ignore[arg-type]
 
 
 def without_first(arguments: ast.arguments) -> ast.arguments:
@@ -125,15 +126,18 @@ def _lineage(classes: dict[str, ast.ClassDef], name: str) -> list[ast.ClassDef]:
     return found
 
 
-def _record_repr(owner: ast.ClassDef, call: ast.Call) -> str | None:
+def _record_repr(owner: ast.ClassDef, call: ast.Call, source_classes: set[str]) -> str | None:
     """The repr a dataclass or named tuple of the source gets from its generated `__repr__`,
-    built from literal arguments; None for any other class or argument."""
+    built from literal arguments (before a `__post_init__` runs); None for any other class or
+    argument, and for a dataclass deriving from a class of the source (whose fields it
+    inherits)."""
     own = {item.name for item in owner.body if isinstance(item, ast.FunctionDef)}
-    if own & {"__init__", "__repr__", "__post_init__", "__new__"}:
+    if own & {"__init__", "__repr__", "__new__"}:
         return None
     named_tuple = any(_name(base) == "NamedTuple" for base in owner.bases)
     dataclass_ = any(_plain_dataclass(d) for d in owner.decorator_list)
-    if not (named_tuple or dataclass_) or (owner.bases and not named_tuple):
+    inherits = any(_name(base) in source_classes for base in owner.bases)
+    if not (named_tuple or dataclass_) or inherits or (named_tuple and "__post_init__" in own):
         return None
     fields: list[tuple[str, ast.expr | None]] = []
     for item in owner.body:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.context import (
     choose_inputs_in_context,
@@ -179,12 +180,14 @@ class NeuralService:
         action: str = "step_into",
         breakpoints: Sequence[int] = (),
         max_steps: int = 50,
+        module: str = RUN_MODULE,
     ) -> Trace:
-        """The predicted stops of `call` under repeated `action`."""
+        """The predicted stops of `call` under repeated `action`; `module`: the name the file
+        runs under (`tracer.module_of_file`)."""
         predictor = self.load()
         with self.lock:
             return predict_trace_in_context(
-                predictor, source, function, call, action, breakpoints, max_steps, lines
+                predictor, source, function, call, action, breakpoints, max_steps, lines, module
             )
 
     def predict_from_state(

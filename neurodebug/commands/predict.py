@@ -105,6 +105,7 @@ def load(args: argparse.Namespace, command: str) -> object | None:
 
 def run(args: argparse.Namespace) -> int:
     from neurodebug.neural_debugger.groundtruth.entries import entry_of_function
+    from neurodebug.neural_debugger.groundtruth.tracer import module_of_file
     from neurodebug.neural_debugger.predict.context import predict_trace_in_context
     from neurodebug.neural_debugger.predict.inference import PredictionError, Predictor
 
@@ -130,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
     function = function.rpartition(".")[2]  # `Stack.push`: frames are named by the def's name
     try:
         trace = predict_trace_in_context(
-            predictor, source, function, call, args.action, args.breakpoint, max(1, args.steps)
-        )
+            predictor, source, function, call, args.action, args.breakpoint, max(1, args.steps),
+            module=module_of_file(path),
+        )  # fmt: skip
     except PredictionError as error:
         print(f"neurodebug predict: {error}", file=sys.stderr)
         return 2

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     except EntryError as error:
         print(f"neurodebug verify: {error}", file=sys.stderr)
         return 2
-    predict = None if args.no_predict else load_predict(args.checkpoint)
+    predict = None if args.no_predict else load_predict(args.checkpoint, Path(path))
     if predict is False:
         return 2
     try:
@@ -121,9 +121,9 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.agree else 1
 
 
-def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
-    """The model's `predict_trace`, None when no model is available (and none was asked for),
-    False when the asked-for checkpoint cannot be loaded (a usage error)."""
+def load_predict(checkpoint: Path | None, file: Path) -> Predict | Literal[False] | None:
+    """The model's `predict_trace` for `file`, None when no model is available (and none was
+    asked for), False when the asked-for checkpoint cannot be loaded (a usage error)."""
     from neurodebug.extras import MissingExtraError, neural_available
 
     if not neural_available():
@@ -145,9 +145,11 @@ def load_predict(checkpoint: Path | None) -> Predict | Literal[False] | None:
             return False
         logging.getLogger(__name__).info("no prediction: %s", error)
         return None
+    from neurodebug.neural_debugger.groundtruth.tracer import module_of_file
     from neurodebug.neural_debugger.predict.context import predict_trace_in_context
 
-    return functools.partial(predict_trace_in_context, predictor)
+    # the name the file runs under: what its objects show (`<pkg.__neurodebug_main__.C object>`)
+    return functools.partial(predict_trace_in_context, predictor, module=module_of_file(file))
 
 
 def render_text(result: VerifyResult) -> str:

@@ -14,9 +14,11 @@ from typing import Any, TypeVar
 
 from lsprotocol import types
 from neurodebug.neural_debugger.groundtruth.trace import Trace
+from neurodebug.neural_debugger.groundtruth.tracer import module_of_file
 from neurodebug.neural_debugger.predict.invert import CANDIDATES
 from neurodebug.neural_debugger.predict.runs import record_run
 from neurodebug.neural_debugger.predict.service import NeuralService, NeuralUnavailableError
+from neurodebug.server.analysis import uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.commands import (
     CLEAR_PREDICTIONS,
@@ -85,11 +87,17 @@ async def predict(server: NeurodebugServer, arg: dict[str, Any]) -> dict[str, An
     entry = entry_of(document, facts, arg)
     version, text = document.version, document.text
     max_steps = server.state.options.max_steps
+    module = module_of_file(uri_path(document.uri))  # what its objects' reprs name
     trace = await ask_model(
         server,
         f"neurodebug: predicting {entry}",
         lambda model: model.predict_trace(
-            text, facts.name, entry, lines=(facts.def_line, facts.end_line), max_steps=max_steps
+            text,
+            facts.name,
+            entry,
+            lines=(facts.def_line, facts.end_line),
+            max_steps=max_steps,
+            module=module,
         ),
     )
     current = server.state.documents.get(document.uri)

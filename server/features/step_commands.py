@@ -10,6 +10,8 @@ from functools import partial
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
+from neurodebug.neural_debugger.groundtruth.tracer import module_of_file
+from neurodebug.server.analysis import uri_path
 from neurodebug.server.app import NeurodebugServer
 from neurodebug.server.commands import (
     CONTINUE,
@@ -52,6 +54,7 @@ async def step(server: NeurodebugServer, action: str, arg: dict[str, Any]) -> di
             lambda model: model.predict_trace(
                 text, facts.name, entry,
                 lines=lines, action=action, breakpoints=breakpoints, max_steps=1,
+                module=module_of_file(uri_path(document.uri)),
             ),
         )  # fmt: skip
         steps = trace.steps[1:]

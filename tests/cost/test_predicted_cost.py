@@ -74,6 +74,8 @@ class TracerAsPredictor:
         action: str = "step_into",
         breakpoints: Sequence[int] = (),
         max_steps: int = 50,
+        *,
+        module: str = "__neurodebug_main__",
     ) -> Trace:
         self.calls.append(call)
         trace = trace_source(source, call, filename=str(self.path))

@@ -168,3 +168,25 @@ def test_a_module_of_a_package_runs_with_its_relative_imports(tmp_path: Path) ->
     assert report.debugger.result == "8"
     assert report.agree, report.disagreements
     assert len(report.debugger.steps) >= 2
+
+
+def test_objects_of_a_package_module_read_the_same_in_both_runners(tmp_path: Path) -> None:
+    """A method entry's object shows its module's name: both runners run the file as
+    `<package>.__neurodebug_main__` (they used to differ there, so every stop disagreed)."""
+    package = tmp_path / "geo"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    module = package / "shapes.py"
+    module.write_text(
+        "class Square:\n"
+        "    def __init__(self, side):\n"
+        "        self.side = side\n"
+        "\n"
+        "    def area(self):\n"
+        "        return self.side * self.side\n"
+    )
+    report = verify_entry(module, "area", "Square(3).area()")
+    assert report.debugger.result == "9"
+    assert report.agree, report.disagreements
+    shown = {s.locals.get("self") for s in report.tracer.steps if "self" in s.locals}
+    assert shown == {"<geo.__neurodebug_main__.Square object>"}

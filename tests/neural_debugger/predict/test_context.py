@@ -36,6 +36,8 @@ class TooLongUnless:
         action: str = "step_into",
         breakpoints: Sequence[int] = (),
         max_steps: int = 50,
+        *,
+        module: str = "__neurodebug_main__",
     ) -> Trace:
         self.read.append(source)
         if len(source) > self.limit:
@@ -70,3 +72,69 @@ def test_too_long_falls_back_and_stops_come_back_in_file_lines() -> None:
     shortest = TooLongUnless(limit=40)
     trace = predict_trace_in_context(shortest, SOURCE, "f", "f(1)", lines=(6, 8))
     assert [step.line for step in trace.steps] == [7, 8] and len(shortest.read) == 3
+
+
+METHODS = """\
+import math
+from collections import deque
+
+LIMIT = 3
+
+
+def clip(value):
+    return min(value, LIMIT)
+
+
+def unrelated():
+    return deque()
+
+
+class Base:
+    def __init__(self, size):
+        self.size = clip(size)
+
+
+class Meter(Base):
+    \"\"\"A meter.\"\"\"
+
+    unit = "m"
+    scale = 2
+
+    def reset(self):
+        self.size = 0
+
+    def reading(self, extra):
+        total = self.size * self.scale + extra
+        return f"{self.describe(total)}{self.unit}"
+
+    def describe(self, total):
+        return str(math.floor(total))
+"""
+
+
+def test_a_method_is_read_with_its_class_init_and_what_it_calls_on_self() -> None:
+    """For `Meter(5).reading(1)`: the class header, the class attributes the method reads, the
+    base's `__init__` (the constructor runs it), the methods it calls on `self`, and the
+    top-level names those use; not `reset`, `unrelated` or the docstring. Every line maps back
+    to the file's own, and the cut-out text parses and runs as the whole module does."""
+    views = source_views(METHODS, "reading", (28, 30))
+    method = views[1]
+    assert method.line_map is not None
+    kept = [METHODS.splitlines()[n - 1] if n else "" for n in method.line_map]
+    assert kept == method.text.splitlines()
+    text = method.text
+    assert "def reading" in text and "def describe" in text and "def __init__" in text
+    assert "unit = " in text and "scale = " in text and "LIMIT = 3" in text and "def clip" in text
+    assert "def reset" not in text and "def unrelated" not in text and "A meter" not in text
+    whole: dict[str, object] = {}
+    cut: dict[str, object] = {}
+    exec(compile(METHODS, "<whole>", "exec"), whole)  # the test's own module
+    exec(compile(text, "<cut>", "exec"), cut)
+    assert eval("Meter(5).reading(1)", cut) == eval("Meter(5).reading(1)", whole) == "7m"
+
+
+def test_an_ambiguous_or_missing_method_gets_no_method_view() -> None:
+    twice = METHODS + "\n\nclass Other:\n    def reading(self):\n        return 0\n"
+    assert len(source_views(twice, "reading")) == 1  # the whole module only
+    assert len(source_views(twice, "reading", (28, 30))) == 3  # the lines pick Meter's
+    assert len(source_views(METHODS, "nothing")) == 1

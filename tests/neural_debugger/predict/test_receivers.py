@@ -4,8 +4,10 @@ of the whole call starts in the class's own `__init__` as a debugger does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from neurodebug.neural_debugger.groundtruth.tracer import trace_source
+from neurodebug.neural_debugger.groundtruth.tracer import module_of_file, trace_entry, trace_source
 from neurodebug.neural_debugger.predict.constraints import call_state, constructor_state
 from neurodebug.neural_debugger.predict.source_facts import PredictionError, source_facts
 
@@ -138,3 +140,63 @@ def test_a_prediction_of_the_whole_call_steps_through_init_first() -> None:
             "item": "'a'",
             "front": "False",
         }
+
+
+def test_in_a_package_the_object_names_the_packages_module(tmp_path: Path) -> None:
+    """A file of a package runs as `<package>.__neurodebug_main__` (under the tracer and
+    debugpy alike), and its objects' reprs say so: the predicted call stop does too."""
+    package = tmp_path / "store"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    module = package / "queues.py"
+    module.write_text(CLASSES)
+    real = next(
+        s
+        for s in trace_entry(module, "put", "Queue(3).put('a')").steps
+        if s.event == "call" and s.function == "put"
+    )
+    name = module_of_file(module)
+    assert name == "store.__neurodebug_main__"
+    bound = call_state(source_facts(CLASSES), "put", "Queue(3).put('a')", name).step.locals
+    assert bound == real.locals
+    assert module_of_file(tmp_path / "missing.py") == "__neurodebug_main__"
+
+
+SLICES = """\
+import dataclasses
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class Slice(Generic[T]):
+    text: T
+    start: int
+    end: int = -1
+
+    def __post_init__(self):
+        if self.end < 0:
+            object.__setattr__(self, "end", self.end + len(self.text) + 1)
+
+    def width(self):
+        return self.end - self.start
+"""
+
+
+def test_a_dataclass_post_init_runs_first_and_the_repr_is_its_generated_one() -> None:
+    """A dataclass with a `Generic` base and a `__post_init__` (lark's `TextSlice` shape): the
+    generated `__init__` is not traced, its `__post_init__` is, with the fields as given; the
+    method's call stop shows them as `__post_init__` left them."""
+    steps = trace_source(SLICES, "Slice('hello', 1).width()").steps
+    facts = source_facts(SLICES)
+    built = constructor_state(facts, "width", "Slice('hello', 1).width()")
+    assert built is not None
+    assert (built.step.function, built.step.line, built.step.locals) == (
+        steps[0].function,
+        steps[0].line,
+        steps[0].locals,
+    )
+    assert built.step.locals == {"self": "Slice(text='hello', start=1, end=-1)"}
+    method = next(s for s in steps if s.event == "call" and s.function == "width")
+    assert method.locals == {"self": "Slice(text='hello', start=1, end=5)"}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dis
 import importlib
+import importlib.util
 import io
 import re
 import sys
@@ -256,6 +257,9 @@ def record_call(
     module_name = module_name or run_module_name(package)
     module = ModuleType(module_name)
     module.__file__ = filename
+    # a spec as importing the file gives it (`__spec__.parent` is the package; debugpy's run
+    # imports it so): packaging reads `__spec__.parent` at import time
+    module.__spec__ = importlib.util.spec_from_loader(module_name, loader=None, origin=filename)
     sys.modules[module_name] = module
     namespace: dict[str, Any] = vars(module)
     if package is not None:  # a module of a package: its relative imports resolve there

@@ -254,6 +254,13 @@ def check_entry(path: Path, function: str, call: str | None) -> str:
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     }
+    names |= {  # `Stack.push`: a method of a module-level class
+        f"{node.name}.{item.name}"
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
     if function not in names:
         raise EntryError(f"no function {function!r} in {path}")
     text = call or f"{function}()"

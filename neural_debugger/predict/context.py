@@ -115,14 +115,15 @@ def reduced_source(source: str, function: str) -> tuple[str, list[int]]:
 
 
 def reduced_method_source(
-    source: str, method: str, lines: tuple[int, int] | None = None
+    source: str, method: str, lines: tuple[int, int] | None = None, lean: bool = False
 ) -> tuple[str, list[int]] | None:
     """For a method of a module-level class, what an entry such as `Stack().push(1)` runs: the
     class's header, its fields and the class attributes the method reads, its own `__init__`
     or `__post_init__` (and those of the bases the module defines), the methods it calls on
     `self`, and the method itself; with the module's imports and the top-level functions and
-    assignments these refer to. None when `method` is no such method (or `lines`, its first
-    and last line, name another)."""
+    assignments these refer to. `lean`: only the header, fields, `__init__` / `__post_init__`
+    and the method (for a class too long to read that way). None when `method` is no such
+    method (or `lines`, its first and last line, name another)."""
     tree = ast.parse(source)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     found = [
@@ -157,11 +158,11 @@ def reduced_method_source(
             item
             for item in cls.body
             if isinstance(item, ast.AnnAssign)  # a dataclass's or named tuple's fields
-            or (isinstance(item, ast.Assign) and _targets(item) & called)
+            or (isinstance(item, ast.Assign) and bool(_targets(item) & called) and not lean)
             or item is target
             or (
                 isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-                and (item.name in INITS or (cls is owner and item.name in called))
+                and (item.name in INITS or (cls is owner and item.name in called and not lean))
             )
         ]
     names = [
@@ -174,13 +175,40 @@ def reduced_method_source(
     wanted = _needed(tree, names)
     spans: list[tuple[int, int, bool]] = []
     for node in tree.body:
-        if id(node) in kept:
+        if kept.get(id(node)):  # a base with nothing to keep stays out (no empty class body)
             first, _ = _span(node)
             spans.append((first, node.body[0].lineno - 1, True))  # type: ignore[attr-defined]
             spans.extend((*_span(item), False) for item in kept[id(node)])
         elif id(node) in wanted or _is_import(node):
             spans.append((*_span(node), not _is_import(node)))
     return _cut(source.splitlines(), spans)
+
+
+def qualified_lines(source: str, qualname: str) -> tuple[int, int] | None:
+    """The first and last line of `Class.method` (a module-level class's method)."""
+    owner, _, name = qualname.rpartition(".")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == owner:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == name:
+                    return _span(item)
+    return None
+
+
+def method_lines(tree: ast.Module, method: str) -> tuple[int, int] | None:
+    """The first and last line of the one method named `method` of the module's classes."""
+    spans = [
+        _span(item)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == method
+    ]
+    return spans[0] if len(spans) == 1 else None
 
 
 def _needed(tree: ast.Module, names: Sequence[str]) -> set[int]:
@@ -274,9 +302,12 @@ def source_views(
         text, line_map = reduced_source(source, function)
         views.append(SourceView(text, tuple(line_map)))
     elif tree is not None:
-        method = reduced_method_source(source, function, lines)
-        if method is not None:
-            views.append(SourceView(method[0], tuple(method[1])))
+        for lean in (False, True):
+            method = reduced_method_source(source, function, lines, lean)
+            if method is not None and all(view.text != method[0] for view in views):
+                views.append(SourceView(method[0], tuple(method[1])))
+        if lines is None and len(views) > 1:  # a method: its own lines come last
+            lines = method_lines(tree, function)
     if lines is not None:
         views.append(function_lines(source, *lines))
     return views
@@ -323,7 +354,11 @@ def predict_trace_in_context(
     module: str = RUN_MODULE,
 ) -> Trace:
     """`predict_trace` on the first view the model can read (see `in_context`), with lines
-    (breakpoints in, stops out) in the file's numbering; `module` as in `predict_trace`."""
+    (breakpoints in, stops out) in the file's numbering; `module` as in `predict_trace`.
+    `function` may be a method's qualified name (`Stack.push`), which picks the class."""
+    if "." in function:
+        lines = lines or qualified_lines(source, function)
+        function = function.rpartition(".")[2]  # frames are named by the def's own name
 
     def ask(view: SourceView) -> Trace:
         trace = predictor.predict_trace(

@@ -128,7 +128,6 @@ def run(args: argparse.Namespace) -> int:
     predictor = load(args, "predict")
     if not isinstance(predictor, Predictor):
         return 2
-    function = function.rpartition(".")[2]  # `Stack.push`: frames are named by the def's name
     try:
         trace = predict_trace_in_context(
             predictor, source, function, call, args.action, args.breakpoint, max(1, args.steps),

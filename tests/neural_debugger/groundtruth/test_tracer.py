@@ -300,3 +300,16 @@ def test_a_worker_that_cannot_start_says_why(tmp_path: Path, monkeypatch) -> Non
     [trace] = list(run_jobs([Job("def f():\n    return 1\n", "f()")], Limits()))
     assert trace.status == "crashed"
     assert trace.exception == "worker died (exit 3): No module named neurodebug (stand-in)"
+
+
+def test_a_package_module_sees_its_spec_as_an_import_gives_it(tmp_path: Path) -> None:
+    """packaging's specifiers.py reads `__spec__.parent` at import time; the traced module
+    has the spec importing the file gives it (its parent is the package)."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    module = package / "mod.py"
+    module.write_text("PARENT = __spec__.parent\n\ndef where():\n    return PARENT, __name__\n")
+    trace = trace_entry(module, "where")
+    assert trace.exception is None
+    assert trace.result == "('pkg', 'pkg.__neurodebug_main__')"

@@ -10,6 +10,8 @@ import pytest
 from neurodebug.neural_debugger.groundtruth.actions import DebuggerStop
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
 from neurodebug.neural_debugger.groundtruth.verify import (
+    EntryError,
+    check_entry,
     compare,
     prediction_agreement,
     values_agree,
@@ -115,6 +117,15 @@ def test_verify_usage_errors(tmp_path: Path) -> None:
         completed = run_neurodebug("verify", *args)
         assert completed.returncode == 2, (args, completed.stdout, completed.stderr)
         assert completed.stderr.startswith("neurodebug verify:") or "usage" in completed.stderr
+
+
+def test_a_method_may_be_named_by_its_class(tmp_path: Path) -> None:
+    program = tmp_path / "p.py"
+    program.write_text("class A:\n    def f(self):\n        return 1\n")
+    assert check_entry(program, "A.f", "A().f()") == "A().f()"
+    assert check_entry(program, "f", "A().f()") == "A().f()"
+    with pytest.raises(EntryError):
+        check_entry(program, "B.f", "A().f()")
 
 
 def test_prediction_agreement_counts_lines_and_changed_locals() -> None:

@@ -136,5 +136,52 @@ def test_a_method_is_read_with_its_class_init_and_what_it_calls_on_self() -> Non
 def test_an_ambiguous_or_missing_method_gets_no_method_view() -> None:
     twice = METHODS + "\n\nclass Other:\n    def reading(self):\n        return 0\n"
     assert len(source_views(twice, "reading")) == 1  # the whole module only
-    assert len(source_views(twice, "reading", (28, 30))) == 3  # the lines pick Meter's
+    assert len(source_views(twice, "reading", (28, 30))) == 4  # the lines pick Meter's
     assert len(source_views(METHODS, "nothing")) == 1
+
+
+def test_a_long_class_falls_back_to_a_lean_view_then_the_methods_own_lines() -> None:
+    """Without the methods it calls on `self` and the class attributes it reads; last, the
+    method's own lines, found without being given (the CLI's and verify's case)."""
+    views = source_views(METHODS, "reading")
+    assert len(views) == 4
+    lean = views[2].text
+    assert "def reading" in lean and "def __init__" in lean and "class Meter(Base):" in lean
+    assert "def describe" not in lean and "unit = " not in lean
+    assert views[3].line_map == tuple(range(29, 32))  # `def reading` to its `return`
+
+
+def test_a_qualified_method_name_picks_its_class() -> None:
+    """`Meter.reading` when two classes define `reading`: the prediction reads Meter's."""
+    from neurodebug.neural_debugger.predict.context import qualified_lines
+
+    twice = METHODS + "\n\nclass Other:\n    def reading(self):\n        return 0\n"
+    assert qualified_lines(twice, "Meter.reading") == (29, 31)
+    assert qualified_lines(twice, "Other.reading") == (38, 39)
+    assert qualified_lines(twice, "Meter.missing") is None
+    asked: list[str] = []
+
+    class FirstStop:
+        """Reads only texts without `class Other` (so the whole module is too long) and
+        answers the `call` stop on the asked function's `def` line, as the text numbers it."""
+
+        def predict_trace(
+            self,
+            source,
+            function,
+            call,
+            action="step_into",
+            breakpoints=(),
+            max_steps=50,
+            *,
+            module="__neurodebug_main__",
+        ):  # type: ignore[no-untyped-def]
+            asked.append(function)
+            if "class Other" in source:
+                raise SourceTooLongError("the source is too long for the model")
+            line = next(i for i, t in enumerate(source.splitlines(), 1) if f"def {function}(" in t)
+            return Trace(steps=[Step(line, "call", function, 0, {})])
+
+    trace = predict_trace_in_context(FirstStop(), twice, "Meter.reading", "Meter(1).reading(2)")
+    assert asked[-1] == "reading"  # asked with the def's own name
+    assert [step.line for step in trace.steps] == [29]  # Meter's, in the file's numbering

@@ -28,6 +28,7 @@ import io
 import re
 import sys
 from collections.abc import Callable
+from importlib.machinery import ModuleSpec
 from types import FrameType, ModuleType
 from typing import Any
 
@@ -257,9 +258,12 @@ def record_call(
     module_name = module_name or run_module_name(package)
     module = ModuleType(module_name)
     module.__file__ = filename
-    # a spec as importing the file gives it (`__spec__.parent` is the package; debugpy's run
-    # imports it so): packaging reads `__spec__.parent` at import time
-    module.__spec__ = importlib.util.spec_from_loader(module_name, loader=None, origin=filename)
+    # the spec, loader and package importing the file gives it, as debugpy's run does
+    # (packaging reads `__spec__.parent` at import time); a source with no file gets a bare one
+    spec = importlib.util.spec_from_file_location(module_name, filename) or ModuleSpec(
+        module_name, None, origin=filename
+    )
+    module.__spec__, module.__loader__, module.__package__ = spec, spec.loader, spec.parent
     sys.modules[module_name] = module
     namespace: dict[str, Any] = vars(module)
     if package is not None:  # a module of a package: its relative imports resolve there

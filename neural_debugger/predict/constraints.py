@@ -139,7 +139,7 @@ def _could_lead_here(facts: SourceFacts, state: State, before: set[int]) -> set[
     in them is pure: `not stack or stack.pop()` changed `stack` on its way here.
     """
     step = state.step
-    folder = Folder(step.locals, facts.fold.names, own_reprs=facts.fold.own_reprs)
+    folder = Folder(step.locals, facts.fold.names, None, facts.fold.records, facts.fold.classes)
     impossible: set[int] = set()
     for line in before:
         node = facts.fold.statements.get(line)
@@ -185,7 +185,9 @@ def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]
         if read & may_change([*node.body, *node.orelse]):
             continue
         try:
-            folder = Folder(state.step.locals, facts.fold.names, own_reprs=facts.fold.own_reprs)
+            folder = Folder(
+                state.step.locals, facts.fold.names, None, facts.fold.records, facts.fold.classes
+            )
             taken = bool(folder.fold(node.test))
         except NotFoldable:
             continue

@@ -26,6 +26,7 @@ from neurodebug.neural_debugger.predict.invert import (
     InvertAnswer,
     choose_call,
 )
+from neurodebug.neural_debugger.predict.receivers import lineage
 
 T = TypeVar("T")
 
@@ -144,14 +145,9 @@ def reduced_method_source(
         and isinstance(node.value, ast.Name)
         and node.value.id in ("self", "cls")
     }
-    lineage, pending = [], [owner.name]
-    while pending:  # the class and the bases this module defines: where `__init__` comes from
-        current = classes.get(pending.pop(0))
-        if current is not None and current not in lineage:
-            lineage.append(current)
-            pending.extend(b.id for b in current.bases if isinstance(b, ast.Name))
+    chain = lineage(classes, owner.name)  # with the bases this module defines: `__init__`
     kept: dict[int, list[ast.stmt]] = {}
-    for cls in lineage:
+    for cls in chain:
         if cls.body[0].lineno <= cls.lineno:  # `class A: x = 1`: no header line of its own
             return None
         kept[id(cls)] = [
@@ -167,7 +163,7 @@ def reduced_method_source(
         ]
     names = [
         n.id
-        for cls in lineage
+        for cls in chain
         for item in kept[id(cls)]
         for n in ast.walk(item)
         if isinstance(n, ast.Name)
@@ -177,7 +173,8 @@ def reduced_method_source(
     for node in tree.body:
         if kept.get(id(node)):  # a base with nothing to keep stays out (no empty class body)
             first, _ = _span(node)
-            spans.append((first, node.body[0].lineno - 1, True))  # type: ignore[attr-defined]
+            body = node.body[0]  # type: ignore[attr-defined]
+            spans.append((first, _span(body)[0] - 1, True))  # up to its first item's decorators
             spans.extend((*_span(item), False) for item in kept[id(node)])
         elif id(node) in wanted or _is_import(node):
             spans.append((*_span(node), not _is_import(node)))
@@ -283,9 +280,13 @@ def source_views(
     """The views of a source to try for `function`, best first.
 
     The whole module, when it parses; then the function with what it uses (`reduced_source`),
-    when it is a top-level function of a module that parses; then, given the function's
-    `lines` (first, last), those lines alone. A source that does not parse with no `lines`
-    given is read whole, so the model's own error says why it cannot be read.
+    when it is a top-level function of a module that parses, or, for a method, its class's
+    views (`reduced_method_source`, then lean); then, given the function's `lines` (first,
+    last; found for a method named once), those lines alone. For a method whose name, or
+    `__init__` / `__post_init__`, more than one def of the module has, the whole module is not
+    read: the decoder keeps one function per name, and it would be the first one. A source that
+    does not parse with no `lines` given is read whole, so the model's own error says why it
+    cannot be read.
     """
     try:
         tree = ast.parse(source)
@@ -295,7 +296,9 @@ def source_views(
     if tree is not None or lines is None:
         views.append(SourceView(source))
     top_level = tree is not None and any(
-        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function
+        isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name == function
+        and (lines is None or lines[0] <= node.lineno <= lines[1])
         for node in tree.body
     )
     if top_level:
@@ -306,11 +309,22 @@ def source_views(
             method = reduced_method_source(source, function, lines, lean)
             if method is not None and all(view.text != method[0] for view in views):
                 views.append(SourceView(method[0], tuple(method[1])))
+        if len(views) > 1 and _defined_more_than_once(tree, {function, *INITS}):
+            views.pop(0)
         if lines is None and len(views) > 1:  # a method: its own lines come last
             lines = method_lines(tree, function)
     if lines is not None:
         views.append(function_lines(source, *lines))
     return views
+
+
+def _defined_more_than_once(tree: ast.Module, names: set[str]) -> bool:
+    defined = [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names
+    ]
+    return len(defined) != len(set(defined))
 
 
 def in_context(

@@ -56,6 +56,7 @@ from neurodebug.neural_debugger.predict.folding import (
     set_ordered,
 )
 from neurodebug.neural_debugger.predict.line_events import line_events
+from neurodebug.neural_debugger.predict.records import record_classes
 
 MUTATORS: dict[type, frozenset[str]] = {
     list: frozenset(("append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear")),
@@ -91,8 +92,10 @@ class FoldFacts:
     `line_events`."""
     next_inside: dict[int, int] = field(default_factory=dict)
     """Lines inside a statement over several lines whose next stop is fixed (`line_events`)."""
-    own_reprs: frozenset[str] = frozenset()
-    """Classes of the source whose repr or attribute lookup is its own code (see `records`)."""
+    records: frozenset[str] = frozenset()
+    """Classes of the source whose repr is generated from their fields (`records`)."""
+    classes: frozenset[str] = frozenset()
+    """Every class the source defines."""
 
 
 def fold_facts(tree: ast.Module) -> FoldFacts:
@@ -151,37 +154,9 @@ def fold_facts(tree: ast.Module) -> FoldFacts:
         frozenset(raised_to),
         events.late_start,
         events.next_inside,
-        own_reprs(tree),
+        record_classes(tree),
+        frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)),
     )
-
-
-def own_reprs(tree: ast.Module) -> frozenset[str]:
-    """Classes that define `__repr__` or `__getattribute__`, and classes derived from them
-    (by name): a keyword-form repr of theirs need not show their attributes."""
-    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
-    found = {
-        node.name
-        for node in classes
-        for item in node.body
-        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign)
-        and {"__repr__", "__getattribute__"} & _defined_names(item)
-    }
-    grew = True
-    while grew:
-        derived = {
-            node.name
-            for node in classes
-            if any(isinstance(base, ast.Name) and base.id in found for base in node.bases)
-        }
-        grew = not derived <= found
-        found |= derived
-    return frozenset(found)
-
-
-def _defined_names(item: ast.stmt) -> set[str]:
-    if isinstance(item, ast.Assign):  # `__repr__ = _repr`
-        return {target.id for target in item.targets if isinstance(target, ast.Name)}
-    return {item.name} if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) else set()
 
 
 def _nested_defs(tree: ast.Module) -> dict[int, tuple[str, str]]:
@@ -396,7 +371,9 @@ def _cfg_step(
         return None
     following = (following - facts.raised_to) or following  # it folds, so it does not raise
     loop_header = isinstance(statement, ast.For)
-    folder = Folder(step.locals, facts.names, None if loop_header else own_call, facts.own_reprs)
+    folder = Folder(
+        step.locals, facts.names, None if loop_header else own_call, facts.records, facts.classes
+    )
     try:
         if isinstance(statement, ast.If | ast.While):
             target = branch_target(statement, bool(folder.fold(statement.test)), following)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
-from neurodebug.neural_debugger.predict.records import Record, contains, record
+from neurodebug.neural_debugger.predict.records import STDLIB_RECORDS, Record, contains, record
 
 MAX_SIZE = 10_000
 """Longest string / container a folded operation may build (and the largest int, in bits)."""
@@ -307,9 +307,11 @@ class Folder:
     own_call: Callable[[str, list[Any]], Any] | None = None
     """Runs a call of one of the program's own functions (`call_folding`), or raises
     `NotFoldable`; None: such calls do not fold."""
-    own_reprs: frozenset[str] = frozenset()
-    """Classes of the source that write their own repr (`FoldFacts.own_reprs`): a local of
-    theirs is never read as a `Record`."""
+    records: frozenset[str] = frozenset()
+    """Classes of the source whose repr is generated from their fields (`FoldFacts.records`):
+    a local of theirs is read as a `Record`."""
+    classes: frozenset[str] = frozenset()
+    """Every class the source defines: one of these is a record only if in `records`."""
     _values: dict[str, Any] = field(default_factory=dict)
 
     def name(self, name: str) -> Any:
@@ -320,16 +322,27 @@ class Folder:
             try:
                 self._values[name] = literal(text)
             except NotFoldable:
-                shown = record(text, self.own_reprs)
+                shown = record(text, self._readable)
                 if shown is None:
                     raise
                 self._values[name] = shown
         return self._values[name]
 
+    def _readable(self, kind: str) -> bool:
+        """Whether a keyword-form repr of class `kind` shows its attributes (see `records`)."""
+        name = kind.rpartition(".")[2]
+        if name in self.records:
+            return True
+        return name not in self.classes and kind in STDLIB_RECORDS
+
     def fold(self, node: ast.expr) -> Any:
-        """The value of `node`, or `NotFoldable`."""
+        """The value of `node`, or `NotFoldable`. A `Record` never comes out, alone or inside
+        a container: only its fields are values (its truth, repr and the rest are not)."""
         try:
-            return check_size(self._fold(node))
+            value = check_size(self._fold(node))
+            if contains(value, lambda item: isinstance(item, Record)):
+                raise NotFoldable("an object seen through its repr")
+            return value
         except NotFoldable:
             raise
         except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as error:

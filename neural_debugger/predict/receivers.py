@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE, safe_repr
+from neurodebug.neural_debugger.predict.call_binding import default_repr
+from neurodebug.neural_debugger.predict.records import record_classes
 
 
 class ReceiverError(ValueError):
@@ -49,7 +51,12 @@ def method_receiver(
     source does not build in the call."""
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     found = _method(classes.values(), def_line)
-    if found is None or not isinstance(call.func, ast.Attribute):
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    if found is None:
+        nested = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+        if _method(nested, def_line) is not None:
+            raise ReceiverError("methods of classes inside classes or functions are not predicted")
         return None
     owner, method = found
     positional = [*method.args.posonlyargs, *method.args.args]
@@ -70,13 +77,30 @@ def method_receiver(
             f"module, e.g. `{owner.name}(…).{method.name}(…)`"
         )
     assert isinstance(receiver, ast.Call)
-    lineage = _lineage(classes, built.id)
-    record = _record_repr(lineage[0], receiver, set(classes))
-    if record is not None:  # its generated `__init__` is not traced; a `__post_init__` is
-        post = next((f for f in lineage[0].body if _is_def(f, "__post_init__")), None)
-        return Receiver(first, record, receiver if post else None, post)  # type: ignore[arg-type]
-    init = next((f for c in lineage for f in c.body if _is_def(f, "__init__")), None)
-    text = f"<{module}.{built.id} object>"
+    chain = lineage(classes, built.id)
+    if owner not in chain:
+        raise ReceiverError(f"`{built.id}` has no `{owner.name}.{method.name}`")
+    if any(_is_def(item, method.name) for cls in chain[: chain.index(owner)] for item in cls.body):
+        raise ReceiverError(
+            f"`{built.id}` overrides `{method.name}`: name `{built.id}.{method.name}`"
+        )
+    arguments = [*receiver.args, *(keyword.value for keyword in receiver.keywords)]
+    if any(default_repr(argument, frozenset()) is None for argument in arguments):
+        raise ReceiverError(f"the arguments of `{built.id}(…)` must be literals")
+    if built.id in record_classes(tree):  # its generated `__init__` is not traced
+        record = _record_repr(chain[0], receiver, set(classes))
+        if record is None:
+            raise ReceiverError(
+                f"the repr of `{built.id}(…)` is not known without running it (a field made by "
+                "a call, fields of a base class, an argument that is no field)"
+            )
+        dataclass_ = not any(_name(base) == "NamedTuple" for base in chain[0].bases)
+        post = next((f for f in chain[0].body if _is_def(f, "__post_init__")), None)
+        if post is None or not dataclass_:
+            return Receiver(first, record)
+        return Receiver(first, record, receiver, post)  # type: ignore[arg-type]
+    init = next((f for c in chain for f in c.body if _is_def(f, "__init__")), None)
+    text = f"<{module}.{built.id} object>"  # a repr the class writes itself is not known
     return Receiver(first, text, receiver if init else None, init)  # type: ignore[arg-type]
 
 
@@ -112,7 +136,7 @@ def _method(
     return None
 
 
-def _lineage(classes: dict[str, ast.ClassDef], name: str) -> list[ast.ClassDef]:
+def lineage(classes: dict[str, ast.ClassDef], name: str) -> list[ast.ClassDef]:
     """The class and its bases this module defines, first bases first (single inheritance is
     what matters here: where `__init__` comes from)."""
     found: list[ast.ClassDef] = []
@@ -132,12 +156,17 @@ def _record_repr(owner: ast.ClassDef, call: ast.Call, source_classes: set[str]) 
     argument, and for a dataclass deriving from a class of the source (whose fields it
     inherits)."""
     own = {item.name for item in owner.body if isinstance(item, ast.FunctionDef)}
-    if own & {"__init__", "__repr__", "__new__"}:
+    if own & {"__init__", "__new__"} or any(_name(b) in source_classes for b in owner.bases):
         return None
-    named_tuple = any(_name(base) == "NamedTuple" for base in owner.bases)
-    dataclass_ = any(_plain_dataclass(d) for d in owner.decorator_list)
-    inherits = any(_name(base) in source_classes for base in owner.bases)
-    if not (named_tuple or dataclass_) or inherits or (named_tuple and "__post_init__" in own):
+    keyword_only = any(
+        isinstance(d, ast.Call)
+        and any(
+            k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value
+            for k in d.keywords
+        )
+        for d in owner.decorator_list
+    ) or any(isinstance(i, ast.AnnAssign) and _name(i.annotation) == "KW_ONLY" for i in owner.body)
+    if keyword_only and call.args:  # the real call raises, or fields are bound by name only
         return None
     fields: list[tuple[str, ast.expr | None]] = []
     for item in owner.body:
@@ -180,17 +209,6 @@ class _Shown:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _plain_dataclass(decorator: ast.expr) -> bool:
-    """`@dataclass`, `@dataclasses.dataclass`, or either called without `repr=False`/`init=False`."""
-    if isinstance(decorator, ast.Call):
-        off = any(
-            k.arg in ("repr", "init") and isinstance(k.value, ast.Constant) and not k.value.value
-            for k in decorator.keywords
-        )
-        return not off and _name(decorator.func) == "dataclass"
-    return _name(decorator) == "dataclass"
 
 
 def _name(node: ast.expr | None) -> str:

@@ -1,22 +1,19 @@
 """Attribute reads on objects whose repr shows their attributes (issue 17, item 4).
 
-Why: a debugger stop shows `marker = _ListMarker(spaces='', marker='-', text=' bar')`, and
-`return self.marker[-1]` is then as certain as arithmetic on literals. Dataclasses, named tuples
-(`typing.NamedTuple`, `collections.namedtuple`, the stdlib's `urllib.parse.ParseResult`),
-attrs classes, `types.SimpleNamespace`, `argparse.Namespace` and `datetime.timedelta` all write
-their repr in the keyword form `Name(field=value, …)`, where each keyword is an attribute and
-its text is the attribute value's own repr. Folding reads such a repr as a `Record`: the fields
-it shows in full fold; everything else about the object (its truth, length, equality, items,
-repr, other attributes) is left to the model, since a named tuple and a dataclass with the same
-repr differ there.
+Why: a debugger stop shows `marker = Marker(spaces='', marker='-')`, and `return
+self.marker[-1]` is then as certain as arithmetic on literals. A dataclass, a named tuple or an
+attrs class writes its repr in the keyword form `Name(field=value, …)` from generated code,
+each keyword an attribute written with its value's own repr. Folding reads such a repr as a
+`Record`: the fields it shows in full fold; everything else about the object (its truth,
+length, equality, items, repr, other attributes) is left to the model, since a named tuple and
+a dataclass with the same repr differ there.
 
-What is not read as a record:
-- a repr with a positional part (`Duration(35, 0, years=1)`, `Cache({}, maxsize=1)`): a
-  hand-written repr, whose keywords need not be attributes (`Cache.maxsize` reads
-  `self.__maxsize`);
-- `call(x=1)`: `unittest.mock.call` is a tuple whose attributes are new calls;
-- a class of the source itself when the source writes a `__repr__` or `__getattribute__`
-  (`FoldFacts.own_reprs`): its repr says whatever that code says.
+Which reprs are read: a class the source defines as a dataclass, named tuple or attrs class
+without a `__repr__` or `__getattribute__` of its own or of a base (`folded_steps.
+record_classes`), and the standard library's kinds in `STDLIB_RECORDS`. Not any class whose
+repr merely looks so: a hand-written repr need not show attributes (urllib3's `Timeout(connect=2,
+read=3, total=None)` has no attribute `connect`), and the value folding writes is certain. Never
+read: a repr with a positional part, `call(x=1)` (`unittest.mock.call`), dunder fields.
 
 A repr cut at the tracer's length limit (`…...`) still gives the fields before the cut that
 are followed by `, `: their text is whole.
@@ -31,8 +28,33 @@ from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 _RECORD_START = re.compile(r"[A-Za-z_][\w.]*\([A-Za-z_]\w*=")
-NOT_RECORDS = frozenset(("call", "mock.call", "unittest.mock.call"))
-"""Reprs in the keyword form whose keywords are not attributes."""
+
+STDLIB_RECORDS = frozenset(
+    (
+        "datetime.timedelta",
+        "datetime.IsoCalendarDate",
+        "namespace",  # types.SimpleNamespace
+        "Namespace",  # argparse.Namespace
+        "ArgumentParser",  # argparse's `_AttributeHolder` repr: its keywords are attributes
+        "ParseResult",  # urllib.parse's named tuples
+        "SplitResult",
+        "DefragResult",
+        "ParseResultBytes",
+        "SplitResultBytes",
+        "DefragResultBytes",
+        "CacheInfo",  # functools
+        "DecimalTuple",  # decimal
+        "os.stat_result",
+        "os.terminal_size",
+        "time.struct_time",
+        "sys.version_info",
+        "sys.flags",
+        "sys.float_info",
+        "zoneinfo.ZoneInfo",
+    )
+)
+"""Standard-library kinds whose keyword-form repr is generated from their attributes. Matched
+by the name the repr shows; a class of the source with the same name is judged by its code."""
 
 
 class BeyondRecord(TypeError):
@@ -72,27 +94,27 @@ class Record:
         self._refuse()
 
 
-def record(text: str, own_classes: frozenset[str] = frozenset()) -> Record | None:
-    """The `Record` a local's repr shows, or None. `own_classes`: names of classes whose repr
-    the source writes itself (never read)."""
+def record(text: str, readable: Callable[[str], bool]) -> Record | None:
+    """The `Record` a local's repr shows, or None. `readable(kind)`: whether a repr of that
+    class (`Marker`, `datetime.timedelta`) is known to show its attributes."""
     if not _RECORD_START.match(text) or len(text) > 400:
         return None
     kind = text[: text.index("(")]
-    if kind in NOT_RECORDS or kind.rsplit(".", 1)[-1] in own_classes:
+    if not readable(kind):
         return None
     if not text.endswith("..."):
-        return _parsed(text, kind)
+        return _parsed(text, kind, readable)
     body = text[:-3]
     cut = body.rfind(", ")
     while cut > 0:  # the longest prefix that ends after a whole field
-        found = _parsed(body[:cut] + ")", kind)
+        found = _parsed(body[:cut] + ")", kind, readable)
         if found is not None:
             return found
         cut = body.rfind(", ", 0, cut)
     return None
 
 
-def _parsed(text: str, kind: str) -> Record | None:
+def _parsed(text: str, kind: str, readable: Callable[[str], bool]) -> Record | None:
     try:
         with warnings.catch_warnings():  # `1if` in a repr: "invalid decimal literal"
             warnings.simplefilter("ignore", SyntaxWarning)
@@ -105,20 +127,20 @@ def _parsed(text: str, kind: str) -> Record | None:
         return None
     fields: dict[str, Any] = {}
     for keyword in node.keywords:
-        if keyword.arg is None or keyword.arg in fields:
+        if keyword.arg is None or keyword.arg in fields or keyword.arg.startswith("__"):
             return None
-        fields[keyword.arg] = _field_value(keyword.value, text)
+        fields[keyword.arg] = _field_value(keyword.value, text, readable)
     return Record(kind, fields)
 
 
-def _field_value(node: ast.expr, text: str) -> Any:
+def _field_value(node: ast.expr, text: str, readable: Callable[[str], bool]) -> Any:
     """A field's value when its text is a literal whose repr is that very text (a dataclass
     writes each field with `repr`), or a nested record; else `UNREADABLE`."""
     segment = ast.get_source_segment(text, node) or ""
     try:
         value = ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        nested = record(segment)
+        nested = record(segment, readable)
         return UNREADABLE if nested is None else nested
     unfoldable = contains(value, lambda item: isinstance(item, set | frozenset | complex | bytes))
     if unfoldable or value is Ellipsis or repr(value) != segment:
@@ -135,3 +157,74 @@ def contains(value: Any, test: Callable[[Any], bool]) -> bool:
     if isinstance(value, list | tuple | set | frozenset):
         return any(contains(item, test) for item in value)
     return False
+
+
+def generated_repr(node: ast.ClassDef) -> bool:
+    """Whether a class gets its repr from generated code: a dataclass or attrs class (repr
+    not turned off) or a `NamedTuple` subclass."""
+    if any(_name(base) == "NamedTuple" for base in node.bases):
+        return True
+    for decorator in node.decorator_list:
+        called = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if _name(called) not in ("dataclass", "define", "frozen", "mutable", "s", "attrs"):
+            continue
+        keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
+        off = any(
+            k.arg == "repr" and isinstance(k.value, ast.Constant) and not k.value.value
+            for k in keywords
+        )
+        return not off
+    return False
+
+
+def record_classes(tree: ast.Module) -> frozenset[str]:
+    """The source's classes whose keyword-form repr shows their attributes: `generated_repr`
+    ones and `X = namedtuple("X", …)`, less those whose own code writes the repr or looks
+    attributes up (see `own_reprs`)."""
+    found = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and generated_repr(node)
+    }
+    for node in ast.walk(tree):
+        value = node.value if isinstance(node, ast.Assign) else None
+        if isinstance(value, ast.Call) and _name(value.func) == "namedtuple":
+            found |= {t.id for t in node.targets if isinstance(t, ast.Name)}  # type: ignore[attr-defined]
+    return frozenset(found - own_reprs(tree))
+
+
+def own_reprs(tree: ast.Module) -> frozenset[str]:
+    """Classes that define `__repr__` or `__getattribute__`, and classes derived from them
+    (by name): a keyword-form repr of theirs need not show their attributes."""
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    found = {
+        node.name
+        for node in classes
+        for item in node.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.Assign)
+        and {"__repr__", "__getattribute__"} & _defined_names(item)
+    }
+    grew = True
+    while grew:
+        derived = {
+            node.name
+            for node in classes
+            if any(isinstance(base, ast.Name) and base.id in found for base in node.bases)
+        }
+        grew = not derived <= found
+        found |= derived
+    return frozenset(found)
+
+
+def _defined_names(item: ast.stmt) -> set[str]:
+    if isinstance(item, ast.Assign):  # `__repr__ = _repr`
+        return {target.id for target in item.targets if isinstance(target, ast.Name)}
+    return {item.name} if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) else set()
+
+
+def _name(node: ast.expr | None) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""

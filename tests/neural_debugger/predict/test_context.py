@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from neurodebug.neural_debugger.groundtruth.trace import Step, Trace
-from neurodebug.neural_debugger.predict.context import predict_trace_in_context, source_views
+from neurodebug.neural_debugger.predict.context import (
+    predict_trace_in_context,
+    reduced_method_source,
+    source_views,
+)
 from neurodebug.neural_debugger.predict.inference import SourceTooLongError
 
 SOURCE = (
@@ -136,7 +140,9 @@ def test_a_method_is_read_with_its_class_init_and_what_it_calls_on_self() -> Non
 def test_an_ambiguous_or_missing_method_gets_no_method_view() -> None:
     twice = METHODS + "\n\nclass Other:\n    def reading(self):\n        return 0\n"
     assert len(source_views(twice, "reading")) == 1  # the whole module only
-    assert len(source_views(twice, "reading", (28, 30))) == 4  # the lines pick Meter's
+    views = source_views(twice, "reading", (28, 30))  # the lines pick Meter's
+    assert len(views) == 3  # not the whole module: its first `reading` is Meter's, not Other's
+    assert all("class Other" not in view.text for view in views)
     assert len(source_views(METHODS, "nothing")) == 1
 
 
@@ -185,3 +191,20 @@ def test_a_qualified_method_name_picks_its_class() -> None:
     trace = predict_trace_in_context(FirstStop(), twice, "Meter.reading", "Meter(1).reading(2)")
     assert asked[-1] == "reading"  # asked with the def's own name
     assert [step.line for step in trace.steps] == [29]  # Meter's, in the file's numbering
+
+
+def test_a_class_header_stops_before_its_first_items_decorators() -> None:
+    source = (
+        "class Stack:\n"  # 1
+        "    @property\n"  # 2
+        "    def size(self):\n"  # 3
+        "        return 0\n"  # 4
+        "\n"  # 5
+        "    def push(self, x):\n"  # 6
+        "        return x\n"  # 7
+    )
+    found = reduced_method_source(source, "push")
+    assert found is not None
+    text, line_map = found
+    assert text == "class Stack:\n    def push(self, x):\n        return x\n"
+    assert line_map == [1, 6, 7]

@@ -200,3 +200,62 @@ def test_a_dataclass_post_init_runs_first_and_the_repr_is_its_generated_one() ->
     assert built.step.locals == {"self": "Slice(text='hello', start=1, end=-1)"}
     method = next(s for s in steps if s.event == "call" and s.function == "width")
     assert method.locals == {"self": "Slice(text='hello', start=1, end=5)"}
+
+
+REFUSED = """\
+import dataclasses
+
+
+class Base:
+    def run(self, n):
+        return n
+
+
+class Child(Base):
+    def run(self, n):
+        return n + 1
+
+
+class Other:
+    pass
+
+
+@dataclasses.dataclass
+class Bag:
+    items: list = dataclasses.field(default_factory=list)
+
+    def size(self):
+        return len(self.items)
+
+
+@dataclasses.dataclass(kw_only=True)
+class Named:
+    x: int
+
+    def get(self):
+        return self.x
+
+
+class Outer:
+    class Inner:
+        def go(self, n):
+            return n
+"""
+
+
+@pytest.mark.parametrize(
+    ("function", "call", "reason"),
+    [
+        ("run", "Other().run(1)", "has no"),  # a class without that method
+        ("run", "Child().run(1)", "overrides"),  # runs Child.run, not the def asked for
+        ("size", "Bag().size()", "not known"),  # a field made by a call: no repr to write
+        ("get", "Named(1).get()", "not known"),  # keyword-only fields given by position
+        ("go", "Outer.Inner().go(1)", "inside classes"),
+        ("run", "Base(n).run(1)", "literals"),
+    ],
+)
+def test_a_receiver_that_is_not_what_the_run_builds_is_refused(
+    function: str, call: str, reason: str
+) -> None:
+    with pytest.raises(PredictionError, match=reason):
+        call_state(source_facts(REFUSED), function, call)

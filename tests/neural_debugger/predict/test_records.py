@@ -15,11 +15,13 @@ import urllib.parse
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.recorder import safe_repr
+from neurodebug.neural_debugger.groundtruth.trace import Step
 from neurodebug.neural_debugger.model.dataset import sample_transitions
+from neurodebug.neural_debugger.model.encoding import State
 from neurodebug.neural_debugger.predict import folding
 from neurodebug.neural_debugger.predict.constraints import folded_stop
-from neurodebug.neural_debugger.predict.folded_steps import own_reprs
 from neurodebug.neural_debugger.predict.folding import Folder, NotFoldable
+from neurodebug.neural_debugger.predict.records import record_classes
 from neurodebug.neural_debugger.predict.source_facts import source_facts
 
 from tests.neural_debugger.predict.test_folding import traced
@@ -48,8 +50,15 @@ class Outer:
     weight: float
 
 
-def _fold(text: str, env: dict[str, str], own: frozenset[str] = frozenset()) -> object:
-    return Folder(env, own_reprs=own).fold(ast.parse(text, mode="eval").body)
+OURS = frozenset(("Span", "Move", "Version", "Outer"))
+"""The test's own record classes, as if the source the folder reads defined them."""
+
+
+def _fold(
+    text: str, env: dict[str, str], records: frozenset[str] = OURS, classes: frozenset[str] = OURS
+) -> object:
+    folder = Folder(env, records=records, classes=classes)
+    return folder.fold(ast.parse(text, mode="eval").body)
 
 
 # (object, attributes its repr shows whole, attributes folding must refuse)
@@ -150,15 +159,60 @@ class Box(Base):
 @dataclasses.dataclass
 class Plain:
     size: int
+
+
+@dataclasses.dataclass
+class Shown(Base):  # a dataclass that inherits a hand-written repr
+    size: int
+
+
+@dataclasses.dataclass
+class Holder:
+    inner: object
+
+
+Pair = collections.namedtuple("Pair", "left right")
 """
 
 
-def test_a_class_whose_repr_the_source_writes_is_not_read() -> None:
-    own = own_reprs(ast.parse(OWN_REPR))
-    assert own == {"Base", "Box"}
-    with pytest.raises(NotFoldable):
-        _fold("b.size", {"b": "Box(size=6)"}, own)
-    assert _fold("p.size", {"p": "Plain(size=3)"}, own) == 3
+def test_only_classes_whose_repr_is_generated_are_read() -> None:
+    """Of the source's classes, dataclasses and named tuples without a hand-written repr
+    (their own or a base's); of others, the standard library's kinds only: urllib3's
+    `Timeout(connect=2, read=3, total=None)` has no attribute `connect`."""
+    tree = ast.parse(OWN_REPR)
+    records = record_classes(tree)
+    classes = frozenset(n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef))
+    assert records == {"Plain", "Holder", "Pair"}
+    assert _fold("p.size", {"p": "Plain(size=3)"}, records, classes) == 3
+    assert _fold("p.right", {"p": "Pair(left=1, right=2)"}, records, classes) == 2
+    for text, expression in [
+        ("Box(size=6)", "o.size"),
+        ("Shown(size=6)", "o.size"),
+        ("Holder(inner=Box(size=6))", "o.inner.size"),  # a nested record is judged alike
+        ("Timeout(connect=2, read=3, total=None)", "o.connect"),  # not the source's, not stdlib
+        ("namespace(__class__=1)", "o.__class__"),  # a dunder is no plain attribute
+    ]:
+        with pytest.raises(NotFoldable):
+            _fold(expression, {"o": text}, records, classes)
+    stdlib = "datetime.timedelta(days=1, seconds=2)"
+    assert _fold("o.days + o.seconds", {"o": stdlib}, records, classes) == 3
+
+
+def test_a_record_never_leaves_the_folder_as_a_value() -> None:
+    """`if p:`, `t += (p,)`, `x = [p]`: the object itself is never a folded value (its truth
+    and repr are not known), so such steps go to the model instead of failing."""
+    source = (
+        "import dataclasses\n\n\n@dataclasses.dataclass\nclass P:\n    x: int\n\n\n"
+        "def f(p, t):\n    if p:\n        t += (p,)\n    items = [p]\n    return p.x\n"
+    )
+    facts = source_facts(source)
+    state = {"p": "P(x=3)", "t": "()"}
+    for line in (10, 11, 12):
+        step = Step(line, "line", "f", 0, dict(state))
+        assert folded_stop(facts, State(step=step), "step_over") is None
+    last = Step(13, "line", "f", 0, {**state, "items": "[P(x=3)]"})
+    folded = folded_stop(facts, State(step=last), "step_over")
+    assert folded is not None and folded.value == "3"
 
 
 DATA = """\

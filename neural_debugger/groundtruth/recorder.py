@@ -50,8 +50,10 @@ _CALL_FILENAME = "<neurodebug-call>"
 # Value rendering (runs in the child)
 
 
-def _render(value: Any, budget: int) -> str:
-    """A repr of `value` of roughly at most `budget` characters, never walking huge containers."""
+def _render(value: Any, budget: int, inside: frozenset[int] = frozenset()) -> str:
+    """A repr of `value` of roughly at most `budget` characters, never walking huge containers.
+    `inside`: the containers being written around it: one met again is written `[...]` /
+    `{...}` / `(...)`, as Python's own repr writes a list that holds itself."""
     kind = type(value)
     if kind is int:
         if value.bit_length() > 1000:
@@ -62,7 +64,9 @@ def _render(value: Any, budget: int) -> str:
     if kind is str or kind is bytes:
         return repr(value[: budget + 2])
     if kind in (list, tuple, set, frozenset, dict):
-        return _render_container(value, budget)
+        if id(value) in inside:
+            return "[...]" if kind is list else "{...}" if kind is dict else "(...)"
+        return _render_container(value, budget, inside | {id(value)})
     try:
         text = repr(value)
     except Exception:  # a user __repr__ may fail (e.g. in __init__): show what debuggers show
@@ -70,7 +74,7 @@ def _render(value: Any, budget: int) -> str:
     return without_addresses(text[: budget * 4])
 
 
-def _render_container(value: Any, budget: int) -> str:
+def _render_container(value: Any, budget: int, inside: frozenset[int]) -> str:
     kind = type(value)
     if kind is dict:
         open_, close = "{", "}"
@@ -93,9 +97,13 @@ def _render_container(value: Any, budget: int) -> str:
             parts.append("...")
             break
         if kind is dict:
-            text = f"{_render(item[0], budget - used)}: {_render(item[1], budget - used)}"
+            key, shown = (
+                _render(item[0], budget - used, inside),
+                _render(item[1], budget - used, inside),
+            )
+            text = f"{key}: {shown}"
         else:
-            text = _render(item, budget - used)
+            text = _render(item, budget - used, inside)
         parts.append(text)
         used += len(text) + 2
     if kind is tuple and len(parts) == 1 and len(value) == 1:

@@ -159,9 +159,25 @@ def _prefix(text: str) -> str | None:
     return text[: match.start()].rstrip(", ") if match else None
 
 
+_ELIDED = ("(...)", "[...]", "{...}")
+"""How pydevd writes a container nested past the depth it shows (`([(...), (...)],)`)."""
+
+_OBJECT = re.compile(r"<(?:[\w.]+\.)?(\w+) object>$")
+"""The tracer's fallback when an object's own repr raises: `<pkg.mod.Cls object>`."""
+
+
 def values_agree(expected: str, actual: str) -> bool:
-    """Equal, or equal up to where either one was cut short."""
+    """Equal, or equal up to where either one was cut short, where pydevd elided a nested
+    container, or where both fell back to naming the class of an object whose repr raised
+    (the tracer writes `<mod.Cls object>`, pydevd `<Cls, len() = 0>` for a dict subclass)."""
     if expected == actual or _EQUIVALENT.get(expected) == actual:
+        return True
+    if any(mark in actual for mark in _ELIDED):
+        cut = _CUT.search(expected)  # the tracer's own cut: agreeing up to there is agreeing
+        if _matches_elided(expected[: cut.start()] if cut else expected, actual, bool(cut)):
+            return True
+    fallback = _OBJECT.match(expected)
+    if fallback and re.match(rf"<{fallback.group(1)}[,> ]", actual):
         return True
     left, right = _prefix(expected), _prefix(actual)
     if left is not None and right is not None:
@@ -172,6 +188,53 @@ def values_agree(expected: str, actual: str) -> bool:
     if right is not None:
         return expected.startswith(right)
     return False
+
+
+def _matches_elided(full: str, elided: str, cut: bool = False) -> bool:
+    """Whether `full` is `elided` with each `(...)` / `[...]` / `{...}` standing for one whole
+    bracketed value of that kind (quotes respected); with `cut`, `full` stops short and need
+    only agree up to its end."""
+    i = j = 0
+    while j < len(elided):
+        if i >= len(full):
+            return cut
+        mark = elided[j : j + 5]
+        if mark in _ELIDED:
+            if full[i] != mark[0]:
+                return False
+            end = _closing(full, i)
+            if end is None:
+                return cut
+            if full[end] != mark[-1]:
+                return False
+            i, j = end + 1, j + 5
+            continue
+        if full[i] != elided[j]:
+            return False
+        i, j = i + 1, j + 1
+    return i == len(full)
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket closing the one at `start`, skipping quoted strings."""
+    depth, quote, index = 0, "", start
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
 
 
 def compare(

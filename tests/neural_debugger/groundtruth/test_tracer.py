@@ -269,6 +269,21 @@ def test_safe_repr_summarises_and_cuts() -> None:
     assert shown.startswith("<tests.neural_debugger.groundtruth.test_tracer.") and "0x" not in shown
 
 
+def test_safe_repr_writes_containers_that_hold_themselves_as_python_does() -> None:
+    """A linked list's sentinel (`root[:] = [root, root, None]`, boltons' OrderedMultiDict) used
+    to come out as `[[[[[[…` down to the length limit."""
+    root: list[object] = []
+    root[:] = [root, root, None]
+    table: dict[str, object] = {}
+    table["self"] = table
+    held: list[object] = []
+    pair = (held,)
+    held.append(pair)
+    shared = [1]
+    for value in (root, table, pair, [shared, shared]):
+        assert safe_repr(value) == repr(value)
+
+
 def test_user_code_cannot_write_into_the_workers_channel() -> None:
     scribble = (
         "import os\n"

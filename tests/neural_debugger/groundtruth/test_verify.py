@@ -31,6 +31,24 @@ def test_values_agree_on_cut_values_and_pydevd_spellings() -> None:
     assert values_agree("set()", "{}")
 
 
+def test_values_agree_where_pydevd_elides_nesting_or_both_fall_back_to_the_class() -> None:
+    """boltons' OrderedMultiDict: pydevd shows `([(...), (...), (...)],)` for the tracer's
+    `([('a', 1), ('b', 2), ('a', 3)],)`, and `<OrderedMultiDict, len() = 0>` where the object's
+    repr raises and the tracer shows `<pkg.__neurodebug_main__.OrderedMultiDict object>`."""
+    full = "([('a', 1), ('b', 2), ('a', 3)],)"
+    assert values_agree(full, "([(...), (...), (...)],)")
+    assert values_agree("{'k': [1, ')', 2]}", "{'k': [...]}")  # a bracket inside quotes
+    assert not values_agree(full, "([(...), (...)],)")  # one item fewer
+    assert not values_agree(full, "([[...], (...), (...)],)")  # another kind of container
+    assert not values_agree("([('a', 1)],)", "([('a', 2)],)")
+    cut = "[[[[...], [...], None], [[...], [...], None], 'a', 1], [[[...], [...], 'a', 1..."
+    assert values_agree(cut, "[[[...], [...], 'a', 1], [[...], [...], None], 'b', 2]")
+    assert not values_agree(cut, "[[[...], [...], 'x', 1], [[...], [...], None], 'b', 2]")
+    shown = "<boltons.__neurodebug_main__.OrderedMultiDict object>"
+    assert values_agree(shown, "<OrderedMultiDict, len() = 0>")
+    assert not values_agree(shown, "<OtherDict, len() = 0>")
+
+
 def test_compare_reports_each_kind_of_difference() -> None:
     expected = [
         DebuggerStop(1, 2, "f", 0, {"x": "1"}),

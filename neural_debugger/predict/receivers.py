@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE, safe_repr
 from neurodebug.neural_debugger.predict.call_binding import default_repr
-from neurodebug.neural_debugger.predict.records import record_classes
+from neurodebug.neural_debugger.predict.records import record_classes, simple_name
 
 
 class ReceiverError(ValueError):
@@ -60,7 +60,7 @@ def method_receiver(
         return None
     owner, method = found
     positional = [*method.args.posonlyargs, *method.args.args]
-    decorators = {_name(d) for d in method.decorator_list}
+    decorators = {simple_name(d) for d in method.decorator_list}
     if "staticmethod" in decorators or not positional:
         return None
     first, receiver = positional[0].arg, call.func.value
@@ -94,7 +94,7 @@ def method_receiver(
                 f"the repr of `{built.id}(…)` is not known without running it (a field made by "
                 "a call, fields of a base class, an argument that is no field)"
             )
-        dataclass_ = not any(_name(base) == "NamedTuple" for base in chain[0].bases)
+        dataclass_ = not any(simple_name(base) == "NamedTuple" for base in chain[0].bases)
         post = next((f for f in chain[0].body if _is_def(f, "__post_init__")), None)
         if post is None or not dataclass_:
             return Receiver(first, record)
@@ -156,7 +156,7 @@ def _record_repr(owner: ast.ClassDef, call: ast.Call, source_classes: set[str]) 
     argument, and for a dataclass deriving from a class of the source (whose fields it
     inherits)."""
     own = {item.name for item in owner.body if isinstance(item, ast.FunctionDef)}
-    if own & {"__init__", "__new__"} or any(_name(b) in source_classes for b in owner.bases):
+    if own & {"__init__", "__new__"} or any(simple_name(b) in source_classes for b in owner.bases):
         return None
     keyword_only = any(
         isinstance(d, ast.Call)
@@ -165,13 +165,15 @@ def _record_repr(owner: ast.ClassDef, call: ast.Call, source_classes: set[str]) 
             for k in d.keywords
         )
         for d in owner.decorator_list
-    ) or any(isinstance(i, ast.AnnAssign) and _name(i.annotation) == "KW_ONLY" for i in owner.body)
+    ) or any(
+        isinstance(i, ast.AnnAssign) and simple_name(i.annotation) == "KW_ONLY" for i in owner.body
+    )
     if keyword_only and call.args:  # the real call raises, or fields are bound by name only
         return None
     fields: list[tuple[str, ast.expr | None]] = []
     for item in owner.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-            if _name(item.annotation) in ("ClassVar", "InitVar") or _name(
+            if simple_name(item.annotation) in ("ClassVar", "InitVar") or simple_name(
                 getattr(item.annotation, "value", None)
             ) in ("ClassVar", "InitVar"):
                 continue
@@ -209,14 +211,6 @@ class _Shown:
 
     def __repr__(self) -> str:
         return self.text
-
-
-def _name(node: ast.expr | None) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
 
 
 def _is_def(node: ast.stmt, name: str) -> bool:

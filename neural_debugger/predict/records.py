@@ -162,11 +162,11 @@ def contains(value: Any, test: Callable[[Any], bool]) -> bool:
 def generated_repr(node: ast.ClassDef) -> bool:
     """Whether a class gets its repr from generated code: a dataclass or attrs class (repr
     not turned off) or a `NamedTuple` subclass."""
-    if any(_name(base) == "NamedTuple" for base in node.bases):
+    if any(simple_name(base) == "NamedTuple" for base in node.bases):
         return True
     for decorator in node.decorator_list:
         called = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if _name(called) not in ("dataclass", "define", "frozen", "mutable", "s", "attrs"):
+        if simple_name(called) not in ("dataclass", "define", "frozen", "mutable", "s", "attrs"):
             continue
         keywords = decorator.keywords if isinstance(decorator, ast.Call) else []
         off = any(
@@ -188,7 +188,7 @@ def record_classes(tree: ast.Module) -> frozenset[str]:
     }
     for node in ast.walk(tree):
         value = node.value if isinstance(node, ast.Assign) else None
-        if isinstance(value, ast.Call) and _name(value.func) == "namedtuple":
+        if isinstance(value, ast.Call) and simple_name(value.func) == "namedtuple":
             found |= {t.id for t in node.targets if isinstance(t, ast.Name)}  # type: ignore[attr-defined]
     return frozenset(found - own_reprs(tree))
 
@@ -222,7 +222,8 @@ def _defined_names(item: ast.stmt) -> set[str]:
     return {item.name} if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) else set()
 
 
-def _name(node: ast.expr | None) -> str:
+def simple_name(node: ast.expr | None) -> str:
+    """`x` of `x` and of `a.b.x`; '' for anything else."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):

@@ -125,8 +125,21 @@ def entry_of_function(source: str, name: str, path: Path | None = None) -> Entry
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return None
+    found = named_def(tree, name)
+    if found is None:
+        return None
+    node, receiver = found
+    end = node.end_lineno or node.lineno
+    return find_entry(source, node.lineno, end, node.name, path=path, receiver=receiver)
+
+
+def named_def(
+    tree: ast.Module, name: str
+) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, Receiver | None] | None:
+    """The def `name` names, with its receiver: a qualname (`f`, `Stack.push`), or a bare
+    method name (`push`) when one class of the module defines it and no function has it."""
     found = _find_def(tree.body, name.split("."), None)
-    if found is None and "." not in name:  # `push` for `Stack.push`, when one class has it
+    if found is None and "." not in name:
         methods = [
             hit
             for node in tree.body
@@ -134,11 +147,7 @@ def entry_of_function(source: str, name: str, path: Path | None = None) -> Entry
             and (hit := _find_def(node.body, [name], node)) is not None
         ]
         found = methods[0] if len(methods) == 1 else None
-    if found is None:
-        return None
-    node, receiver = found
-    end = node.end_lineno or node.lineno
-    return find_entry(source, node.lineno, end, node.name, path=path, receiver=receiver)
+    return found
 
 
 def _find_def(

@@ -246,13 +246,12 @@ def record_call(
     filename: str,
     call: str,
     max_steps: int,
-    module_name: str | None = None,
     context_module: str | None = None,
     package: str | None = None,
 ) -> Trace:
     """Run the module code untraced, then trace `call`. Only ever call this in a sandboxed child.
 
-    The module gets `module_name` (default: `run_module_name(package)`) as `__name__`.
+    The module runs as `run_module_name(package)`, with the spec importing the file gives it.
     With `context_module` (a harvested library function), the source runs in a copy of that
     module's globals, so the function finds its helpers and constants; only its own lines are
     traced. With `package`, the source's relative imports are relative to it.
@@ -262,21 +261,9 @@ def record_call(
     sys.stdout, sys.stderr = stdout, stderr
     recorder = _Recorder(filename, max_steps)
     trace = Trace(steps=recorder.steps)
-    # a real module in `sys.modules`: `dataclasses` and `typing` look a class's module up there
-    module_name = module_name or run_module_name(package)
-    module = ModuleType(module_name)
-    module.__file__ = filename
-    # the spec, loader and package importing the file gives it, as debugpy's run does
-    # (packaging reads `__spec__.parent` at import time); a source with no file gets a bare one
-    spec = importlib.util.spec_from_file_location(module_name, filename) or ModuleSpec(
-        module_name, None, origin=filename
-    )
-    module.__spec__, module.__loader__, module.__package__ = spec, spec.loader, spec.parent
-    sys.modules[module_name] = module
-    namespace: dict[str, Any] = vars(module)
-    if package is not None:  # a module of a package: its relative imports resolve there
-        namespace["__package__"] = package
-    if context_module is not None:
+    if context_module is None:
+        namespace = _run_module(filename, package)
+    else:
         try:
             namespace = {**vars(importlib.import_module(context_module)), "__file__": filename}
         except BaseException as error:
@@ -310,6 +297,23 @@ def record_call(
         sys.stdout, sys.stderr = saved
         trace.stdout, trace.stderr = stdout.getvalue(), stderr.getvalue()
     return trace
+
+
+def _run_module(filename: str, package: str | None) -> dict[str, Any]:
+    """The globals of a fresh module `run_module_name(package)`, registered in `sys.modules`
+    (`dataclasses` and `typing` look a class's module up there) with the spec, loader and
+    `__package__` importing the file gives it, as debugpy's run does (packaging reads
+    `__spec__.parent` at import time; relative imports resolve in the package). A source with
+    no file gets a bare spec."""
+    name = run_module_name(package)
+    module = ModuleType(name)
+    module.__file__ = filename
+    spec = importlib.util.spec_from_file_location(name, filename) or ModuleSpec(
+        name, None, origin=filename
+    )
+    module.__spec__, module.__loader__, module.__package__ = spec, spec.loader, spec.parent
+    sys.modules[name] = module
+    return vars(module)
 
 
 def _failure(error: BaseException, recorder: _Recorder) -> tuple[Any, str | None]:

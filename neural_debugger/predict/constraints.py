@@ -27,17 +27,19 @@ from neurodebug.neural_debugger.predict.delta_names import (
 )
 from neurodebug.neural_debugger.predict.folded_steps import (
     branch_target,
+    folder_for,
     loop_names,
     may_change,
 )
 from neurodebug.neural_debugger.predict.folding import (
-    Folder,
     NotFoldable,
     calls_only_pure,
     not_a_value,
 )
 from neurodebug.neural_debugger.predict.receivers import (
+    Receiver,
     ReceiverError,
+    first_line,
     method_receiver,
     without_first,
 )
@@ -139,7 +141,7 @@ def _could_lead_here(facts: SourceFacts, state: State, before: set[int]) -> set[
     in them is pure: `not stack or stack.pop()` changed `stack` on its way here.
     """
     step = state.step
-    folder = Folder(step.locals, facts.fold.names, None, facts.fold.records, facts.fold.classes)
+    folder = folder_for(facts.fold, step.locals)
     impossible: set[int] = set()
     for line in before:
         node = facts.fold.statements.get(line)
@@ -185,10 +187,7 @@ def _branch_side(facts: SourceFacts, state: State, before: set[int]) -> set[int]
         if read & may_change([*node.body, *node.orelse]):
             continue
         try:
-            folder = Folder(
-                state.step.locals, facts.fold.names, None, facts.fold.records, facts.fold.classes
-            )
-            taken = bool(folder.fold(node.test))
+            taken = bool(folder_for(facts.fold, state.step.locals).fold(node.test))
         except NotFoldable:
             continue
         before = (before - orelse) if taken else (before - body)
@@ -421,6 +420,16 @@ def stop_constraints(
 def call_state(facts: SourceFacts, function: str, call: str, module: str = RUN_MODULE) -> State:
     """The `call` stop of `function` for a call expression whose arguments are literals, in a
     file run as `module` (what its objects' reprs name; see `receivers`)."""
+    return entry_states(facts, function, call, module)[1]
+
+
+def entry_states(
+    facts: SourceFacts, function: str, call: str, module: str = RUN_MODULE
+) -> tuple[State | None, State]:
+    """`call_state`, and before it the `call` stop of the source's own `__init__` (or a
+    dataclass's `__post_init__`) that a method entry such as `Stack().push(1)` runs, and a
+    debugger steps through, first. That one is None without such a method, or when the facts'
+    def of that name is another class's (they keep one per name)."""
     if function not in facts.functions:
         raise PredictionError(f"no function named {function!r} in the source")
     start = facts.functions[function][0]
@@ -432,6 +441,7 @@ def call_state(facts: SourceFacts, function: str, call: str, module: str = RUN_M
         raise PredictionError(f"--call is not a call expression: {call!r}") from error
     if not isinstance(expression, ast.Call):
         raise PredictionError(f"--call is not a call expression: {call!r}")
+    built: State | None = None
     try:
         receiver = method_receiver(ast.parse(facts.source), start, expression, module)
         signature = facts.signatures[function]
@@ -440,41 +450,29 @@ def call_state(facts: SourceFacts, function: str, call: str, module: str = RUN_M
         else:  # `Stack().push(1)`: the built object is `self`, the arguments follow it
             rest = bind_call(without_first(signature), expression, facts.fold.names)
             bound = {receiver.parameter: receiver.text, **rest}
-            init = receiver.init
-            if receiver.constructor is not None and init is not None and init.name == "__init__":
-                bind_call(without_first(init.args), receiver.constructor, facts.fold.names)
+            built = _constructor_state(facts, receiver)
     except (BindError, ReceiverError) as error:
         raise PredictionError(f"{error}: {call!r}") from error
-    return State(step=Step(line=start, event="call", function=function, depth=0, locals=bound))
+    method = State(step=Step(line=start, event="call", function=function, depth=0, locals=bound))
+    return built, method
 
 
-def constructor_state(
-    facts: SourceFacts, function: str, call: str, module: str = RUN_MODULE
-) -> State | None:
-    """The `call` stop of the source's own `__init__` (or a dataclass's `__post_init__`) that a
-    method entry such as `Stack().push(1)` runs (and a debugger steps through) before the
-    method, or None (no such method, or the facts' one of that name is another class's: they
-    keep one per name)."""
-    try:
-        expression = ast.parse(call.strip(), mode="eval").body
-        start = facts.functions[function][0]
-        if not isinstance(expression, ast.Call):
-            return None
-        receiver = method_receiver(ast.parse(facts.source), start, expression, module)
-    except (SyntaxError, KeyError, ReceiverError):
+def _constructor_state(facts: SourceFacts, receiver: Receiver) -> State | None:
+    """The call stop of the receiver's `__init__` / `__post_init__` (see `entry_states`).
+    `BindError` when the constructor's arguments do not fit its `__init__`."""
+    init, built = receiver.init, receiver.constructor
+    if init is None or built is None:
         return None
-    if receiver is None or receiver.constructor is None or receiver.init is None:
-        return None
-    init = receiver.init
-    first = min([init.lineno, *(d.lineno for d in init.decorator_list)])
-    if facts.functions.get(init.name, (0,))[0] != first or not init.args.args:
-        return None
-    built = receiver.constructor
     if init.name == "__post_init__":  # called with no arguments (InitVars are not modelled)
-        built = ast.Call(func=built.func, args=[], keywords=[])
-    try:
+        try:
+            none = ast.Call(func=built.func, args=[], keywords=[])
+            rest = bind_call(without_first(init.args), none, facts.fold.names)
+        except BindError:
+            return None
+    else:
         rest = bind_call(without_first(init.args), built, facts.fold.names)
-    except BindError:
+    first = first_line(init)
+    if facts.functions.get(init.name, (0,))[0] != first or not init.args.args:
         return None
     bound = {init.args.args[0].arg: receiver.text, **rest}
     return State(step=Step(line=first, event="call", function=init.name, depth=0, locals=bound))

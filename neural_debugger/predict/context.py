@@ -4,8 +4,9 @@ The model's context holds a few hundred tokens, far less than most real modules.
 refuse a long file, the caller gives the model the function with the top-level imports,
 assignments and functions it refers to (`reduced_source`), or for a method the class's header,
 fields, `__init__` and the methods it calls on `self` (`reduced_method_source`); an editor's
-module that is mid-edit (it does not parse) is read as the function's own lines alone. Each `SourceView` maps its lines back to the file's, so breakpoints go in and stops
-come out in the file's numbering. `*_in_context` try the views best first and move on only on
+module that is mid-edit (it does not parse) is read as the function's own lines alone. Each
+`SourceView` maps its lines back to the file's, so breakpoints go in and stops come out in the
+file's numbering. `*_in_context` try the views best first and move on only on
 `SourceTooLongError` — the one fallback, used by the CLI and the server alike. Pure `ast` work:
 no torch, so the CLI, the server and the cost estimates share it.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
+from neurodebug.neural_debugger.groundtruth.entries import named_def
 from neurodebug.neural_debugger.groundtruth.recorder import RUN_MODULE
 from neurodebug.neural_debugger.groundtruth.trace import Trace
 from neurodebug.neural_debugger.predict.invert import (
@@ -26,7 +28,7 @@ from neurodebug.neural_debugger.predict.invert import (
     InvertAnswer,
     choose_call,
 )
-from neurodebug.neural_debugger.predict.receivers import lineage
+from neurodebug.neural_debugger.predict.receivers import first_line, lineage
 
 T = TypeVar("T")
 
@@ -125,7 +127,13 @@ def reduced_method_source(
     assignments these refer to. `lean`: only the header, fields, `__init__` / `__post_init__`
     and the method (for a class too long to read that way). None when `method` is no such
     method (or `lines`, its first and last line, name another)."""
-    tree = ast.parse(source)
+    return _method_view(ast.parse(source), source, method, lines, lean)
+
+
+def _method_view(
+    tree: ast.Module, source: str, method: str, lines: tuple[int, int] | None, lean: bool
+) -> tuple[str, list[int]] | None:
+    """`reduced_method_source` on the module's parsed `tree`."""
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     found = [
         (owner, item)
@@ -182,30 +190,14 @@ def reduced_method_source(
 
 
 def qualified_lines(source: str, qualname: str) -> tuple[int, int] | None:
-    """The first and last line of `Class.method` (a module-level class's method)."""
-    owner, _, name = qualname.rpartition(".")
+    """The first and last line of the def `qualname` names (`Stack.push`; see
+    `entries.named_def`)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return None
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == owner:
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == name:
-                    return _span(item)
-    return None
-
-
-def method_lines(tree: ast.Module, method: str) -> tuple[int, int] | None:
-    """The first and last line of the one method named `method` of the module's classes."""
-    spans = [
-        _span(item)
-        for node in tree.body
-        if isinstance(node, ast.ClassDef)
-        for item in node.body
-        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name == method
-    ]
-    return spans[0] if len(spans) == 1 else None
+    found = named_def(tree, qualname)
+    return _span(found[0]) if found is not None else None
 
 
 def _needed(tree: ast.Module, names: Sequence[str]) -> set[int]:
@@ -248,8 +240,7 @@ def _is_import(node: ast.stmt) -> bool:
 
 def _span(node: ast.stmt) -> tuple[int, int]:
     """A statement's first line (its decorators') and last line."""
-    decorators = getattr(node, "decorator_list", [])
-    return min([node.lineno, *(d.lineno for d in decorators)]), node.end_lineno or node.lineno
+    return first_line(node), node.end_lineno or node.lineno
 
 
 def _cut(lines: list[str], spans: list[tuple[int, int, bool]]) -> tuple[str, list[int]]:
@@ -306,13 +297,14 @@ def source_views(
         views.append(SourceView(text, tuple(line_map)))
     elif tree is not None:
         for lean in (False, True):
-            method = reduced_method_source(source, function, lines, lean)
+            method = _method_view(tree, source, function, lines, lean)
             if method is not None and all(view.text != method[0] for view in views):
                 views.append(SourceView(method[0], tuple(method[1])))
         if len(views) > 1 and _defined_more_than_once(tree, {function, *INITS}):
             views.pop(0)
-        if lines is None and len(views) > 1:  # a method: its own lines come last
-            lines = method_lines(tree, function)
+        if lines is None and len(views) > 1:  # a method named once: its own lines come last
+            found = named_def(tree, function)
+            lines = _span(found[0]) if found is not None else None
     if lines is not None:
         views.append(function_lines(source, *lines))
     return views

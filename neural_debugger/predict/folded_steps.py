@@ -98,6 +98,16 @@ class FoldFacts:
     """Every class the source defines."""
 
 
+def folder_for(
+    facts: FoldFacts,
+    values: dict[str, str],
+    own_call: Callable[[str, list[Any]], Any] | None = None,
+) -> Folder:
+    """A `Folder` over one stop's locals, with what the source tells folding (its bound names,
+    its record classes and the others)."""
+    return Folder(values, facts.names, own_call, facts.records, facts.classes)
+
+
 def fold_facts(tree: ast.Module) -> FoldFacts:
     """The `FoldFacts` of a parsed program."""
     statements: dict[int, ast.stmt] = {}
@@ -371,9 +381,7 @@ def _cfg_step(
         return None
     following = (following - facts.raised_to) or following  # it folds, so it does not raise
     loop_header = isinstance(statement, ast.For)
-    folder = Folder(
-        step.locals, facts.names, None if loop_header else own_call, facts.records, facts.classes
-    )
+    folder = folder_for(facts, step.locals, None if loop_header else own_call)
     try:
         if isinstance(statement, ast.If | ast.While):
             target = branch_target(statement, bool(folder.fold(statement.test)), following)

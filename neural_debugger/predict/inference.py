@@ -52,7 +52,7 @@ from neurodebug.neural_debugger.model.tokenizer import Tokenizer
 from neurodebug.neural_debugger.predict.branch_prior import BODY_BIAS, line_offsets
 from neurodebug.neural_debugger.predict.constraints import (
     call_state,
-    constructor_state,
+    entry_states,
     folded_stop,
     folded_stops,
     stop_constraints,
@@ -218,10 +218,7 @@ class Predictor:
         facts = self._source(source)[0]
         if start is not None:
             return self._rollout(source, start, action, breakpoints, max_steps)
-        start = call_state(facts, function, call, module)
-        built = constructor_state(
-            facts, function, call, module
-        )  # `Stack().push(1)`: `__init__` first
+        built, start = entry_states(facts, function, call, module)  # `Stack().push(1)`
         if built is None:
             return self._rollout(source, start, action, breakpoints, max_steps)
         first = self._rollout(source, built, action, breakpoints, max_steps)

@@ -7,8 +7,9 @@ prediction of a method entry started from a state no run has. A debugger shows, 
 (the tracer and the debugpy runner run a file as the module `__neurodebug_main__`), the
 keyword-form repr `Span(start=1, stop=4)` for a dataclass or named tuple the source defines with
 their generated repr, `<class '__neurodebug_main__.Stack'>` for a `classmethod` called on its
-class (inside a package: `<pkg.__neurodebug_main__.Stack object>`). And before it, the class's own `__init__` (when the source writes one) runs and is
-traced, so a prediction of the whole call starts there (`constructor_state`).
+class (inside a package: `<pkg.__neurodebug_main__.Stack object>`). And before it, the class's
+own `__init__` (when the source writes one) runs and is traced, so a prediction of the whole
+call starts there (`constraints.entry_states`).
 
 `Stack.push(stack, 1)` (the unbound form) binds as written: its first argument is `self`.
 Nothing runs: the constructor's arguments must be literals, as any entry's.
@@ -46,8 +47,8 @@ def method_receiver(
     tree: ast.Module, def_line: int, call: ast.Call, module: str = RUN_MODULE
 ) -> Receiver | None:
     """The receiver `call` supplies to the method whose first line (decorators included) is
-    `def_line`, in a file run as `module` (`tracer.module_of_file`), or None when `call` binds as a plain call (a function, a static method, the
-    unbound form `Stack.push(stack, 1)`). `ReceiverError` when the receiver is an object the
+    `def_line`, in a file run as `module` (`tracer.module_of_file`), or None when `call` binds
+    as a plain call (a function, a static method, the unbound form `Stack.push(stack, 1)`). `ReceiverError` when the receiver is an object the
     source does not build in the call."""
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     found = _method(classes.values(), def_line)
@@ -124,15 +125,20 @@ def without_first(arguments: ast.arguments) -> ast.arguments:
     )
 
 
+def first_line(node: ast.stmt) -> int:
+    """A statement's first line, its decorators' if it has any: where a def's frame starts."""
+    decorators = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
 def _method(
     classes: Iterable[ast.ClassDef], def_line: int
 ) -> tuple[ast.ClassDef, ast.FunctionDef | ast.AsyncFunctionDef] | None:
     for owner in classes:
         for item in owner.body:
-            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                start = min([item.lineno, *(d.lineno for d in item.decorator_list)])
-                if start == def_line:
-                    return owner, item
+            is_def = isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+            if is_def and first_line(item) == def_line:
+                return owner, item  # type: ignore[return-value]
     return None
 
 

@@ -187,9 +187,10 @@ def record_classes(tree: ast.Module) -> frozenset[str]:
         if isinstance(node, ast.ClassDef) and generated_repr(node)
     }
     for node in ast.walk(tree):
-        value = node.value if isinstance(node, ast.Assign) else None
-        if isinstance(value, ast.Call) and simple_name(value.func) == "namedtuple":
-            found |= {t.id for t in node.targets if isinstance(t, ast.Name)}  # type: ignore[attr-defined]
+        if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+            continue
+        if simple_name(node.value.func) == "namedtuple":  # `Pair = namedtuple("Pair", …)`
+            found |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     return frozenset(found - own_reprs(tree))
 
 

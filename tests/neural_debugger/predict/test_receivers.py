@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from neurodebug.neural_debugger.groundtruth.tracer import module_of_file, trace_entry, trace_source
-from neurodebug.neural_debugger.predict.constraints import call_state, constructor_state
+from neurodebug.neural_debugger.predict.constraints import call_state, entry_states
 from neurodebug.neural_debugger.predict.source_facts import PredictionError, source_facts
 
 from tests.neural_debugger.neural_fixtures import tiny_checkpoint
@@ -96,7 +96,7 @@ def test_the_methods_call_stop_is_the_one_python_makes(function: str, call: str)
 def test_the_constructors_init_is_the_first_stop(call: str, function: str) -> None:
     real = trace_source(CLASSES, call).steps[0]
     assert (real.event, real.function) == ("call", "__init__")
-    built = constructor_state(source_facts(CLASSES), function, call)
+    built = entry_states(source_facts(CLASSES), function, call)[0]
     assert built is not None
     assert (built.step.line, built.step.function) == (real.line, real.function)
     assert list(built.step.locals.items()) == list(real.locals.items())
@@ -104,9 +104,9 @@ def test_the_constructors_init_is_the_first_stop(call: str, function: str) -> No
 
 def test_no_init_runs_for_records_plain_classes_and_the_unbound_form() -> None:
     facts = source_facts(CLASSES)
-    assert constructor_state(facts, "width", "Span(2).width()") is None
-    assert constructor_state(facts, "hello", "Blank().hello('x')") is None
-    assert constructor_state(facts, "put", "Queue.put(q, 'a')") is None
+    assert entry_states(facts, "width", "Span(2).width()")[0] is None
+    assert entry_states(facts, "hello", "Blank().hello('x')")[0] is None
+    assert entry_states(facts, "put", "Queue.put(1, 'a')")[0] is None
     unbound = call_state(facts, "hello", "Blank.hello(1, 'x')").step.locals
     assert unbound == {"self": "1", "name": "'x'"}  # as written: the first argument is `self`
 
@@ -190,7 +190,7 @@ def test_a_dataclass_post_init_runs_first_and_the_repr_is_its_generated_one() ->
     method's call stop shows them as `__post_init__` left them."""
     steps = trace_source(SLICES, "Slice('hello', 1).width()").steps
     facts = source_facts(SLICES)
-    built = constructor_state(facts, "width", "Slice('hello', 1).width()")
+    built = entry_states(facts, "width", "Slice('hello', 1).width()")[0]
     assert built is not None
     assert (built.step.function, built.step.line, built.step.locals) == (
         steps[0].function,

@@ -63,10 +63,22 @@ def reverse_postorder(successors: list[list[int]], start: int) -> list[int]:
     return order
 
 
+STORED_LAST = frozenset({"assign", "for", "def"})
+"""How a statement binds names when it binds them only after everything else in it ran
+(`x = f()`, `for a, b in pairs:`, `def g(): …`): when such a statement raises, none of its
+definitions happened, so the exceptional edge carries what reached it, not what it wrote.
+Not augmented assignments (`xs += gen()` may extend xs before `gen` raises), walruses, imports
+(`from m import a, b` binds a before b fails), `with` (each item binds in turn), match captures
+(a guard runs after them), nor any statement that also changes an object."""
+
+
 def reaching_definitions(
     graph: StatementGraph, executable: list[list[int]] | None = None
 ) -> tuple[list[DefSite], list[int], dict[str, int], list[list[int]]]:
-    """Forward may-analysis over normal and exceptional edges; mutations generate, never kill.
+    """Forward may-analysis over normal and exceptional edges; mutations generate and kill
+    only where the statement always changes the object (`StatementNode.changes`); an
+    exceptional edge carries what reached the statement plus what it may have written before
+    raising (`STORED_LAST`).
     `executable` (from `constants.executable_successors`) drops the edges no run can take."""
     nodes = graph.nodes
     count = len(nodes)
@@ -80,21 +92,33 @@ def reaching_definitions(
             node_defs[index].append(bit)
             var_mask[var] = var_mask.get(var, 0) | (1 << bit)
     gen = [0] * count
+    gen_raising = [0] * count
     keep = [-1] * count
-    for index in range(count):
+    for index, node in enumerate(nodes):
         kill = 0
         for bit in node_defs[index]:
             gen[index] |= 1 << bit
             site = defs[bit]
             if site.kills:
                 kill |= var_mask[site.var]
+        for var in node.changes:
+            kill |= var_mask[var]
         keep[index] = ~kill
+        if node.raises_to and any(how not in STORED_LAST for _, _, how in node.defs):
+            gen_raising[index] = gen[index]
     successors = executable or [node.edges for node in nodes]
     order = reverse_postorder(successors, ENTRY)
     preds: list[list[int]] = [[] for _ in range(count)]
+    raising_preds: list[list[int]] = [[] for _ in range(count)]
     for index in order:
+        node = nodes[index]
         for nxt in successors[index]:
-            preds[nxt].append(index)
+            if nxt in node.raises_to:
+                raising_preds[nxt].append(index)
+                if nxt in node.succ or nxt in node.passes_on:
+                    preds[nxt].append(index)
+            else:
+                preds[nxt].append(index)
     # A loop whose body runs at least once is left from its header only after a round: along
     # that edge, the header passes on what came back from the body, not what entered the loop.
     once = [loop for loop in graph.loops if loop.runs_once]
@@ -121,22 +145,49 @@ def reaching_definitions(
 
     reach_in = [0] * count
     out = [0] * count
-    # without loops the graph is acyclic and one pass in reverse postorder is the fixpoint
-    changed = True
-    cyclic = bool(graph.loops)
-    while changed:
-        changed = False
-        for index in order:
-            incoming = 0
-            for pred in preds[index]:
-                incoming |= out[pred]
-            for header in rounds.get(index, ()):
-                incoming |= after_a_round(header)
-            reach_in[index] = incoming
-            new_out = (incoming & keep[index]) | gen[index]
-            if new_out != out[index]:
-                out[index] = new_out
-                changed = cyclic
+
+    def solve() -> None:
+        # without loops the graph is acyclic and one pass in reverse postorder is the fixpoint
+        changed = True
+        cyclic = bool(graph.loops)
+        while changed:
+            changed = False
+            for index in order:
+                incoming = 0
+                for pred in preds[index]:
+                    incoming |= out[pred]
+                for header in rounds.get(index, ()):
+                    incoming |= after_a_round(header)
+                for pred in raising_preds[index]:
+                    incoming |= reach_in[pred] | gen_raising[pred]
+                if incoming != reach_in[index]:
+                    reach_in[index] = incoming
+                    changed = cyclic
+                new_out = (incoming & keep[index]) | gen[index]
+                if new_out != out[index]:
+                    out[index] = new_out
+                    changed = cyclic
+
+    solve()
+    filling = [(index, var) for index, node in enumerate(nodes) for var in node.fills]
+    while filling:
+        # `d[k] = v` where every definition of `d` reaching it is `d = {}`: the store adds a
+        # key, so it ends their reach like an assignment; kills only shrink the sets, so
+        # solve again from nothing until no other store qualifies
+        empty = [
+            (index, var)
+            for index, var in filling
+            if (mask := reach_in[index] & var_mask.get(var, 0))
+            and all(var in nodes[defs[bit].node].empties for bit in bits(mask))
+        ]
+        if not empty:
+            break
+        for index, var in empty:
+            keep[index] &= ~var_mask[var]
+            filling.remove((index, var))
+        reach_in[:] = [0] * count
+        out[:] = [0] * count
+        solve()
     return defs, reach_in, var_mask, node_defs
 
 

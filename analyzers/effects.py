@@ -93,6 +93,22 @@ METHOD_EFFECTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 (`task_done`, a subclass's own) counts as a write: the sound default. Each entry is checked
 against CPython in tests/analyzers/test_effects.py."""
 
+ALWAYS_CHANGES: dict[str, frozenset[str]] = {
+    "list": _words("append insert pop remove"),
+    "bytearray": _words("append insert pop remove"),
+    "set": _words("pop remove"),
+    "dict": _words("popitem"),
+    "Counter": _words("popitem"),
+    "defaultdict": _words("popitem"),
+    "OrderedDict": _words("popitem"),
+    "deque": _words("pop popleft remove"),
+}
+"""type → the writes that change the receiver every time they return (an element more or
+fewer): after `xs.append(v)` the earlier contents of `xs` are read only through that
+statement, so it ends their reach. Not `extend` (of nothing), `add` (of a member), `sort` (of a
+sorted list), nor a deque's `append` (one with `maxlen` may drop an equal element). Checked
+against CPython in tests/analyzers/test_effects.py."""
+
 _CONSTRUCTORS = {
     "list": "list",
     "tuple": "tuple",
@@ -241,6 +257,7 @@ class StatementLike(Protocol):
 
     defs: list[tuple[str, bool, str]]
     roots: list[str]
+    changes: tuple[str, ...]
 
 
 @dataclass
@@ -257,12 +274,26 @@ class ReceiverFacts:
     """Name bound to an element of others (`for row in rows`, `for k, v in d.items()`) → the
     names holding it, transitively: a change of the element is a change of each of them."""
 
+    annotated: frozenset[str] = frozenset()
+    """Parameters whose type is only their annotation (a subclass may be passed)."""
+
     def changes_receiver(self, receiver: str, method: str, pure_by_name: bool) -> bool:
         """Whether `receiver.method(...)` may change `receiver`'s object."""
         kind = self.types.get(receiver)
         if kind is None:
             return not pure_by_name
         return method not in METHOD_EFFECTS[kind][0]
+
+    def always_changes(self, receiver: str, method: str) -> bool:
+        """Whether `receiver.method(...)` changes `receiver`'s object whenever it returns: its
+        type is known from the values the scope binds it to, and the method is one of
+        `ALWAYS_CHANGES`."""
+        kind = self.types.get(receiver)
+        return (
+            kind is not None
+            and receiver not in self.annotated
+            and method in ALWAYS_CHANGES.get(kind, ())
+        )
 
     def also_changed(self, name: str) -> frozenset[str]:
         """The other names whose objects change when `name`'s object changes."""
@@ -289,6 +320,7 @@ def receiver_facts(
         # no annotation, no `name = value`: no type, no alias
         return ReceiverFacts(containers=containers) if containers else _NOTHING_SHOWN
     kinds: dict[str, set[str | None]] = {name: {None} for name in declared}
+    annotated: set[str] = set()
     for parameter in parameters.named_children if parameters is not None else ():
         identifier = parameter.child_by_field_name("name") or (
             parameter.named_children[0] if parameter.named_children else None
@@ -296,6 +328,8 @@ def receiver_facts(
         if identifier is not None and identifier.type == "identifier":
             annotation = parameter.child_by_field_name("type")
             kinds.setdefault(text(identifier), set()).add(_annotated(annotation, text))
+            if annotation is not None:
+                annotated.add(text(identifier))
     values: dict[str, list[tree_sitter.Node]] = {}
     for name, value in assigned:
         values.setdefault(name, []).append(value)
@@ -328,7 +362,7 @@ def receiver_facts(
         only = next(iter(found)) if len(found) == 1 else None
         if only is not None:
             types[name] = only
-    return ReceiverFacts(types, _groups(links), bound_methods, containers)
+    return ReceiverFacts(types, _groups(links), bound_methods, containers, frozenset(annotated))
 
 
 Passing = tuple[str, str, tuple[tuple[str, int | str], ...]]
@@ -379,6 +413,8 @@ def resolve_effects(
                     node.defs.append((name, False, "mutation"))
                     if whole_statement:
                         node.roots.append(name)
+                        if facts.always_changes(name, method):
+                            node.changes += (name,)
                 continue
             held = facts.bound_methods.get(name)
             if held is None or (held[0] in context.modules and held[0] not in rebound):

@@ -147,7 +147,18 @@ def parameter_defaults(parameters: tree_sitter.Node | None) -> list[tree_sitter.
 class Scan:
     """Accumulates the names one statement reads and writes."""
 
-    __slots__ = ("assigned", "calls", "defs", "passes", "roots", "source", "uses", "yields")
+    __slots__ = (
+        "assigned",
+        "calls",
+        "defs",
+        "empties",
+        "fills",
+        "passes",
+        "roots",
+        "source",
+        "uses",
+        "yields",
+    )
 
     def __init__(self, source: bytes = b"") -> None:
         self.uses: list[str] = []
@@ -165,6 +176,10 @@ class Scan:
         """Calls that pass names' objects as arguments: whether the callee may change them is
         decided with the scope's types and the module's own functions (`effects`, `calls`)."""
         self.yields = False
+        self.empties: list[str] = []
+        """Names `name = {}` binds to a new empty dict (one target, no chain)."""
+        self.fills: list[str] = []
+        """Names `name[k] = v` stores into (`dataflow`: into an empty dict, a store adds a key)."""
         # names are sliced from the source: much cheaper than `Node.text` (b"": use that)
         self.source = source
 
@@ -583,6 +598,17 @@ def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
                 if left is not None and right is not None:
                     value = right if right.type != "assignment" else None
                     scan.target(left, "assign", value)
+                    if left.type == "subscript" and current is child:
+                        root = left.child_by_field_name("value")
+                        if root is not None and root.type == "identifier":
+                            scan.fills.append(scan._text(root))
+                    elif (
+                        current is child
+                        and left.type == "identifier"
+                        and right.type == "dictionary"
+                        and right.named_child_count == 0
+                    ):
+                        scan.empties.append(scan._text(left))
                 elif left is not None and left.type != "identifier":
                     scan.expr(left)
                 current = right

@@ -57,6 +57,18 @@ class StatementNode:
     defs: list[tuple[str, bool, str]] = field(default_factory=list)  # (var, kills, how)
     uses: list[str] = field(default_factory=list)
     roots: list[str] = field(default_factory=list)  # reads that only name a changed object
+    # names whose object the statement changes whenever it completes (`xs.append(v)` on a
+    # list): reaching definitions ends the reach of their earlier definitions here
+    changes: tuple[str, ...] = ()
+    # names bound to a new empty dict here (`d = {}`), and names whose dict a store here
+    # fills (`d[k] = v`): a store into a dict only these reach always adds a key
+    empties: tuple[str, ...] = ()
+    fills: tuple[str, ...] = ()
+    # `exc` targets reached when the statement itself raises (it did not complete: a
+    # definition made only at its end did not happen) and those reached when an exception
+    # passes on after it completed (the end of a finally, a with's exit); one target may be both
+    raises_to: tuple[int, ...] = ()
+    passes_on: tuple[int, ...] = ()
     succ: list[int] = field(default_factory=list)
     exc: list[int] = field(default_factory=list)
     condition: bool = False  # a branch whose outcome decides what runs (if, while, for, case…)
@@ -154,6 +166,7 @@ class _Builder:
         for ctx in reversed(self.ctx):
             if isinstance(ctx, _HandlerCtx):
                 self.nodes[index].exc.append(ctx.dispatch)
+                self.nodes[index].raises_to = (ctx.dispatch,)
                 break
             if isinstance(ctx, _FinallyCtx):
                 ctx.pending.append(([index], "raise", None, True))
@@ -162,9 +175,12 @@ class _Builder:
 
     def link(self, sources: list[int], target: int, exceptional: bool = False) -> None:
         for source in sources:
-            edges = self.nodes[source].exc if exceptional else self.nodes[source].succ
+            node = self.nodes[source]
+            edges = node.exc if exceptional else node.succ
             if target not in edges:
                 edges.append(target)
+            if exceptional and target not in node.passes_on:
+                node.passes_on += (target,)
 
     def route(
         self,
@@ -206,6 +222,8 @@ class _Builder:
             scan.roots,
             scan.yields,
         )
+        if scan.empties or scan.fills:
+            node.empties, node.fills = tuple(scan.empties), tuple(scan.fills)
         if scan.calls:
             self.calls.append((index, scan.calls))
         if scan.passes:

@@ -134,9 +134,9 @@ def test_lambda_and_comprehension_variables_are_not_locals_of_the_function() -> 
 def test_mutations_define_the_container_without_killing_it() -> None:
     facts = function(
         """\
-        def f(v, k):
-            xs = []
-            d = {}
+        def f(v, k, d):
+            xs = make()
+            d = {**d}
             obj = make()
             xs.append(v)
             d[k] = v
@@ -155,7 +155,34 @@ def test_mutations_define_the_container_without_killing_it() -> None:
         ("obj", 7, "mutation"),
         ("d", 9, "mutation"),
     }
-    assert facts.lines_that_may_write("xs") == {2, 5}  # xs.count is known to be pure
+    assert facts.lines_that_may_write("xs") == {2, 5}  # `count` is a read by its name alone
+
+
+def test_a_mutation_that_always_changes_the_object_ends_the_earlier_reach() -> None:
+    """`append` on a list and a store into a dict that is empty there always change the
+    object: the earlier contents reach the later reads only through that line, which reads
+    them (a mutation edge), as the last write of the value a run shows."""
+    facts = function(
+        """\
+        def f(v, k, ys: list):
+            xs = []
+            d = {}
+            xs.append(v)
+            d[k] = v
+            d[v] = k
+            ys.append(v)
+            xs.sort()
+            if v:
+                xs.pop()
+            return xs, d, ys
+        """
+    )
+    assert facts.reaching_definitions(11, "xs") == {4, 8, 10}  # sort may leave it as it was
+    assert facts.reaching_definitions(8, "xs") == {4}
+    assert facts.data_kind("xs", 2, 4) == "mutation"
+    assert facts.reaching_definitions(5, "d") == {3}
+    assert facts.reaching_definitions(11, "d") == {5, 6}  # d is not empty at line 6
+    assert facts.reaching_definitions(11, "ys") == {1, 7}  # an annotation may be a subclass
 
 
 def test_assignment_kills_and_branches_merge() -> None:
@@ -201,13 +228,37 @@ def test_definitions_in_try_reach_the_handler_even_when_a_later_statement_raises
             try:
                 x = 1
                 x = int(s)
+                check(x)
             except ValueError:
                 return x
             return x
         """
     )
-    assert facts.reaching_definitions(7, "x") == {2, 4, 5}
-    assert facts.reaching_definitions(8, "x") == {5}
+    assert facts.reaching_definitions(8, "x") == {2, 4, 5}
+    assert facts.reaching_definitions(9, "x") == {5}
+
+
+def test_an_assignment_that_raises_has_not_assigned() -> None:
+    """`x = int(s)` binds x only after int() returned: the handler sees the x from before,
+    unless a store can fail after a binding (`y = d[s] = …`) or the statement also changes
+    an object."""
+    source = """\
+        def f(s):
+            x = 0
+            try:
+                x = int(s)
+            except ValueError:
+                return x
+
+        def g(s, d):
+            y = 0
+            try:
+                y = d[s] = int(s)
+            except ValueError:
+                return y
+        """
+    assert function(source).reaching_definitions(6, "x") == {2}
+    assert function(source, "g").reaching_definitions(13, "y") == {9, 11}
 
 
 def test_global_and_nonlocal_names_are_still_written_here() -> None:

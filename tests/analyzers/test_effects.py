@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from neurodebug.analyzers.document import analyze_source
-from neurodebug.analyzers.effects import METHOD_EFFECTS
+from neurodebug.analyzers.effects import ALWAYS_CHANGES, METHOD_EFFECTS
 
 SAMPLES: dict[str, Callable[[], Any]] = {
     "list": lambda: [3, 1, 2],
@@ -178,6 +178,68 @@ CASES = [
 def test_the_table_agrees_with_cpython(kind: str, method: str, writes: bool) -> None:
     before, after = _call(kind, method)
     assert (before != after) is writes, f"{kind}.{method}: {before!r} -> {after!r}"
+
+
+RECEIVERS: dict[str, Callable[[], list[Any]]] = {
+    "list": lambda: [[], [1], [1, 1], [None, 1, "a"]],
+    "bytearray": lambda: [bytearray(), bytearray(b"a"), bytearray(b"aa")],
+    "set": lambda: [set(), {1}, {1, 2}],
+    "dict": lambda: [{}, {1: 1}, {1: 1, 2: 2}],
+    "Counter": lambda: [collections.Counter(), collections.Counter("aab")],
+    "defaultdict": lambda: [collections.defaultdict(int), collections.defaultdict(int, {1: 1})],
+    "OrderedDict": lambda: [collections.OrderedDict(), collections.OrderedDict({1: 1, 2: 2})],
+    "deque": lambda: [collections.deque(), collections.deque([1, 1]), collections.deque([1], 1)],
+}
+"""Empty, one-element, repeated and mixed receivers: where a change is easiest to miss."""
+
+CERTAIN_ARGUMENTS: list[tuple[Any, ...]] = [(), (1,), ([],), (0, 1), (-1, 1), (97,), (0, 97)]
+
+
+def _returns_and_keeps(receiver: Any, method: str, arguments: tuple[Any, ...]) -> bool:
+    """Whether the call returns normally and leaves `repr(receiver)` (what the soundness
+    test's tracer compares) as it was."""
+    before = repr(receiver)
+    try:
+        getattr(receiver, method)(*arguments)
+    except (IndexError, KeyError, ValueError, TypeError):
+        return False
+    return repr(receiver) == before
+
+
+CERTAIN = [(kind, method) for kind, methods in ALWAYS_CHANGES.items() for method in sorted(methods)]
+
+
+@pytest.mark.parametrize(("kind", "method"), CERTAIN, ids=[f"{k}.{m}" for k, m in CERTAIN])
+def test_a_certain_change_changes_every_receiver_it_returns_on(kind: str, method: str) -> None:
+    """`ALWAYS_CHANGES` ends the reach of earlier definitions: no call of it may return and
+    leave the object as it was, whatever the receiver and the arguments."""
+    calls = 0
+    for arguments in CERTAIN_ARGUMENTS:
+        for receiver in RECEIVERS[kind]():
+            assert not _returns_and_keeps(receiver, method, arguments), (kind, method, arguments)
+            calls += 1
+    assert calls > 10
+
+
+LEFT_AS_IT_WAS = [
+    (lambda: [1, 2], "sort", ()),
+    (lambda: [1, 2], "extend", ([],)),
+    (lambda: {1}, "add", (1,)),
+    (lambda: {1: 1}, "setdefault", (1, 2)),
+    (lambda: {1: 1}, "pop", (2, None)),
+    (lambda: collections.deque([1], 1), "append", (1,)),
+    (lambda: collections.deque([1], 1), "appendleft", (1,)),
+    (lambda: [], "clear", ()),
+]
+
+
+@pytest.mark.parametrize(("make", "method", "arguments"), LEFT_AS_IT_WAS)
+def test_the_writes_left_out_of_the_certain_table_can_change_nothing(
+    make: Callable[[], Any], method: str, arguments: tuple[Any, ...]
+) -> None:
+    receiver = make()
+    assert method not in ALWAYS_CHANGES[type(receiver).__name__]
+    assert _returns_and_keeps(receiver, method, arguments)
 
 
 def _edges(source: str, name: str = "f") -> set[tuple[str, int, int]]:

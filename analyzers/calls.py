@@ -21,14 +21,14 @@ call: it may change every object passed to it) where the text does not settle it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import tree_sitter
 
 from .definitions import decorators
-from .effects import ReceiverFacts
+from .effects import CallContext, ReceiverFacts
 
 
 class _Node(Protocol):
@@ -51,17 +51,23 @@ class StatementGraph(Protocol):
     def sites(self) -> list[CallSite]: ...
 
 
-class FunctionFacts(Protocol):
-    """What resolution reads of a function (`facts.FunctionFacts`)."""
+Graph = TypeVar("Graph", bound=StatementGraph)
 
-    @property
-    def kind(self) -> str: ...
-    @property
-    def qualname(self) -> str: ...
-    @property
-    def node(self) -> tree_sitter.Node: ...
-    @property
-    def raw_graph(self) -> StatementGraph: ...
+
+@dataclass(slots=True)
+class Scope(Generic[Graph]):
+    """One scope of the module (its body, a def or a class) as calls see it, and its
+    statement graph once lowered. `ModuleCalls` owns these; nothing here points back at the
+    `facts.FunctionFacts` objects or at `ModuleCalls`, so a module's facts hold no reference
+    cycle and are freed as soon as the last of them is dropped (a cycle would leave every
+    graph of the module to the garbage collector, which cost a third of the analysis time)."""
+
+    kind: str  # "module", "function" or "class"
+    qualname: str
+    node: tree_sitter.Node
+    first_line: int  # 0 for the module body, else the `def`/`class` line
+    end_line: int
+    raw: Graph | None = None
 
 
 _TRANSPARENT_DECORATORS = frozenset(
@@ -93,7 +99,8 @@ class Summary:
 class Callee:
     """The functions a call may reach (several where a name is defined more than once)."""
 
-    functions: tuple[FunctionFacts, ...]
+    functions: tuple[int, ...]
+    """Indices of the callees among the module's scopes (`ModuleCalls.scopes`)."""
     bound: bool
     """The first parameter is not among the call's arguments: the receiver (`self.m(x)`) or
     the new object (`C(x)`); slot -1 stands for the receiver."""
@@ -116,22 +123,44 @@ class _Layout:
     double_star: str | None
 
 
-class ModuleCalls:
-    """The module's functions by qualified name, their summaries, and how a call resolves."""
+class ModuleCalls(Generic[Graph]):
+    """The module's scopes by qualified name, their statement graphs and summaries, and how a
+    call resolves. A scope is named by its index in `scopes`."""
 
-    def __init__(self, functions: Iterable[FunctionFacts]) -> None:
-        self._by_qualname: dict[str, list[FunctionFacts]] = {}
-        for function in functions:
-            if function.kind != "module":
-                self._by_qualname.setdefault(function.qualname, []).append(function)
+    def __init__(
+        self,
+        scopes: Iterable[Scope[Graph]],
+        lower: Callable[[Scope[Graph], CallContext], Graph],
+        modules: frozenset[str] = frozenset(),
+        imported: Mapping[str, str] | None = None,
+    ) -> None:
+        self.scopes = list(scopes)
+        self._lower = lower
+        self._modules = modules
+        self._imported: Mapping[str, str] = imported or {}
+        self._by_qualname: dict[str, list[int]] = {}
+        for index, scope in enumerate(self.scopes):
+            if scope.kind != "module":
+                self._by_qualname.setdefault(scope.qualname, []).append(index)
         self._names = {qualname.rsplit(".", 1)[-1] for qualname in self._by_qualname}
         self._summaries: dict[int, Summary] = {}
         self._layouts: dict[int, _Layout] = {}
 
+    def raw_graph(self, index: int) -> Graph:
+        """Scope `index`'s statement graph before its calls of own functions are decided,
+        lowered on first use by `lower` (`extract.build_statement_graph`, which imports this
+        module); `apply` completes it in place."""
+        scope = self.scopes[index]
+        if scope.raw is None:
+            context = CallContext(self._modules, self._imported, self.resolver(index))
+            scope.raw = self._lower(scope, context)
+        return scope.raw
+
     # -- resolution (syntactic: used while a function's graph is built) ---------------------
-    def resolver(self, function: FunctionFacts) -> Callable[[str, str], Callee | None]:
-        """How calls made in `function`'s body resolve: (receiver, callee) → Callee or None,
-        with `Scan.passes`' receiver convention ("" for a bare name)."""
+    def resolver(self, index: int) -> Callable[[str, str], Callee | None]:
+        """How calls made in scope `index`'s body resolve: (receiver, callee) → Callee or
+        None, with `Scan.passes`' receiver convention ("" for a bare name)."""
+        function = self.scopes[index]
         known: dict[tuple[str, str], Callee | None] = {}
         where: list[tuple[list[str], str | None, str | None]] = []  # computed on first need
 
@@ -142,7 +171,7 @@ class ModuleCalls:
             if key not in known:
                 if not where:
                     owner = self._owning_class(function)
-                    first = self._layout(function).positional[:1] if owner else ()
+                    first = self._layout(index).positional[:1] if owner else ()
                     where.append((self._enclosing_scopes(function), owner, "".join(first)))
                 known[key] = self._resolve(receiver, callee, *where[0])
             return known[key]
@@ -159,24 +188,29 @@ class ModuleCalls:
                     return self._callee(found)
             return None
         if owner is not None and receiver == first:
+            known = self.scopes
             methods = [
-                f for f in self._by_qualname.get(f"{owner}.{callee}", []) if f.kind == "function"
+                f
+                for f in self._by_qualname.get(f"{owner}.{callee}", [])
+                if known[f].kind == "function"
             ]
-            if methods and all(_usable(f) for f in methods):
-                bound = not any("staticmethod" in _decorators(f.node) for f in methods)
+            if methods and all(_usable(known[f]) for f in methods):
+                bound = not any("staticmethod" in _decorators(known[f].node) for f in methods)
                 return Callee(tuple(methods), bound)
         return None
 
-    def _callee(self, found: list[FunctionFacts]) -> Callee | None:
-        if all(f.kind == "function" for f in found):
-            return Callee(tuple(found), False) if all(_usable(f) for f in found) else None
-        if len(found) != 1 or not _usable(found[0]):
+    def _callee(self, found: list[int]) -> Callee | None:
+        scopes = self.scopes
+        if all(scopes[f].kind == "function" for f in found):
+            usable = all(_usable(scopes[f]) for f in found)
+            return Callee(tuple(found), False) if usable else None
+        if len(found) != 1 or not _usable(scopes[found[0]]):
             return None
-        cls = found[0]
+        cls = scopes[found[0]]
         init = [
             f
             for f in self._by_qualname.get(f"{cls.qualname}.__init__", [])
-            if f.kind == "function" and _usable(f)
+            if scopes[f].kind == "function" and _usable(scopes[f])
         ]
         if init:
             return Callee(tuple(init), True)
@@ -184,7 +218,7 @@ class ModuleCalls:
             return Callee((), True)  # the default constructor stores nothing it is given
         return None
 
-    def _enclosing_scopes(self, function: FunctionFacts) -> list[str]:
+    def _enclosing_scopes(self, function: Scope[Graph]) -> list[str]:
         """Qualnames of the function scopes a bare name is looked up in, innermost first;
         "" is the module. Class bodies are skipped, as Python skips them."""
         scopes: list[str] = []
@@ -200,15 +234,15 @@ class ModuleCalls:
         return scopes
 
     def _is_function(self, qualname: str) -> bool:
-        return any(f.kind == "function" for f in self._by_qualname.get(qualname, []))
+        return any(self.scopes[f].kind == "function" for f in self._by_qualname.get(qualname, []))
 
-    def _owning_class(self, function: FunctionFacts) -> str | None:
+    def _owning_class(self, function: Scope[Graph]) -> str | None:
         if function.kind != "function" or "." not in function.qualname:
             return None
         parent = function.qualname.rsplit(".", 1)[0]
         if parent.endswith(".<locals>"):
             return None
-        classes = [f for f in self._by_qualname.get(parent, []) if f.kind == "class"]
+        classes = [f for f in self._by_qualname.get(parent, []) if self.scopes[f].kind == "class"]
         return parent if classes else None
 
     # -- summaries ----------------------------------------------------------------------------
@@ -232,9 +266,7 @@ class ModuleCalls:
         for index, name, how in additions:
             graph.nodes[index].defs.append((name, False, how))
 
-    def _changed_with(
-        self, site: CallSite, summary_of: Callable[[FunctionFacts], Summary]
-    ) -> set[str]:
+    def _changed_with(self, site: CallSite, summary_of: Callable[[int], Summary]) -> set[str]:
         """Names of the calling scope a call may change: the arguments its callees change,
         and the callees' free names."""
         names: set[str] = set()
@@ -249,36 +281,36 @@ class ModuleCalls:
                     names.add(name)
         return names
 
-    def _summary_of(self, function: FunctionFacts) -> Summary:
-        known = self._summaries.get(id(function))
+    def _summary_of(self, function: int) -> Summary:
+        known = self._summaries.get(function)
         if known is not None:
             return known
         # every function reachable from here, then iterate to the least fixed point
-        order: list[FunctionFacts] = []
+        order: list[int] = []
         seen: set[int] = set()
         stack = [function]
         while stack:
             current = stack.pop()
-            if id(current) in seen or id(current) in self._summaries:
+            if current in seen or current in self._summaries:
                 continue
-            seen.add(id(current))
+            seen.add(current)
             order.append(current)
-            for site in current.raw_graph.sites:
+            for site in self.raw_graph(current).sites:
                 stack.extend(site.callee.functions)
-        local_names = {id(f): _local_names(f.raw_graph) for f in order}
-        working = {id(f): _direct_summary(f.raw_graph, local_names[id(f)]) for f in order}
+        local_names = {f: _local_names(self.raw_graph(f)) for f in order}
+        working = {f: _direct_summary(self.raw_graph(f), local_names[f]) for f in order}
 
-        def current_summary(callee: FunctionFacts) -> Summary:
-            return self._summaries.get(id(callee)) or working[id(callee)]
+        def current_summary(callee: int) -> Summary:
+            return self._summaries.get(callee) or working[callee]
 
         changed = True
         while changed:
             changed = False
             for current in order:
-                graph = current.raw_graph
-                before = working[id(current)]
+                graph = self.raw_graph(current)
+                before = working[current]
                 grown_changed, grown_free = set(before.changed), set(before.free)
-                local = local_names[id(current)]
+                local = local_names[current]
                 receivers = graph.receivers
                 for site in graph.sites:
                     direct = self._changed_with(site, current_summary)
@@ -286,17 +318,18 @@ class ModuleCalls:
                         _credit(name, graph, local, grown_changed, grown_free)
                 after = Summary(frozenset(grown_changed), frozenset(grown_free))
                 if after != before:
-                    working[id(current)] = after
+                    working[current] = after
                     changed = True
         for current in order:
-            self._summaries[id(current)] = working[id(current)]
-        return self._summaries[id(function)]
+            self._summaries[current] = working[current]
+        return self._summaries[function]
 
-    def _layout(self, function: FunctionFacts) -> _Layout:
-        layout = self._layouts.get(id(function))
+    def _layout(self, function: int) -> _Layout:
+        layout = self._layouts.get(function)
         if layout is None:
-            layout = _parameter_layout(function.node.child_by_field_name("parameters"))
-            self._layouts[id(function)] = layout
+            node = self.scopes[function].node
+            layout = _parameter_layout(node.child_by_field_name("parameters"))
+            self._layouts[function] = layout
         return layout
 
 
@@ -390,5 +423,5 @@ def _decorators(node: tree_sitter.Node) -> list[str]:
     return [text.split("(", 1)[0].rsplit(".", 1)[-1].strip() for text in decorators(node)]
 
 
-def _usable(function: FunctionFacts) -> bool:
+def _usable(function: Scope[Graph]) -> bool:
     return all(name in _TRANSPARENT_DECORATORS for name in _decorators(function.node))

@@ -133,16 +133,6 @@ def reaching_definitions(
                 preds[nxt].remove(loop.header)
                 rounds.setdefault(nxt, []).append(loop.header)
 
-    def after_a_round(header: int) -> int:
-        """What `header` passes on when it leaves its loop (an inner such loop's header among
-        its predecessors passes on its own round's)."""
-        again = 0
-        for pred in back[header]:
-            again |= (
-                after_a_round(pred) if header in rounds and pred in rounds[header] else out[pred]
-            )
-        return (again & keep[header]) | gen[header]
-
     reach_in = [0] * count
     out = [0] * count
 
@@ -157,7 +147,7 @@ def reaching_definitions(
                 for pred in preds[index]:
                     incoming |= out[pred]
                 for header in rounds.get(index, ()):
-                    incoming |= after_a_round(header)
+                    incoming |= _after_a_round(header, back, rounds, out, keep, gen)
                 for pred in raising_preds[index]:
                     incoming |= reach_in[pred] | gen_raising[pred]
                 if incoming != reach_in[index]:
@@ -189,6 +179,25 @@ def reaching_definitions(
         out[:] = [0] * count
         solve()
     return defs, reach_in, var_mask, node_defs
+
+
+def _after_a_round(
+    header: int,
+    back: dict[int, list[int]],
+    rounds: dict[int, list[int]],
+    out: list[int],
+    keep: list[int],
+    gen: list[int],
+) -> int:
+    """What `header` passes on when it leaves its loop (an inner such loop's header among its
+    predecessors passes on its own round's). A module function, not a closure: a closure that
+    calls itself is a reference cycle, which would keep the analysis's lists alive until the
+    garbage collector ran."""
+    again = 0
+    for pred in back[header]:
+        inner = header in rounds and pred in rounds[header]
+        again |= _after_a_round(pred, back, rounds, out, keep, gen) if inner else out[pred]
+    return (again & keep[header]) | gen[header]
 
 
 def bits(mask: int) -> list[int]:

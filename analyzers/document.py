@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import tree_sitter
 
-from .calls import ModuleCalls
+from .calls import ModuleCalls, Scope
+from .effects import CallContext
+from .extract import StatementGraph, build_statement_graph
 from .facts import FunctionFacts
 from .parsing import SyntaxProblem, new_parser, syntax_errors
 from .scopes import Binding, NameIndex, Occurrence, build_name_index
@@ -311,12 +314,26 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
                 imported.update(_imported_names(child))
     found[1:] = sorted(found[1:], key=lambda f: (f.def_line, f.node.start_byte))
     frozen = frozenset(modules)
-    calls = ModuleCalls(found)
-    for function in found:
+    scopes: list[Scope[StatementGraph]] = [
+        Scope(f.kind, f.qualname, f.node, f.def_line if f.kind != "module" else 0, f.end_line)
+        for f in found
+    ]
+    calls = ModuleCalls(scopes, _lowering(source), frozen, imported)
+    for index, function in enumerate(found):
         function.modules = frozen
         function.imported = imported
         function.calls = calls
+        function.index = index
     return found
+
+
+def _lowering(source: bytes) -> Callable[[Scope[StatementGraph], CallContext], StatementGraph]:
+    """How `ModuleCalls` lowers a scope of this module (`source` may be b"": node text)."""
+
+    def lower(scope: Scope[StatementGraph], context: CallContext) -> StatementGraph:
+        return build_statement_graph(scope.node, scope.first_line, scope.end_line, source, context)
+
+    return lower
 
 
 def _imported_modules(statement: tree_sitter.Node) -> list[str]:

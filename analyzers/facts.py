@@ -128,8 +128,10 @@ class FunctionFacts:
     modules: frozenset[str] = field(default=frozenset(), repr=False)
     # names bound by `from m import n [as k]`: k → "m.n" (the effect tables know some)
     imported: Mapping[str, str] = field(default_factory=dict, repr=False)
-    # the module's own functions: calls of them are decided by their summaries
-    calls: ModuleCalls | None = field(default=None, repr=False)
+    # the module's scopes, this one at `index`: calls of own functions are decided by their
+    # summaries, and the statement graph lives there (`calls.Scope`)
+    calls: ModuleCalls[StatementGraph] | None = field(default=None, repr=False)
+    index: int = field(default=0, repr=False)
     _raw: StatementGraph | None = field(default=None, repr=False)
     _graph: StatementGraph | None = field(default=None, repr=False)
     _analysis: Analysis | None = field(default=None, repr=False)
@@ -141,10 +143,14 @@ class FunctionFacts:
         """The statement graph before calls of the module's own functions are decided (what
         this function's summary is computed from; `graph` is the same object, completed)."""
         if self._raw is None:
-            first = self.def_line if self.kind != "module" else 0
-            own = self.calls.resolver(self) if self.calls is not None else None
-            context = CallContext(self.modules, self.imported, own)
-            self._raw = build_statement_graph(self.node, first, self.end_line, self.source, context)
+            if self.calls is not None:
+                self._raw = self.calls.raw_graph(self.index)
+            else:
+                first = self.def_line if self.kind != "module" else 0
+                context = CallContext(self.modules, self.imported)
+                self._raw = build_statement_graph(
+                    self.node, first, self.end_line, self.source, context
+                )
         return self._raw
 
     @property

@@ -4,7 +4,9 @@ Each case is checked by the definitions the caller gets at the call's line."""
 
 from __future__ import annotations
 
+import gc
 import textwrap
+import weakref
 
 from neurodebug.analyzers.document import analyze_source
 
@@ -353,3 +355,51 @@ def test_every_lambda_a_name_may_hold_counts() -> None:
         return seen
     """
     assert ("seen", 7) in changes(source, "g")
+
+
+CYCLE_FREE = """\
+def walk(tree, seen):
+    if tree in seen:
+        return 0
+    seen.add(tree)
+    total = 0
+    for child in tree.children:
+        total += walk(child, seen)
+    return total + count(tree)
+
+
+def count(tree):
+    n = 0
+    for i in range(3):
+        n += i
+    return n
+
+
+class Box:
+    def __init__(self, items):
+        self.items = items
+
+    def grow(self, item):
+        self.items.append(item)
+        return walk(self, set())
+"""
+
+
+def test_a_modules_facts_are_freed_by_reference_counting_alone() -> None:
+    """The module's scopes, graphs and summaries hold no reference back to the facts or to
+    `ModuleCalls` (nor does the dataflow leave a self-calling closure behind): when the last
+    facts object goes, everything goes at once, without waiting for the garbage collector,
+    which otherwise spent a third of the analysis time on them."""
+    gc.collect()
+    gc.disable()
+    try:
+        facts = analyze_source(CYCLE_FREE.encode())
+        for function in facts.functions:
+            function.compute_all()
+        walk = facts.functions_named("walk")[0]
+        assert walk.calls is not None and walk.graph.sites  # calls were resolved
+        held = [weakref.ref(walk), weakref.ref(walk.calls), weakref.ref(facts)]
+        del facts, function, walk
+        assert [ref() for ref in held] == [None, None, None]
+    finally:
+        gc.enable()

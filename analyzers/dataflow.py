@@ -112,6 +112,10 @@ def reaching_definitions(
     raising_preds: list[list[int]] = [[] for _ in range(count)]
     for index in order:
         node = nodes[index]
+        if not node.raises_to:
+            for nxt in successors[index]:
+                preds[nxt].append(index)
+            continue
         for nxt in successors[index]:
             if nxt in node.raises_to:
                 raising_preds[nxt].append(index)
@@ -136,23 +140,32 @@ def reaching_definitions(
     reach_in = [0] * count
     out = [0] * count
 
+    # per node in visiting order: its predecessors, the loops it leaves after a round, its
+    # raising predecessors and whether it raises itself (its reach_in then feeds others)
+    plan = [
+        (index, preds[index], rounds.get(index), raising_preds[index], bool(nodes[index].raises_to))
+        for index in order
+    ]
+
     def solve() -> None:
         # without loops the graph is acyclic and one pass in reverse postorder is the fixpoint
         changed = True
         cyclic = bool(graph.loops)
         while changed:
             changed = False
-            for index in order:
+            for index, from_preds, after_rounds, from_raising, raises in plan:
                 incoming = 0
-                for pred in preds[index]:
+                for pred in from_preds:
                     incoming |= out[pred]
-                for header in rounds.get(index, ()):
-                    incoming |= _after_a_round(header, back, rounds, out, keep, gen)
-                for pred in raising_preds[index]:
-                    incoming |= reach_in[pred] | gen_raising[pred]
-                if incoming != reach_in[index]:
-                    reach_in[index] = incoming
+                if after_rounds:
+                    for header in after_rounds:
+                        incoming |= _after_a_round(header, back, rounds, out, keep, gen)
+                if from_raising:
+                    for pred in from_raising:
+                        incoming |= reach_in[pred] | gen_raising[pred]
+                if raises and incoming != reach_in[index]:
                     changed = cyclic
+                reach_in[index] = incoming
                 new_out = (incoming & keep[index]) | gen[index]
                 if new_out != out[index]:
                     out[index] = new_out

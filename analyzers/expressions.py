@@ -584,11 +584,25 @@ def catches_everything(clause: tree_sitter.Node) -> bool:
     return value.type == "identifier" and text_of(value) == "BaseException"
 
 
+def _share_chain(scan: Scan, chain: list[tree_sitter.Node]) -> None:
+    """`a = b = v` and `self.root = root = v` bind one object to every target: each name
+    target holds what the others hold (`effects` links them as may-aliases, so a change
+    through `root` is a change of `self`)."""
+    for target in chain:
+        if target.type != "identifier":
+            continue
+        name = scan._text(target)
+        for other in chain:
+            if other is not target and other.type in ("identifier", "attribute", "subscript"):
+                scan.assigned.append((name, other))
+
+
 def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
     for child in stmt.named_children:
         kind = child.type
         if kind == "assignment":
             current: tree_sitter.Node | None = child
+            chain: list[tree_sitter.Node] = []
             while current is not None and current.type == "assignment":
                 left = current.child_by_field_name("left")
                 annotation = current.child_by_field_name("type")
@@ -598,6 +612,7 @@ def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
                 if left is not None and right is not None:
                     value = right if right.type != "assignment" else None
                     scan.target(left, "assign", value)
+                    chain.append(left)
                     if left.type == "subscript" and current is child:
                         root = left.child_by_field_name("value")
                         if root is not None and root.type == "identifier":
@@ -614,6 +629,8 @@ def scan_expression_statement(stmt: tree_sitter.Node, scan: Scan) -> None:
                 current = right
             if current is not None:
                 scan.expr(current)
+            if len(chain) > 1:
+                _share_chain(scan, chain)
         elif kind == "augmented_assignment":
             left = child.child_by_field_name("left")
             right = child.child_by_field_name("right")

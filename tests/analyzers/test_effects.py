@@ -288,6 +288,24 @@ def test_writes_through_another_name_reach_the_reads_of_each_name() -> None:
     assert function.data_kind("cols", 2, 6) == "value"
 
 
+CHAINED = """class Ring:
+    def __init__(self, make):
+        self.root = root = make()
+        root.prev = root.next = root
+        first = last = []
+        last.append(1)
+        return self, first
+"""
+
+
+def test_a_chained_assignment_binds_one_object_to_every_target() -> None:
+    """Found on cachetools' TTLCache: `self.__root = root = Link()` and then a change through
+    `root` changed what `self` holds, and the edge was missing."""
+    edges = _edges(CHAINED, "__init__")
+    assert ("self", 4, 7) in edges  # root.prev = … changes self.root's object
+    assert ("first", 6, 7) in edges  # last.append changes the list first holds too
+
+
 def test_a_store_is_a_mutation_edge_not_a_value_read() -> None:
     source = "def f(keys):\n    d = {}\n    for k in keys:\n        d[k] = len(d)\n    return d\n"
     function = analyze_source(source.encode()).functions_named("f")[0]

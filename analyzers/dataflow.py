@@ -101,10 +101,12 @@ def reaching_definitions(
             site = defs[bit]
             if site.kills:
                 kill |= var_mask[site.var]
-        for var in node.changes:
-            kill |= var_mask[var]
+        if not node.raises_into_finally:
+            for var in node.changes:
+                kill |= var_mask[var]
         keep[index] = ~kill
-        if node.raises_to and any(how not in STORED_LAST for _, _, how in node.defs):
+        raises = node.raises_to or node.raises_into_finally
+        if raises and any(how not in STORED_LAST for _, _, how in node.defs):
             gen_raising[index] = gen[index]
     successors = executable or [node.edges for node in nodes]
     order = reverse_postorder(successors, ENTRY)
@@ -112,6 +114,11 @@ def reaching_definitions(
     raising_preds: list[list[int]] = [[] for _ in range(count)]
     for index in order:
         node = nodes[index]
+        if node.raises_into_finally:
+            # the statement may not have finished: the finally body or the with's exit also
+            # sees what reached it (a path that completed passes on its out-set as well)
+            for nxt in node.exc:
+                raising_preds[nxt].append(index)
         if not node.raises_to:
             for nxt in successors[index]:
                 preds[nxt].append(index)
@@ -143,7 +150,13 @@ def reaching_definitions(
     # per node in visiting order: its predecessors, the loops it leaves after a round, its
     # raising predecessors and whether it raises itself (its reach_in then feeds others)
     plan = [
-        (index, preds[index], rounds.get(index), raising_preds[index], bool(nodes[index].raises_to))
+        (
+            index,
+            preds[index],
+            rounds.get(index),
+            raising_preds[index],
+            bool(nodes[index].raises_to or nodes[index].raises_into_finally),
+        )
         for index in order
     ]
 
@@ -172,7 +185,12 @@ def reaching_definitions(
                     changed = cyclic
 
     solve()
-    filling = [(index, var) for index, node in enumerate(nodes) for var in node.fills]
+    filling = [
+        (index, var)
+        for index, node in enumerate(nodes)
+        if not node.raises_into_finally
+        for var in node.fills
+    ]
     while filling:
         # `d[k] = v` where every definition of `d` reaching it is `d = {}`: the store adds a
         # key, so it ends their reach like an assignment; kills only shrink the sets, so

@@ -95,19 +95,15 @@ against CPython in tests/analyzers/test_effects.py."""
 
 ALWAYS_CHANGES: dict[str, frozenset[str]] = {
     "list": _words("append insert pop remove"),
-    "bytearray": _words("append insert pop remove"),
     "set": _words("pop remove"),
     "dict": _words("popitem"),
-    "Counter": _words("popitem"),
-    "defaultdict": _words("popitem"),
-    "OrderedDict": _words("popitem"),
-    "deque": _words("pop popleft remove"),
 }
 """type → the writes that change the receiver every time they return (an element more or
 fewer): after `xs.append(v)` the earlier contents of `xs` are read only through that
-statement, so it ends their reach. Not `extend` (of nothing), `add` (of a member), `sort` (of a
-sorted list), nor a deque's `append` (one with `maxlen` may drop an equal element). Checked
-against CPython in tests/analyzers/test_effects.py."""
+statement, so it ends their reach. Only for names bound to literal displays
+(`ReceiverFacts.displayed`), whose type is certain. Not `extend` (of nothing), `add` (of a
+member), `sort` (of a sorted list), `setdefault` (of a present key). Checked against CPython in
+tests/analyzers/test_effects.py."""
 
 _CONSTRUCTORS = {
     "list": "list",
@@ -274,8 +270,10 @@ class ReceiverFacts:
     """Name bound to an element of others (`for row in rows`, `for k, v in d.items()`) → the
     names holding it, transitively: a change of the element is a change of each of them."""
 
-    annotated: frozenset[str] = frozenset()
-    """Parameters whose type is only their annotation (a subclass may be passed)."""
+    displayed: frozenset[str] = frozenset()
+    """Names every binding of which is a literal display or comprehension (`[]`, `{k: v}`,
+    `[x for …]`): their type is certain, where an annotation, a constructor's name
+    (`client.list()` ends in `list`) or an import could name a lookalike."""
 
     def changes_receiver(self, receiver: str, method: str, pure_by_name: bool) -> bool:
         """Whether `receiver.method(...)` may change `receiver`'s object."""
@@ -285,13 +283,13 @@ class ReceiverFacts:
         return method not in METHOD_EFFECTS[kind][0]
 
     def always_changes(self, receiver: str, method: str) -> bool:
-        """Whether `receiver.method(...)` changes `receiver`'s object whenever it returns: its
-        type is known from the values the scope binds it to, and the method is one of
-        `ALWAYS_CHANGES`."""
+        """Whether `receiver.method(...)` changes `receiver`'s object whenever it returns: the
+        scope binds it only to literal displays of one type (`displayed`), and the method is
+        one of `ALWAYS_CHANGES` for that type."""
         kind = self.types.get(receiver)
         return (
             kind is not None
-            and receiver not in self.annotated
+            and receiver in self.displayed
             and method in ALWAYS_CHANGES.get(kind, ())
         )
 
@@ -320,7 +318,6 @@ def receiver_facts(
         # no annotation, no `name = value`: no type, no alias
         return ReceiverFacts(containers=containers) if containers else _NOTHING_SHOWN
     kinds: dict[str, set[str | None]] = {name: {None} for name in declared}
-    annotated: set[str] = set()
     for parameter in parameters.named_children if parameters is not None else ():
         identifier = parameter.child_by_field_name("name") or (
             parameter.named_children[0] if parameter.named_children else None
@@ -328,8 +325,6 @@ def receiver_facts(
         if identifier is not None and identifier.type == "identifier":
             annotation = parameter.child_by_field_name("type")
             kinds.setdefault(text(identifier), set()).add(_annotated(annotation, text))
-            if annotation is not None:
-                annotated.add(text(identifier))
     values: dict[str, list[tree_sitter.Node]] = {}
     for name, value in assigned:
         values.setdefault(name, []).append(value)
@@ -362,7 +357,14 @@ def receiver_facts(
         only = next(iter(found)) if len(found) == 1 else None
         if only is not None:
             types[name] = only
-    return ReceiverFacts(types, _groups(links), bound_methods, containers, frozenset(annotated))
+    displayed = frozenset(
+        name
+        for name in types
+        if name in counted
+        and len(values.get(name, ())) == counted[name]
+        and all(value.type in _LITERALS for value in values[name])
+    )
+    return ReceiverFacts(types, _groups(links), bound_methods, containers, displayed)
 
 
 Passing = tuple[str, str, tuple[tuple[str, int | str], ...]]

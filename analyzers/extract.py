@@ -64,6 +64,9 @@ class StatementNode:
     # fills (`d[k] = v`): a store into a dict only these reach always adds a key
     empties: tuple[str, ...] = ()
     fills: tuple[str, ...] = ()
+    # the statement's own raise runs a `finally` body or a `with`'s exit, an edge that also
+    # carries the paths that completed: its certain changes and fills must not kill there
+    raises_into_finally: bool = False
     # `exc` targets reached when the statement itself raises (it did not complete: a
     # definition made only at its end did not happen) and those reached when an exception
     # passes on after it completed (the end of a finally, a with's exit); one target may be both
@@ -170,6 +173,7 @@ class _Builder:
                 break
             if isinstance(ctx, _FinallyCtx):
                 ctx.pending.append(([index], "raise", None, True))
+                self.nodes[index].raises_into_finally = True
                 break
         return index
 
@@ -451,6 +455,13 @@ class _Builder:
         ends = self.block(body, [head])
         self.ctx.pop()
         exit_node = self.new(line_of(stmt), line_of(stmt), "with_exit", ends)
+        raised = [entry for entry in ctx.pending if entry[1] == "raise"]
+        if raised and clause is not None and _never_suppresses(clause, self.source):
+            # the exception leaves through __exit__ and goes on: that exit (same line) leads
+            # only onward, so what the body had when it raised reaches no line after the with
+            ctx.pending = [entry for entry in ctx.pending if entry[1] != "raise"]
+            raise_exit = self.new(line_of(stmt), line_of(stmt), "with_exit", [])
+            self._drain(_FinallyCtx(raised), raise_exit, [raise_exit])
         self._drain(ctx, exit_node, [exit_node])
         return [exit_node]
 
@@ -638,6 +649,43 @@ def _identifier_query() -> tree_sitter.Query:
     return tree_sitter.Query(python_language(), "(identifier) @name")
 
 
+NEVER_SUPPRESS = frozenset(
+    {
+        "nullcontext",
+        "closing",
+        "redirect_stdout",
+        "redirect_stderr",
+        "open",
+        "TemporaryDirectory",
+        "NamedTemporaryFile",
+        "TemporaryFile",
+        "SpooledTemporaryFile",
+        "catch_warnings",
+        "localcontext",
+        "scandir",
+    }
+)
+"""Context managers (by the callee's last dotted name) whose `__exit__` never returns true:
+an exception in the body always goes on past the `with`. A manager not listed may suppress it
+(`contextlib.suppress`, a class of the program's own), and execution then carries on after
+the `with` with whatever the body had done when it raised."""
+
+
+def _never_suppresses(clause: tree_sitter.Node, source: bytes) -> bool:
+    """Every item of the with clause calls a manager of `NEVER_SUPPRESS`."""
+    for item in clause.named_children:
+        value = item.child_by_field_name("value") if item.type == "with_item" else item
+        if value is not None and value.type == "as_pattern":
+            value = value.named_children[0] if value.named_children else None
+        if value is None or value.type != "call":
+            return False
+        function = value.child_by_field_name("function")
+        name = (function.text or b"").decode() if function is not None else ""
+        if name.rsplit(".", 1)[-1] not in NEVER_SUPPRESS:
+            return False
+    return True
+
+
 def _closure_effects(builder: _Builder, params: list[str]) -> None:
     """A nested function or a lambda kept in a name changes what it closes over whenever it
     runs: when a lambda's name is called, and when either is handed to a call (which may call
@@ -720,6 +768,15 @@ def build_statement_graph(
         CallSite(i, callee, passed) for i, callee, passed in found if isinstance(callee, Callee)
     ]
     _closure_effects(builder, params)
+    certain = any(node.changes or node.fills for node in builder.nodes)
+    if certain and any(
+        b"nonlocal" in text or b"global" in text
+        for text in (nested.text or b"" for nested in builder.nested)
+    ):
+        # a nested function may rebind this scope's names (`nonlocal xs; xs = deque(maxlen=0)`)
+        # to objects that a store or an append leaves as they were: nothing here is certain
+        for node in builder.nodes:
+            node.changes, node.fills = (), ()
     if modules:
         rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
         skipped = modules - rebound

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+import pytest
 from neurodebug.analyzers.document import analyze_source
 from neurodebug.analyzers.extract import MATCH_SUBJECT
 from neurodebug.analyzers.facts import FunctionFacts, VarLine
@@ -218,6 +219,107 @@ def test_loop_carried_dependency() -> None:
     definition = next(d for d in facts.definitions if (d.var, d.line) == ("total", 4))
     assert definition.data == (VarLine("i", 3), VarLine("total", 2), VarLine("total", 4))
     assert definition.control == (VarLine("n", 3),)
+
+
+CERTAIN_BUT_NOT_HERE = """\
+from contextlib import suppress
+from collections import deque
+
+
+def in_with(a):
+    xs = [1]
+    xs = []
+    with suppress(IndexError):
+        xs.pop()
+    return xs
+
+
+def in_finally(k):
+    d = {}
+    try:
+        d[k] = 1
+    finally:
+        print(d)
+
+
+def rebound_by_closure(a):
+    xs = []
+    def reset():
+        nonlocal xs
+        xs = deque(maxlen=0)
+    if a:
+        reset()
+    xs.append(1)
+    return xs
+
+
+def looks_like_a_list(store):
+    xs = store.list()
+    xs.append(1)
+    return xs
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "edge"),
+    [
+        ("in_with", ("xs", 7, 10)),  # pop() raised on the empty list: suppress carries on
+        ("in_finally", ("d", 14, 18)),  # d[[]] raised: the finally body reads the empty dict
+        ("rebound_by_closure", ("xs", 27, 29)),  # append on deque(maxlen=0) changes nothing
+        ("looks_like_a_list", ("xs", 33, 35)),  # store.list() may return anything
+    ],
+)
+def test_a_certain_change_ends_no_reach_where_it_may_not_happen(
+    name: str, edge: tuple[str, int, int]
+) -> None:
+    """Found by review: an exception that a `with` suppresses or a `finally` runs after,
+    a nested function rebinding the name, and a type read from a method's name."""
+    facts = analyze_source(CERTAIN_BUT_NOT_HERE.encode()).functions_named(name)[0]
+    assert edge in {(e.var, e.def_line, e.use_line) for e in facts.data_edges}
+
+
+RAISING_INTO_EXITS = """\
+from contextlib import nullcontext, suppress
+
+
+def through_finally(a):
+    x = 0
+    try:
+        x = 1 // a
+    finally:
+        return x
+
+
+def suppressed(a):
+    x = 0
+    with suppress(ZeroDivisionError):
+        x = 1 // a
+    return x
+
+
+def passed_on(a):
+    x = 0
+    with nullcontext():
+        x = 1 // a
+    return x
+"""
+
+
+def test_a_statement_that_raises_into_a_finally_or_a_with_has_not_assigned() -> None:
+    """Found by review (older than the except-clause rule): `x = 1 // a` raising as the first
+    statement of a try/finally or a with body left x as it was, and the finally body or the
+    code after a suppressing with reads that x. A manager that never suppresses
+    (`NEVER_SUPPRESS`) sends the exception on, so that x reaches no line after the with."""
+    facts = analyze_source(RAISING_INTO_EXITS.encode())
+
+    def edges(name: str) -> set[tuple[str, int, int]]:
+        found = facts.functions_named(name)[0].data_edges
+        return {(e.var, e.def_line, e.use_line) for e in found}
+
+    assert ("x", 5, 9) in edges("through_finally")
+    assert ("x", 13, 16) in edges("suppressed")
+    assert ("x", 20, 23) not in edges("passed_on")
+    assert ("x", 22, 23) in edges("passed_on")
 
 
 def test_definitions_in_try_reach_the_handler_even_when_a_later_statement_raises() -> None:

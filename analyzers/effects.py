@@ -318,6 +318,7 @@ def receiver_facts(
         # no annotation, no `name = value`: no type, no alias
         return ReceiverFacts(containers=containers) if containers else _NOTHING_SHOWN
     kinds: dict[str, set[str | None]] = {name: {None} for name in declared}
+    parameter_names: set[str] = set()
     for parameter in parameters.named_children if parameters is not None else ():
         identifier = parameter.child_by_field_name("name") or (
             parameter.named_children[0] if parameter.named_children else None
@@ -325,6 +326,7 @@ def receiver_facts(
         if identifier is not None and identifier.type == "identifier":
             annotation = parameter.child_by_field_name("type")
             kinds.setdefault(text(identifier), set()).add(_annotated(annotation, text))
+            parameter_names.add(text(identifier))
     values: dict[str, list[tree_sitter.Node]] = {}
     for name, value in assigned:
         values.setdefault(name, []).append(value)
@@ -361,6 +363,7 @@ def receiver_facts(
         name
         for name in types
         if name in counted
+        and name not in parameter_names
         and len(values.get(name, ())) == counted[name]
         and all(value.type in _LITERALS for value in values[name])
     )

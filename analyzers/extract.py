@@ -14,6 +14,7 @@ Edges come in two kinds: `succ` (normal flow, explicit `raise` included) and `ex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -147,6 +148,13 @@ class _Builder:
 
     def __init__(self, source: bytes) -> None:
         self.source = source
+        # names bound by `import m` and `from m import n [as k]` (k → "m.n"): what a with's
+        # manager is (`_managers_never_suppress`)
+        self.modules: frozenset[str] = frozenset()
+        self.imported: Mapping[str, str] = {}
+        # a with's exit for exceptions, its normal exit and the names its managers were read
+        # from: if the scope rebinds one, the exception may be suppressed after all
+        self.exception_exits: list[tuple[int, int, set[str]]] = []
         self.calls: list[tuple[int, list[tuple[str, str, bool]]]] = []
         self.passes: list[tuple[int, list[Passing]]] = []
         self.assigned: list[tuple[str, tree_sitter.Node]] = []
@@ -456,12 +464,14 @@ class _Builder:
         self.ctx.pop()
         exit_node = self.new(line_of(stmt), line_of(stmt), "with_exit", ends)
         raised = [entry for entry in ctx.pending if entry[1] == "raise"]
-        if raised and clause is not None and _never_suppresses(clause, self.source):
+        names = self._managers_never_suppress(clause) if raised and clause is not None else None
+        if names is not None:
             # the exception leaves through __exit__ and goes on: that exit (same line) leads
             # only onward, so what the body had when it raised reaches no line after the with
             ctx.pending = [entry for entry in ctx.pending if entry[1] != "raise"]
             raise_exit = self.new(line_of(stmt), line_of(stmt), "with_exit", [])
             self._drain(_FinallyCtx(raised), raise_exit, [raise_exit])
+            self.exception_exits.append((raise_exit, exit_node, names))
         self._drain(ctx, exit_node, [exit_node])
         return [exit_node]
 
@@ -523,6 +533,32 @@ class _Builder:
             if key not in seen:
                 seen.add(key)
                 self.route(list(ends), jump, loop, onward)
+
+    def _managers_never_suppress(self, clause: tree_sitter.Node) -> set[str] | None:
+        """The names the with clause's managers are read from, when every one is a call of
+        `NEVER_SUPPRESS` through the module that defines it (`contextlib.nullcontext()` after
+        `import contextlib`, `nullcontext()` after `from contextlib import nullcontext`);
+        else None. A bare `open` or a method named like one (`store.open()`) may be anything."""
+        names: set[str] = set()
+        for item in clause.named_children:
+            value = item.child_by_field_name("value") if item.type == "with_item" else item
+            if value is not None and value.type == "as_pattern":
+                value = value.named_children[0] if value.named_children else None
+            function = value.child_by_field_name("function") if value is not None else None
+            if value is None or value.type != "call" or function is None:
+                return None
+            written = text_of(function)
+            head, _, last = written.partition(".")
+            if function.type == "identifier":
+                full = self.imported.get(written, "")
+            elif function.type == "attribute" and head in self.modules and "." not in last:
+                full = written
+            else:
+                return None
+            if full not in NEVER_SUPPRESS:
+                return None
+            names.add(head)
+        return names
 
     def _except_header(self, clause: tree_sitter.Node) -> int:
         body = next((c for c in clause.named_children if c.type == "block"), None)
@@ -651,39 +687,24 @@ def _identifier_query() -> tree_sitter.Query:
 
 NEVER_SUPPRESS = frozenset(
     {
-        "nullcontext",
-        "closing",
-        "redirect_stdout",
-        "redirect_stderr",
-        "open",
-        "TemporaryDirectory",
-        "NamedTemporaryFile",
-        "TemporaryFile",
-        "SpooledTemporaryFile",
-        "catch_warnings",
-        "localcontext",
-        "scandir",
+        "contextlib.nullcontext",
+        "contextlib.closing",
+        "contextlib.redirect_stdout",
+        "contextlib.redirect_stderr",
+        "tempfile.TemporaryDirectory",
+        "tempfile.NamedTemporaryFile",
+        "tempfile.TemporaryFile",
+        "tempfile.SpooledTemporaryFile",
+        "warnings.catch_warnings",
+        "decimal.localcontext",
+        "os.scandir",
+        "io.open",
     }
 )
-"""Context managers (by the callee's last dotted name) whose `__exit__` never returns true:
-an exception in the body always goes on past the `with`. A manager not listed may suppress it
-(`contextlib.suppress`, a class of the program's own), and execution then carries on after
-the `with` with whatever the body had done when it raised."""
-
-
-def _never_suppresses(clause: tree_sitter.Node, source: bytes) -> bool:
-    """Every item of the with clause calls a manager of `NEVER_SUPPRESS`."""
-    for item in clause.named_children:
-        value = item.child_by_field_name("value") if item.type == "with_item" else item
-        if value is not None and value.type == "as_pattern":
-            value = value.named_children[0] if value.named_children else None
-        if value is None or value.type != "call":
-            return False
-        function = value.child_by_field_name("function")
-        name = (function.text or b"").decode() if function is not None else ""
-        if name.rsplit(".", 1)[-1] not in NEVER_SUPPRESS:
-            return False
-    return True
+"""Context managers whose `__exit__` never returns true: an exception in the body always goes
+on past the `with`. A manager not listed may suppress it (`contextlib.suppress`, a class of
+the program's own), and execution then carries on after the `with` with whatever the body had
+done when it raised."""
 
 
 def _closure_effects(builder: _Builder, params: list[str]) -> None:
@@ -742,6 +763,8 @@ def build_statement_graph(
     them; calls `context.own` resolves are left in `sites` for their callees' summaries."""
     modules = context.modules if context is not None else frozenset()
     builder = _Builder(source)
+    builder.modules = modules
+    builder.imported = context.imported if context is not None else {}
     builder.nodes.append(StatementNode(first_line, first_line, "entry"))
     builder.nodes.append(StatementNode(last_line, last_line, "exit"))
     params: list[str] = []
@@ -755,6 +778,13 @@ def build_statement_graph(
         body = scope
     ends = builder.block(body, [ENTRY])
     builder.link(ends, EXIT)
+    if builder.exception_exits:
+        bound = set(params) | builder.declared
+        bound |= {var for node in builder.nodes for var, kills, _ in node.defs if kills}
+        for raise_exit, exit_node, names in builder.exception_exits:
+            if names & bound:  # the manager's name means something else here: may suppress
+                for after in builder.nodes[exit_node].succ:
+                    builder.link([raise_exit], after)
     facts = receiver_facts(
         scope.child_by_field_name("parameters") if scope.type == "function_definition" else None,
         builder.nodes,

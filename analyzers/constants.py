@@ -25,7 +25,14 @@ from functools import cache
 
 import tree_sitter
 
-from .extract import ENTRY, EXIT, MATCH_SUBJECT, StatementGraph, StatementNode
+from .extract import (
+    ENTRY,
+    EXIT,
+    MATCH_SUBJECT,
+    StatementGraph,
+    StatementNode,
+    nested_declares,
+)
 from .parsing import python_language
 from .values import (
     LITERAL_NODES,
@@ -149,7 +156,7 @@ def executable_successors(graph: StatementGraph) -> list[list[int]] | None:
     have none. None when constants cut nothing (the usual case)."""
     if not graph.function or not _worth_running(graph):
         return None  # a module's or class's names are globals or attributes: others rebind them
-    if any(b"nonlocal" in (nested.text or b"") for nested in graph.nested):
+    if nested_declares(graph.nested, b"nonlocal"):
         return None  # a nested function may rebind any of our names
     nodes = graph.nodes
     count = len(nodes)

@@ -93,6 +93,7 @@ def reaching_definitions(
             var_mask[var] = var_mask.get(var, 0) | (1 << bit)
     gen = [0] * count
     gen_raising = [0] * count
+    raising = [bool(node.raises_to or node.raises_into_finally) for node in nodes]
     keep = [-1] * count
     for index, node in enumerate(nodes):
         kill = 0
@@ -105,8 +106,7 @@ def reaching_definitions(
             for var in node.changes:
                 kill |= var_mask[var]
         keep[index] = ~kill
-        raises = node.raises_to or node.raises_into_finally
-        if raises and any(how not in STORED_LAST for _, _, how in node.defs):
+        if raising[index] and any(how not in STORED_LAST for _, _, how in node.defs):
             gen_raising[index] = gen[index]
     successors = executable or [node.edges for node in nodes]
     order = reverse_postorder(successors, ENTRY)
@@ -150,13 +150,7 @@ def reaching_definitions(
     # per node in visiting order: its predecessors, the loops it leaves after a round, its
     # raising predecessors and whether it raises itself (its reach_in then feeds others)
     plan = [
-        (
-            index,
-            preds[index],
-            rounds.get(index),
-            raising_preds[index],
-            bool(nodes[index].raises_to or nodes[index].raises_into_finally),
-        )
+        (index, preds[index], rounds.get(index), raising_preds[index], raising[index])
         for index in order
     ]
 

@@ -14,7 +14,7 @@ Edges come in two kinds: `succ` (normal flow, explicit `raise` included) and `ex
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -439,21 +439,11 @@ class _Builder:
         )
         scan = Scan(self.source)
         self.nodes[head].value = clause
-        if clause is not None:
-            for item in clause.named_children:
-                value = item.child_by_field_name("value") if item.type == "with_item" else item
-                if value is None:
-                    continue
-                if value.type == "as_pattern":
-                    children = value.named_children
-                    alias = value.child_by_field_name("alias")
-                    for child in children:
-                        if child.type != "as_pattern_target":
-                            scan.expr(child)
-                    if alias is not None:
-                        scan.target(alias, "with")
-                else:
-                    scan.expr(value)
+        for manager, alias in _with_items(clause):
+            if manager is not None:
+                scan.expr(manager)
+            if alias is not None:
+                scan.target(alias, "with")
         node = self.nodes[head]
         self.attach(head, scan)
         node.end_line = max(node.end_line, node.line)
@@ -540,10 +530,7 @@ class _Builder:
         `import contextlib`, `nullcontext()` after `from contextlib import nullcontext`);
         else None. A bare `open` or a method named like one (`store.open()`) may be anything."""
         names: set[str] = set()
-        for item in clause.named_children:
-            value = item.child_by_field_name("value") if item.type == "with_item" else item
-            if value is not None and value.type == "as_pattern":
-                value = value.named_children[0] if value.named_children else None
+        for value, _ in _with_items(clause):
             function = value.child_by_field_name("function") if value is not None else None
             if value is None or value.type != "call" or function is None:
                 return None
@@ -685,6 +672,30 @@ def _identifier_query() -> tree_sitter.Query:
     return tree_sitter.Query(python_language(), "(identifier) @name")
 
 
+def _with_items(
+    clause: tree_sitter.Node | None,
+) -> Iterator[tuple[tree_sitter.Node | None, tree_sitter.Node | None]]:
+    """(manager expression, `as` target) of each item of a with clause (None where absent)."""
+    for item in clause.named_children if clause is not None else ():
+        value = item.child_by_field_name("value") if item.type == "with_item" else item
+        if value is not None and value.type == "as_pattern":
+            manager = next((c for c in value.named_children if c.type != "as_pattern_target"), None)
+            yield manager, value.child_by_field_name("alias")
+        else:
+            yield value, None
+
+
+def bound_names(nodes: Iterable[StatementNode]) -> set[str]:
+    """Names the statements bind (assignment, parameter, `for`, `import`, `def`, …)."""
+    return {var for node in nodes for var, kills, _ in node.defs if kills}
+
+
+def nested_declares(nested: Iterable[tree_sitter.Node], *keywords: bytes) -> bool:
+    """Whether a nested function's text holds one of `keywords` (`b"nonlocal"`): it may then
+    rebind any of this scope's names."""
+    return any(word in (node.text or b"") for node in nested for word in keywords)
+
+
 NEVER_SUPPRESS = frozenset(
     {
         "contextlib.nullcontext",
@@ -724,7 +735,7 @@ def _closure_effects(builder: _Builder, params: list[str]) -> None:
             closures.setdefault(name, []).append(value)
     if not closures:
         return
-    local = set(params) | {var for node in builder.nodes for var, kills, _ in node.defs if kills}
+    local = set(params) | bound_names(builder.nodes)
     captured: dict[str, list[str]] = {}
 
     def names_in(name: str) -> list[str]:
@@ -778,13 +789,11 @@ def build_statement_graph(
         body = scope
     ends = builder.block(body, [ENTRY])
     builder.link(ends, EXIT)
-    if builder.exception_exits:
-        bound = set(params) | builder.declared
-        bound |= {var for node in builder.nodes for var, kills, _ in node.defs if kills}
-        for raise_exit, exit_node, names in builder.exception_exits:
-            if names & bound:  # the manager's name means something else here: may suppress
-                for after in builder.nodes[exit_node].succ:
-                    builder.link([raise_exit], after)
+    bound = bound_names(builder.nodes) if builder.exception_exits or modules else set()
+    for raise_exit, exit_node, names in builder.exception_exits:
+        if names & (bound | builder.declared):  # the name means something else: may suppress
+            for after in builder.nodes[exit_node].succ:
+                builder.link([raise_exit], after)
     facts = receiver_facts(
         scope.child_by_field_name("parameters") if scope.type == "function_definition" else None,
         builder.nodes,
@@ -799,17 +808,13 @@ def build_statement_graph(
     ]
     _closure_effects(builder, params)
     certain = any(node.changes or node.fills for node in builder.nodes)
-    if certain and any(
-        b"nonlocal" in text or b"global" in text
-        for text in (nested.text or b"" for nested in builder.nested)
-    ):
+    if certain and nested_declares(builder.nested, b"nonlocal", b"global"):
         # a nested function may rebind this scope's names (`nonlocal xs; xs = deque(maxlen=0)`)
         # to objects that a store or an append leaves as they were: nothing here is certain
         for node in builder.nodes:
             node.changes, node.fills = (), ()
     if modules:
-        rebound = {var for node in builder.nodes for var, kills, _ in node.defs if kills}
-        skipped = modules - rebound
+        skipped = modules - bound  # kills are all made before effects and calls add theirs
         for node in builder.nodes:
             if node.defs:
                 node.defs = [d for d in node.defs if d[1] or d[0] not in skipped]

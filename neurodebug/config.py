@@ -27,7 +27,6 @@ import fnmatch
 import logging
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -166,6 +165,8 @@ def _pyproject_above(folder: Path) -> Path | None:
 @cache
 def load_settings_file(pyproject: Path) -> Settings:
     """Settings from one pyproject.toml (cached per path for the life of the process)."""
+    import tomllib  # its regular expressions cost ~10 ms; only a project with a file needs it
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:

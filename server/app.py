@@ -23,7 +23,7 @@ from neurodebug.neural_debugger.predict.service import NeuralService
 from neurodebug.server.analysis import Report
 from neurodebug.server.options import ServerOptions
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, default_converter
+from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from neurodebug import __version__
@@ -57,8 +57,9 @@ class ServerState:
     """The model, loaded on first use."""
     kernel_warm_up: asyncio.Task[None] | None = None
     """The background build of the quantized model's CPU kernel (`features/lifecycle.py`)."""
-    converter: Any = field(default_factory=default_converter, repr=False)
-    """lsprotocol ⇄ JSON (cattrs)."""
+    converter: Any = field(default=None, repr=False)
+    """lsprotocol ⇄ JSON (cattrs): the protocol's own converter, set by the server (building
+    one registers hooks for every lsprotocol type, ~15 ms of start-up each)."""
     running: dict[Any, asyncio.Future[Any]] = field(default_factory=dict)
     """Command tasks by request id, so `$/cancelRequest` can stop them."""
     runs: RunStore = field(default_factory=RunStore)
@@ -111,7 +112,7 @@ class NeurodebugServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=NeurodebugProtocol,
         )
-        self.state = ServerState()
+        self.state = ServerState(converter=self.protocol._converter)
 
     def current_request_id(self) -> Any:
         """The id of the request being handled (pygls keeps it in a context variable)."""

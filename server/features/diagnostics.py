@@ -16,6 +16,7 @@ out of its pulls so they do not show twice), again whenever they move or vanish 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,15 @@ from neurodebug.files import iter_python_files
 LOG = logging.getLogger(__name__)
 
 IDENTIFIER = "neurodebug"
-_CONVERTER = default_converter()
+
+
+@functools.cache
+def worker_converter() -> Any:
+    """The converter diagnostics are built with on worker threads (their own, not the
+    protocol's, which the event loop uses); built on first use, not at start-up."""
+    return default_converter()
+
+
 MAX_WORKSPACE_FILES = 2000
 
 
@@ -96,7 +105,7 @@ def _prepare(server: NeurodebugServer, snapshot: Snapshot) -> tuple[Report, list
         )
         item = previous.get(key)
         if item is None:
-            item = _CONVERTER.unstructure(lsp_diagnostic(finding, snapshot, encoding))
+            item = worker_converter().unstructure(lsp_diagnostic(finding, snapshot, encoding))
         fresh[key] = item
         items.append(item)
     server.state.published[snapshot.uri] = fresh
@@ -109,7 +118,7 @@ def publish_json(server: NeurodebugServer, uri: str, version: int | None, items:
     send = getattr(server.protocol, "_send_data", None)
     if send is None:
         server.text_document_publish_diagnostics(
-            _CONVERTER.structure(
+            worker_converter().structure(
                 {"uri": uri, "version": version, "diagnostics": items},
                 types.PublishDiagnosticsParams,
             )

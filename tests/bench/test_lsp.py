@@ -43,6 +43,5 @@ def test_bench_lsp_writes_latencies(tmp_path: Path) -> None:
     assert "edit→diag p50" in completed.stdout
     startup = results["startup"]
     assert startup["launches"] == 2
-    # measured in separate processes: on a busy machine either can be the larger one
-    assert startup["interpreter_and_server_import_ms"] > 0
+    assert startup["bare_interpreter_ms"] > 0 and startup["first_launch_ms"] > 0
     assert 0 < startup["launch_to_initialized_ms"] <= startup["launch_to_initialized_max_ms"]

@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from neurodebug.code_cache import load_entries
 from tests.conftest import run_neurodebug
 
 
@@ -176,3 +178,42 @@ def test_server_does_not_wait_for_worker_threads_after_the_client_left(tmp_path:
     except subprocess.TimeoutExpired:
         server.kill()
     assert time.monotonic() - closed_at < 5, "the server waited for work nobody will read"
+
+
+def _read_stdio_message(stream: Any) -> dict[str, object]:
+    header = b""
+    while not header.endswith(b"\r\n\r\n"):
+        byte = stream.read(1)
+        assert byte, "the server closed its output"
+        header += byte
+    length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
+    return dict(json.loads(stream.read(length)))
+
+
+@pytest.mark.e2e
+def test_a_corrupt_start_up_code_cache_is_rebuilt_and_the_server_serves(tmp_path: Path) -> None:
+    cache = tmp_path / "generated-code.marshal"
+    cache.write_bytes(b"\x00 not a marshal stream")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env={**os.environ, "NEURODEBUG_STARTUP_CACHE": str(cache)},
+    )
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        params = {"processId": None, "rootUri": None, "capabilities": {}}
+        server.stdin.write(
+            _message({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": params})
+        )
+        server.stdin.flush()
+        reply = _read_stdio_message(server.stdout)
+        assert reply["id"] == 1
+        result = reply["result"]
+        assert isinstance(result, dict) and result["serverInfo"]["name"] == "neurodebug"
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    assert len(load_entries(cache)) > 500  # lsprotocol's generated methods, saved again

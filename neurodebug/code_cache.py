@@ -39,8 +39,9 @@ def cache_file() -> Path:
     """`$NEURODEBUG_STARTUP_CACHE` (a file), else `$NEURODEBUG_CACHE_DIR/startup/…`, else the
     user's cache folder (`neurodebug bench lsp` times a first launch with a fresh file).
 
-    Entries are keyed by their exact source text, so a new attrs or lsprotocol only misses; the
-    one thing a file must match is the interpreter's bytecode format (its magic number).
+    Entries are keyed by their exact source text, so a new attrs or lsprotocol only misses; what
+    a file must match is the interpreter's bytecode format (its magic number) and its
+    optimisation level (`python -O` compiles asserts away).
     """
     exact = os.environ.get("NEURODEBUG_STARTUP_CACHE")
     if exact:
@@ -51,7 +52,8 @@ def cache_file() -> Path:
     else:
         base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
         folder = Path(base) / "neurodebug" / "startup"
-    return folder / f"generated-code-{importlib.util.MAGIC_NUMBER.hex()}.marshal"
+    level = f"-O{sys.flags.optimize}" if sys.flags.optimize else ""
+    return folder / f"generated-code-{importlib.util.MAGIC_NUMBER.hex()}{level}.marshal"
 
 
 def load_entries(path: Path) -> dict[CacheKey, CodeType]:

@@ -121,6 +121,19 @@ def test_the_file_name_carries_the_bytecode_format(
     path = cache_file()
     assert path.parent == tmp_path / "startup"
     assert path.name == f"generated-code-{importlib.util.MAGIC_NUMBER.hex()}.marshal"
+    optimized = subprocess.run(
+        [
+            sys.executable,
+            "-O",
+            "-c",
+            "from neurodebug.code_cache import cache_file as f; print(f())",
+        ],
+        env={**os.environ, "NEURODEBUG_CACHE_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(optimized).name == f"generated-code-{importlib.util.MAGIC_NUMBER.hex()}-O1.marshal"
     monkeypatch.setenv("NEURODEBUG_STARTUP_CACHE", str(tmp_path / "exact.marshal"))
     assert cache_file() == tmp_path / "exact.marshal"
 

@@ -18,23 +18,14 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ab_analyze import extract
 
-from neurodebug.bench.lsp import _Client
+from neurodebug.bench.lsp import time_launch as launch
 
 RESULTS = Path(__file__).parent / "results" / "startup_ab.json"
-
-
-async def launch(folder: Path, env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    client = await _Client.start(folder, env=env)
-    elapsed = time.perf_counter() - started
-    await client.close()
-    return elapsed
 
 
 async def compare(revision: str, launches: int) -> dict[str, object]:

@@ -323,8 +323,8 @@ async def measure_startup(folder: Path, launches: int) -> dict[str, float]:
     bare interpreter (`python -c pass`), the part no server code can shorten."""
     with tempfile.TemporaryDirectory(prefix="neurodebug-startup-cache-") as cache_folder:
         env = {"NEURODEBUG_STARTUP_CACHE": str(Path(cache_folder) / "generated-code.marshal")}
-        first = await _time_launch(folder, env)
-        ready = [await _time_launch(folder, env) for _ in range(launches)]
+        first = await time_launch(folder, env)
+        ready = [await time_launch(folder, env) for _ in range(launches)]
     bare: list[float] = []
     for _ in range(launches):
         started = time.perf_counter()
@@ -340,7 +340,8 @@ async def measure_startup(folder: Path, launches: int) -> dict[str, float]:
     }
 
 
-async def _time_launch(folder: Path, env: dict[str, str]) -> float:
+async def time_launch(folder: Path, env: dict[str, str]) -> float:
+    """Seconds from starting a server in `folder` (with `env` added) to its `initialize` reply."""
     started = time.perf_counter()
     client = await _Client.start(folder, env=env)
     elapsed = time.perf_counter() - started

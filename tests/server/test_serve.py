@@ -82,19 +82,26 @@ def test_bad_tcp_address_is_a_usage_error() -> None:
     assert completed.stdout == ""
 
 
+def _start_stdio_server(
+    folder: Path, env: dict[str, str], read: bool = True
+) -> subprocess.Popen[bytes]:
+    """`neurodebug serve` on stdio in `folder`, with `env` added to ours; its stdout is a pipe
+    when `read`, else discarded."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "neurodebug", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE if read else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+        env={**os.environ, **env},
+    )
+
+
 def _serve_stdio_with_open_document(
     folder: Path, uri: str, text: str, *requests: dict[str, object], tmpdir: Path | None = None
 ) -> subprocess.Popen[bytes]:
     """A stdio server, initialized, with `text` open at `uri`, then `requests` sent."""
-    env = {**os.environ, "TMPDIR": str(tmpdir)} if tmpdir is not None else None
-    server = subprocess.Popen(
-        [sys.executable, "-m", "neurodebug", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=folder,
-        env=env,
-    )
+    server = _start_stdio_server(folder, {"TMPDIR": str(tmpdir)} if tmpdir else {}, read=False)
     assert server.stdin is not None
     document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     for payload in (
@@ -194,14 +201,7 @@ def _read_stdio_message(stream: Any) -> dict[str, object]:
 def test_a_corrupt_start_up_code_cache_is_rebuilt_and_the_server_serves(tmp_path: Path) -> None:
     cache = tmp_path / "generated-code.marshal"
     cache.write_bytes(b"\x00 not a marshal stream")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "neurodebug", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp_path,
-        env={**os.environ, "NEURODEBUG_STARTUP_CACHE": str(cache)},
-    )
+    server = _start_stdio_server(tmp_path, {"NEURODEBUG_STARTUP_CACHE": str(cache)})
     assert server.stdin is not None and server.stdout is not None
     try:
         params = {"processId": None, "rootUri": None, "capabilities": {}}

@@ -349,8 +349,10 @@ class Predictor:
         one go. None when `_walk` gives up (past `COMPOSE_STEPS` steps, or more model guesses
         than `walk_guesses` allows): then the model predicts the stop directly.
         """
-        if action == "step_out" and state.step.event not in ("line", "call"):
+        if action == "step_out" and state.step.event not in ("line", "call", "exception"):
             return None  # from a return, stepping out is one step to the caller
+        # From an exception stop too: its step over is folded (`exception_flow`: the handler's
+        # line, or the frame's return on the same line when nothing here catches it)
         single = "step_over" if action == "step_out" else "step_into"
         depth = state.step.depth
         current = state

@@ -160,6 +160,11 @@ def source_facts(source: str) -> SourceFacts:
             if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
                 end = node.lineno  # a compound statement's header only
             facts.statement_text[node.lineno] = "\n".join(lines[node.lineno - 1 : end])
+        elif isinstance(node, ast.ExceptHandler):
+            # an `except` header gets a line event of its own (matching the exception): its
+            # text bounds what a step from it may change, as a statement's does
+            end = max(node.lineno, node.body[0].lineno - 1) if node.body else node.lineno
+            facts.statement_text[node.lineno] = "\n".join(lines[node.lineno - 1 : end])
     scope_names = {
         ast.ListComp: "<listcomp>",
         ast.DictComp: "<dictcomp>",

@@ -162,3 +162,19 @@ def test_the_frame_bound_reads_past_a_nested_function_and_its_nonlocal() -> None
     late = step_delta_bound(facts, at_done, "step_out", "return", 0)
     assert late is not None
     assert "done" in late.allowed and not {"i", "bump"} & late.allowed
+
+
+def test_a_step_from_an_except_line_may_change_only_what_the_line_names() -> None:
+    """`except E as err:` has a line event of its own; a step from it binds `err` and nothing
+    the line does not mention (it was unbounded, so a guess could invent any name)."""
+    from neurodebug.neural_debugger.model.dataset import states_of
+
+    source = EXTRA[1][0]
+    facts = source_facts(source)
+    program = next(
+        p for p in traced_programs() if p.source == source and "caller(0)" in p.traces[0]
+    )
+    at_except = next(s for s in states_of(program.traces[0][1]) if s.step.line == 4)
+    bound = step_delta_bound(facts, at_except, "step_over", "line", at_except.step.depth)
+    assert bound is not None
+    assert "err" in bound.allowed and "x" not in bound.allowed and "y" not in bound.allowed

@@ -182,6 +182,36 @@ def test_composed_step_out_and_output_walk_folded_single_steps() -> None:
     assert predictor.predict_output(FOLDABLE, "score", "score(2)") == ("2", None)
 
 
+RAISING = (
+    "def parse(text):\n"
+    "    value = int(text)\n"
+    "    return value\n"
+    "\n"
+    "def guarded(text):\n"
+    "    try:\n"
+    "        value = int(text)\n"
+    "    except ValueError:\n"
+    "        value = -1\n"
+    "    return value\n"
+)
+
+
+def test_a_step_out_from_an_exception_stop_walks_where_the_exception_goes() -> None:
+    """Uncaught here: the frame returns on the raising line; caught: through the handler to
+    the frame's return (the tracer's stops, whatever an untrained model would guess)."""
+    predictor = load_predictor(tiny_checkpoint())
+    error = "ValueError(\"invalid literal for int() with base 10: 'x'\")"
+    uncaught = State(Step(2, "exception", "parse", 0, {"text": "'x'"}, value=error))
+    caught = State(Step(7, "exception", "guarded", 0, {"text": "'x'"}, value=error))
+    [out, handled] = predictor.predict_steps(
+        RAISING, [(uncaught, "step_out", ()), (caught, "step_out", ())]
+    )
+    assert (out.event, out.line, out.depth) == ("return", 2, 0)
+    assert (handled.event, handled.line, handled.value) == ("return", 10, "-1")
+    # the untrained model guessed the `except` line's step: only names that line mentions
+    assert handled.changed["value"] == "-1" and set(handled.changed) <= {"value", "ValueError"}
+
+
 @pytest.mark.parametrize("call", ["f({[1]: 2})", "f(x)", "f(1 +)", "f({1, [2]})"])
 def test_calls_the_model_cannot_read_are_refused_with_a_reason(call: str) -> None:
     from neurodebug.neural_debugger.predict.constraints import call_state

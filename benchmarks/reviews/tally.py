@@ -29,6 +29,7 @@ REVIEWS = (
     "fresh_independent.md",
     "fresh2_independent.md",
     "fresh3_independent.md",
+    "fresh4_independent.md",
 )
 """Each fresh review was written as a validation set (out of sample: projects no rule change
 had seen) and folded in once it had been used as one (issue 18): its figure is quoted in

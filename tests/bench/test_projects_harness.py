@@ -1,7 +1,7 @@
 """`neurodebug bench projects` on a tiny sdist built here (no network), plus one real project (e2e).
 
-The tiny package has an ND202 finding with a safe fix (`set()` around a list comprehension) and a test that
-checks the function's result, so the harness must count the finding, apply the fix, re-run the
+The tiny package has an ND305 finding with a safe fix (a literal pattern split on in a loop) and a
+test that checks the function's result, so the harness must count the finding, apply the fix, re-run the
 tests and report no regression; a "fix" sabotaged after the fact must be reported as one.
 """
 
@@ -21,8 +21,16 @@ from neurodebug.bench import projects as pj
 
 TINY_MODULE = textwrap.dedent(
     """
-    def squares(xs):
-        return set([x * x for x in xs])
+    import re
+
+
+    def squares(rows):
+        found = set()
+        for row in rows:
+            for word in re.split(r",", row):
+                x = int(word)
+                found.add(x * x)
+        return found
     """
 )
 TINY_TESTS = textwrap.dedent(
@@ -30,13 +38,13 @@ TINY_TESTS = textwrap.dedent(
     from tinyfix import squares
 
     def test_squares():
-        assert squares([1, 2, 3]) == {1, 4, 9}
+        assert squares(["1,2", "3"]) == {1, 4, 9}
 
     def test_empty():
         assert squares([]) == set()
 
     def test_fails_untouched_on_purpose():
-        assert squares([2]) == {5}
+        assert squares(["2"]) == {5}
     """
 )
 ON_PURPOSE = "tests.test_tiny::test_fails_untouched_on_purpose"
@@ -108,7 +116,7 @@ def test_the_harness_counts_fixes_reruns_tests_and_finds_no_regression(
     tiny: tuple[pj.Project, Path], tmp_path: Path
 ) -> None:
     result = run_tiny(tiny, tmp_path)
-    assert result.findings.get("ND202") == 1
+    assert result.findings == {"ND305": 1}
     assert result.lines == len(TINY_MODULE.splitlines())
     assert result.baseline is not None
     assert result.baseline.passed == 2 and result.baseline.failures == {ON_PURPOSE}
@@ -120,7 +128,7 @@ def test_the_harness_counts_fixes_reruns_tests_and_finds_no_regression(
     assert result.regressions == 0
     record = result.as_json()
     assert record["fixed"]["safe"]["regressed_tests"] == []
-    assert record["findings_per_kloc"]["ND202"] == pytest.approx(1000 / result.lines, abs=1e-3)
+    assert record["findings_per_kloc"]["ND305"] == pytest.approx(1000 / result.lines, abs=1e-3)
     assert "tinyfix" in harness.format_table([result])
 
 

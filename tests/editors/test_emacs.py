@@ -78,7 +78,7 @@ def test_emacs_shows_pushed_syntax_errors_and_hints(emacs_session: dict[str, obj
     assert emacs_session["attached"] is True
     assert emacs_session["diagnostics_seen"] is True
     seen = _codes(emacs_session["diagnostics"])
-    assert ("ND105", 11) in seen  # the copy loop in copy_items (1-based lines in Emacs)
+    assert ("ND101", 24) in seen  # `list([1, 2, 3])` in tuple_scan (1-based lines in Emacs)
     assert ("ND000", 28) in seen  # `def broken(x:`
     diagnostics = emacs_session["diagnostics"]
     assert isinstance(diagnostics, list)
@@ -95,4 +95,4 @@ def test_emacs_edit_clears_the_syntax_error(emacs_session: dict[str, object]) ->
     assert emacs_session["cleared"] is True
     seen = _codes(emacs_session["after_edit"])
     assert not any(code == "ND000" for code, _ in seen)
-    assert ("ND105", 11) in seen  # the rest is still reported
+    assert ("ND101", 24) in seen  # the rest is still reported

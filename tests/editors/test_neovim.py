@@ -83,7 +83,7 @@ def test_neovim_shows_syntax_errors_and_performance_hints(
     diagnostics = neovim_session["diagnostics"]
     assert isinstance(diagnostics, list)
     seen = {(d["code"], d["lnum"]) for d in diagnostics}
-    assert ("ND105", 10) in seen  # the copy loop in copy_items
+    assert ("ND101", 23) in seen  # `for row in list([1, 2, 3])` in tuple_scan
     assert ("ND000", 27) in seen  # `def broken(x:`
     assert all(d["source"] == "neurodebug" for d in diagnostics)
 
@@ -110,7 +110,7 @@ def test_neovim_edit_clears_the_syntax_error(neovim_session: dict[str, object]) 
     after = neovim_session["after_edit"]
     assert isinstance(after, list)
     assert not any(d["code"] == "ND000" for d in after)
-    assert any(d["code"] == "ND105" for d in after)  # the rest is still reported
+    assert any(d["code"] == "ND101" for d in after)  # the rest is still reported
 
 
 def test_neovim_renders_predicted_values_as_inlay_hints(neovim_session: dict[str, object]) -> None:

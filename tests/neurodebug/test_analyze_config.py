@@ -56,10 +56,15 @@ def test_broken_pyproject_gives_defaults(tmp_path: Path) -> None:
     assert load_settings(tmp_path).select == ()
 
 
-MANUAL_COPY = (
-    "def copied(xs):\n    out = []\n    for x in xs:\n        out.append(x)\n    return out\n"
+LIST_CAST = (
+    "def total(xs):\n"
+    "    values = list(xs)\n"
+    "    result = 0\n"
+    "    for value in list(values):\n"
+    "        result += value\n"
+    "    return result\n"
 )
-"""ND105 (a default rule), ruff's PERF402."""
+"""ND101 (a default rule), ruff's PERF101."""
 
 
 def _codes_reported(project: Path, target: Path) -> set[str]:
@@ -74,10 +79,10 @@ def _codes_reported(project: Path, target: Path) -> set[str]:
     ("ruff_table", "neurodebug_table", "reported_in_src", "reported_in_tests"),
     [
         ("", "", True, True),
-        ('[tool.ruff.lint]\nignore = ["PERF402"]\n', "", False, False),
+        ('[tool.ruff.lint]\nignore = ["PERF101"]\n', "", False, False),
         ('[tool.ruff]\nextend-ignore = ["PERF"]\n', "", False, False),
-        ('[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["PERF4"]\n', "", True, False),
-        ('[tool.ruff.lint]\nignore = ["PERF402"]\n', "ruff-ignores = false\n", True, True),
+        ('[tool.ruff.lint.per-file-ignores]\n"tests/*" = ["PERF1"]\n', "", True, False),
+        ('[tool.ruff.lint]\nignore = ["PERF101"]\n', "ruff-ignores = false\n", True, True),
         ('[tool.ruff.lint]\nselect = ["E", "F"]\n', "", True, True),  # ruff's select stays ruff's
     ],
     ids=["no-ruff", "lint-ignore", "legacy-extend-ignore", "per-file", "turned-off", "select"],
@@ -92,6 +97,6 @@ def test_a_projects_ruff_ignores_carry_over_through_peer_codes(
     (tmp_path / "pyproject.toml").write_text(f"{ruff_table}\n[tool.neurodebug]\n{neurodebug_table}")
     for folder in ("src", "tests"):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "evens.py").write_text(MANUAL_COPY)
-    assert ("ND105" in _codes_reported(tmp_path, tmp_path / "src")) is reported_in_src
-    assert ("ND105" in _codes_reported(tmp_path, tmp_path / "tests")) is reported_in_tests
+        (tmp_path / folder / "totals.py").write_text(LIST_CAST)
+    assert ("ND101" in _codes_reported(tmp_path, tmp_path / "src")) is reported_in_src
+    assert ("ND101" in _codes_reported(tmp_path, tmp_path / "tests")) is reported_in_tests

@@ -54,14 +54,15 @@ async def test_quick_fix_rewrites_the_loop_and_removes_the_finding(client: Langu
     uri = open_file(client, path)
     await wait_until(lambda: uri in client.diagnostics)
     codes = {(d.code, d.range.start.line) for d in client.diagnostics[uri]}
-    assert ("ND105", 10) in codes
-    actions = await _actions(client, uri, 10, only=[types.CodeActionKind.QuickFix])
-    fix = next(a for a in actions if "ND105" in a.title and not a.title.startswith("Ignore"))
+    assert ("ND101", 23) in codes  # `for row in list([1, 2, 3])`
+    actions = await _actions(client, uri, 23, only=[types.CodeActionKind.QuickFix])
+    fix = next(a for a in actions if "ND101" in a.title and not a.title.startswith("Ignore"))
     assert fix.kind == types.CodeActionKind.QuickFix
     assert fix.is_preferred
     fixed = _apply(path.read_text(), _edits(fix))
     remaining = check_source(fixed.encode(), None, Settings())
-    assert "ND105" not in {finding.code for finding in remaining}
+    assert "ND101" not in {finding.code for finding in remaining}
+    assert "for row in [1, 2, 3]:" in fixed
     compile(fixed, "hints.py", "exec")  # the rewrite is valid Python
 
 

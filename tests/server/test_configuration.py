@@ -41,7 +41,7 @@ async def test_workspace_configuration_then_a_change_notification(client: Langua
     client.set_configuration({"ignore": ["ND104"]}, section="neurodebug")
     await start_session(client)
     uri = open_file(client, DATA / "hints.py")
-    await wait_until(lambda: "ND105" in _codes(client, uri))
+    await wait_until(lambda: "ND101" in _codes(client, uri))
     await wait_until(lambda: "ND104" not in _codes(client, uri))
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(

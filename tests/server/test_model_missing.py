@@ -29,7 +29,7 @@ async def test_missing_checkpoint_warns_once_and_static_features_keep_working(
     assert "Static features" in warnings[0].message
     # Static features are untouched.
     uri2 = open_file(client, DATA / "hints.py")
-    await wait_until(lambda: any(d.code == "ND105" for d in client.diagnostics.get(uri2, [])))
+    await wait_until(lambda: any(d.code == "ND101" for d in client.diagnostics.get(uri2, [])))
     hover = await client.text_document_hover_async(
         types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=uri2), position=types.Position(5, 12)

@@ -351,12 +351,15 @@ class Predictor:
         """
         if action == "step_out" and state.step.event not in ("line", "call", "exception"):
             return None  # from a return, stepping out is one step to the caller
-        if action == "step_out" and state.step.event == "exception":
-            # A walk only when folding knows where the exception goes (`exception_flow`: the
-            # handler's line, or the frame's return on the raising line); inside a `with` or a
-            # `finally` it does not, and the model's single steps from there went astray
-            if not self._folded(self._source(source)[0], state, "step_over"):
-                return None
+        # From an exception stop, a walk only when folding knows where the exception goes
+        # (`exception_flow`: the handler's line, or the frame's return on the raising line);
+        # inside a `with` or a `finally` it does not, and the model's single steps went astray
+        if (
+            action == "step_out"
+            and state.step.event == "exception"
+            and not self._folded(self._source(source)[0], state, "step_over")
+        ):
+            return None
         single = "step_over" if action == "step_out" else "step_into"
         depth = state.step.depth
         current = state

@@ -117,7 +117,7 @@ describe('the real server, driven as the extension drives it', () => {
         );
         const hints = await diagnostics(session, uriOf('hints.py'));
         assert.ok(
-            hints.some((each) => each.code === 'ND105' && each.range.start.line === 10),
+            hints.some((each) => each.code === 'ND101' && each.range.start.line === 10),
             JSON.stringify(hints),
         );
     });
@@ -145,7 +145,7 @@ describe('the real server, driven as the extension drives it', () => {
         };
         assert.deepEqual(
             answer.hints.map((hint) => [hint.code, hint.range.start.line]),
-            [['ND105', 10]],
+            [['ND101', 10]],
         );
     });
 
@@ -191,7 +191,7 @@ describe('neural commands, with or without a model', () => {
             assert.match(message, MODEL_UNAVAILABLE, message);
             t.diagnostic(`no model: ${message}`);
             const items = await diagnostics(session, uri);
-            assert.ok(items.some((each) => each.code === 'ND105'));
+            assert.ok(items.some((each) => each.code === 'ND101'));
             return;
         }
         const trace = readTrace(answer);
@@ -220,11 +220,11 @@ describe('neural commands, with or without a model', () => {
 
 describe('settings from the editor change what the server reports', () => {
     it('an ignored rule code is not reported', async () => {
-        const session = await startSession(FIXTURES, settingsFrom(properties, { ignore: ['ND105'] }));
+        const session = await startSession(FIXTURES, settingsFrom(properties, { ignore: ['ND101'] }));
         try {
             const uri = await open(session, 'hints.py');
             const items = await diagnostics(session, uri);
-            assert.ok(!items.some((each) => each.code === 'ND105'), JSON.stringify(items));
+            assert.ok(!items.some((each) => each.code === 'ND101'), JSON.stringify(items));
         } finally {
             await session.close();
         }

@@ -159,7 +159,7 @@ def main() -> int:
         checked(
             "problems panel",
             lambda: wait_for(
-                lambda: "ND105" in page.locator(".markers-panel").inner_text(), 30, "ND105 listed"
+                lambda: "ND101" in page.locator(".markers-panel").inner_text(), 30, "ND101 listed"
             ),
         )
         page.screenshot(path=str(args.out / "diagnostics.png"))

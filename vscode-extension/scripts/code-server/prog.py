@@ -11,7 +11,7 @@ def total(items):
 
 
 def squares(n):
-    out = []
-    for i in range(n):
-        out.append(i * i)
+    out = [i * i for i in range(n)]
+    for value in list(out):
+        print(value)
     return out

@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import os
 import platform
 import sys
 from pathlib import Path
+
+from neurodebug.files import user_cache_folder
 
 SOURCE = Path(__file__).with_name("cpu_kernel.cpp")
 
 
 def cache_root() -> Path:
     """Where compiled kernels live: $NEURODEBUG_CACHE_DIR, else the user's cache folder."""
-    override = os.environ.get("NEURODEBUG_CACHE_DIR")
-    if override:
-        return Path(override) / "kernels"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "neurodebug" / "kernels"
+    folder = user_cache_folder("kernels")
+    if folder is None:
+        raise RuntimeError("no home folder for the kernel cache: set NEURODEBUG_CACHE_DIR")
+    return folder
 
 
 def extension_name() -> str:

@@ -36,6 +36,8 @@ from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any
 
+from neurodebug.files import user_cache_folder, write_atomically
+
 LOG = logging.getLogger(__name__)
 
 CacheKey = tuple[str, str, str, int]
@@ -65,17 +67,9 @@ def cache_file() -> Path | None:
     exact = os.environ.get("NEURODEBUG_STARTUP_CACHE")
     if exact:
         return Path(exact)
-    override = os.environ.get("NEURODEBUG_CACHE_DIR")
-    if override:
-        folder = Path(override) / "startup"
-    else:
-        base = os.environ.get("XDG_CACHE_HOME")
-        if not base:
-            try:
-                base = str(Path.home() / ".cache")
-            except (RuntimeError, KeyError, OSError):  # no $HOME and no passwd entry
-                return None
-        folder = Path(base) / "neurodebug" / "startup"
+    folder = user_cache_folder("startup")
+    if folder is None:
+        return None
     level = f"-O{sys.flags.optimize}" if sys.flags.optimize else ""
     return folder / f"generated-code-{importlib.util.MAGIC_NUMBER.hex()}{level}.marshal"
 
@@ -110,25 +104,13 @@ def load_entries(path: Path) -> dict[CacheKey, CodeType]:
 
 
 def save_entries(path: Path, entries: dict[CacheKey, CodeType]) -> None:
-    """Write atomically (another server may be starting at the same moment); never raise, and
-    leave no temporary file behind."""
-    temporary: str | None = None
+    """Write atomically (another server may be starting at the same moment); never raise."""
     try:
-        import tempfile  # only when writing: not on a warm start-up's path
-
         payload = marshal.dumps(entries)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".code-cache-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(_header() + zlib.crc32(payload).to_bytes(4, "little") + payload)
-        os.replace(temporary, path)
-        temporary = None
+        write_atomically(path, _header() + zlib.crc32(payload).to_bytes(4, "little") + payload)
     except (OSError, ValueError) as error:
         LOG.info("could not write the start-up code cache %s: %s", path, error)
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 @dataclass

@@ -3,10 +3,14 @@
 Directories are walked recursively; anything a `.gitignore` ignores (the repository's own,
 nested ones, and those of enclosing folders up to the repository root) is skipped, as are the
 usual tool folders. A file named explicitly is always taken, even if ignored.
+
+Also the two file-system conventions every part shares: atomic writes (`write_atomically`) and
+where caches live (`user_cache_folder`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -134,13 +138,32 @@ def display_path(path: Path) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path`'s content via a temporary file in the same folder: never half-written."""
+    """Replace (or create) `path`'s content via a temporary file in the same folder: never
+    half-written, no temporary file left behind. An existing file keeps its permissions; a new
+    one gets the temporary file's (0600)."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def user_cache_folder(part: str) -> Path | None:
+    """Where neurodebug keeps `part` (compiled kernels, start-up code): `$NEURODEBUG_CACHE_DIR/
+    part`, else `$XDG_CACHE_HOME/neurodebug/part`, else `~/.cache/neurodebug/part`; None when
+    there is no home folder to put it in (no `$HOME` and no passwd entry)."""
+    override = os.environ.get("NEURODEBUG_CACHE_DIR")
+    if override:
+        return Path(override) / part
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError, OSError):
+            return None
+    return Path(base) / "neurodebug" / part

@@ -47,6 +47,10 @@ reported. Nested function bodies are separate `FunctionFacts`; lambdas and compr
 expressions of the line they are on (their free variables count as reads there).
 """
 
-from .facts import EXIT_LINE
+from . import _native
+
+_native.choose()  # compiled (mypyc) or pure Python: decided before any of them loads
+
+from .facts import EXIT_LINE  # noqa: E402
 
 __all__ = ["EXIT_LINE"]

@@ -55,9 +55,9 @@ Graph = TypeVar("Graph", bound=StatementGraph)
 
 
 @dataclass(slots=True)
-class Scope(Generic[Graph]):
-    """One scope of the module (its body, a def or a class) as calls see it, and its
-    statement graph once lowered. `ModuleCalls` owns these; nothing here points back at the
+class Scope:
+    """One scope of the module (its body, a def or a class) as calls see it. `ModuleCalls`
+    owns these and their statement graphs once lowered; nothing here points back at the
     `facts.FunctionFacts` objects or at `ModuleCalls`, so a module's facts hold no reference
     cycle and are freed as soon as the last of them is dropped (a cycle would leave every
     graph of the module to the garbage collector, which cost a third of the analysis time)."""
@@ -67,7 +67,6 @@ class Scope(Generic[Graph]):
     node: tree_sitter.Node
     first_line: int  # 0 for the module body, else the `def`/`class` line
     end_line: int
-    raw: Graph | None = None
 
 
 _TRANSPARENT_DECORATORS = frozenset(
@@ -129,8 +128,8 @@ class ModuleCalls(Generic[Graph]):
 
     def __init__(
         self,
-        scopes: Iterable[Scope[Graph]],
-        lower: Callable[[Scope[Graph], CallContext], Graph],
+        scopes: Iterable[Scope],
+        lower: Callable[[Scope, CallContext], Graph],
         modules: frozenset[str] = frozenset(),
         imported: Mapping[str, str] | None = None,
     ) -> None:
@@ -145,16 +144,17 @@ class ModuleCalls(Generic[Graph]):
         self._names = {qualname.rsplit(".", 1)[-1] for qualname in self._by_qualname}
         self._summaries: dict[int, Summary] = {}
         self._layouts: dict[int, _Layout] = {}
+        self._raw: dict[int, Graph] = {}
 
     def raw_graph(self, index: int) -> Graph:
         """Scope `index`'s statement graph before its calls of own functions are decided,
         lowered on first use by `lower` (`extract.build_statement_graph`, which imports this
         module); `apply` completes it in place."""
-        scope = self.scopes[index]
-        if scope.raw is None:
+        graph = self._raw.get(index)
+        if graph is None:
             context = CallContext(self._modules, self._imported, self.resolver(index))
-            scope.raw = self._lower(scope, context)
-        return scope.raw
+            graph = self._raw[index] = self._lower(self.scopes[index], context)
+        return graph
 
     # -- resolution (syntactic: used while a function's graph is built) ---------------------
     def resolver(self, index: int) -> Callable[[str, str], Callee | None]:
@@ -218,7 +218,7 @@ class ModuleCalls(Generic[Graph]):
             return Callee((), True)  # the default constructor stores nothing it is given
         return None
 
-    def _enclosing_scopes(self, function: Scope[Graph]) -> list[str]:
+    def _enclosing_scopes(self, function: Scope) -> list[str]:
         """Qualnames of the function scopes a bare name is looked up in, innermost first;
         "" is the module. Class bodies are skipped, as Python skips them."""
         scopes: list[str] = []
@@ -236,7 +236,7 @@ class ModuleCalls(Generic[Graph]):
     def _is_function(self, qualname: str) -> bool:
         return any(self.scopes[f].kind == "function" for f in self._by_qualname.get(qualname, []))
 
-    def _owning_class(self, function: Scope[Graph]) -> str | None:
+    def _owning_class(self, function: Scope) -> str | None:
         if function.kind != "function" or "." not in function.qualname:
             return None
         parent = function.qualname.rsplit(".", 1)[0]
@@ -423,5 +423,5 @@ def _decorators(node: tree_sitter.Node) -> list[str]:
     return [text.split("(", 1)[0].rsplit(".", 1)[-1].strip() for text in decorators(node)]
 
 
-def _usable(function: Scope[Graph]) -> bool:
+def _usable(function: Scope) -> bool:
     return all(name in _TRANSPARENT_DECORATORS for name in _decorators(function.node))

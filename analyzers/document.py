@@ -314,7 +314,7 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
                 imported.update(_imported_names(child))
     found[1:] = sorted(found[1:], key=lambda f: (f.def_line, f.node.start_byte))
     frozen = frozenset(modules)
-    scopes: list[Scope[StatementGraph]] = [
+    scopes: list[Scope] = [
         Scope(f.kind, f.qualname, f.node, f.def_line if f.kind != "module" else 0, f.end_line)
         for f in found
     ]
@@ -327,10 +327,10 @@ def discover_functions(root: tree_sitter.Node, source: bytes = b"") -> list[Func
     return found
 
 
-def _lowering(source: bytes) -> Callable[[Scope[StatementGraph], CallContext], StatementGraph]:
+def _lowering(source: bytes) -> Callable[[Scope, CallContext], StatementGraph]:
     """How `ModuleCalls` lowers a scope of this module (`source` may be b"": node text)."""
 
-    def lower(scope: Scope[StatementGraph], context: CallContext) -> StatementGraph:
+    def lower(scope: Scope, context: CallContext) -> StatementGraph:
         return build_statement_graph(scope.node, scope.first_line, scope.end_line, source, context)
 
     return lower

@@ -4,7 +4,8 @@ Measures, in one process and one run, tree-sitter parsing alone and parsing plus
 (per function: CFG, definitions with data and control sources, def-use edges, loops; per
 module: the scope-resolved name index) for each file of this interpreter's stdlib (test
 folders skipped). Prints a table and writes JSON. Both wall-clock and process CPU time are
-reported: on a machine shared with other jobs, CPU time is the steadier figure.
+reported: on a machine shared with other jobs, CPU time is the steadier figure. The results say
+which build of the analysis core ran (mypyc-compiled or pure Python, and why: setup.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from neurodebug.analyzers import _native
 from neurodebug.analyzers.document import module_facts
 from neurodebug.analyzers.parsing import new_parser
 from neurodebug.bench.corpora import corpus_files
@@ -108,6 +110,7 @@ def run_benchmark(corpus: Corpus) -> dict[str, Any]:
         "facts_lines_per_cpu_second": round(lines / facts.cpu),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "counts": counts,
+        "build": _native.describe(),
         "python": sys.version.split()[0],
         "machine": platform.machine(),
         "processor_count": os.cpu_count(),
@@ -124,6 +127,8 @@ def format_table(results: dict[str, Any]) -> str:
         f"{results['files']} files, {results['lines']} lines ({results['corpus']}), "
         f"load average {results['load_average_1min']}"
     )
+    if "build" in results:
+        header += f"\nanalysis core: {results['build']}"
     lines = [
         header,
         f"{'stage':<20} {'wall s':>8} {'lines/s':>10} {'cpu s':>8} {'lines/cpu s':>12}",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import textwrap
-import weakref
 
 from neurodebug.analyzers.document import analyze_source
 
@@ -392,14 +391,19 @@ def test_a_modules_facts_are_freed_by_reference_counting_alone() -> None:
     which otherwise spent a third of the analysis time on them."""
     gc.collect()
     gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds stays in gc.garbage to be looked at
     try:
         facts = analyze_source(CYCLE_FREE.encode())
         for function in facts.functions:
             function.compute_all()
         walk = facts.functions_named("walk")[0]
         assert walk.calls is not None and walk.graph.sites  # calls were resolved
-        held = [weakref.ref(walk), weakref.ref(walk.calls), weakref.ref(facts)]
+        kinds = (type(walk), type(walk.calls), type(facts), type(walk.graph))
         del facts, function, walk
-        assert [ref() for ref in held] == [None, None, None]
+        gc.collect()  # only cyclic garbage is left for it to find
+        left = [type(found).__name__ for found in gc.garbage if isinstance(found, kinds)]
+        assert left == []
     finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
         gc.enable()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,64 @@ def test_a_source_checkout_first_on_sys_path_still_finds_the_parts(tmp_path: Pat
         str(REPO_ROOT / part / "__init__.py")
         for part in ("analyzers", "kernels", "neural_debugger", "server")
     ]
+
+
+@pytest.mark.e2e
+def test_a_wheel_carries_the_compiled_analysis_core_inside_the_package(tmp_path: Path) -> None:
+    """A normal (non-editable) build compiles the analysis core with mypyc (setup.py) and puts
+    every extension inside `neurodebug/analyzers/`, with the record of what was compiled; the
+    unpacked wheel runs the compiled modules. Built from a copy of the sources: a build in the
+    checkout would rewrite its record and hide an editable install's stale extensions."""
+    pytest.importorskip("mypyc")
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md", "LICENSE"):
+        if (REPO_ROOT / name).exists():
+            (source / name).write_bytes((REPO_ROOT / name).read_bytes())
+    skip = shutil.ignore_patterns("__pycache__", "*.so", "_compiled_sources.json", "*.safetensors")
+    for folder in ("neurodebug", *PART_NAMES):
+        shutil.copytree(REPO_ROOT / folder, source / folder, ignore=skip)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = (tmp_path / "dist").glob("neurodebug-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    top_level = {
+        name.split("/", 1)[0] for name in names if not name.split("/", 1)[0].endswith(".dist-info")
+    }
+    assert top_level == {"neurodebug"}
+    compiled = {name.rsplit("/", 1)[-1].split(".", 1)[0] for name in names if name.endswith(".so")}
+    assert {"facts", "extract", "dataflow", "_compiled__mypyc"} <= compiled
+    assert "neurodebug/analyzers/_compiled_sources.json" in names
+    unpacked = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(unpacked)
+    code = (
+        "from neurodebug.analyzers import _native\n"
+        "from neurodebug.analyzers.document import analyze_source\n"
+        "facts = analyze_source(b'def f(x):\\n    y = x + 1\\n    return y\\n')\n"
+        "print(_native.describe(), sorted(facts.functions_named('f')[0].reaching_definitions(3, 'y')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "NEURODEBUG_PURE_PYTHON"}
+    env["PYTHONPATH"] = str(unpacked)
+    ran = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("compiled (mypyc)") and ran.stdout.rstrip().endswith("[2]")

@@ -1,0 +1,127 @@
+"""Which build of the analysis core runs (`analyzers/_native.py`): the mypyc extensions when
+they match their sources, the `.py` files when asked, when a source changed after the build, or
+when nothing was compiled; either way the facts are the same.
+
+Each case runs a fresh interpreter: the choice is made once per process, at import."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import neurodebug.analyzers
+import pytest
+from neurodebug.analyzers import _native
+
+import neurodebug
+
+ANALYZERS = Path(neurodebug.analyzers.__file__).resolve().parent
+ROOT = Path(neurodebug.__file__).resolve().parent
+COMPILED_HERE = all(
+    any(
+        (ANALYZERS / f"{name}{suffix}").is_file()
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    )
+    for name in _native.COMPILED
+)
+needs_compiled = pytest.mark.skipif(
+    not COMPILED_HERE, reason="this install is pure Python (NEURODEBUG_PURE_PYTHON or no compiler)"
+)
+
+# A function whose facts show the analysis really ran: `total` flows from two definitions.
+PROBE = """
+import json, sys
+import neurodebug.analyzers.facts as facts_module
+from neurodebug.analyzers import _native
+from neurodebug.analyzers.document import analyze_source
+source = b"def f(xs):\\n    total = 0\\n    for x in xs:\\n        total += x\\n    return total\\n"
+function = analyze_source(source).functions_named("f")[0]
+print(json.dumps({
+    "compiled": _native.state["compiled"],
+    "why": _native.state["why"],
+    "file": facts_module.__file__,
+    "reaching": sorted(function.reaching_definitions(5, "total")),
+}))
+"""
+
+
+def probe(env_extra: dict[str, str] | None = None, path: Path | None = None) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if k != "NEURODEBUG_PURE_PYTHON"}
+    env.update(env_extra or {})
+    if path is not None:
+        env["PYTHONPATH"] = str(path)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=path or ROOT.parent,
+    )
+    assert done.returncode == 0, done.stderr
+    found: dict[str, object] = json.loads(done.stdout)
+    assert found["reaching"] == [2, 4], "the analysis itself must work in every build"
+    return found
+
+
+def copy_of_package(into: Path) -> Path:
+    """The installed package, sources and extensions, laid out under `into` (a PYTHONPATH)."""
+    site = into / "site"
+    shutil.copytree(ROOT, site / "neurodebug", ignore=shutil.ignore_patterns("__pycache__"))
+    target = site / "neurodebug" / "analyzers"
+    if not target.exists():  # an editable install maps analyzers/ in from beside the package
+        shutil.copytree(ANALYZERS, target, ignore=shutil.ignore_patterns("__pycache__"))
+    return site
+
+
+def test_the_sources_run_when_asked() -> None:
+    found = probe({"NEURODEBUG_PURE_PYTHON": "1"})
+    assert found["compiled"] is False
+    assert str(found["file"]).endswith(".py")
+    assert "NEURODEBUG_PURE_PYTHON" in str(found["why"])
+
+
+@needs_compiled
+def test_the_compiled_build_runs_when_it_matches_its_sources() -> None:
+    found = probe()
+    assert found["compiled"] is True
+    assert not str(found["file"]).endswith(".py")
+
+
+@needs_compiled
+def test_a_source_changed_after_the_build_makes_every_module_run_from_source(
+    tmp_path: Path,
+) -> None:
+    site = copy_of_package(tmp_path)
+    assert probe(path=site)["compiled"] is True  # the copy itself is not what changes things
+    edited = site / "neurodebug" / "analyzers" / "slicing.py"
+    edited.write_text(edited.read_text() + "\n# an edit after the build\n")
+    found = probe(path=site)
+    assert found["compiled"] is False
+    assert str(found["file"]).endswith("facts.py")  # not only the edited module: all of them
+    assert "slicing" in str(found["why"]) and "reinstall" in str(found["why"])
+
+
+@needs_compiled
+def test_a_missing_or_damaged_record_of_the_build_means_sources(tmp_path: Path) -> None:
+    site = copy_of_package(tmp_path)
+    record = site / "neurodebug" / "analyzers" / "_compiled_sources.json"
+    record.write_text("{not json")
+    assert probe(path=site)["compiled"] is False
+    record.unlink()
+    assert probe(path=site)["compiled"] is False
+
+
+def test_without_extensions_the_sources_run_and_say_so(tmp_path: Path) -> None:
+    site = copy_of_package(tmp_path)
+    for path in (site / "neurodebug" / "analyzers").iterdir():
+        if any(path.name.endswith(s) for s in importlib.machinery.EXTENSION_SUFFIXES):
+            path.unlink()
+    found = probe(path=site)
+    assert found["compiled"] is False
+    assert "without the compiled modules" in str(found["why"])

@@ -130,8 +130,8 @@ def _worth_running(graph: StatementGraph) -> bool:
             right = node.value.child_by_field_name("right")
             while right is not None and right.type == "assignment":
                 right = right.child_by_field_name("right")
-            if right is not None and right.type in LITERAL_NODES:
-                literal.update(var for var, _, _ in node.defs)
+            if right is not None and right.type in LITERAL_NODES:  # `self.n = 0` binds no name
+                literal.update(var for var, kills, _ in node.defs if kills)
             elif node.uses:
                 derived.append((node.uses, node.defs))
         elif node.kind in _DECIDED or node.kind == "match":
@@ -146,7 +146,7 @@ def _worth_running(graph: StatementGraph) -> bool:
     if not literal.isdisjoint(tested):
         return True
     return any(
-        not literal.isdisjoint(uses) and any(var in tested for var, _, _ in defs)
+        not literal.isdisjoint(uses) and any(kills and var in tested for var, kills, _ in defs)
         for uses, defs in derived
     )
 

@@ -88,6 +88,8 @@ def test_the_sources_run_when_asked() -> None:
 
 @needs_compiled
 def test_the_compiled_build_runs_when_it_matches_its_sources() -> None:
+    if _native._stale():
+        pytest.skip("a compiled module was edited since `pip install -e .`: reinstall to test")
     found = probe()
     assert found["compiled"] is True
     assert not str(found["file"]).endswith(".py")

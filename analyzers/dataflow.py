@@ -31,8 +31,8 @@ class Analysis:
     defs: list[DefSite]
     reach_in: list[int]  # per node: bitset of definitions reaching its start
     var_mask: dict[str, int]  # per variable: bitset of its definitions
-    node_defs: list[list[int]]  # per node: its definition ids
-    control_parents: list[list[int]]  # per node: nodes it is directly control dependent on
+    node_defs: list[tuple[int, ...]]  # per node: its definition ids
+    control_parents: list[tuple[int, ...]]  # per node: nodes it is directly control dependent on
     block_of: list[int]  # per node: its basic block index
     blocks: list[list[int]]  # per block: node ids in execution order
     block_succ: list[list[int]]
@@ -74,7 +74,7 @@ Not augmented assignments (`xs += gen()` may extend xs before `gen` raises), wal
 
 def reaching_definitions(
     graph: StatementGraph, executable: list[list[int]] | None = None
-) -> tuple[list[DefSite], list[int], dict[str, int], list[list[int]]]:
+) -> tuple[list[DefSite], list[int], dict[str, int], list[tuple[int, ...]]]:
     """Forward may-analysis over normal and exceptional edges; mutations generate and kill
     only where the statement always changes the object (`StatementNode.changes`); an
     exceptional edge carries what reached the statement plus what it may have written before
@@ -84,13 +84,16 @@ def reaching_definitions(
     count = len(nodes)
     defs: list[DefSite] = []
     var_mask: dict[str, int] = {}
-    node_defs: list[list[int]] = [[] for _ in range(count)]
+    node_defs: list[tuple[int, ...]] = [()] * count  # a node's bits are consecutive
     for index, node in enumerate(nodes):
+        if not node.defs:
+            continue
+        first = len(defs)
         for var, kills, how in node.defs:
             bit = len(defs)
             defs.append(DefSite(index, var, kills, how))
-            node_defs[index].append(bit)
             var_mask[var] = var_mask.get(var, 0) | (1 << bit)
+        node_defs[index] = tuple(range(first, len(defs)))
     gen = [0] * count
     gen_raising = [0] * count
     raising = [bool(node.raises_to or node.raises_into_finally) for node in nodes]
@@ -288,8 +291,9 @@ def post_dominator_tree(graph: StatementGraph) -> list[int]:
     return ipdom
 
 
-def control_dependence(graph: StatementGraph, ipdom: list[int]) -> list[list[int]]:
-    """For every node, the branch nodes it is directly control dependent on (Ferrante et al.)."""
+def control_dependence(graph: StatementGraph, ipdom: list[int]) -> list[tuple[int, ...]]:
+    """For every node, the branch nodes it is directly control dependent on (Ferrante et al.).
+    Tuples: most nodes have none, and an empty list per node was garbage-collector work."""
     parents: list[list[int]] = [[] for _ in range(len(graph.nodes))]
     for index, node in enumerate(graph.nodes):
         if len(node.succ) < 2:
@@ -307,7 +311,7 @@ def control_dependence(graph: StatementGraph, ipdom: list[int]) -> list[list[int
         for index in range(start, end):
             if not any(start <= parent < end for parent in parents[index]):
                 parents[index] = [header]
-    return parents
+    return [tuple(found) if found else () for found in parents]
 
 
 def basic_blocks(
@@ -369,7 +373,7 @@ def analyse(graph: StatementGraph) -> Analysis:
     if any(len(node.succ) > 1 for node in graph.nodes):
         parents = control_dependence(graph, post_dominator_tree(graph))
     else:  # straight-line code (most small functions): nothing is control dependent
-        parents = [[] for _ in graph.nodes]
+        parents = [()] * len(graph.nodes)
     blocks, block_of, block_succ, block_exc = basic_blocks(graph)
     return Analysis(
         defs,

@@ -252,7 +252,7 @@ class StatementLike(Protocol):
     """What the effects pass needs of a statement node (`extract.StatementNode`)."""
 
     defs: list[tuple[str, bool, str]]
-    roots: list[str]
+    roots: tuple[str, ...]
     changes: tuple[str, ...]
 
 
@@ -417,7 +417,7 @@ def resolve_effects(
                 if facts.changes_receiver(name, method, method in PURE_METHODS):
                     node.defs.append((name, False, "mutation"))
                     if whole_statement:
-                        node.roots.append(name)
+                        node.roots += (name,)
                         if facts.always_changes(name, method):
                             node.changes += (name,)
                 continue

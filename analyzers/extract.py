@@ -57,7 +57,7 @@ class StatementNode:
     kind: str
     defs: list[tuple[str, bool, str]] = field(default_factory=list)  # (var, kills, how)
     uses: list[str] = field(default_factory=list)
-    roots: list[str] = field(default_factory=list)  # reads that only name a changed object
+    roots: tuple[str, ...] = ()  # reads that only name a changed object
     # names whose object the statement changes whenever it completes (`xs.append(v)` on a
     # list): reaching definitions ends the reach of their earlier definitions here
     changes: tuple[str, ...] = ()
@@ -74,20 +74,22 @@ class StatementNode:
     raises_to: tuple[int, ...] = ()
     passes_on: tuple[int, ...] = ()
     succ: list[int] = field(default_factory=list)
-    exc: list[int] = field(default_factory=list)
+    # tuples, as most statements have none: an empty list per node was a fifth of the objects
+    # the garbage collector traversed
+    exc: tuple[int, ...] = ()
     condition: bool = False  # a branch whose outcome decides what runs (if, while, for, case…)
     untraced: bool = False  # may run without a `sys.settrace` line event of its own
     yields: bool = False
     # lines with a line event next that does not run them: CPython 3.11 reports the re-raise
     # at the end of a `finally` on the finally's last line
-    phantom: list[int] = field(default_factory=list)
+    phantom: tuple[int, ...] = ()
     # what `constants` evaluates: an assignment, a branch's test, a match subject, a case clause
     value: tree_sitter.Node | None = None
 
     @property
     def edges(self) -> list[int]:
         """Every successor: the normal ones, then the exceptional ones."""
-        return self.succ + self.exc if self.exc else self.succ
+        return [*self.succ, *self.exc] if self.exc else self.succ
 
 
 @dataclass(slots=True)
@@ -176,7 +178,7 @@ class _Builder:
             self.nodes[pred].succ.append(index)
         for ctx in reversed(self.ctx):
             if isinstance(ctx, _HandlerCtx):
-                self.nodes[index].exc.append(ctx.dispatch)
+                self.nodes[index].exc = (ctx.dispatch,)
                 self.nodes[index].raises_to = (ctx.dispatch,)
                 break
             if isinstance(ctx, _FinallyCtx):
@@ -188,10 +190,13 @@ class _Builder:
     def link(self, sources: list[int], target: int, exceptional: bool = False) -> None:
         for source in sources:
             node = self.nodes[source]
-            edges = node.exc if exceptional else node.succ
-            if target not in edges:
-                edges.append(target)
-            if exceptional and target not in node.passes_on:
+            if not exceptional:
+                if target not in node.succ:
+                    node.succ.append(target)
+                continue
+            if target not in node.exc:
+                node.exc += (target,)
+            if target not in node.passes_on:
                 node.passes_on += (target,)
 
     def route(
@@ -228,12 +233,9 @@ class _Builder:
     def attach(self, index: int, scan: Scan) -> None:
         """Give node `index` what `scan` found; the calls wait for `resolve_effects`."""
         node = self.nodes[index]
-        node.defs, node.uses, node.roots, node.yields = (
-            scan.defs,
-            scan.uses,
-            scan.roots,
-            scan.yields,
-        )
+        node.defs, node.uses, node.yields = scan.defs, scan.uses, scan.yields
+        if scan.roots:
+            node.roots = tuple(scan.roots)
         if scan.empties or scan.fills:
             node.empties, node.fills = tuple(scan.empties), tuple(scan.fills)
         if scan.calls:
@@ -508,7 +510,7 @@ class _Builder:
         elif body is not None and any(jump == "raise" for _, jump, _, _ in final_ctx.pending):
             last_lines = last_statement_lines(body)
             for end in final_ends:  # the last line itself too: its re-raise is a new event
-                self.nodes[end].phantom.extend(last_lines)
+                self.nodes[end].phantom += tuple(last_lines)
         self._drain(final_ctx, first_final, final_ends)
         return final_ends
 

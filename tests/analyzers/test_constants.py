@@ -117,7 +117,7 @@ def _dead_lines(source: str) -> set[int]:
     if executable is None:
         return set()
     live = set(reverse_postorder(executable, 0))
-    every = set(reverse_postorder([n.succ + n.exc for n in graph.nodes], 0))
+    every = set(reverse_postorder([n.edges for n in graph.nodes], 0))
     live_lines = {graph.nodes[i].line for i in live if i != EXIT}
     return {graph.nodes[i].line for i in every - live} - live_lines
 

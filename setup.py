@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools.command.build_ext import build_ext
 
 PARTS = {
     "neurodebug": "neurodebug",
@@ -110,6 +111,9 @@ def compiled_extensions() -> list:
             group_name="neurodebug.analyzers._compiled",
             target_dir=str(HERE / "build" / "mypyc"),
         )
+    except (Exception, SystemExit) as error:  # mypy rejected the sources: still installable
+        print(f"neurodebug: mypyc failed ({error}); building pure Python", file=sys.stderr)
+        return []
     finally:
         os.chdir(cwd)
     for extension in extensions:  # sources and include paths relative to the stage
@@ -117,6 +121,28 @@ def compiled_extensions() -> list:
         extension.include_dirs = [_absolute(folder, stage) for folder in extension.include_dirs]
     MANIFEST.write_text(json.dumps(source_digests(), indent=1, sort_keys=True) + "\n")
     return extensions
+
+
+class BuildOrFallBack(build_ext):
+    """A compiler that fails on mypyc's C (a new warning under its `-Werror`, say) leaves a
+    pure-Python install and a message, not a failed one: the compiled modules are only faster."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as error:
+            print(
+                f"neurodebug: compiling the analysis core failed ({error}); installing pure "
+                "Python (NEURODEBUG_PURE_PYTHON=1 skips the attempt)",
+                file=sys.stderr,
+            )
+            # without the record, what is left of the build is never used
+            MANIFEST.unlink(missing_ok=True)
+            built = Path(self.build_lib, "neurodebug", "analyzers", MANIFEST.name)
+            built.unlink(missing_ok=True)  # build_py copied it there already
+            for extension in self.extensions:
+                Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
+            self.extensions = []
 
 
 def _not_python(folder: str, names: list[str]) -> list[str]:
@@ -136,4 +162,9 @@ for package, folder in PARTS.items():
         packages.append(f"{package}.{sub}")
         package_dir[f"{package}.{sub}"] = f"{folder}/{sub.replace('.', '/')}"
 
-setup(packages=packages, package_dir=package_dir, ext_modules=compiled_extensions())
+setup(
+    packages=packages,
+    package_dir=package_dir,
+    ext_modules=compiled_extensions(),
+    cmdclass={"build_ext": BuildOrFallBack},
+)

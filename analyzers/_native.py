@@ -68,11 +68,25 @@ def _has_extensions() -> bool:
     )
 
 
+def _any_extension() -> bool:
+    suffixes = importlib.machinery.EXTENSION_SUFFIXES
+    return any((HERE / f"{name}{suffix}").is_file() for name in COMPILED for suffix in suffixes)
+
+
+def _build_record() -> dict[str, str] | None:
+    """What setup.py compiled (module → digest of its source); None without a completed
+    build (setup.py removes it first and writes it last, and removes it when compiling fails)."""
+    try:
+        record = json.loads((HERE / "_compiled_sources.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def _stale() -> list[str]:
     """The compiled modules whose source changed since the build (all of them if unknown)."""
-    try:
-        built = json.loads((HERE / "_compiled_sources.json").read_text())
-    except (OSError, ValueError):
+    built = _build_record()
+    if built is None:
         return list(COMPILED)
     changed = []
     for name in COMPILED:
@@ -97,13 +111,15 @@ def choose() -> None:
         why = "NEURODEBUG_PURE_PYTHON is set"
     elif not _has_extensions():
         why = "installed without the compiled modules"
+    elif _build_record() is None:
+        why = "no record of a completed build (it failed or was interrupted); reinstall"
     elif changed := _stale():
         why = f"sources changed since the build ({', '.join(changed)}); reinstall to compile"
     else:
         state.update(compiled=True, why="mypyc build matches the sources")
         return
     state.update(compiled=False, why=why)
-    if _has_extensions():
+    if _any_extension():  # some built, not to be used (stale, or left by a failed build)
         sys.meta_path.insert(0, _SourcesFirst())
 
 

@@ -30,7 +30,8 @@ COMPILED_HERE = all(
     for name in _native.COMPILED
 )
 needs_compiled = pytest.mark.skipif(
-    not COMPILED_HERE, reason="this install is pure Python (NEURODEBUG_PURE_PYTHON or no compiler)"
+    not COMPILED_HERE or _native._build_record() is None,
+    reason="this install is pure Python (NEURODEBUG_PURE_PYTHON, no compiler, a failed build)",
 )
 
 # A function whose facts show the analysis really ran: `total` flows from two definitions.

@@ -68,6 +68,50 @@ def test_a_source_checkout_first_on_sys_path_still_finds_the_parts(tmp_path: Pat
     ]
 
 
+def build_wheel_from_a_copy(tmp_path: Path, env: dict[str, str] | None = None) -> tuple[Path, str]:
+    """A wheel built (with the installed mypy, no downloads) from a copy of the sources, and
+    what the build printed."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        (source / name).write_bytes((REPO_ROOT / name).read_bytes())
+    skip = shutil.ignore_patterns("__pycache__", "*.so", "_compiled_sources.json", "*.safetensors")
+    for folder in ("neurodebug", *PART_NAMES):
+        shutil.copytree(REPO_ROOT / folder, source / folder, ignore=skip)
+    wheels = tmp_path / "dist"
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v"]
+    built = subprocess.run(
+        [*command, "-w", str(wheels), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+    assert built.returncode == 0, built.stderr[-3000:]
+    (wheel,) = wheels.glob("neurodebug-*.whl")
+    return wheel, built.stdout + built.stderr
+
+
+@pytest.mark.e2e
+def test_a_compiler_that_fails_leaves_a_pure_python_install(tmp_path: Path) -> None:
+    """mypyc's C is compiled with -Werror: a compiler that rejects it (here, one that refuses
+    the shared module) must not fail the install, only make it pure Python, and say so."""
+    pytest.importorskip("mypyc")
+    compiler = tmp_path / "refusing-cc"
+    compiler.write_text(
+        '#!/bin/sh\nfor a in "$@"; do case "$a" in *__native*) exit 1;; esac; done\n'
+        'exec "${REAL_CC:-cc}" "$@"\n'
+    )
+    compiler.chmod(0o755)
+    wheel, printed = build_wheel_from_a_copy(tmp_path, {"CC": str(compiler)})
+    assert "compiling the analysis core failed" in printed
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    assert not [name for name in names if name.endswith(".so")]
+    assert "neurodebug/analyzers/_compiled_sources.json" not in names
+    assert "neurodebug/analyzers/facts.py" in names
+
+
 @pytest.mark.e2e
 def test_a_wheel_carries_the_compiled_analysis_core_inside_the_package(tmp_path: Path) -> None:
     """A normal (non-editable) build compiles the analysis core with mypyc (setup.py) and puts
@@ -75,33 +119,7 @@ def test_a_wheel_carries_the_compiled_analysis_core_inside_the_package(tmp_path:
     unpacked wheel runs the compiled modules. Built from a copy of the sources: a build in the
     checkout would rewrite its record and hide an editable install's stale extensions."""
     pytest.importorskip("mypyc")
-    source = tmp_path / "src"
-    source.mkdir()
-    for name in ("setup.py", "pyproject.toml", "README.md", "LICENSE"):
-        if (REPO_ROOT / name).exists():
-            (source / name).write_bytes((REPO_ROOT / name).read_bytes())
-    skip = shutil.ignore_patterns("__pycache__", "*.so", "_compiled_sources.json", "*.safetensors")
-    for folder in ("neurodebug", *PART_NAMES):
-        shutil.copytree(REPO_ROOT / folder, source / folder, ignore=skip)
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path / "dist"),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert built.returncode == 0, built.stderr[-3000:]
-    (wheel,) = (tmp_path / "dist").glob("neurodebug-*.whl")
+    wheel, _ = build_wheel_from_a_copy(tmp_path)
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     top_level = {

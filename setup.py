@@ -6,7 +6,7 @@ setuptools' `packages.find` cannot rename folders, so the package list is comput
 
 Why mypyc: the facts every rule, hover and slice stand on (`analyzers/`: statement graphs,
 effects, reaching definitions, constants) are plain typed Python over tree-sitter nodes; compiled
-to C they run about 1.5x faster (`neurodebug bench analyze`, docs/benchmarks.md). The modules stay
+to C they run about 1.3x faster (`neurodebug bench analyze`, docs/benchmarks.md). The modules stay
 ordinary Python: `NEURODEBUG_PURE_PYTHON=1` at install time skips the compiler, and without a
 working C compiler or mypy the install is pure Python. At run time `analyzers/_native.py` falls
 back to the `.py` files when they changed after the build (an editable install being edited).

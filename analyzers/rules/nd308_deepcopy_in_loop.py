@@ -36,7 +36,9 @@ def check(ctx: Context) -> Iterator[Hit]:
         growing = bool(copied & grown_in(ctx, loop))
         if not growing and copied & loop_facts(ctx, loop).assigned:
             continue  # a different object each iteration: each is copied once
-        detail = " of a structure the loop grows (O(n²))" if growing else ""
+        # `d[k] = v` may only overwrite a bounded set of keys (registers, fields): no O(n²)
+        unbounded = bool(copied & grown_in(ctx, loop, item_stores=False))
+        detail = " of a structure the loop grows (O(n²))" if unbounded else ""
         yield Hit(call, f"`deepcopy` in a loop{detail}: copy less, or snapshot immutably")
 
 

@@ -92,6 +92,22 @@ def test_deepcopy_of_each_element_once_is_not_reported() -> None:
     assert "grows (O(n²))" in messages[12]
 
 
+def test_deepcopy_of_a_dict_the_loop_stores_into_makes_no_complexity_claim() -> None:
+    """A state table keyed by a bounded set (registers, fields) is stored into on every
+    iteration but never grows past it: copying it each time is slow, not quadratic."""
+    source = (
+        "import copy\n\n"
+        "def decode(instructions, saved):\n"
+        "    state = {}\n"
+        "    for register, rule in instructions:\n"
+        "        state[register] = rule\n"
+        "        saved.append(copy.deepcopy(state))\n"
+    )
+    messages = [f[2] for f in _default(source) if f[1] == "ND308"]
+    assert len(messages) == 1
+    assert "O(n²)" not in messages[0] and "copy less" in messages[0]
+
+
 def test_a_number_converted_twice_in_a_condition_is_not_reported() -> None:
     source = (
         "def levels(elements, top, bottom):\n"

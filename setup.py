@@ -14,8 +14,7 @@ back to the `.py` files when they changed after the build (an editable install b
 
 from __future__ import annotations
 
-import ast
-import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 from setuptools import find_packages, setup
 from setuptools.command.build_ext import build_ext
@@ -38,28 +38,25 @@ PARTS = {
 HERE = Path(__file__).resolve().parent
 
 
-def compiled_module_names() -> list[str]:
-    """`COMPILED` of analyzers/_native.py (which checks them at run time), read without
-    importing the package (its dependencies need not be installed yet)."""
-    tree = ast.parse((HERE / "analyzers" / "_native.py").read_text())
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "COMPILED" for target in statement.targets
-        ):
-            return list(ast.literal_eval(statement.value))
-    raise LookupError("analyzers/_native.py defines no COMPILED")
+def _load_native() -> ModuleType:
+    """analyzers/_native.py on its own (standard library only): the list of compiled modules,
+    the sources a build depends on and the environment switch, shared with the run-time check."""
+    spec = importlib.util.spec_from_file_location(
+        "_neurodebug_native", HERE / "analyzers" / "_native.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-COMPILED = compiled_module_names()
-MANIFEST = HERE / "analyzers" / "_compiled_sources.json"
-
-
-def source_digests() -> dict[str, str]:
-    """What the compiled modules were built from, for `_native.py`'s staleness check."""
-    return {
-        name: hashlib.sha256((HERE / "analyzers" / f"{name}.py").read_bytes()).hexdigest()
-        for name in COMPILED
-    }
+NATIVE = _load_native()
+COMPILED: list[str] = list(NATIVE.COMPILED)
+RECORD = "_compiled_sources.json"
+BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "install", "develop"}
+"""The commands that compile; metadata (`egg_info`, `dist_info`), `sdist` and `--version` do
+not, so pip's metadata steps do not run mypyc as well (each run is ~25 s)."""
+digests_when_staged: dict[str, str] = {}
 
 
 def can_compile_c() -> bool:
@@ -86,8 +83,7 @@ def compiled_extensions() -> list:
 
     mypyc names modules by their path, so the sources are staged as `neurodebug/analyzers/*.py`
     (the folder mapping of this repository would make them `analyzers.*`)."""
-    MANIFEST.unlink(missing_ok=True)
-    if os.environ.get("NEURODEBUG_PURE_PYTHON"):
+    if NATIVE.pure_python_requested() or not BUILD_COMMANDS & set(sys.argv[1:]):
         return []
     try:
         from mypyc.build import mypycify
@@ -99,6 +95,7 @@ def compiled_extensions() -> list:
         return []
     stage = HERE / "build" / "mypyc-src"
     shutil.rmtree(stage, ignore_errors=True)
+    digests_when_staged.update(NATIVE.source_digests(HERE / "analyzers", HERE / "neurodebug"))
     shutil.copytree(HERE / "neurodebug", stage / "neurodebug", ignore=_not_python)
     shutil.copytree(HERE / "analyzers", stage / "neurodebug" / "analyzers", ignore=_not_python)
     paths = [f"neurodebug/analyzers/{name}.py" for name in COMPILED]
@@ -119,15 +116,20 @@ def compiled_extensions() -> list:
     for extension in extensions:  # sources and include paths relative to the stage
         extension.sources = [_absolute(source, stage) for source in extension.sources]
         extension.include_dirs = [_absolute(folder, stage) for folder in extension.include_dirs]
-    MANIFEST.write_text(json.dumps(source_digests(), indent=1, sort_keys=True) + "\n")
     return extensions
 
 
 class BuildOrFallBack(build_ext):
-    """A compiler that fails on mypyc's C (a new warning under its `-Werror`, say) leaves a
-    pure-Python install and a message, not a failed one: the compiled modules are only faster."""
+    """Records what was compiled only once it is built, and turns a failed build into a
+    pure-Python install (with a message) rather than a failed one: a compiler may reject mypyc's
+    C (a new warning under its `-Werror`, say), and the compiled modules are only faster."""
 
     def run(self) -> None:
+        records = [Path(self.build_lib, "neurodebug", "analyzers", RECORD)]
+        if self.inplace or self.editable_mode:  # the extensions go beside the sources
+            records.append(HERE / "analyzers" / RECORD)
+        for record in records:  # until this build succeeds, no extension here is to be used
+            record.unlink(missing_ok=True)
         try:
             super().run()
         except Exception as error:
@@ -136,13 +138,15 @@ class BuildOrFallBack(build_ext):
                 "Python (NEURODEBUG_PURE_PYTHON=1 skips the attempt)",
                 file=sys.stderr,
             )
-            # without the record, what is left of the build is never used
-            MANIFEST.unlink(missing_ok=True)
-            built = Path(self.build_lib, "neurodebug", "analyzers", MANIFEST.name)
-            built.unlink(missing_ok=True)  # build_py copied it there already
             for extension in self.extensions:
                 Path(self.get_ext_fullpath(extension.name)).unlink(missing_ok=True)
             self.extensions = []
+            return
+        if self.extensions and digests_when_staged:
+            text = json.dumps(digests_when_staged, indent=1, sort_keys=True) + "\n"
+            for record in records:
+                if record.parent.is_dir():
+                    record.write_text(text)
 
 
 def _not_python(folder: str, names: list[str]) -> list[str]:

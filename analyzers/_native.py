@@ -1,14 +1,20 @@
 """Which build of the analysis core runs: the mypyc-compiled modules or their `.py` sources.
 
-setup.py compiles the modules in `COMPILED` with mypyc and records a digest of each source in
+setup.py compiles the modules in `COMPILED` with mypyc and, once the build has succeeded,
+records a digest of every source the build depends on (`tracked_sources`) in
 `_compiled_sources.json`. The compiled modules call each other directly in C, so they run all
 together or not at all. The sources run instead when:
 
 - `NEURODEBUG_PURE_PYTHON` is set (to compare the two builds, or to rule the compiler out when
   something looks wrong);
-- any source differs from what was compiled: in an editable install being edited, a stale
-  extension would silently run yesterday's code;
+- any recorded source differs from what was compiled: in an editable install being edited, a
+  stale extension would silently run yesterday's code (or fail mypyc's type checks at calls
+  into an edited module it does not compile);
+- there is no record (a build that failed or was interrupted), or an extension is missing;
 - there is nothing compiled (a pure-Python install).
+
+A checkout of a commit older than this module keeps the extensions an editable install built
+(they are not tracked) and has no such guard: remove them first (`git clean -fX analyzers`).
 
 `import neurodebug.analyzers` calls `choose()` before any of them is imported.
 """
@@ -22,7 +28,7 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -61,21 +67,56 @@ class _SourcesFirst(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, HERE / f"{name}.py")
 
 
-def _has_extensions() -> bool:
+SHARED_LIBRARY = "_compiled__mypyc"
+"""The extension every compiled module loads (mypyc's group library, setup.py's group_name)."""
+
+
+def _extension_exists(name: str) -> bool:
     suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    return all(
-        any((HERE / f"{name}{suffix}").is_file() for suffix in suffixes) for name in COMPILED
-    )
+    return any((HERE / f"{name}{suffix}").is_file() for suffix in suffixes)
+
+
+def _has_extensions() -> bool:
+    return all(_extension_exists(name) for name in (*COMPILED, SHARED_LIBRARY))
 
 
 def _any_extension() -> bool:
-    suffixes = importlib.machinery.EXTENSION_SUFFIXES
-    return any((HERE / f"{name}{suffix}").is_file() for name in COMPILED for suffix in suffixes)
+    return any(_extension_exists(name) for name in (*COMPILED, SHARED_LIBRARY))
+
+
+def pure_python_requested(environ: Mapping[str, str] = os.environ) -> bool:
+    """`NEURODEBUG_PURE_PYTHON` set to anything but empty, 0, false, no or off (setup.py asks
+    too, at install time)."""
+    value = environ.get("NEURODEBUG_PURE_PYTHON", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
+
+
+def tracked_sources(analyzers: Path, root: Path) -> dict[str, Path]:
+    """Every source the compiled build depends on, by a name that is the same in a checkout
+    and in an installed package: the whole `analyzers` package (the compiled modules, and what
+    they call without being compiled: `parsing`, the rule engine, whose signatures mypyc checks
+    at every call) and the root package's `config`."""
+    found = {
+        "analyzers/" + path.relative_to(analyzers).as_posix(): path
+        for path in sorted(analyzers.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+    found["config.py"] = root / "config.py"
+    return found
+
+
+def source_digests(analyzers: Path, root: Path) -> dict[str, str]:
+    """What setup.py records after a successful build, and what `choose()` compares."""
+    return {
+        name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for name, path in tracked_sources(analyzers, root).items()
+        if path.is_file()
+    }
 
 
 def _build_record() -> dict[str, str] | None:
-    """What setup.py compiled (module → digest of its source); None without a completed
-    build (setup.py removes it first and writes it last, and removes it when compiling fails)."""
+    """What the build was compiled from (source name → digest); None without a completed build
+    (setup.py's build step removes it first, writes it after success, and only then)."""
     try:
         record = json.loads((HERE / "_compiled_sources.json").read_text())
     except (OSError, ValueError):
@@ -84,19 +125,16 @@ def _build_record() -> dict[str, str] | None:
 
 
 def _stale() -> list[str]:
-    """The compiled modules whose source changed since the build (all of them if unknown)."""
+    """The recorded sources that changed since the build (all of them if there is no record).
+    A source added since does not count (nothing compiled imports it); one removed neither
+    (an install may leave sources out)."""
     built = _build_record()
     if built is None:
         return list(COMPILED)
-    changed = []
-    for name in COMPILED:
-        try:
-            digest = hashlib.sha256((HERE / f"{name}.py").read_bytes()).hexdigest()
-        except OSError:
-            continue  # an install without sources: only the extension exists
-        if built.get(name) != digest:
-            changed.append(name)
-    return changed
+    package = sys.modules.get(PACKAGE.rpartition(".")[0])
+    root = Path(package.__file__).resolve().parent if package and package.__file__ else HERE.parent
+    now = source_digests(HERE, root)
+    return [name for name, digest in built.items() if name in now and now[name] != digest]
 
 
 def choose() -> None:
@@ -107,7 +145,7 @@ def choose() -> None:
         state["why"] = "decided by an earlier import"
         state["compiled"] = _loaded_compiled()
         return
-    if os.environ.get("NEURODEBUG_PURE_PYTHON"):
+    if pure_python_requested():
         why = "NEURODEBUG_PURE_PYTHON is set"
     elif not _has_extensions():
         why = "installed without the compiled modules"

@@ -128,3 +128,64 @@ def test_without_extensions_the_sources_run_and_say_so(tmp_path: Path) -> None:
     found = probe(path=site)
     assert found["compiled"] is False
     assert "without the compiled modules" in str(found["why"])
+
+
+@needs_compiled
+def test_an_edit_to_a_module_the_compiled_code_calls_counts_as_a_change(tmp_path: Path) -> None:
+    """mypyc checks types where compiled code calls modules it does not compile (the settings,
+    the rule engine): an edit there must also send every module back to its source."""
+    site = copy_of_package(tmp_path)
+    edited = site / "neurodebug" / "config.py"
+    edited.write_text(edited.read_text() + "\n# an edit after the build\n")
+    found = probe(path=site)
+    assert found["compiled"] is False and "config.py" in str(found["why"])
+
+
+@needs_compiled
+def test_without_the_shared_library_the_sources_run(tmp_path: Path) -> None:
+    """Every compiled module loads `_compiled__mypyc`: without it, importing them would fail
+    (or find another install's copy)."""
+    site = copy_of_package(tmp_path)
+    for path in (site / "neurodebug" / "analyzers").glob(f"{_native.SHARED_LIBRARY}*"):
+        path.unlink()
+    found = probe(path=site)
+    assert found["compiled"] is False and "without the compiled modules" in str(found["why"])
+
+
+@pytest.mark.parametrize(
+    ("value", "wanted"), [("", False), ("0", False), ("no", False), ("1", True), ("yes", True)]
+)
+def test_the_switch_reads_like_a_switch(value: str, wanted: bool) -> None:
+    assert _native.pure_python_requested({"NEURODEBUG_PURE_PYTHON": value}) is wanted
+
+
+def test_metadata_steps_neither_compile_nor_touch_the_record_of_a_build(tmp_path: Path) -> None:
+    """pip asks setup.py for metadata and requirements before building, and `python -m build`
+    makes an sdist: none of that may compile, nor write a record that would make extensions
+    built from older sources look current (an editable checkout then ran stale code)."""
+    setup_py = ANALYZERS.parent / "setup.py"
+    if not setup_py.is_file():
+        pytest.skip("not a source checkout")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("setup.py", "pyproject.toml", "README.md"):
+        shutil.copy(ANALYZERS.parent / name, checkout / name)
+    for folder in ("neurodebug", "analyzers", "server", "neural_debugger", "kernels"):
+        shutil.copytree(
+            ANALYZERS.parent / folder,
+            checkout / folder,
+            ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.safetensors"),
+        )
+    record = checkout / "analyzers" / "_compiled_sources.json"
+    record.write_text('{"analyzers/facts.py": "from an older build"}\n')
+    for command in (["--version"], ["egg_info", "--egg-base", str(tmp_path)]):
+        done = subprocess.run(
+            [sys.executable, "setup.py", *command],
+            cwd=checkout,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert record.read_text() == '{"analyzers/facts.py": "from an older build"}\n'
+    assert not (checkout / "build" / "mypyc").exists()

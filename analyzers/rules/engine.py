@@ -39,6 +39,7 @@ QUERIED_TYPES = (
     "set_comprehension",
     "dictionary_comprehension",
     "generator_expression",
+    "lambda",
     "list",
     "import_statement",
     "import_from_statement",

@@ -14,7 +14,8 @@ from .base import Context, Edit, Hit, Rule, make_doc
 DOC = make_doc(
     "A call of `re.match`, `search`, `fullmatch`, `findall`, `finditer`, `split`, `sub` or "
     "`subn` with a string-literal pattern, either inside a loop or in a function that the same "
-    "file calls from a loop. A call the loop runs at most once does not count as in it: one "
+    "file calls from a loop, hands to `map`, `filter` or a `key=`, or calls from a lambda that "
+    "runs so (`width = lambda s: measure(s)` with `width(c)` in a loop). A call the loop runs at most once does not count as in it: one "
     "followed by `break`, or behind a first-time test of a name its block sets "
     "(`if indent is None: indent = re.match(...).group(1)`). Nor does one in a loop that only "
     "scans a prefix: its body ends in `break`, `return` or `raise`, so it repeats only for what "
@@ -45,8 +46,11 @@ _FUNCTIONS = {
 
 
 def _called_in_loop(ctx: Context) -> set[str]:
-    """Names of functions called inside a loop anywhere in the file (memoised in `ctx.cache`
-    under "called_in_loop", so the server's per-statement re-checks can supply it)."""
+    """Names of functions the file runs repeatedly (memoised in `ctx.cache` under
+    "called_in_loop", so the server's per-statement re-checks can supply it): called inside a
+    loop; handed to something that calls them per element (`map(f, xs)`, `filter(f, xs)`,
+    `key=f`); or called in the body of a lambda that itself runs so, or that is bound to such a
+    name (`width = lambda s: measure(s)` … `max(width(c) for c in cells)`)."""
     cached = ctx.cache.get("called_in_loop")
     if isinstance(cached, set):
         return cached
@@ -55,8 +59,66 @@ def _called_in_loop(ctx: Context) -> set[str]:
         function = call.child_by_field_name("function")
         if function is not None and function.type == "identifier" and loop_of(ctx, call):
             names.add(ctx.text(function))
+        for handed in _per_element_arguments(ctx, call):
+            if handed.type == "identifier":
+                names.add(ctx.text(handed))
+    for lambda_node in ctx.of_type("lambda"):
+        if _runs_per_element(ctx, lambda_node, names):
+            body = lambda_node.child_by_field_name("body")
+            for node in [body, *walk(body)] if body is not None else ():
+                function = node.child_by_field_name("function") if node.type == "call" else None
+                if function is not None and function.type == "identifier":
+                    names.add(ctx.text(function))
     ctx.cache["called_in_loop"] = names
     return names
+
+
+_PER_ELEMENT_CALLERS = frozenset({"map", "filter"})
+"""Builtins that call their first argument once per element of the others."""
+
+
+def _per_element_arguments(ctx: Context, call: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """The arguments of `call` it calls once per element: `map`/`filter`'s first, any `key=`."""
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "argument_list":
+        return []
+    found = []
+    for argument in arguments.named_children:
+        if argument.type == "keyword_argument":
+            name = argument.child_by_field_name("name")
+            value = argument.child_by_field_name("value")
+            if name is not None and value is not None and ctx.text(name) == "key":
+                found.append(value)
+    function = call.child_by_field_name("function")
+    positional = [
+        a for a in arguments.named_children if a.type not in ("keyword_argument", "comment")
+    ]
+    if (
+        function is not None
+        and function.type == "identifier"
+        and ctx.text(function) in _PER_ELEMENT_CALLERS
+        and positional
+    ):
+        found.append(positional[0])
+    return found
+
+
+def _runs_per_element(ctx: Context, lambda_node: tree_sitter.Node, repeated: set[str]) -> bool:
+    """Whether a lambda runs once per element: handed to `map`/`filter`/`key=`, or bound
+    (`name = lambda …`) to a name the file calls repeatedly."""
+    parent = lambda_node.parent
+    if parent is None:
+        return False
+    if parent.type in ("keyword_argument", "argument_list"):
+        holder = parent.parent if parent.type == "keyword_argument" else parent
+        call = holder.parent if holder is not None else None
+        if call is not None and call.type == "call":
+            return any(handed.id == lambda_node.id for handed in _per_element_arguments(ctx, call))
+        return False
+    if parent.type == "assignment":
+        target = parent.child_by_field_name("left")
+        return target is not None and target.type == "identifier" and ctx.text(target) in repeated
+    return False
 
 
 _SYSTEM_MODULES = frozenset(

@@ -284,3 +284,43 @@ def test_membership_in_a_name_the_function_rebinds_as_a_set_is_not_quadratic() -
         "        for g in group:\n", "        group = list(group)\n        for g in group:\n"
     )
     assert [f[0] for f in _default(relisted) if f[1] == "ND306"] == [10]
+
+
+def _nd305_lines(source: str) -> list[int]:
+    return [line for line, code, _ in _default(source) if code == "ND305"]
+
+
+def test_a_pattern_in_a_function_a_lambda_runs_per_element_is_reported() -> None:
+    """The function is reached only through a lambda: bound to a name a comprehension calls,
+    handed to `map`, or given as `key=` (the shape of tabulate's width functions)."""
+    source = (
+        "import re\n\n"
+        "def cell_width(text):\n"
+        "    return max(map(len, re.split('[\\r\\n]', text)))\n\n"
+        "def line_count(text):\n"
+        "    return len(re.findall('\\n', text))\n\n"
+        "def words(text):\n"
+        "    return re.split('\\s+', text)\n\n"
+        "def choose(multiline):\n"
+        "    width = lambda s: cell_width(s) if multiline else len\n"
+        "    return width\n\n"
+        "def layout(cells, width, rows):\n"
+        "    widths = [width(c) for c in cells]\n"
+        "    ordered = sorted(rows, key=lambda r: line_count(r))\n"
+        "    split = list(map(lambda r: words(r), rows))\n"
+        "    return widths, ordered, split\n"
+    )
+    assert _nd305_lines(source) == [4, 7, 10]
+
+
+def test_a_pattern_reached_through_a_lambda_that_runs_once_is_not_reported() -> None:
+    source = (
+        "import atexit, re\n\n"
+        "def banner(text):\n"
+        "    return re.sub('\\s+', ' ', text)\n\n"
+        "def setup(text):\n"
+        "    shown = lambda: banner(text)\n"
+        "    atexit.register(lambda: banner(text))\n"
+        "    return shown\n"
+    )
+    assert _nd305_lines(source) == []

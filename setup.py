@@ -52,7 +52,6 @@ def _load_native() -> ModuleType:
 
 NATIVE = _load_native()
 COMPILED: list[str] = list(NATIVE.COMPILED)
-RECORD = "_compiled_sources.json"
 BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "install", "develop"}
 """The commands that compile; metadata (`egg_info`, `dist_info`), `sdist` and `--version` do
 not, so pip's metadata steps do not run mypyc as well (each run is ~25 s)."""
@@ -105,7 +104,7 @@ def compiled_extensions() -> list:
     try:
         extensions = mypycify(
             ["--config-file", config, *paths],
-            group_name="neurodebug.analyzers._compiled",
+            group_name=f"neurodebug.analyzers.{NATIVE.GROUP}",
             target_dir=str(HERE / "build" / "mypyc"),
         )
     except (Exception, SystemExit) as error:  # mypy rejected the sources: still installable
@@ -125,9 +124,9 @@ class BuildOrFallBack(build_ext):
     C (a new warning under its `-Werror`, say), and the compiled modules are only faster."""
 
     def run(self) -> None:
-        records = [Path(self.build_lib, "neurodebug", "analyzers", RECORD)]
+        records = [Path(self.build_lib, "neurodebug", "analyzers", NATIVE.RECORD)]
         if self.inplace or self.editable_mode:  # the extensions go beside the sources
-            records.append(HERE / "analyzers" / RECORD)
+            records.append(HERE / "analyzers" / NATIVE.RECORD)
         for record in records:  # until this build succeeds, no extension here is to be used
             record.unlink(missing_ok=True)
         try:

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-# setup.py compiles exactly these (it reads this assignment; keep it a literal tuple).
+# setup.py compiles exactly these (it loads this module on its own, standard library only).
 COMPILED = (
     "calls",
     "constants",
@@ -67,8 +67,12 @@ class _SourcesFirst(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, HERE / f"{name}.py")
 
 
-SHARED_LIBRARY = "_compiled__mypyc"
-"""The extension every compiled module loads (mypyc's group library, setup.py's group_name)."""
+GROUP = "_compiled"
+"""mypyc's group of the compiled modules (setup.py names it `neurodebug.analyzers._compiled`)."""
+SHARED_LIBRARY = f"{GROUP}__mypyc"
+"""The extension every compiled module loads (mypyc's group library)."""
+RECORD = "_compiled_sources.json"
+"""What the build was compiled from, written by setup.py's build step (`_build_record`)."""
 
 
 def _extension_exists(name: str) -> bool:
@@ -118,19 +122,16 @@ def _build_record() -> dict[str, str] | None:
     """What the build was compiled from (source name → digest); None without a completed build
     (setup.py's build step removes it first, writes it after success, and only then)."""
     try:
-        record = json.loads((HERE / "_compiled_sources.json").read_text())
+        record = json.loads((HERE / RECORD).read_text())
     except (OSError, ValueError):
         return None
     return record if isinstance(record, dict) else None
 
 
-def _stale() -> list[str]:
-    """The recorded sources that changed since the build (all of them if there is no record).
-    A source added since does not count (nothing compiled imports it); one removed neither
-    (an install may leave sources out)."""
-    built = _build_record()
-    if built is None:
-        return list(COMPILED)
+def _changed_sources(built: dict[str, str]) -> list[str]:
+    """The sources in the record `built` that changed since the build. A source added since
+    does not count (nothing compiled imports it); one removed neither (an install may leave
+    sources out)."""
     package = sys.modules.get(PACKAGE.rpartition(".")[0])
     root = Path(package.__file__).resolve().parent if package and package.__file__ else HERE.parent
     now = source_digests(HERE, root)
@@ -149,9 +150,9 @@ def choose() -> None:
         why = "NEURODEBUG_PURE_PYTHON is set"
     elif not _has_extensions():
         why = "installed without the compiled modules"
-    elif _build_record() is None:
+    elif (built := _build_record()) is None:
         why = "no record of a completed build (it failed or was interrupted); reinstall"
-    elif changed := _stale():
+    elif changed := _changed_sources(built):
         why = f"sources changed since the build ({', '.join(changed)}); reinstall to compile"
     else:
         state.update(compiled=True, why="mypyc build matches the sources")

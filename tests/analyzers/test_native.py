@@ -29,12 +29,15 @@ COMPILED_HERE = all(
     )
     for name in _native.COMPILED
 )
+RECORD_HERE = _native._build_record()
 JUST_INSTALLED = bool(os.environ.get("NEURODEBUG_JUST_INSTALLED"))
 """Set by scripts/test.sh right after its `pip install -e .`: a build that is not current then
 is a bug in the record, not an edit since the install, and must fail, not skip."""
 needs_compiled = pytest.mark.skipif(
     not COMPILED_HERE
-    or (not JUST_INSTALLED and (_native._build_record() is None or bool(_native._stale()))),
+    or (
+        not JUST_INSTALLED and (RECORD_HERE is None or bool(_native._changed_sources(RECORD_HERE)))
+    ),
     reason="no current compiled build here (pure Python, a failed build, or sources edited "
     "since `pip install -e .`: reinstall to run these)",
 )
@@ -116,7 +119,7 @@ def test_a_source_changed_after_the_build_makes_every_module_run_from_source(
 @needs_compiled
 def test_a_missing_or_damaged_record_of_the_build_means_sources(tmp_path: Path) -> None:
     site = copy_of_package(tmp_path)
-    record = site / "neurodebug" / "analyzers" / "_compiled_sources.json"
+    record = site / "neurodebug" / "analyzers" / _native.RECORD
     record.write_text("{not json")
     assert probe(path=site)["compiled"] is False
     record.unlink()
@@ -179,7 +182,7 @@ def test_metadata_steps_neither_compile_nor_touch_the_record_of_a_build(tmp_path
             checkout / folder,
             ignore=shutil.ignore_patterns("__pycache__", "*.so", "*.safetensors"),
         )
-    record = checkout / "analyzers" / "_compiled_sources.json"
+    record = checkout / "analyzers" / _native.RECORD
     record.write_text('{"analyzers/facts.py": "from an older build"}\n')
     for command in (["--version"], ["egg_info", "--egg-base", str(tmp_path)]):
         done = subprocess.run(

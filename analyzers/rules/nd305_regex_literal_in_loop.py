@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import tree_sitter
 
 from ._loops import loop_of, scans_prefix
-from ._syntax import call_args, enclosing_scope, fresh_name, qualified_call, walk
+from ._syntax import call_args, enclosing_scope, fresh_name, qualified_call, text, walk
 from .base import Context, Edit, Hit, Rule, make_doc
 
 DOC = make_doc(
@@ -79,20 +79,16 @@ _PER_ELEMENT_CALLERS = frozenset({"map", "filter"})
 
 def _per_element_arguments(ctx: Context, call: tree_sitter.Node) -> list[tree_sitter.Node]:
     """The arguments of `call` it calls once per element: `map`/`filter`'s first, any `key=`."""
-    arguments = call.child_by_field_name("arguments")
-    if arguments is None or arguments.type != "argument_list":
-        return []
-    found = []
-    for argument in arguments.named_children:
-        if argument.type == "keyword_argument":
-            name = argument.child_by_field_name("name")
-            value = argument.child_by_field_name("value")
-            if name is not None and value is not None and ctx.text(name) == "key":
-                found.append(value)
-    function = call.child_by_field_name("function")
-    positional = [
-        a for a in arguments.named_children if a.type not in ("keyword_argument", "comment")
+    args = call_args(call)
+    found = [
+        value
+        for argument in args
+        if argument.type == "keyword_argument"
+        and text(ctx, argument.child_by_field_name("name")) == "key"
+        and (value := argument.child_by_field_name("value")) is not None
     ]
+    function = call.child_by_field_name("function")
+    positional = [a for a in args if a.type != "keyword_argument"]
     if (
         function is not None
         and function.type == "identifier"
